@@ -1,0 +1,34 @@
+# Two entry points that work on a fresh machine with plain python3:
+#   make demo   validate every subject on the built-in backend, write a report with figures
+#   make test   run the whole test suite (slow tests included, sized for CI)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.recnet-installed
+REPORT ?= recnet-report
+JOBS   ?= 2
+
+.PHONY: demo test test-fast install clean bench
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[nest,spinnaker,test]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/recnet validate --all --out $(REPORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) --durations=15 -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) -q -m "not slow"
+
+bench: $(STAMP)
+	for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(REPORT) build *.egg-info

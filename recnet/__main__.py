@@ -1,0 +1,3 @@
+from recnet.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,300 @@
+"""The ``recnet`` command line.
+
+    recnet list
+    recnet derive SUBJECT [--latex] [options]
+    recnet predict SUBJECT [options] [--json]
+    recnet validate SUBJECT [--backend numba|nest|spinnaker] [--quick] [--json] [--seed N] [--out DIR]
+    recnet validate --all [--quick] [--out DIR]
+    recnet figure [NAME] [-o FILE] [--quick]
+
+Options mirror PyNN's names and units (``--tau-m`` in ms, ``--v-thresh`` in mV);
+``recnet predict SUBJECT --help`` lists a subject's options with their units and defaults.
+Bad input ends with ``recnet: error: ...`` naming the parameter and exit status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import json
+import os
+import pkgutil
+import sys
+import time
+from pathlib import Path
+
+from recnet import registry
+
+BACKENDS = ("numba", "nest", "spinnaker")
+
+
+class CLIError(Exception):
+    pass
+
+
+def _add_options(parser, options):
+    for o in options:
+        unit = f" [{o.unit}]" if o.unit else ""
+        if o.type is bool:
+            parser.add_argument(o.cli_flag, dest=o.name, default=o.default,
+                                action=argparse.BooleanOptionalAction, help=f"{o.help}{unit}")
+        else:
+            parser.add_argument(o.cli_flag, dest=o.name, default=o.default, type=o.type,
+                                choices=o.choices, metavar=o.name.upper() if not o.choices else None,
+                                help=f"{o.help}{unit} (default: %(default)s)")
+
+
+def _call_with_accepted(func, kwargs):
+    """Call ``func`` with the keyword arguments its signature accepts (all if it takes **kw)."""
+    sig = inspect.signature(func)
+    if any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values()):
+        return func(**kwargs)
+    return func(**{k: v for k, v in kwargs.items() if k in sig.parameters})
+
+
+def _json_default(x):
+    from recnet.validation.compare import _plain
+    y = _plain(x)
+    if y is x:
+        return str(x)
+    return y
+
+
+def _dump(obj):
+    from recnet.validation.compare import _plain
+    return json.dumps(_plain(obj), indent=2, default=_json_default, allow_nan=False)
+
+
+def _print_mapping(d, indent=0):
+    pad = " " * indent
+    for k, v in d.items():
+        if isinstance(v, dict):
+            print(f"{pad}{k}:")
+            _print_mapping(v, indent + 2)
+        elif isinstance(v, list) and v and isinstance(v[0], dict):
+            print(f"{pad}{k}:")
+            for item in v:
+                print(f"{pad}  -", ", ".join(f"{a}={_short(b)}" for a, b in item.items()))
+        else:
+            print(f"{pad}{k}: {_short(v)}")
+
+
+def _short(v):
+    import numpy as np
+    if isinstance(v, float) or isinstance(v, np.floating):
+        return f"{float(v):.10g}"
+    if isinstance(v, (list, tuple, np.ndarray)):
+        arr = np.asarray(v, dtype=object).ravel()
+        body = ", ".join(_short(x) for x in arr[:12])
+        return f"[{body}{', ...' if arr.size > 12 else ''}]"
+    return str(v)
+
+
+# ------------------------------------------------------------------------------------------ list
+def cmd_list(args):
+    subjects = registry.all_subjects()
+    width = max((len(s.name) for s in subjects), default=8)
+    topic = None
+    for s in subjects:
+        if s.topic != topic:
+            topic = s.topic
+            print(f"# {registry.TOPICS.get(topic, topic)}")
+        cmds = [c for c in ("derive", "predict", "validate") if getattr(s, c) is not None]
+        print(f"  {s.name:<{width}}  {s.summary}  [{', '.join(cmds)}]")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------- derive
+def cmd_derive(subject, argv):
+    p = argparse.ArgumentParser(prog=f"recnet derive {subject.name}", description=subject.summary)
+    p.add_argument("--latex", action="store_true", help="print LaTeX instead of pretty text")
+    _add_options(p, subject.options)
+    args = vars(p.parse_args(argv))
+    latex = args.pop("latex")
+    if subject.derive is None:
+        raise CLIError(f"subject {subject.name!r} has nothing to derive")
+    import sympy
+    eqs = _call_with_accepted(subject.derive, args)
+    for label, expr in eqs.items():
+        if latex:
+            print(f"% {label}\n{sympy.latex(expr)}\n")
+        else:
+            print(f"{label}:\n{sympy.pretty(expr, use_unicode=True)}\n")
+    return 0
+
+
+# --------------------------------------------------------------------------------------- predict
+def cmd_predict(subject, argv):
+    p = argparse.ArgumentParser(prog=f"recnet predict {subject.name}", description=subject.summary)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_options(p, subject.options)
+    args = vars(p.parse_args(argv))
+    as_json = args.pop("json")
+    if subject.predict is None:
+        raise CLIError(f"subject {subject.name!r} has no prediction")
+    out = _call_with_accepted(subject.predict, args)
+    if as_json:
+        print(_dump(out))
+    else:
+        _print_mapping(out)
+    return 0
+
+
+# -------------------------------------------------------------------------------------- validate
+def _run_validate(subject, backend, quick, seed, opts):
+    if subject.validate is None:
+        raise CLIError(f"subject {subject.name!r} has no validation")
+    if backend not in subject.backends:
+        raise CLIError(f"backend = {backend!r} is not available for {subject.name}: "
+                       f"choose one of {', '.join(subject.backends)}")
+    t0 = time.perf_counter()
+    res = _call_with_accepted(subject.validate, dict(opts, backend=backend, quick=quick, seed=seed))
+    res.info.setdefault("wall_time_s", round(time.perf_counter() - t0, 3))
+    return res
+
+
+def _save_figures(res, out):
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for stem, fig in res.figures.items():
+        path = out / f"{res.subject}_{stem}.png"
+        fig.savefig(path, dpi=120, bbox_inches="tight")
+        paths.append(path)
+    return paths
+
+
+def cmd_validate(argv):
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--all", action="store_true")
+    known, rest = pre.parse_known_args(argv)
+    if known.all:
+        return cmd_validate_all(rest)
+    if not rest or rest[0].startswith("-"):
+        if "-h" in rest or "--help" in rest:
+            print(__doc__)
+            return 0
+        raise CLIError("validate needs a SUBJECT or --all (see `recnet list`)")
+    subject = registry.get_subject(rest[0])
+    p = argparse.ArgumentParser(prog=f"recnet validate {subject.name}", description=subject.summary)
+    p.add_argument("--backend", default="numba", choices=BACKENDS, help="simulator (default: numba)")
+    p.add_argument("--quick", action="store_true", help="a smaller, shorter run")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--seed", type=int, default=12345, help="random seed (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=None, help="folder to write figures into")
+    _add_options(p, subject.options + subject.validate_options)
+    args = vars(p.parse_args(rest[1:]))
+    backend, quick, as_json, seed, out = (args.pop(k) for k in ("backend", "quick", "json", "seed", "out"))
+    res = _run_validate(subject, backend, quick, seed, args)
+    if out is not None:
+        res.info["figures"] = [str(pth) for pth in _save_figures(res, out)]
+    if as_json:
+        print(_dump(res.to_dict()))
+    else:
+        from recnet.validation.compare import format_table
+        print(f"{subject.name} on {backend}: {'AGREE' if res.agree else 'DISAGREE'}")
+        print(format_table(res.comparisons))
+        if res.info:
+            print()
+            _print_mapping(res.info)
+    return 0 if res.agree else 1
+
+
+def cmd_validate_all(argv):
+    p = argparse.ArgumentParser(prog="recnet validate --all",
+                                description="validate every subject on the built-in backend and write a report")
+    p.add_argument("--quick", action="store_true", help="smaller, shorter runs")
+    p.add_argument("--seed", type=int, default=12345)
+    p.add_argument("--out", type=Path, default=Path("recnet-report"), help="report folder (default: %(default)s)")
+    p.add_argument("--only", default=None, help="comma-separated subjects to include")
+    args = p.parse_args(argv)
+    from recnet.validation.report import write_report
+
+    subjects = [s for s in registry.all_subjects() if s.validate is not None]
+    if args.only:
+        wanted = set(args.only.split(","))
+        subjects = [s for s in subjects if s.name in wanted]
+    results, failures = [], {}
+    for s in subjects:
+        print(f"[recnet] validating {s.name} ...", file=sys.stderr, flush=True)
+        try:
+            res = _run_validate(s, "numba", args.quick, args.seed, s.defaults("validate"))
+            res.info["figures"] = [str(pth.name) for pth in _save_figures(res, args.out)]
+            results.append(res)
+            print(f"[recnet]   {s.name}: {'agree' if res.agree else 'DISAGREE'} "
+                  f"({res.info.get('wall_time_s', 0):.1f} s)", file=sys.stderr, flush=True)
+        except Exception as exc:  # one broken subject must not hide the others' results
+            failures[s.name] = f"{type(exc).__name__}: {exc}"
+            print(f"[recnet]   {s.name}: FAILED: {failures[s.name]}", file=sys.stderr, flush=True)
+    path = write_report(results, failures, args.out, quick=args.quick)
+    ok = not failures and all(r.agree for r in results)
+    print(f"report written to {path} ({'all agree' if ok else 'some DISAGREE or failed'})")
+    return 0 if ok else 1
+
+
+# ---------------------------------------------------------------------------------------- figure
+def _papers():
+    import recnet.papers as pkg
+    return {m.name: m for m in pkgutil.iter_modules(pkg.__path__) if not m.name.startswith("_")}
+
+
+def cmd_figure(argv):
+    p = argparse.ArgumentParser(prog="recnet figure", description="draw a reproduced published figure")
+    p.add_argument("name", nargs="?", help="figure name (omit to list them)")
+    p.add_argument("-o", "--output", type=Path, default=None, help="output file (PNG/PDF/SVG)")
+    p.add_argument("--quick", action="store_true", help="coarser grid / shorter simulations")
+    args = p.parse_args(argv)
+    papers = _papers()
+    if args.name is None:
+        for name in sorted(papers):
+            mod = importlib.import_module(f"recnet.papers.{name}")
+            print(f"  {name:<32} {getattr(mod, 'TITLE', '')}")
+        return 0
+    if args.name not in papers:
+        raise CLIError(f"figure = {args.name!r} is unknown: choose one of {', '.join(sorted(papers))}")
+    mod = importlib.import_module(f"recnet.papers.{args.name}")
+    out = args.output or Path(f"{args.name}.png")
+    path = mod.make(out=out, quick=args.quick)
+    print(f"figure written to {path or out}")
+    return 0
+
+
+# ------------------------------------------------------------------------------------------ main
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    top = argparse.ArgumentParser(
+        prog="recnet",
+        description="recnet: derive closed-form predictions for recurrent networks, validate them "
+                    "against simulations, draw the figures.",
+        epilog="commands: list | derive SUBJECT | predict SUBJECT | validate SUBJECT|--all | figure [NAME]. "
+               "`recnet COMMAND SUBJECT --help` lists a subject's options.")
+    top.add_argument("command", choices=("list", "derive", "predict", "validate", "figure"))
+    top.add_argument("--version", action="version", version="recnet " + __import__("recnet").__version__)
+    if not argv or argv[0] in ("-h", "--help", "--version"):
+        top.parse_args(argv or ["-h"])
+        return 0
+    command, rest = argv[0], argv[1:]
+    try:
+        if command == "list":
+            return cmd_list(rest)
+        if command == "validate":
+            return cmd_validate(rest)
+        if command == "figure":
+            return cmd_figure(rest)
+        if command in ("derive", "predict"):
+            if not rest or rest[0].startswith("-"):
+                raise CLIError(f"{command} needs a SUBJECT (see `recnet list`)")
+            subject = registry.get_subject(rest[0])
+            return (cmd_derive if command == "derive" else cmd_predict)(subject, rest[1:])
+        top.parse_args([command])
+        return 2
+    except (ValueError, TypeError, CLIError) as exc:
+        if os.environ.get("RECNET_DEBUG"):
+            raise
+        print(f"recnet: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

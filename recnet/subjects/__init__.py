@@ -1,0 +1,1 @@
+"""Subject modules: each defines ``SUBJECTS``, a list of ``recnet.registry.Subject``."""

@@ -1,0 +1,149 @@
+"""Theory-vs-simulation records: one ``Comparison`` per quantity, gathered in a ``ValidationResult``.
+
+Every comparison carries the predicted value, the simulated value, the simulated value's standard
+error and the rule that decided agreement, so a reader can redo the verdict.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Comparison", "ValidationResult", "compare", "compare_exact", "format_table"]
+
+
+def _plain(x):
+    """Turn numpy scalars/arrays into JSON-friendly Python values (NaN/inf become None)."""
+    if isinstance(x, np.ndarray):
+        return [_plain(v) for v in x.tolist()]
+    if isinstance(x, (list, tuple)):
+        return [_plain(v) for v in x]
+    if isinstance(x, (set, frozenset)):
+        return sorted(_plain(v) for v in x)
+    if isinstance(x, dict):
+        return {str(k): _plain(v) for k, v in x.items()}
+    if isinstance(x, (np.bool_, bool)):
+        return bool(x)
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.floating, float)):
+        v = float(x)
+        return v if math.isfinite(v) else None
+    return x
+
+
+@dataclass
+class Comparison:
+    """One theory-vs-simulation comparison.
+
+    Attributes
+    ----------
+    quantity : str
+        snake_case name with its unit in the name (``rate_e_hz``, ``delta0``).
+    predicted, simulated :
+        the theory's value and the simulation's estimate (numbers, or sets/labels for exact checks).
+    stderr : float or None
+        standard error of ``simulated`` (None for exact comparisons).
+    agree : bool
+        the verdict of ``rule``.
+    rule : str
+        how agreement was decided, e.g. ``|sim - pred| <= 3 stderr + 3% |pred|``.
+    """
+
+    quantity: str
+    predicted: Any
+    simulated: Any
+    stderr: float | None
+    agree: bool
+    rule: str = ""
+    note: str = ""
+
+    def to_dict(self):
+        return _plain({"quantity": self.quantity, "predicted": self.predicted,
+                       "simulated": self.simulated, "stderr": self.stderr,
+                       "agree": bool(self.agree), "rule": self.rule, "note": self.note})
+
+
+def compare(quantity, predicted, simulated, stderr, *, n_sigma=3.0, rel_tol=0.0, abs_tol=0.0, note=""):
+    """Numerical comparison: agree when ``|sim - pred| <= n_sigma*stderr + rel_tol*|pred| + abs_tol``.
+
+    ``stderr`` is the standard error of the simulated estimate (derived from the run's length and
+    size by the caller); ``rel_tol`` covers a stated systematic error of the theory (for instance
+    the diffusion approximation), ``abs_tol`` a stated discretisation error.
+    """
+    p, s = float(predicted), float(simulated)
+    se = float(stderr) if stderr is not None else 0.0
+    if not (math.isfinite(p) and math.isfinite(s)):
+        agree = False
+    else:
+        agree = abs(s - p) <= n_sigma * se + rel_tol * abs(p) + abs_tol
+    parts = []
+    if stderr is not None and n_sigma:
+        parts.append(f"{n_sigma:g} stderr")
+    if rel_tol:
+        parts.append(f"{100 * rel_tol:g}% |pred|")
+    if abs_tol:
+        parts.append(f"{abs_tol:g}")
+    rule = "|sim - pred| <= " + (" + ".join(parts) if parts else "0")
+    return Comparison(quantity, p, s, None if stderr is None else se, bool(agree), rule, note)
+
+
+def compare_exact(quantity, predicted, simulated, note=""):
+    """Exact comparison of sets, labels or booleans (no standard error)."""
+    agree = _plain(predicted) == _plain(simulated)
+    return Comparison(quantity, predicted, simulated, None, bool(agree), "equal", note)
+
+
+@dataclass
+class ValidationResult:
+    """What ``validate`` returns: comparisons, figures and facts about the run.
+
+    ``figures`` maps a short file stem to a matplotlib Figure; ``info`` holds JSON-friendly facts
+    (network size, simulated time, backend resources, wall time ...).
+    """
+
+    subject: str
+    backend: str
+    comparisons: list = field(default_factory=list)
+    figures: dict = field(default_factory=dict)
+    info: dict = field(default_factory=dict)
+
+    @property
+    def agree(self):
+        return bool(self.comparisons) and all(c.agree for c in self.comparisons)
+
+    def to_dict(self):
+        return _plain({"subject": self.subject, "backend": self.backend, "agree": self.agree,
+                       "comparisons": [c.to_dict() for c in self.comparisons], "info": self.info})
+
+
+def _fmt(x):
+    x = _plain(x)
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    if x is None:
+        return "nan"
+    s = str(x)
+    return s if len(s) <= 40 else s[:37] + "..."
+
+
+def format_table(comparisons, markdown=False):
+    """A table: quantity, predicted, simulated +- stderr, agree, rule."""
+    rows = []
+    for c in comparisons:
+        sim = _fmt(c.simulated)
+        if c.stderr is not None:
+            sim += f" +- {_fmt(c.stderr)}"
+        rows.append((c.quantity, _fmt(c.predicted), sim, "yes" if c.agree else "NO", c.rule))
+    head = ("quantity", "predicted", "simulated +- stderr", "agree", "rule")
+    if markdown:
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        return "\n".join(lines)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
+    fmt = "  ".join("{:<%d}" % w for w in widths)
+    out = [fmt.format(*head), fmt.format(*("-" * w for w in widths))]
+    out += [fmt.format(*r) for r in rows]
+    return "\n".join(out)

@@ -1,0 +1,42 @@
+"""The Markdown report that ``recnet validate --all`` (``make demo``) writes."""
+from __future__ import annotations
+
+import json
+import platform
+import time
+from pathlib import Path
+
+from recnet.validation.compare import format_table
+
+__all__ = ["write_report"]
+
+
+def write_report(results, failures, out, quick=False):
+    """Write ``report.md`` and ``report.json`` into ``out``; figures are already saved there."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    n_ok = sum(r.agree for r in results)
+    lines = ["# recnet validation report", "",
+             f"{time.strftime('%Y-%m-%d %H:%M')} on {platform.node()} ({platform.processor() or platform.machine()}),"
+             f" built-in numba backend{', quick runs' if quick else ''}.", "",
+             f"{n_ok} of {len(results) + len(failures)} subjects agree with theory.", "",
+             "| subject | verdict | comparisons | wall time (s) |", "|---|---|---|---|"]
+    for r in results:
+        lines.append(f"| {r.subject} | {'agree' if r.agree else '**disagree**'} | {len(r.comparisons)} "
+                     f"| {r.info.get('wall_time_s', float('nan')):.1f} |")
+    for name, err in failures.items():
+        lines.append(f"| {name} | **failed** | 0 | - |")
+    for r in results:
+        lines += ["", f"## {r.subject}", "", format_table(r.comparisons, markdown=True), ""]
+        facts = {k: v for k, v in r.info.items() if k != "figures"}
+        if facts:
+            lines += ["", "Run: " + ", ".join(f"{k} = {v}" for k, v in facts.items()), ""]
+        for fig in r.info.get("figures", []):
+            lines += [f"![{Path(fig).stem}]({Path(fig).name})", ""]
+    for name, err in failures.items():
+        lines += ["", f"## {name}", "", "Failed: `" + err.replace("`", "'") + "`", ""]
+    path = out / "report.md"
+    path.write_text("\n".join(lines) + "\n")
+    (out / "report.json").write_text(json.dumps(
+        {"results": [r.to_dict() for r in results], "failures": failures}, indent=2))
+    return path
