@@ -74,7 +74,14 @@ def _print_mapping(d, indent=0):
         elif isinstance(v, list) and v and isinstance(v[0], dict):
             print(f"{pad}{k}:")
             for item in v:
-                print(f"{pad}  -", ", ".join(f"{a}={_short(b)}" for a, b in item.items()))
+                flat = {a: b for a, b in item.items() if not isinstance(b, (list, dict)) or
+                        not (b and isinstance(b[0] if isinstance(b, list) else None, dict))}
+                print(f"{pad}  -", ", ".join(f"{a}={_short(b)}" for a, b in flat.items()))
+                for a, b in item.items():
+                    if a not in flat:
+                        print(f"{pad}    {a}:")
+                        for sub in b:
+                            print(f"{pad}      -", ", ".join(f"{x}={_short(y)}" for x, y in sub.items()))
         else:
             print(f"{pad}{k}: {_short(v)}")
 
@@ -136,7 +143,8 @@ def cmd_predict(subject, argv):
     if as_json:
         print(_dump(out))
     else:
-        _print_mapping(out)
+        from recnet.validation.compare import _plain
+        _print_mapping(_plain(out))
     return 0
 
 
@@ -294,6 +302,9 @@ def main(argv=None):
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,622 @@
+r"""Solvers for the mean-field theory of rank-one plus random rate networks (numba).
+
+Evaluates the equations of :mod:`recnet.theory.dmft_lowrank` (Mastrogiuseppe & Ostojic 2018,
+Neuron 99:609):
+
+static:   :math:`\mu = M_m\kappa`, :math:`\Delta_0 = g^2\langle[\phi^2]\rangle + \Sigma_m^2\kappa^2`,
+          :math:`\kappa = M_n\langle[\phi]\rangle + \Sigma_{mn}\kappa\langle[\phi']\rangle`;
+
+chaotic:  :math:`\Delta_\infty = g^2 C_\phi(\Delta_\infty;\Delta_0,\mu) + \Sigma_m^2\kappa^2`,
+          :math:`\tfrac12(\Delta_0^2-\Delta_\infty^2) = g^2[C_\Phi(\Delta_0;\Delta_0,\mu) -
+          C_\Phi(\Delta_\infty;\Delta_0,\mu)] + \Sigma_m^2\kappa^2(\Delta_0-\Delta_\infty)`, same
+          overlap equation with averages over the full variance :math:`\Delta_0`.
+
+Every root of the overlap equation is found by scanning kappa on a grid and refining each sign
+change (regula falsi, Illinois variant), so all branches (kappa = 0 and the symmetric pair +-kappa)
+are reported.  Gaussian averages use :mod:`recnet.numerics.gaussian` (probabilists' Gauss-Hermite,
+closed forms for erf/ReLU/linear).  All quantities are dimensionless (time in units of the single-
+unit time constant).
+
+Stability (reported with each solution): ``bulk_radius`` :math:`g\sqrt{\langle[\phi'^2]\rangle}` of
+the linearised dynamics around a static state (chaos when > 1) and ``kappa_slope``
+:math:`dF/d\kappa` of the overlap residual :math:`F(\kappa)`; a branch is stable along the structure
+when the slope is < 0 (exact for g = 0, where :math:`\dot\kappa = F(\kappa)` is the latent ODE of
+Beiran et al. 2021; the mean-field criterion of the pitchfork for g > 0).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from recnet import checks
+from recnet.numerics import gaussian as ga
+from recnet.numerics._jit import njit, prange
+
+__all__ = ["LowRankParams", "solve", "overlap_residual", "pitchfork_strength", "chaos_onset_g",
+           "latent_rhs", "latent_trajectory", "phase_diagram"]
+
+N_GH = 32
+_EPS = 1e-12
+# a chaotic solution must have a temporal variance Delta_0 - Delta_inf above this fraction of
+# Delta_0: closer to the static solution the energy residual is O((Delta_0 - Delta_inf)^3) and
+# quadrature round-off creates spurious roots.
+VALID_GAP = 1e-2
+
+
+# --------------------------------------------------------------------------------- numba kernels
+@njit
+def _avg(f, code, which, mu, d0, z, w):
+    return ga.mean_kernel(f, code, which, mu, max(d0, 0.0), z, w)
+
+
+@njit
+def _sq_avg(f, code, which, mu, d0, z, w):
+    """<[f^2]> = C_f(d0; d0, mu)."""
+    return ga.corr_kernel(f, code, which, d0, d0, mu, z, w, 0)
+
+
+@njit
+def _static_h(f, code, g, mu, S, d, z, w):
+    return g * g * _sq_avg(f, code, 0, mu, d, z, w) + S - d
+
+
+@njit
+def _static_delta0(f, code, g, mu, S, z, w):
+    """Largest root d >= S of d = g^2 <[phi^2]>(mu, d) + S (NaN if none: activity diverges)."""
+    h0 = _static_h(f, code, g, mu, S, S, z, w)
+    if abs(h0) <= 1e-14 and S == 0.0:
+        h0 = 0.0
+    up = max(2.0 * S, 1.0)
+    hu = _static_h(f, code, g, mu, S, up, z, w)
+    k = 0
+    while hu >= 0.0 and k < 80:
+        up *= 2.0
+        hu = _static_h(f, code, g, mu, S, up, z, w)
+        k += 1
+    if hu >= 0.0 or not math.isfinite(hu):
+        return math.nan
+    # scan down from up for the largest sign change
+    lo = max(S, 1e-10)
+    n = 48
+    r = (up / lo) ** (1.0 / n)
+    b = up
+    hb = hu
+    for i in range(n):
+        a = b / r
+        if i == n - 1:
+            a = S
+        ha = _static_h(f, code, g, mu, S, a, z, w)
+        if ha >= 0.0:
+            if ha == 0.0:
+                return a
+            return _illinois_static(f, code, g, mu, S, a, b, ha, hb, z, w)
+        b = a
+        hb = ha
+    return S
+
+
+@njit
+def _illinois_static(f, code, g, mu, S, a, b, fa, fb, z, w):
+    side = 0
+    for _ in range(100):
+        c = (a * fb - b * fa) / (fb - fa)
+        fc = _static_h(f, code, g, mu, S, c, z, w)
+        if fc == 0.0 or abs(b - a) < 1e-13 * max(1.0, abs(c)):
+            return c
+        if fc * fb < 0.0:
+            a, fa = b, fb
+            b, fb = c, fc
+            side = 0
+        else:
+            b, fb = c, fc
+            if side == 1:
+                fa *= 0.5
+            side = 1
+    return 0.5 * (a + b)
+
+
+@njit
+def _dinf_q(f, code, g, mu, S, d0, d, z, w):
+    return g * g * ga.corr_kernel(f, code, 0, d, d0, mu, z, w, 0) + S - d
+
+
+@njit
+def _delta_inf(f, code, g, mu, S, d0, z, w):
+    """Smallest root D in [S, d0] of D = g^2 C_phi(D; d0, mu) + S (d0 itself if no smaller one)."""
+    qa = _dinf_q(f, code, g, mu, S, d0, S, z, w)
+    if qa <= 1e-14:
+        return S
+    n = 16
+    a = S
+    for i in range(1, n + 1):
+        b = S + (d0 - S) * i / n
+        qb = _dinf_q(f, code, g, mu, S, d0, b, z, w)
+        if qb <= 0.0:
+            if qb == 0.0:
+                return b
+            # Illinois
+            fa, fb = qa, qb
+            side = 0
+            for _ in range(100):
+                c = (a * fb - b * fa) / (fb - fa)
+                fc = _dinf_q(f, code, g, mu, S, d0, c, z, w)
+                if fc == 0.0 or abs(b - a) < 1e-13 * max(1.0, d0):
+                    return c
+                if fc * fb < 0.0:
+                    a, fa = b, fb
+                    b, fb = c, fc
+                    side = 0
+                else:
+                    b, fb = c, fc
+                    if side == 1:
+                        fa *= 0.5
+                    side = 1
+            return 0.5 * (a + b)
+        a, qa = b, qb
+    return d0
+
+
+@njit
+def _energy(f, code, g, mu, S, d0, z, w):
+    """Energy residual E(d0) (zero at the chaotic solution) and the matching Delta_inf."""
+    di = _delta_inf(f, code, g, mu, S, d0, z, w)
+    cP0 = ga.corr_kernel(f, code, 2, d0, d0, mu, z, w, 0)
+    cPi = ga.corr_kernel(f, code, 2, di, d0, mu, z, w, 0)
+    e = 0.5 * (d0 * d0 - di * di) - g * g * (cP0 - cPi) - S * (d0 - di)
+    return e, di
+
+
+@njit
+def _chaotic(f, code, g, mu, S, z, w):
+    """(Delta_0, Delta_inf) of the chaotic solution at given mu and static variance S (NaN if none).
+
+    Scans Delta_0 on a log grid above S for the first sign change (negative to positive) of the
+    energy residual among points with Delta_inf < Delta_0 (points with Delta_inf = Delta_0 are
+    static solutions, where the residual vanishes trivially), then refines it (Illinois).
+    """
+    lo = max(S, 1e-7) * (1.0 + 1e-6) + 1e-9
+    up = max(4.0 * lo, 4.0)
+    eu, diu = _energy(f, code, g, mu, S, up, z, w)
+    k = 0
+    while eu <= 0.0 and k < 12:
+        up *= 2.0
+        eu, diu = _energy(f, code, g, mu, S, up, z, w)
+        k += 1
+    if eu <= 0.0:
+        return math.nan, math.nan
+    n = 28
+    r = (up / lo) ** (1.0 / n)
+    a = math.nan
+    ea = math.nan
+    last_invalid = lo
+    for i in range(n + 1):
+        b = lo * r ** i
+        eb, dib = _energy(f, code, g, mu, S, b, z, w)
+        valid = dib < b * (1.0 - VALID_GAP)
+        if not valid:
+            a = math.nan
+            last_invalid = b
+            continue
+        if not math.isfinite(a) and i > 0 and eb >= 0.0:
+            # entered the valid region with E >= 0: move to the edge of the valid region
+            lo_b, hi_b = last_invalid, b
+            for _ in range(40):
+                mid = 0.5 * (lo_b + hi_b)
+                em, dim = _energy(f, code, g, mu, S, mid, z, w)
+                if dim < mid * (1.0 - VALID_GAP):
+                    hi_b = mid
+                    if em < 0.0:
+                        a, ea = mid, em
+                        break
+                else:
+                    lo_b = mid
+        if math.isfinite(a) and ea < 0.0 and eb >= 0.0:
+            fa, fb = ea, eb
+            side = 0
+            c = b
+            dic = dib
+            for _ in range(100):
+                c = (a * fb - b * fa) / (fb - fa)
+                fc, dic = _energy(f, code, g, mu, S, c, z, w)
+                if fc == 0.0 or abs(b - a) < 1e-12 * max(1.0, c):
+                    break
+                if fc * fb < 0.0:
+                    a, fa = b, fb
+                    b, fb = c, fc
+                    side = 0
+                else:
+                    b, fb = c, fc
+                    if side == 1:
+                        fa *= 0.5
+                    side = 1
+            return c, dic
+        a, ea = b, eb
+    return math.nan, math.nan
+
+
+@njit
+def _chaotic_warm(f, code, g, mu, S, guess, z, w):
+    """_chaotic with a local bracket [0.9, 1.1] x guess tried first (continuation along kappa)."""
+    if math.isfinite(guess) and guess > 0.0:
+        a = guess * 0.93
+        b = guess * 1.07
+        ea, dia = _energy(f, code, g, mu, S, a, z, w)
+        eb, dib = _energy(f, code, g, mu, S, b, z, w)
+        if dia < a * (1.0 - VALID_GAP) and dib < b * (1.0 - VALID_GAP) and ea < 0.0 and eb >= 0.0:
+            fa, fb = ea, eb
+            side = 0
+            c = b
+            dic = dib
+            for _ in range(100):
+                c = (a * fb - b * fa) / (fb - fa)
+                fc, dic = _energy(f, code, g, mu, S, c, z, w)
+                if fc == 0.0 or abs(b - a) < 1e-12 * max(1.0, c):
+                    break
+                if fc * fb < 0.0:
+                    a, fa = b, fb
+                    b, fb = c, fc
+                    side = 0
+                else:
+                    b, fb = c, fc
+                    if side == 1:
+                        fa *= 0.5
+                    side = 1
+            if dic < c * (1.0 - VALID_GAP):
+                return c, dic
+    return _chaotic(f, code, g, mu, S, z, w)
+
+
+@njit
+def _state(f, code, chaotic, g, kappa, Mm, Sm2, z, w):
+    """(Delta_0, Delta_inf) on the static (chaotic=0) or chaotic (1) solution at overlap kappa."""
+    mu = Mm * kappa
+    S = Sm2 * kappa * kappa
+    if chaotic == 0:
+        d0 = _static_delta0(f, code, g, mu, S, z, w)
+        return d0, d0
+    return _chaotic(f, code, g, mu, S, z, w)
+
+
+@njit
+def _residual(f, code, chaotic, g, kappa, Mm, Mn, Sm2, Smn, z, w):
+    d0, di = _state(f, code, chaotic, g, kappa, Mm, Sm2, z, w)
+    if not math.isfinite(d0):
+        return math.nan, d0, di
+    mu = Mm * kappa
+    F = Mn * _avg(f, code, 0, mu, d0, z, w) + Smn * kappa * _avg(f, code, 1, mu, d0, z, w) - kappa
+    return F, d0, di
+
+
+@njit
+def _residual_chaotic_warm(f, code, g, kappa, guess, Mm, Mn, Sm2, Smn, z, w):
+    mu = Mm * kappa
+    d0, di = _chaotic_warm(f, code, g, mu, Sm2 * kappa * kappa, guess, z, w)
+    if not math.isfinite(d0):
+        return math.nan, d0, di
+    F = Mn * _avg(f, code, 0, mu, d0, z, w) + Smn * kappa * _avg(f, code, 1, mu, d0, z, w) - kappa
+    return F, d0, di
+
+
+@njit(parallel=True)
+def _residual_grid(f, code, chaotic, g, kappas, Mm, Mn, Sm2, Smn, z, w):
+    """Residual on a kappa grid; the chaotic branch is continued outwards from the grid's middle
+    (two threads: one per side), each point warm-started from its neighbour."""
+    out = np.empty((kappas.size, 3))
+    if chaotic == 0:
+        for i in prange(kappas.size):
+            F, d0, di = _residual(f, code, 0, g, kappas[i], Mm, Mn, Sm2, Smn, z, w)
+            out[i, 0] = F
+            out[i, 1] = d0
+            out[i, 2] = di
+        return out
+    mid = kappas.size // 2
+    for side in prange(2):
+        guess = math.nan
+        if side == 0:
+            i0, i1, st = mid, kappas.size, 1
+        else:
+            i0, i1, st = mid - 1, -1, -1
+        i = i0
+        while i != i1:
+            F, d0, di = _residual_chaotic_warm(f, code, g, kappas[i], guess, Mm, Mn, Sm2, Smn, z, w)
+            out[i, 0] = F
+            out[i, 1] = d0
+            out[i, 2] = di
+            guess = d0
+            i += st
+    return out
+
+
+@njit
+def _refine(f, code, chaotic, g, a, b, fa, fb, Mm, Mn, Sm2, Smn, z, w):
+    side = 0
+    c = 0.5 * (a + b)
+    for _ in range(100):
+        c = (a * fb - b * fa) / (fb - fa)
+        fc, _, _ = _residual(f, code, chaotic, g, c, Mm, Mn, Sm2, Smn, z, w)
+        if not math.isfinite(fc):
+            return math.nan
+        if fc == 0.0 or abs(b - a) < 1e-11 * max(1.0, abs(c)):
+            return c
+        if fc * fb < 0.0:
+            a, fa = b, fb
+            b, fb = c, fc
+            side = 0
+        else:
+            b, fb = c, fc
+            if side == 1:
+                fa *= 0.5
+            side = 1
+    return c
+
+
+# ------------------------------------------------------------------------------------ Python API
+class LowRankParams:
+    """Checked parameters of a rank-one plus random network.
+
+    Parameters
+    ----------
+    g : float >= 0
+        strength of the random part (std of J_ij is g / sqrt(N)).
+    phi : str or sympy expression
+        transfer function (see :func:`recnet.numerics.gaussian.transfer`).
+    m_mean, n_mean : float
+        means M_m, M_n of the entries of the connectivity vectors m and n.
+    m_std, n_std : float >= 0
+        standard deviations Sigma_m, Sigma_n.
+    mn_corr : float in [-1, 1]
+        correlation of m_i and n_i; Sigma_mn = mn_corr * Sigma_m * Sigma_n.
+    """
+
+    def __init__(self, g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0, m_std=1.0, n_std=1.0, mn_corr=0.0):
+        self.g = checks.nonnegative("g", g)
+        self.m_mean = checks.finite("m_mean", m_mean)
+        self.n_mean = checks.finite("n_mean", n_mean)
+        self.m_std = checks.nonnegative("m_std", m_std)
+        self.n_std = checks.nonnegative("n_std", n_std)
+        self.mn_corr = checks.in_range("mn_corr", mn_corr, -1.0, 1.0)
+        self.tr = ga.transfer(phi)
+        self.phi = phi
+
+    @property
+    def mn_cov(self):
+        return self.mn_corr * self.m_std * self.n_std
+
+    @property
+    def structure_strength(self):
+        """m^T n / N in the large-N limit: M_m M_n + Sigma_mn."""
+        return self.m_mean * self.n_mean + self.mn_cov
+
+    def args(self):
+        return (self.m_mean, self.n_mean, self.m_std ** 2, self.mn_cov)
+
+
+def _params(params=None, **kw):
+    if isinstance(params, LowRankParams):
+        return params
+    return LowRankParams(**kw)
+
+
+def overlap_residual(kappa, chaotic=False, n_gh=N_GH, params=None, **kw):
+    """F(kappa) = M_n<[phi]> + Sigma_mn kappa <[phi']> - kappa on the static or chaotic solution.
+
+    Returns an array of shape (len(kappa), 3): F, Delta_0, Delta_inf (NaN where no such solution).
+    """
+    p = _params(params, **kw)
+    k = checks.array("kappa", np.atleast_1d(kappa), ndim=1)
+    z, w = ga.gh_nodes(n_gh)
+    Mm, Mn, Sm2, Smn = p.args()
+    return _residual_grid(p.tr.f, p.tr.code, 1 if chaotic else 0, p.g, k, Mm, Mn, Sm2, Smn, z, w)
+
+
+def _kappa_bound(p):
+    # |kappa| <= |M_n| sup|phi| + |Sigma_mn| |kappa| sup phi': for bounded phi a few units suffice
+    return 1.5 * (abs(p.n_mean) + abs(p.mn_cov)) + 1.0 if p.tr.code in (ga.TANH, ga.ERF) else \
+        5.0 * (abs(p.n_mean) + abs(p.mn_cov) + 1.0)
+
+
+def solve(params=None, n_kappa=61, kappa_max=None, n_gh=N_GH, **kw):
+    """All stationary and chaotic mean-field solutions of a rank-one plus random network.
+
+    Parameters
+    ----------
+    params : LowRankParams, optional
+        or the keyword arguments of :class:`LowRankParams` (g, phi, m_mean, n_mean, m_std, n_std,
+        mn_corr).
+    n_kappa : int
+        kappa grid points scanned for sign changes of the overlap residual (per branch type).
+    kappa_max : float, optional
+        half-width of the scanned kappa interval (default from the bound on |kappa|).
+    n_gh : int
+        Gauss-Hermite nodes per dimension.
+
+    Returns
+    -------
+    list of dict, one per solution, with keys ``kind`` ("static" or "chaotic"), ``kappa``, ``mu``,
+    ``delta0`` (total variance over units), ``delta_inf`` (its static part; equal to delta0 for
+    static solutions), ``bulk_radius`` (g sqrt<[phi'^2]>, static solutions), ``kappa_slope``
+    (dF/dkappa) and ``stable``.  A static solution is stable when bulk_radius < 1 and
+    kappa_slope < 0; a chaotic one when no static solution with the same kappa-sign is stable and
+    kappa_slope < 0.
+    """
+    p = _params(params, **kw)
+    n_kappa = checks.integer("n_kappa", n_kappa, minimum=5, maximum=2001)
+    K = _kappa_bound(p) if kappa_max is None else checks.positive("kappa_max", kappa_max)
+    z, w = ga.gh_nodes(n_gh)
+    Mm, Mn, Sm2, Smn = p.args()
+    f, code = p.tr.f, p.tr.code
+    grid = np.linspace(-K, K, 2 * (n_kappa // 2) + 1)  # contains 0
+    out = []
+    for chaotic in (0, 1):
+        res = _residual_grid(f, code, chaotic, p.g, grid, Mm, Mn, Sm2, Smn, z, w)
+        F = res[:, 0]
+        roots = []
+        for i in range(grid.size):
+            if F[i] == 0.0 or (abs(F[i]) < 1e-13 and grid[i] == 0.0):
+                roots.append(grid[i])
+            if i + 1 < grid.size and np.isfinite(F[i]) and np.isfinite(F[i + 1]) and F[i] * F[i + 1] < 0:
+                roots.append(_refine(f, code, chaotic, p.g, grid[i], grid[i + 1], F[i], F[i + 1],
+                                     Mm, Mn, Sm2, Smn, z, w))
+        uniq = []
+        for k in sorted(r for r in roots if np.isfinite(r)):
+            if not uniq or abs(k - uniq[-1]) > 1e-7 * max(1.0, abs(k)):
+                uniq.append(0.0 if abs(k) < 1e-12 else k)
+        for k in uniq:
+            F0, d0, di = _residual(f, code, chaotic, p.g, k, Mm, Mn, Sm2, Smn, z, w)
+            if not np.isfinite(d0):
+                continue
+            h = 1e-5 * max(1.0, abs(k))
+            Fp, _, _ = _residual(f, code, chaotic, p.g, k + h, Mm, Mn, Sm2, Smn, z, w)
+            Fm, _, _ = _residual(f, code, chaotic, p.g, k - h, Mm, Mn, Sm2, Smn, z, w)
+            slope = (Fp - Fm) / (2 * h)
+            mu = Mm * k
+            radius = p.g * math.sqrt(max(_sq_avg(f, code, 1, mu, d0, z, w), 0.0))
+            out.append(dict(kind="chaotic" if chaotic else "static", kappa=float(k), mu=float(mu),
+                            delta0=float(d0), delta_inf=float(di), bulk_radius=float(radius),
+                            kappa_slope=float(slope), stable=False))
+    for s in out:
+        if s["kind"] == "static":
+            s["stable"] = bool(s["bulk_radius"] < 1.0 and s["kappa_slope"] < 0.0)
+    for s in out:
+        if s["kind"] == "chaotic":
+            sgn = np.sign(round(s["kappa"], 9))
+            static_ok = any(t["stable"] and np.sign(round(t["kappa"], 9)) == sgn for t in out if t["kind"] == "static")
+            s["stable"] = bool(not static_ok and s["kappa_slope"] < 0.0)
+    out.sort(key=lambda s: (s["kind"], s["kappa"]))
+    return out
+
+
+def pitchfork_strength(g, phi="tanh", n_gh=N_GH):
+    r"""Structure strength :math:`(M_m M_n + \Sigma_{mn})_c` where the homogeneous state bifurcates.
+
+    :math:`(M_m M_n + \Sigma_{mn})_c = 1/\langle[\phi']\rangle(0, \Delta_0)` with :math:`\Delta_0`
+    of the kappa = 0 solution: static (0 for g phi'(0) < 1) or chaotic (the SCS solution) otherwise.
+    Needs phi odd (phi(0) = 0 and a kappa = 0 solution).  Also returns the kind of the kappa = 0 state.
+    """
+    g = checks.nonnegative("g", g)
+    tr = ga.transfer(phi)
+    z, w = ga.gh_nodes(n_gh)
+    if abs(tr.f(0, 0.0)) > 1e-12:
+        raise ValueError(f"phi = {phi!r} is invalid here: the pitchfork needs phi(0) = 0 (a kappa = 0 solution)")
+    d0, _ = _chaotic(tr.f, tr.code, g, 0.0, 0.0, z, w)
+    kind = "chaotic"
+    if not np.isfinite(d0):
+        d0 = _static_delta0(tr.f, tr.code, g, 0.0, 0.0, z, w)
+        kind = "static"
+    return 1.0 / _avg(tr.f, tr.code, 1, 0.0, d0, z, w), kind, float(d0)
+
+
+def chaos_onset_g(params=None, g_max=4.0, n_gh=N_GH, **kw):
+    """Random strength g* where the heterogeneous static state (kappa > 0) turns chaotic.
+
+    Solves g^2 <[phi'^2]> = 1 along the static branch with kappa > 0 (bisection in g on the
+    indicator bulk_radius - 1).  The ``g`` in params is ignored.  NaN if the branch has no
+    kappa > 0 solution at small g.
+    """
+    kw.pop("g", None)
+    base = _params(params, g=0.0, **kw)
+
+    def radius(g):
+        q = LowRankParams(g=g, phi=base.phi, m_mean=base.m_mean, n_mean=base.n_mean,
+                          m_std=base.m_std, n_std=base.n_std, mn_corr=base.mn_corr)
+        sols = [s for s in solve(q, n_kappa=41, n_gh=n_gh) if s["kind"] == "static" and s["kappa"] > 1e-6]
+        if not sols:
+            return np.nan
+        best = max(sols, key=lambda s: s["kappa"])
+        return best["bulk_radius"] - 1.0
+
+    from recnet.numerics.continuation import bisect_event
+    lo, hi = 1e-3, g_max
+    r_lo = radius(lo)
+    if not np.isfinite(r_lo) or r_lo > 0:
+        return np.nan
+    # walk up to find the first g with radius > 1 (or the branch vanishing)
+    gs = np.linspace(lo, hi, 17)
+    prev = lo
+    for gg in gs[1:]:
+        r = radius(gg)
+        if not np.isfinite(r) or r > 0:
+            def ind(x):
+                v = radius(x)
+                return v if np.isfinite(v) else 1.0
+            return bisect_event(ind, prev, gg, tol=1e-5)
+        prev = gg
+    return np.nan
+
+
+def latent_rhs(kappa, populations, phi="tanh", n_gh=N_GH):
+    r"""Right-hand side of the latent ODE :math:`\dot\kappa = -\kappa + \sum_p \alpha_p(M_{n,p}\langle[\phi]\rangle_p
+    + \Sigma_{mn,p}\kappa\langle[\phi']\rangle_p)` (g = 0; Beiran et al. 2021).
+
+    ``populations``: sequence of dicts with keys alpha, m_mean, n_mean, m_std, mn_cov (the
+    covariance of m_i and n_i within the population).  The alphas must sum to 1.
+    """
+    tr = ga.transfer(phi)
+    pops = _check_pops(populations)
+    z, w = ga.gh_nodes(n_gh)
+    k = float(kappa)
+    out = -k
+    for a, Mm, Mn, Sm, Smn in pops:
+        mu, d = Mm * k, Sm * Sm * k * k
+        out += a * (Mn * tr.f(0, mu) if d == 0 else Mn * ga.mean_kernel(tr.f, tr.code, 0, mu, d, z, w))
+        out += a * Smn * k * ga.mean_kernel(tr.f, tr.code, 1, mu, d, z, w)
+    return out
+
+
+def _check_pops(populations):
+    if not populations:
+        raise ValueError("populations is empty: give at least one population")
+    rows = []
+    for i, pp in enumerate(populations):
+        try:
+            a = checks.in_range(f"populations[{i}].alpha", pp["alpha"], 0.0, 1.0)
+            Mm = checks.finite(f"populations[{i}].m_mean", pp.get("m_mean", 0.0))
+            Mn = checks.finite(f"populations[{i}].n_mean", pp.get("n_mean", 0.0))
+            Sm = checks.nonnegative(f"populations[{i}].m_std", pp.get("m_std", 0.0))
+            Smn = checks.finite(f"populations[{i}].mn_cov", pp.get("mn_cov", 0.0))
+        except KeyError as exc:
+            raise ValueError(f"populations[{i}] lacks key {exc}") from None
+        rows.append((a, Mm, Mn, Sm, Smn))
+    tot = sum(r[0] for r in rows)
+    if abs(tot - 1.0) > 1e-9:
+        raise ValueError(f"population fractions alpha sum to {tot:g}: must sum to 1")
+    return rows
+
+
+def latent_trajectory(kappa0, t_max, dt, populations, phi="tanh", n_gh=N_GH):
+    """Integrate the latent ODE of kappa (RK4) from kappa0 for t_max (units of tau), step dt.
+
+    Returns (t, kappa) arrays.
+    """
+    t_max = checks.positive("t_max", t_max)
+    dt = checks.positive("dt", dt)
+    k = checks.finite("kappa0", kappa0)
+    n = int(round(t_max / dt))
+    ts = np.arange(n + 1) * dt
+    ks = np.empty(n + 1)
+    ks[0] = k
+    rhs = lambda v: latent_rhs(v, populations, phi, n_gh)  # noqa: E731
+    for i in range(n):
+        k1 = rhs(k)
+        k2 = rhs(k + 0.5 * dt * k1)
+        k3 = rhs(k + 0.5 * dt * k2)
+        k4 = rhs(k + dt * k3)
+        k = k + dt * (k1 + 2 * k2 + 2 * k3 + k4) / 6
+        ks[i + 1] = k
+    return ts, ks
+
+
+def phase_diagram(g_values, strengths, phi="tanh", m_std=0.0, n_gh=32):
+    """Boundaries of the Mastrogiuseppe & Ostojic 2018 phase diagram (M_n varied, M_m = 1, Sigma_mn = 0).
+
+    Returns a dict with ``pitchfork`` (structure strength of the homogeneous-to-heterogeneous
+    bifurcation for each g) and ``chaos_onset`` (for each structure strength > pitchfork at g=0,
+    the g where the heterogeneous static state becomes chaotic).
+    """
+    gv = checks.array("g_values", g_values, ndim=1)
+    sv = checks.array("strengths", strengths, ndim=1)
+    pf = np.array([pitchfork_strength(g, phi, n_gh)[0] for g in gv])
+    co = np.array([chaos_onset_g(phi=phi, m_mean=1.0, n_mean=s, m_std=m_std, n_std=m_std, mn_corr=0.0,
+                                 n_gh=n_gh) if s > pf[0] else np.nan for s in sv])
+    return {"g": gv, "pitchfork": pf, "strength": sv, "chaos_onset_g": co}

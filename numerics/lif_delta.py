@@ -1,0 +1,328 @@
+"""Numba kernels for networks of leaky integrate-and-fire neurons with delta synapses.
+
+The model is NEST's ``iaf_psc_delta`` (PyNN ``IF_curr_delta``) on a time grid of step h (ms).
+With y = V - v_rest, between inputs
+
+    tau_m dy/dt = -y + tau_m/cm * I,
+
+which is integrated exactly over one step (Rotter & Diesmann 1999, Biol Cybern 81:381):
+
+    y(t + h) = P30 * I + P33 * y(t) + sum_k w_k,
+    P33 = exp(-h/tau_m),   P30 = -(tau_m/cm) * expm1(-h/tau_m)   (mV per nA with ms, nF),
+
+where the sum runs over the delta inputs (weights w in mV) whose delay ends in this step. After
+the update, y >= v_thresh - v_rest emits a spike stamped at the end of the step, y is set to
+v_reset - v_rest and the neuron is refractory for round(tau_refrac/h) steps: y stays clamped and
+inputs arriving then are discarded (NEST's default ``refractory_input = False``). A spike emitted
+in step n with delay d steps is added in step n + d, so it moves V at (n + 1 + d) h: the spike time
+plus the delay. This is the update order of ``iaf_psc_delta::update`` in NEST 3.
+
+Layout of the kernel data ("nodes" = neurons first, then spike sources):
+
+* neurons 0..N-1 carry ``P33, P30I, theta, y_reset, v_rest`` (rows of ``npar``), refractory counts
+  ``refr``, state ``y`` (mV relative to v_rest) and ``r`` (remaining refractory steps);
+* Poisson sources N..N+S-1 carry ``lam = rate*h`` and an active window of step stamps
+  (first, last]; their counts come from a per-source splitmix64 stream (``rng_state``), so results
+  do not depend on the number of threads;
+* outgoing synapses in CSR by presynaptic node (``indptr, target, weight, delay``);
+* a ring buffer ``ring[thread, slot, neuron]`` of L = max_delay + 1 slots, one layer per thread so
+  parallel spike delivery never shares an accumulator; a neuron reads the sum over layers.
+
+Time advances in blocks of B <= min_delay steps (as NEST communicates every min_delay): first
+all neurons and sources are updated for B steps in parallel (no spike emitted in the block can
+arrive within it), then the block's spikes are delivered in parallel over presynaptic ranges.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from recnet.numerics._jit import njit, prange
+
+__all__ = ["propagators", "fixed_indegree", "advance", "poisson_counts", "simulate_naive",
+           "splitmix64_seeds"]
+
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_INV53 = 1.0 / 9007199254740992.0  # 2**-53
+
+
+def propagators(tau_m, cm, dt):
+    """Exact one-step propagators of iaf_psc_delta, computed as NEST does.
+
+    Parameters
+    ----------
+    tau_m : array_like, ms
+    cm : array_like, nF
+    dt : float, ms
+
+    Returns
+    -------
+    P33 : ndarray
+        exp(-dt/tau_m), the decay of y = V - v_rest over one step.
+    P30 : ndarray
+        -(tau_m/C) expm1(-dt/tau_m) with C in pF, in mV per pA (multiply by the current in pA =
+        1000 * i_offset in nA, as PyNN hands it to NEST).
+    """
+    tau_m = np.asarray(tau_m, dtype=float)
+    cm_pf = np.asarray(cm, dtype=float) * 1000.0
+    return np.exp(-dt / tau_m), -tau_m / cm_pf * np.expm1(-dt / tau_m)
+
+
+@njit
+def _u01(state, i):
+    """Next uniform in [0, 1) of the splitmix64 stream ``state[i]`` (Steele, Lea, Flood 2014)."""
+    s = state[i] + _GAMMA
+    state[i] = s
+    z = s
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    z = z ^ (z >> _S31)
+    return float(z >> _S11) * _INV53
+
+
+@njit
+def _poisson(state, i, lam):
+    """Poisson(lam) by sequential inversion; lam split in parts <= 10 so exp(-part) never underflows."""
+    total = 0
+    parts = int(math.ceil(lam / 10.0))
+    if parts < 1:
+        return 0
+    part = lam / parts
+    e = math.exp(-part)
+    for _ in range(parts):
+        u = _u01(state, i)
+        p = e
+        c = p
+        k = 0
+        while u > c and k < 1000:
+            k += 1
+            p *= part / k
+            c += p
+        total += k
+    return total
+
+
+@njit
+def poisson_counts(lam, rng_state, n_steps):
+    """Counts of ``n_steps`` steps for sources of mean ``lam`` per step (testing helper, same streams)."""
+    S = lam.size
+    out = np.zeros((n_steps, S), dtype=np.int64)
+    for k in range(n_steps):
+        for s in range(S):
+            out[k, s] = _poisson(rng_state, s, lam[s])
+    return out
+
+
+def splitmix64_seeds(n, seed):
+    """``n`` independent splitmix64 starting states (uint64) derived from ``seed`` by SeedSequence."""
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    return np.random.SeedSequence(seed).generate_state(n, dtype=np.uint64)
+
+
+@njit
+def fixed_indegree(n_pre, n_post, k, with_replacement, exclude_self, seed):
+    """Presynaptic indices for a fixed in-degree ``k`` (numba; reproducible from ``seed``).
+
+    For each postsynaptic neuron j (in order) ``k`` presynaptic indices in [0, n_pre), sorted;
+    distinct (Floyd's algorithm, uniform over k-subsets) unless ``with_replacement``; never j
+    itself when ``exclude_self``. Returns an int64 array of length n_post*k, post-major.
+    """
+    np.random.seed(seed)
+    out = np.empty(n_post * k, dtype=np.int64)
+    m = n_pre - 1 if exclude_self else n_pre
+    mark = np.zeros(max(m, 1), dtype=np.bool_)
+    buf = np.empty(k, dtype=np.int64)
+    for j in range(n_post):
+        if with_replacement:
+            for q in range(k):
+                buf[q] = np.random.randint(0, m)
+        else:
+            q = 0
+            for t in range(m - k, m):
+                x = np.random.randint(0, t + 1)
+                if mark[x]:
+                    x = t
+                mark[x] = True
+                buf[q] = x
+                q += 1
+            for q in range(k):
+                mark[buf[q]] = False
+        buf.sort()
+        for q in range(k):
+            x = buf[q]
+            if exclude_self and x >= j:
+                x += 1
+            out[j * k + q] = x
+    return out
+
+
+@njit(parallel=True)
+def advance(step0, n_steps, block, npar, refr, y, r, lam, win, rng_state,
+            ev_stamp, ev_node, ev_ptr, indptr, target, weight, delay, ring,
+            ulo, slo, plo, spk, rec_node, rec_out, v_col, v_out):
+    """Advance the network ``n_steps`` steps from global step ``step0`` (state arrays updated in place).
+
+    Parameters
+    ----------
+    step0, n_steps, block : int
+        first global step, number of steps, block length B (<= every delay, in steps).
+    npar : float64[5, N]
+        rows P33, P30*I (mV), theta = v_thresh - v_rest, y_reset = v_reset - v_rest, v_rest.
+    refr : int64[N]
+        refractory period in steps.
+    y, r : float64[N], int64[N]
+        state: V - v_rest (mV) and remaining refractory steps.
+    lam, win, rng_state : float64[S], int64[S, 2], uint64[S]
+        Poisson sources (node N + s): mean count per step, active stamps (win[s,0], win[s,1]],
+        splitmix64 states.
+    ev_stamp, ev_node, ev_ptr : int64[E], int64[E], int64[1]
+        spike-array events sorted by stamp (spike time / h), node index, next event to emit.
+    indptr, target, weight, delay :
+        outgoing synapses in CSR by presynaptic node (int64, int32, float64 mV, int64 steps).
+    ring : float64[T, L, N]
+        per-thread ring buffers of arriving input (mV).
+    ulo, slo, plo : int64[T+1]
+        neuron, Poisson-source and presynaptic-node ranges of the T parallel chunks.
+    spk : int32[B, N+S+A]
+        workspace: spike counts per step of the block.
+    rec_node, rec_out : int64[R], uint16[n_steps, R]
+        nodes whose spike counts are recorded, and the record.
+    v_col, v_out : int64[N] (-1 = not recorded), float64[n_steps, Rv]
+        membrane potential record (mV, after each step).
+    """
+    N = y.size
+    T = ring.shape[0]
+    L = ring.shape[1]
+    n_nodes = indptr.size - 1
+    done = 0
+    while done < n_steps:
+        nb = min(block, n_steps - done)
+        s0 = step0 + done
+        # -- 1. update neurons and Poisson sources for nb steps (no spike can arrive within the block)
+        for c in prange(T):
+            for k in range(nb):
+                slot = (s0 + k) % L
+                for i in range(ulo[c], ulo[c + 1]):
+                    inp = 0.0
+                    for t in range(T):
+                        inp += ring[t, slot, i]
+                        ring[t, slot, i] = 0.0
+                    if r[i] == 0:
+                        y[i] = npar[1, i] + npar[0, i] * y[i] + inp
+                    else:
+                        r[i] -= 1
+                    if y[i] >= npar[2, i]:
+                        r[i] = refr[i]
+                        y[i] = npar[3, i]
+                        spk[k, i] = 1
+                    else:
+                        spk[k, i] = 0
+                    if v_col[i] >= 0:
+                        v_out[done + k, v_col[i]] = y[i] + npar[4, i]
+                stamp = s0 + k + 1
+                for s in range(slo[c], slo[c + 1]):
+                    if win[s, 0] < stamp and stamp <= win[s, 1]:
+                        spk[k, N + s] = _poisson(rng_state, s, lam[s])
+                    else:
+                        spk[k, N + s] = 0
+        # -- 2. spike arrays
+        n_src = N + lam.size
+        for k in range(nb):
+            for a in range(n_src, n_nodes):
+                spk[k, a] = 0
+        p = ev_ptr[0]
+        while p < ev_stamp.size and ev_stamp[p] <= s0 + nb:
+            spk[ev_stamp[p] - 1 - s0, ev_node[p]] += 1
+            p += 1
+        ev_ptr[0] = p
+        # -- 3. record
+        for k in range(nb):
+            for j in range(rec_node.size):
+                rec_out[done + k, j] = min(spk[k, rec_node[j]], 65535)
+        # -- 4. deliver the block's spikes (thread c writes only ring[c])
+        for c in prange(T):
+            for k in range(nb):
+                n = s0 + k
+                for pre in range(plo[c], plo[c + 1]):
+                    cnt = spk[k, pre]
+                    if cnt != 0:
+                        for q in range(indptr[pre], indptr[pre + 1]):
+                            ring[c, (n + delay[q]) % L, target[q]] += weight[q] * cnt
+        done += nb
+    return done
+
+
+def simulate_naive(n_steps, npar, refr, y0, counts_src, pre, post, weight, delay):
+    """Slow, obviously correct twin of :func:`advance` (numpy, step by step, no blocks or threads).
+
+    Parameters
+    ----------
+    n_steps : int
+    npar, refr : as in :func:`advance`
+    y0 : float64[N]
+        initial V - v_rest (mV).
+    counts_src : int[n_steps, S + A]
+        spike counts of the source nodes N.. per step (e.g. recorded from a numba run).
+    pre, post, weight, delay : arrays
+        one entry per synapse (node indices, mV, steps).
+
+    Returns
+    -------
+    spikes : int[n_steps, N]  (1 where neuron i spiked in step n, stamp n+1)
+    v : float[n_steps, N]     (V after each step, mV)
+    """
+    N = y0.size
+    y = np.array(y0, dtype=float)
+    r = np.zeros(N, dtype=np.int64)
+    counts = np.zeros((n_steps, N + counts_src.shape[1]), dtype=np.int64)
+    counts[:, N:] = counts_src
+    v = np.zeros((n_steps, N))
+    for n in range(n_steps):
+        # input arriving in step n: spikes of step m = n - d
+        inp = np.zeros(N)
+        m = n - delay
+        ok = m >= 0
+        np.add.at(inp, post[ok], weight[ok] * counts[m[ok], pre[ok]])
+        free = r == 0
+        y[free] = npar[1, free] + npar[0, free] * y[free] + inp[free]
+        r[~free] -= 1
+        fire = y >= npar[2]
+        y[fire] = npar[3, fire]
+        r[fire] = refr[fire]
+        counts[n, :N] = fire
+        v[n] = y + npar[4]
+    return counts[:, :N], v
+
+
+@njit
+def csr_by_pre(n_nodes, pre, post, weight, delay):
+    """Counting sort of synapses by presynaptic node (stable): ``indptr, target, weight, delay``.
+
+    Returns int64[n_nodes+1], int32[nnz], float64[nnz], int64[nnz]; within one presynaptic node the
+    synapses keep their input order.
+    """
+    nnz = pre.size
+    indptr = np.zeros(n_nodes + 1, dtype=np.int64)
+    for q in range(nnz):
+        indptr[pre[q] + 1] += 1
+    for i in range(n_nodes):
+        indptr[i + 1] += indptr[i]
+    fill = indptr[:-1].copy()
+    tgt = np.empty(nnz, dtype=np.int32)
+    w = np.empty(nnz, dtype=np.float64)
+    d = np.empty(nnz, dtype=np.int64)
+    for q in range(nnz):
+        k = fill[pre[q]]
+        fill[pre[q]] += 1
+        tgt[k] = post[q]
+        w[k] = weight[q]
+        d[k] = delay[q]
+    return indptr, tgt, w, d

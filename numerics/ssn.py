@@ -1,0 +1,600 @@
+r"""Fixed points, stability and regime maps of the stabilized supralinear network (SSN).
+
+Model (Ahmadian, Rubin, Miller 2013, Neural Comput 25:1994; Rubin, Van Hooser, Miller 2015,
+Neuron 85:402):
+
+.. math::  \tau_a \dot r_a = -r_a + k [u_a]_+^n,\qquad u = W r + h .
+
+Units: rates r in Hz, inputs h and net inputs u in mV, W in mV/Hz (signed; Dale's law: the
+columns of E populations are >= 0, those of I populations <= 0), k in Hz/mV^n, tau in ms.
+
+Two ways to find *all* fixed points:
+
+* two populations, integer n (``fixed_points_2pop``): every support (both active, E only,
+  I only, none) reduces exactly to univariate polynomials (``recnet.theory.ssn.reduced_polynomial``:
+  degree n^2 for both active, n for one active); their real roots that satisfy the sign
+  constraints are all the fixed points;
+* any N and any n > 1 (``fixed_points``): Newton on F(u) = -u + W k[u]_+^n + h with deflation
+  (Farrell, Birkisson, Funke 2015, SIAM J Sci Comput 37:A2026) from many starts; found roots
+  are divided out so that later starts converge elsewhere.
+
+``regime_map`` evaluates the polynomial method on a grid of inputs in a parallel numba kernel.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from recnet import checks
+from recnet.numerics._jit import njit, prange
+
+__all__ = [
+    "DEFAULTS", "default_parameters", "check_network", "rates", "jacobian", "classify",
+    "fixed_points_2pop", "fixed_points", "simulate", "simulate_naive", "regime_map",
+    "regime_map_naive", "input_response",
+]
+
+#: Standard two-population parameters.  k = 0.04 Hz/mV^2 and n = 2 are the SSN values of
+#: Rubin, Van Hooser, Miller 2015 (Neuron 85:402, experimental procedures) and Ahmadian et al.
+#: 2013 (Fig. 2, k = 0.04); tau_E = 20 ms, tau_I = 10 ms and the weight magnitudes
+#: W_EE = 1.25, W_EI = 0.65, W_IE = 1.2, W_II = 0.5 (mV s) are the published two-population
+#: SSN of Hennequin, Ahmadian, Rubin, Lengyel, Miller 2018 (Neuron 98:846, Table/Methods).
+DEFAULTS = dict(W_EE=1.25, W_EI=0.65, W_IE=1.2, W_II=0.5, k=0.04, n=2.0, tau_E=20.0, tau_I=10.0)
+
+
+def default_parameters():
+    """The standard 2-population SSN: dict with signed ``W`` (mV/Hz), ``k``, ``n``, ``tau`` (ms)."""
+    d = DEFAULTS
+    W = np.array([[d["W_EE"], -d["W_EI"]], [d["W_IE"], -d["W_II"]]])
+    return dict(W=W, k=d["k"], n=d["n"], tau=np.array([d["tau_E"], d["tau_I"]]))
+
+
+# --------------------------------------------------------------------------------- input checks
+def check_network(W, h=None, k=0.04, n=2.0, tau=None, cell_types=None):
+    """Check and convert SSN parameters; raise ValueError/TypeError naming the bad one.
+
+    Parameters
+    ----------
+    W : (N, N) array, mV/Hz (signed).
+    h : (N,) array, mV, optional.
+    k : float > 0, Hz/mV^n.   n : float >= 1 (power).
+    tau : (N,) array of ms > 0, optional (default 1 ms each).
+    cell_types : sequence of "E"/"I" of length N, optional.  Default: ("E", "I") for N = 2 and
+        no Dale check otherwise.  E columns must be >= 0, I columns <= 0.
+    """
+    W = checks.square_matrix("W", W)
+    N = W.shape[0]
+    k = checks.positive("k", k, "Hz/mV^n")
+    n = checks.in_range("n", n, 1.0, np.inf, unit="")
+    if h is not None:
+        h = checks.array("h", h, ndim=1, shape=(N,))
+    if tau is None:
+        tau = np.ones(N)
+    else:
+        tau = np.atleast_1d(checks.array("tau", tau))
+        if tau.size == 1:
+            tau = np.full(N, float(tau[0]))
+        if tau.shape != (N,):
+            raise ValueError(f"tau has shape {tau.shape}: must have shape ({N},) (one per population)")
+        for i, t in enumerate(tau):
+            checks.positive(f"tau[{i}]", float(t), "ms")
+    if cell_types is None and N == 2:
+        cell_types = ("E", "I")
+    if cell_types is not None:
+        ct = tuple(str(c).upper() for c in cell_types)
+        if len(ct) != N or any(c not in ("E", "I") for c in ct):
+            raise ValueError(f"cell_types = {cell_types!r} is invalid: must be {N} entries 'E' or 'I'")
+        for b, c in enumerate(ct):
+            col = W[:, b]
+            if c == "E" and np.any(col < 0):
+                a = int(np.argmin(col))
+                raise ValueError(f"Dale's law violated: W[{a}, {b}] = {col[a]:g} mV/Hz < 0 but "
+                                 f"population {b} is excitatory (E columns must be >= 0)")
+            if c == "I" and np.any(col > 0):
+                a = int(np.argmax(col))
+                raise ValueError(f"Dale's law violated: W[{a}, {b}] = {col[a]:g} mV/Hz > 0 but "
+                                 f"population {b} is inhibitory (I columns must be <= 0)")
+        cell_types = ct
+    return W, h, k, n, tau, cell_types
+
+
+# ----------------------------------------------------------------------------------- basics
+def rates(u, k, n):
+    """r = k [u]_+^n (Hz) from net inputs u (mV)."""
+    u = np.asarray(u, float)
+    return k * np.maximum(u, 0.0) ** n
+
+
+def _gain(u, k, n):
+    up = np.maximum(np.asarray(u, float), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.where(up > 0, k * n * up ** (n - 1.0), 0.0)
+    return g
+
+
+def jacobian(W, u, k, n, tau):
+    """Jacobian of the rate dynamics at net input u: J = T^{-1}(-1 + G W), G = diag(k n u_+^{n-1}) (1/ms)."""
+    W = np.asarray(W, float)
+    G = _gain(u, k, n)
+    return (-np.eye(len(G)) + G[:, None] * W) / np.asarray(tau, float)[:, None]
+
+
+def classify(W, u, k, n, tau, cell_types=None):
+    """Stability, ISN and paradoxical flags of the fixed point with net input u.
+
+    Returns a dict: ``rates_hz``, ``u_mv``, ``eigenvalues`` (1/ms), ``stable`` (all Re < 0),
+    ``isn`` (the E-E block -1 + W_EE G_E has an eigenvalue with positive real part: the E
+    subnetwork alone would be unstable), ``response`` dr/dh = (1 - G W)^{-1} G (Hz/mV) and
+    ``paradoxical`` (some I population has dr_I/dh_I < 0).
+    """
+    W = np.asarray(W, float)
+    N = W.shape[0]
+    ct = cell_types or (("E", "I") if N == 2 else tuple("E" if np.all(W[:, b] >= 0) else "I"
+                                                       for b in range(N)))
+    J = jacobian(W, u, k, n, tau)
+    ev = np.linalg.eigvals(J)
+    G = _gain(u, k, n)
+    e = np.array([c == "E" for c in ct])
+    if e.any():
+        JE = -np.eye(e.sum()) + G[e][:, None] * W[np.ix_(e, e)]
+        isn = bool(np.max(np.linalg.eigvals(JE).real) > 0)
+    else:
+        isn = False
+    A = np.eye(N) - G[:, None] * W
+    try:
+        R = np.linalg.solve(A, np.diag(G))
+    except np.linalg.LinAlgError:
+        R = np.full((N, N), np.nan)
+    dI = np.array([R[a, a] for a in range(N) if ct[a] == "I"])
+    active_I = np.array([G[a] > 0 for a in range(N) if ct[a] == "I"])
+    paradox = bool(np.any(dI[active_I] < 0)) if dI.size else False
+    return dict(u_mv=np.asarray(u, float), rates_hz=rates(u, k, n), eigenvalues=ev,
+                stable=bool(np.max(ev.real) < 0), isn=isn, response=R, paradoxical=paradox)
+
+
+def _residual(W, u, h, k, n):
+    return -u + W @ rates(u, k, n) + h
+
+
+# ------------------------------------------------------- two populations: polynomial elimination
+@njit
+def _pmul(a, b):
+    out = np.zeros(a.size + b.size - 1)
+    for i in range(a.size):
+        for j in range(b.size):
+            out[i + j] += a[i] * b[j]
+    return out
+
+
+@njit
+def _ppow(a, m):
+    out = np.ones(1)
+    for _ in range(m):
+        out = _pmul(out, a)
+    return out
+
+
+@njit
+def _real_roots(c0, s):
+    """Real roots of sum_i c0[i] u^i (ascending) via the companion matrix of the polynomial in
+    x = u / s (coefficients c0[i] s^i, normalised), Newton-polished; returns the roots u."""
+    c = c0.copy()
+    for i in range(c.size):
+        c[i] *= s ** i
+    mx = np.max(np.abs(c))
+    if mx == 0.0:
+        return np.empty(0)
+    c /= mx
+    deg = c.size - 1
+    while deg > 0 and abs(c[deg]) <= 1e-13:
+        deg -= 1
+    if deg < 1:
+        return np.empty(0)
+    C = np.zeros((deg, deg))
+    for i in range(deg):
+        C[0, i] = -c[deg - 1 - i] / c[deg]
+    for i in range(1, deg):
+        C[i, i - 1] = 1.0
+    z = np.linalg.eigvals(C.astype(np.complex128))
+    out = np.empty(deg)
+    m = 0
+    for r in z:
+        if abs(r.imag) <= 1e-6 * max(1.0, abs(r.real)):
+            x = r.real
+            for _ in range(6):
+                p = 0.0
+                dp = 0.0
+                for i in range(deg, -1, -1):
+                    dp = dp * x + p
+                    p = p * x + c[i]
+                if dp == 0.0:
+                    break
+                x -= p / dp
+            out[m] = x * s
+            m += 1
+    return out[:m]
+
+
+@njit
+def _scale(h, k):
+    """Typical size (mV) of the net input: ~|h| at weak input, ~sqrt(|h|/k) at strong input."""
+    a = max(abs(h[0]), abs(h[1]))
+    if a == 0.0:
+        return 1.0
+    return max(min(a, np.sqrt(a / k)), 1e-12)
+
+
+@njit
+def _fixed_points_2pop_kernel(W, h, k, ni, out):
+    """All fixed points of the 2-population SSN with integer power ni; returns their count.
+
+    out[m] = (u_E, u_I).  Supports: both active (degree ni^2 polynomial), E only, I only, none.
+    """
+    scale = _scale(h, k)
+    m = 0
+    # both active
+    if W[0, 1] != 0.0:
+        # q(x) = (x - W00 k x^n - hE) / W01  (= k u_I^n),  P(x) = W10 k x^n + W11 q + hI
+        q = np.zeros(ni + 1)
+        q[0] = -h[0] / W[0, 1]
+        q[1] += 1.0 / W[0, 1]
+        q[ni] += -W[0, 0] * k / W[0, 1]
+        P = W[1, 1] * q
+        P[0] += h[1]
+        P[ni] += W[1, 0] * k
+        poly = k * _ppow(P, ni)
+        for i in range(q.size):
+            poly[i] -= q[i]
+        xs = _real_roots(poly, scale)
+        for x in xs:
+            if x > 0.0:
+                y = 0.0
+                for i in range(P.size - 1, -1, -1):
+                    y = y * x + P[i]
+                if y > 0.0:
+                    # Newton polish on the 2-D system
+                    uE, uI = x, y
+                    for _ in range(8):
+                        rE = k * uE ** ni
+                        rI = k * uI ** ni
+                        F0 = -uE + W[0, 0] * rE + W[0, 1] * rI + h[0]
+                        F1 = -uI + W[1, 0] * rE + W[1, 1] * rI + h[1]
+                        gE = k * ni * uE ** (ni - 1)
+                        gI = k * ni * uI ** (ni - 1)
+                        a = -1.0 + W[0, 0] * gE
+                        b = W[0, 1] * gI
+                        c = W[1, 0] * gE  # Jacobian of F in u: -1 + W G
+                        d = -1.0 + W[1, 1] * gI
+                        det = a * d - b * c
+                        if det == 0.0:
+                            break
+                        uE -= (d * F0 - b * F1) / det
+                        uI -= (-c * F0 + a * F1) / det
+                    rE = k * uE ** ni
+                    rI = k * uI ** ni
+                    F0 = -uE + W[0, 0] * rE + W[0, 1] * rI + h[0]
+                    F1 = -uI + W[1, 0] * rE + W[1, 1] * rI + h[1]
+                    ok = abs(F0) + abs(F1) <= 1e-8 * (abs(uE) + abs(uI) + abs(h[0]) + abs(h[1]))
+                    if ok and uE > 0.0 and uI > 0.0:
+                        dup = False
+                        for j in range(m):
+                            if abs(out[j, 0] - uE) + abs(out[j, 1] - uI) < 1e-8 * scale:
+                                dup = True
+                        if not dup and m < out.shape[0]:
+                            out[m, 0] = uE
+                            out[m, 1] = uI
+                            m += 1
+    else:
+        # E decoupled from I: E equation alone, then I
+        pe = np.zeros(ni + 1)
+        pe[0] = h[0]
+        pe[1] = -1.0
+        pe[ni] += W[0, 0] * k
+        for x in _real_roots(pe, scale):
+            if x > 0.0:
+                pi = np.zeros(ni + 1)
+                pi[0] = h[1] + W[1, 0] * k * x ** ni
+                pi[1] = -1.0
+                pi[ni] += W[1, 1] * k
+                for y in _real_roots(pi, scale):
+                    if y > 0.0 and m < out.shape[0]:
+                        out[m, 0] = x
+                        out[m, 1] = y
+                        m += 1
+    # E active, I silent: W00 k x^n - x + hE = 0, u_I = W10 k x^n + hI <= 0
+    pe = np.zeros(ni + 1)
+    pe[0] = h[0]
+    pe[1] = -1.0
+    pe[ni] += W[0, 0] * k
+    for x in _real_roots(pe, scale):
+        uI = W[1, 0] * k * x ** ni + h[1]
+        if x > 0.0 and uI <= 0.0 and m < out.shape[0]:
+            out[m, 0] = x
+            out[m, 1] = uI
+            m += 1
+    # I active, E silent
+    pi = np.zeros(ni + 1)
+    pi[0] = h[1]
+    pi[1] = -1.0
+    pi[ni] += W[1, 1] * k
+    for y in _real_roots(pi, scale):
+        uE = W[0, 1] * k * y ** ni + h[0]
+        if y > 0.0 and uE <= 0.0 and m < out.shape[0]:
+            out[m, 0] = uE
+            out[m, 1] = y
+            m += 1
+    # both silent
+    if h[0] <= 0.0 and h[1] <= 0.0 and m < out.shape[0]:
+        out[m, 0] = h[0]
+        out[m, 1] = h[1]
+        m += 1
+    return m
+
+
+def _support(u):
+    return "".join(p for p, x in zip("EI", u) if x > 0) or "none"
+
+
+def fixed_points_2pop(W, h, k=0.04, n=2, tau=(20.0, 10.0)):
+    """Every fixed point of the two-population SSN with integer power n, classified.
+
+    Parameters
+    ----------
+    W : (2, 2) signed weights, mV/Hz, ``[[W_EE, -W_EI], [W_IE, -W_II]]``.
+    h : (2,) inputs (h_E, h_I), mV.
+    k : Hz/mV^n.  n : integer power >= 1.  tau : (tau_E, tau_I), ms.
+
+    Returns
+    -------
+    list of dicts (sorted by r_E) with ``u_mv``, ``rates_hz``, ``support`` ("EI", "E", "I" or
+    "none"), ``eigenvalues``, ``stable``, ``isn``, ``paradoxical``, ``response``.
+    """
+    W, h, k, n, tau, ct = check_network(W, h, k, n, tau, ("E", "I") if np.ndim(W) == 2 and
+                                        np.shape(W) == (2, 2) else None)
+    if W.shape != (2, 2):
+        raise ValueError(f"W has shape {W.shape}: must be (2, 2) for the two-population solver")
+    ni = checks.integer("n", n, minimum=1, maximum=8)
+    out = np.zeros((ni * ni + 2 * ni + 1, 2))
+    m = _fixed_points_2pop_kernel(W, h, k, ni, out)
+    res = []
+    for u in out[:m]:
+        d = classify(W, u, k, ni, tau, ct)
+        d["support"] = _support(u)
+        res.append(d)
+    res.sort(key=lambda d: (d["rates_hz"][0], d["rates_hz"][1]))
+    return res
+
+
+# -------------------------------------------------------------- N populations: deflated Newton
+def fixed_points(W, h, k=0.04, n=2.0, tau=None, cell_types=None, n_starts=32, seed=0,
+                 max_iter=60, tol=1e-10):
+    r"""Fixed points of an N-population SSN by deflated Newton from many starts (any n >= 1).
+
+    Solves F(u) = -u + W k [u]_+^n + h = 0 (u in mV).  Each root found is deflated with
+    M(u) = prod_i (||u - u_i||^{-2} + 1) (Farrell et al. 2015), so the Newton step
+    d = -J^{-1} F becomes d / (1 - grad log M . d).  Starts: 0, h, the balanced solution
+    -W^{-1} h (if W is invertible) and ``n_starts`` random points on the scale of these.
+    Finding all roots is not guaranteed for N > 2 (it is checked against the exact polynomial
+    method for N = 2 in the tests).
+
+    Returns a list of dicts as ``fixed_points_2pop`` (sorted by the first rate).
+    """
+    W, h, k, n, tau, ct = check_network(W, h, k, n, tau, cell_types)
+    checks.integer("n_starts", n_starts, minimum=1)
+    gen = checks.rng(seed)
+    N = W.shape[0]
+    roots = []
+    scale = 1.0 + np.max(np.abs(h))
+    starts = [np.zeros(N), h.copy()]
+    try:
+        bal = np.linalg.solve(W, -h)
+        starts.append(np.maximum(bal, 0.0) ** (1.0 / n) / k ** (1.0 / n))
+        starts.append(bal)
+    except np.linalg.LinAlgError:
+        pass
+    big = max(scale, *(np.max(np.abs(s)) for s in starts))
+    for _ in range(int(n_starts)):
+        starts.append(gen.uniform(-big, 2 * big, N))
+
+    def F(u):
+        return -u + W @ rates(u, k, n) + h
+
+    def JF(u):
+        return -np.eye(N) + W * _gain(u, k, n)[None, :]   # dF/du = -1 + W G
+
+    for u0 in starts:
+        u = np.array(u0, float)
+        for _ in range(max_iter):
+            f = F(u)
+            if np.max(np.abs(f)) < tol * scale:
+                break
+            try:
+                d = np.linalg.solve(JF(u), -f)
+            except np.linalg.LinAlgError:
+                d = -f
+            if roots:
+                gl = np.zeros(N)
+                for r in roots:
+                    diff = u - r
+                    s2 = diff @ diff
+                    m_i = 1.0 / s2 + 1.0
+                    gl += (-2.0 * diff / s2 ** 2) / m_i
+                den = 1.0 - gl @ d
+                if abs(den) > 1e-12:
+                    d = d / den
+            # damping keeps the step bounded
+            step = np.max(np.abs(d))
+            if step > 10 * big:
+                d *= 10 * big / step
+            u = u + d
+            if not np.all(np.isfinite(u)):
+                break
+        if np.all(np.isfinite(u)) and np.max(np.abs(F(u))) < 1e-8 * scale:
+            if all(np.max(np.abs(u - r)) > 1e-6 * scale for r in roots):
+                roots.append(u.copy())
+    res = []
+    for u in roots:
+        d = classify(W, u, k, n, tau, ct)
+        d["support"] = _support(u) if N == 2 else "".join("1" if x > 0 else "0" for x in u)
+        res.append(d)
+    res.sort(key=lambda d: tuple(d["rates_hz"]))
+    return res
+
+
+# ------------------------------------------------------------------------------ simulation
+@njit
+def _simulate_kernel(W, h, k, n, tau, r0, dt, n_steps, rec_every, out):
+    N = r0.size
+    r = r0.copy()
+    u = np.empty(N)
+    j = 0
+    for s in range(n_steps):
+        if s % rec_every == 0:
+            out[j, :] = r
+            j += 1
+        for a in range(N):
+            acc = h[a]
+            for b in range(N):
+                acc += W[a, b] * r[b]
+            u[a] = acc
+        for a in range(N):
+            x = u[a]
+            f = k * x ** n if x > 0.0 else 0.0
+            r[a] += dt / tau[a] * (-r[a] + f)
+    if j < out.shape[0]:
+        out[j, :] = r
+    return r
+
+
+def simulate(W, h, k=0.04, n=2.0, tau=(20.0, 10.0), r0=None, t_sim=500.0, dt=0.05,
+             record_dt=1.0, cell_types=None):
+    """Euler integration of tau dr/dt = -r + k[W r + h]_+^n (numba).
+
+    Parameters: W (mV/Hz), h (mV), k (Hz/mV^n), n, tau (ms), r0 (Hz, default 0),
+    t_sim, dt, record_dt (ms).  Returns (t in ms, rates in Hz of shape (T, N)).
+    """
+    W, h, k, n, tau, ct = check_network(W, h, k, n, tau, cell_types)
+    N = W.shape[0]
+    t_sim = checks.positive("t_sim", t_sim, "ms")
+    dt = checks.positive("dt", dt, "ms")
+    if dt > 0.2 * np.min(tau):
+        raise ValueError(f"dt = {dt:g} ms is invalid: must be <= 0.2 * min(tau) = {0.2 * np.min(tau):g} ms")
+    r0 = np.zeros(N) if r0 is None else checks.array("r0", r0, ndim=1, shape=(N,))
+    n_steps = int(round(t_sim / dt))
+    rec = max(1, int(round(checks.positive("record_dt", record_dt, "ms") / dt)))
+    out = np.full((n_steps // rec + 1, N), np.nan)
+    _simulate_kernel(W, h, float(k), float(n), tau, r0, dt, n_steps, rec, out)
+    t = np.arange(out.shape[0]) * rec * dt
+    return t, out
+
+
+def simulate_naive(W, h, k, n, tau, r0, t_sim, dt):
+    """Plain numpy twin of ``simulate`` (final rates only)."""
+    r = np.array(r0, float)
+    for _ in range(int(round(t_sim / dt))):
+        r = r + dt / np.asarray(tau) * (-r + rates(W @ r + h, k, n))
+    return r
+
+
+def input_response(W, h0, contrasts, k=0.04, n=2, tau=(20.0, 10.0)):
+    """Stable fixed-point rates (Hz) along h = c h0 (2 populations, integer n); NaN if none.
+
+    Returns an array (len(contrasts), 2); with several stable fixed points the lowest-E one.
+    """
+    h0 = checks.array("h0", h0, ndim=1, shape=(2,))
+    out = np.full((len(contrasts), 2), np.nan)
+    for i, c in enumerate(contrasts):
+        st = [f for f in fixed_points_2pop(W, c * h0, k, n, tau) if f["stable"]]
+        if st:
+            out[i] = st[0]["rates_hz"]
+    return out
+
+
+# ------------------------------------------------------------------------------ regime maps
+@njit(parallel=True)
+def _regime_kernel(W, hE, hI, k, ni, tau, n_fp, n_stable, rate_e, rate_i, isn, parad):
+    nx = hE.size
+    ny = hI.size
+    for idx in prange(nx * ny):
+        i = idx // ny
+        j = idx % ny
+        h = np.array([hE[i], hI[j]])
+        out = np.zeros((ni * ni + 2 * ni + 1, 2))
+        m = _fixed_points_2pop_kernel(W, h, k, ni, out)
+        n_fp[i, j] = m
+        ns = 0
+        rate_e[i, j] = np.nan
+        rate_i[i, j] = np.nan
+        isn[i, j] = -1
+        parad[i, j] = -1
+        for f in range(m):
+            uE = out[f, 0]
+            uI = out[f, 1]
+            gE = k * ni * uE ** (ni - 1) if uE > 0 else 0.0
+            gI = k * ni * uI ** (ni - 1) if uI > 0 else 0.0
+            a = (-1.0 + W[0, 0] * gE) / tau[0]
+            b = W[0, 1] * gE / tau[0]
+            c = W[1, 0] * gI / tau[1]
+            d = (-1.0 + W[1, 1] * gI) / tau[1]
+            tr = a + d
+            det = a * d - b * c
+            if det > 0.0 and tr < 0.0:
+                ns += 1
+                rE = k * uE ** ni if uE > 0 else 0.0
+                if ns == 1 or rE < rate_e[i, j]:
+                    rate_e[i, j] = rE
+                    rate_i[i, j] = k * uI ** ni if uI > 0 else 0.0
+                    isn[i, j] = 1 if W[0, 0] * gE > 1.0 else 0
+                    # dr_I/dh_I = g_I (1 - g_E W_EE) / det(1 - G W)
+                    D = (1.0 - gE * W[0, 0]) * (1.0 - gI * W[1, 1]) - gE * gI * W[0, 1] * W[1, 0]
+                    parad[i, j] = 1 if (gI > 0 and gI * (1.0 - gE * W[0, 0]) / D < 0) else 0
+        n_stable[i, j] = ns
+
+
+def regime_map(W, h_e, h_i, k=0.04, n=2, tau=(20.0, 10.0)):
+    """Fixed-point census over a grid of inputs (two populations, integer n; numba, parallel).
+
+    Parameters
+    ----------
+    W : (2, 2) signed weights (mV/Hz).  h_e, h_i : 1-D grids of inputs (mV).
+    k (Hz/mV^n), n (integer), tau (ms).
+
+    Returns
+    -------
+    dict of arrays shaped (len(h_e), len(h_i)): ``n_fixed``, ``n_stable``, ``rate_e_hz``,
+    ``rate_i_hz`` (lowest-E stable fixed point; NaN if none), ``isn`` and ``paradoxical``
+    (1/0; -1 without a stable fixed point).
+    """
+    W, _, k, n, tau, _ = check_network(W, None, k, n, tau)
+    if W.shape != (2, 2):
+        raise ValueError(f"W has shape {W.shape}: must be (2, 2)")
+    ni = checks.integer("n", n, minimum=1, maximum=8)
+    hE = checks.array("h_e", h_e, ndim=1)
+    hI = checks.array("h_i", h_i, ndim=1)
+    shp = (hE.size, hI.size)
+    n_fp = np.zeros(shp, np.int64)
+    n_st = np.zeros(shp, np.int64)
+    rE = np.zeros(shp)
+    rI = np.zeros(shp)
+    isn = np.zeros(shp, np.int64)
+    par = np.zeros(shp, np.int64)
+    _regime_kernel(W, hE, hI, k, ni, tau, n_fp, n_st, rE, rI, isn, par)
+    return dict(n_fixed=n_fp, n_stable=n_st, rate_e_hz=rE, rate_i_hz=rI, isn=isn, paradoxical=par)
+
+
+def regime_map_naive(W, h_e, h_i, k=0.04, n=2, tau=(20.0, 10.0)):
+    """Python-loop twin of ``regime_map`` built on ``fixed_points_2pop`` (for tests)."""
+    shp = (len(h_e), len(h_i))
+    out = dict(n_fixed=np.zeros(shp, int), n_stable=np.zeros(shp, int), rate_e_hz=np.full(shp, np.nan),
+               rate_i_hz=np.full(shp, np.nan), isn=-np.ones(shp, int), paradoxical=-np.ones(shp, int))
+    for i, a in enumerate(h_e):
+        for j, b in enumerate(h_i):
+            fps = fixed_points_2pop(W, [a, b], k, n, tau)
+            st = [f for f in fps if f["stable"]]
+            out["n_fixed"][i, j] = len(fps)
+            out["n_stable"][i, j] = len(st)
+            if st:
+                f = st[0]
+                out["rate_e_hz"][i, j], out["rate_i_hz"][i, j] = f["rates_hz"]
+                out["isn"][i, j] = int(f["isn"])
+                out["paradoxical"][i, j] = int(f["paradoxical"])
+    return out

@@ -1,0 +1,101 @@
+"""Spike-coding networks (topic 6): the network of a decoder and its rate QP (``scn``)."""
+from recnet.registry import Option, Subject
+
+
+def _derive():
+    from recnet.theory import scn
+    return scn.equations()
+
+
+def _predict(k=2, n=20, mu=0.0002, nu=0.0, tau=100.0, decoder_norm=0.01, x_norm=1.0, decoder_seed=12345):
+    import numpy as np
+
+    from recnet import checks
+    from recnet.numerics import scn, scn_qp
+    from recnet.validation.scn import random_decoder
+
+    tau = checks.positive("tau", tau, "ms")
+    mu = checks.nonnegative("mu", mu)
+    nu = checks.nonnegative("nu", nu)
+    x_norm = checks.positive("x_norm", x_norm)
+    g = checks.rng(decoder_seed)
+    D = random_decoder(k, n, decoder_norm=decoder_norm, seed=g)
+    x = g.standard_normal(checks.integer("k", k, 1))
+    x *= x_norm / np.linalg.norm(x)
+    net = scn.build(D, mu=mu, nu=nu, tau=tau)
+    r = scn_qp.rates(D, x, mu=mu, nu=nu)
+    G = D.T @ D + mu * np.eye(net.n)
+    h = D.T @ x - 0.5 * nu
+    bias = scn_qp.finite_spike_bias_bound(G, r, net.reset)
+    return {"k": int(k), "n": int(n), "x": x, "rates_hz": 1000.0 * r / tau,
+            "n_active": int(np.sum(r > 0)), "readout": D @ r, "coding_error_norm": float(np.linalg.norm(x - D @ r)),
+            "thresholds": net.T, "reset": net.reset, "kkt_residual": scn_qp.kkt_residual(G, h, r),
+            "finite_spike_bias_bound_hz": 1000.0 * bias / tau}
+
+
+def _validate(backend="numba", quick=False, seed=12345, mu=0.0002, tau=100.0, decoder_norm=0.01, t_sim=None):
+    from recnet.validation import scn
+    return scn.validate(backend=backend, quick=quick, seed=seed, mu=mu, tau=tau, decoder_norm=decoder_norm,
+                        t_sim=t_sim)
+
+
+_REFS = ("Boerlin, Machens, Deneve 2013, PLoS Comput Biol 9:e1003258",
+         "Barrett, Deneve, Machens 2013, NIPS 26",
+         "Calaim, Dehmelt, Goncalves, Machens 2022, eLife 11:e73276",
+         "Podlaski & Machens 2020, NeurIPS 33 (dynamic inversion)")
+
+SUBJECTS = [
+    Subject("scn", 6, "spike-coding network of a decoder: thresholds, weights, bounding box, rates as a QP",
+            options=(Option("k", 2, "latent dimensions", type=int),
+                     Option("n", 20, "number of neurons", type=int),
+                     Option("mu", 0.0002, "quadratic rate cost (latent units^2)"),
+                     Option("nu", 0.0, "linear rate cost (latent units^2)"),
+                     Option("tau", 100.0, "membrane and readout time constant", unit="ms"),
+                     Option("decoder_norm", 0.01, "norm of each decoder column (latent units)"),
+                     Option("x_norm", 1.0, "norm of the constant latent signal (latent units)"),
+                     Option("decoder_seed", 12345, "seed of the random decoder and signal", type=int)),
+            derive=_derive, predict=_predict, validate=_validate, backends=("numba",),
+            references=_REFS,
+            validate_options=(Option("t_sim", None, "simulated time per network (default 6000, quick 2000)",
+                                     unit="ms", type=float),)),
+]
+
+
+def _derive_lowrank():
+    from recnet.theory import lowrank_ei
+    return lowrank_ei.equations()
+
+
+def _predict_lowrank(function="bump", n=20, w=0.5, x_min=-1.0, x_max=1.0, d=0.01, tau=10.0):
+    import numpy as np
+
+    from recnet import checks
+    from recnet.validation.scn import lowrank_prediction
+
+    tau = checks.positive("tau", tau, "ms")
+    p = lowrank_prediction(function, n=n, w=w, x_min=x_min, x_max=x_max, d=d, tau=tau)
+    xs = np.linspace(x_min, x_max, 9)
+    m = p["model"]
+    return {"function": p["label"], "n_e": m.n_e, "n_i": m.n_i, "w": m.w,
+            "predicted_max_error": p["predicted_error"], "boundary_max_error": p["fixed_point_error"],
+            "envelope_error_bound": p["envelope_bound"], "spike_size_bound": p["spike_bound"],
+            "x": xs, "y_e_fixed_point": m.fixed_point(xs), "target": p["f"](xs),
+            "inhibition_stabilized": bool(0 < m.w < 1)}
+
+
+def _validate_lowrank(backend="numba", quick=False, seed=12345, n=20, w=0.5, tau=10.0, d=0.01):
+    from recnet.validation import scn
+    return scn.validate_lowrank(backend=backend, quick=quick, seed=seed, n=n, w=w, tau=tau, d=d)
+
+
+SUBJECTS.append(
+    Subject("lowrank-ei", 6, "rank-2 E-I spiking network: convex I and concave E boundaries, y_E = difference of convex",
+            options=(Option("function", "bump", "target f(x) > 0: quadratic | bump | sympy expression in x", type=str),
+                     Option("n", 20, "neurons per population (E and I)", type=int),
+                     Option("w", 0.5, "E-to-E coupling in [0, 1) (w > 0: inhibition-stabilised)"),
+                     Option("x_min", -1.0, "input range start"),
+                     Option("x_max", 1.0, "input range end"),
+                     Option("d", 0.01, "readout jump per spike (latent units)"),
+                     Option("tau", 10.0, "membrane and readout time constant", unit="ms")),
+            derive=_derive_lowrank, predict=_predict_lowrank, validate=_validate_lowrank,
+            references=("Podlaski & Machens 2024, Neural Comput 36:803",)))

@@ -1,0 +1,248 @@
+"""Validation of spike-coding networks: simulated rates and readouts against the rate QP.
+
+For random decoders of several sizes (K latent dimensions, N neurons, unit-norm columns scaled to
+``decoder_norm``, quadratic cost mu > 0 so that the QP has a unique solution) the built-in
+simulator's time-averaged filtered spike trains are compared with the QP rates
+(``numerics.scn_qp.rates``).  Tolerance per quantity: ``3 stderr`` (batch means over 20 blocks)
+plus the finite-spike bias bound ``sum_j |(G_AA^{-1})_ij| (|D_j|^2 + mu)/2`` (in rate units, see
+``numerics.scn_qp.finite_spike_bias_bound``).  The latent readout D r is compared with the QP
+readout D r* with the bound propagated through |D|.  A threshold-linear network is checked through
+``validation.scn_bridge``.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from recnet import checks
+
+__all__ = ["random_decoder", "validate", "rate_check"]
+
+SIZES = ((2, 20), (3, 50), (5, 100))
+SIZES_QUICK = ((2, 10), (3, 30))
+
+
+def random_decoder(k, n, *, decoder_norm=0.1, seed=None):
+    """A (k, n) decoder with independent Gaussian directions scaled to norm ``decoder_norm``."""
+    k = checks.integer("k", k, 1)
+    n = checks.integer("n", n, 1)
+    decoder_norm = checks.positive("decoder_norm", decoder_norm)
+    g = checks.rng(seed)
+    D = g.standard_normal((k, n))
+    D /= np.linalg.norm(D, axis=0)
+    return decoder_norm * D
+
+
+def rate_check(D, x, *, mu, tau=20.0, dt=0.05, t_sim=5000.0, t_warm=500.0, spikes_per_step=1,
+               delay=0.0, n_batches=20, seed=None, backend="numba"):
+    """Simulate the SCN of decoder D on constant input x and return prediction and simulation.
+
+    Returns a dict: r_qp, r_sim, r_sem, bias (finite-spike bound), rates in Hz, readouts.
+    """
+    from recnet.numerics import scn, scn_qp
+
+    net = scn.build(D, mu=mu, tau=tau)
+    r_qp = scn_qp.rates(D, x, mu=mu)
+    G = D.T @ D + mu * np.eye(D.shape[1])
+    bias = scn_qp.finite_spike_bias_bound(G, r_qp, net.reset)
+    if backend == "numba":
+        res = scn.simulate(net, x, dt=dt, t_sim=t_sim, t_warm=t_warm, spikes_per_step=spikes_per_step,
+                           delay=delay, n_batches=n_batches, seed=seed)
+        r_sim = res.r_mean
+        bm = res.batch_r_means
+        r_sem = bm.std(axis=0, ddof=1) / np.sqrt(bm.shape[0])
+        y_b = bm @ D.T
+        y_sem = y_b.std(axis=0, ddof=1) / np.sqrt(y_b.shape[0])
+        n_spikes = res.n_spikes
+    else:
+        from recnet.validation import scn_export
+
+        out = scn_export.run(net, x, backend=backend, dt=dt, t_sim=t_sim, t_warm=t_warm,
+                             n_batches=n_batches, seed=seed)
+        r_sim, r_sem, y_sem, n_spikes = out["r_mean"], out["r_sem"], out["y_sem"], out["n_spikes"]
+        bias = bias + out["delay_bias"]
+    return dict(net=net, r_qp=r_qp, r_sim=r_sim, r_sem=r_sem, bias=bias, y_qp=D @ r_qp,
+                y_sim=D @ r_sim, y_sem=y_sem, y_bias=np.abs(D) @ bias, n_spikes=n_spikes,
+                rate_hz_qp=1000.0 * r_qp / tau, rate_hz_sim=1000.0 * r_sim / tau)
+
+
+def validate(backend="numba", quick=False, seed=12345, mu=0.0002, nu=0.0, tau=100.0, decoder_norm=0.01,
+             x_norm=1.0, t_sim=None):
+    """Rates vs QP for random decoders of several sizes; readout vs QP readout; one TLN bridge.
+
+    Returns a ``ValidationResult`` (subject ``scn``).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from recnet.validation.compare import ValidationResult, compare
+    from recnet.validation.scn_bridge import spiking_check
+
+    mu = checks.positive("mu", mu)
+    tau = checks.positive("tau", tau, "ms")
+    decoder_norm = checks.positive("decoder_norm", decoder_norm)
+    x_norm = checks.positive("x_norm", x_norm)
+    g = checks.rng(seed)
+    t0 = time.perf_counter()
+    sizes = SIZES_QUICK if quick else SIZES
+    if backend != "numba":
+        sizes = sizes[:1]
+    t_sim = (2000.0 if quick else 6000.0) if t_sim is None else checks.positive("t_sim", t_sim, "ms")
+    comps = []
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
+    info = {"sizes": [list(s) for s in sizes], "mu": mu, "tau_ms": tau, "t_sim_ms": t_sim}
+    worst = []
+    for (k, n) in sizes:
+        D = random_decoder(k, n, decoder_norm=decoder_norm, seed=g)
+        x = g.standard_normal(k)
+        x *= x_norm / np.linalg.norm(x)
+        out = rate_check(D, x, mu=mu, tau=tau, t_sim=t_sim, t_warm=min(500.0, 0.1 * t_sim),
+                         seed=g, backend=backend)
+        r_qp, r_sim, r_sem, bias = out["r_qp"], out["r_sim"], out["r_sem"], out["bias"]
+        ratio = np.abs(r_sim - r_qp) / (3 * r_sem + bias + 1e-12)
+        worst.append(float(ratio.max()))
+        # the three most active neurons, in Hz
+        for i in np.argsort(r_qp)[::-1][:3]:
+            comps.append(compare(f"rate_k{k}_n{n}_neuron{i}_hz", 1000 * r_qp[i] / tau, 1000 * r_sim[i] / tau,
+                                 1000 * r_sem[i] / tau, abs_tol=1000 * bias[i] / tau,
+                                 note="QP rate; abs_tol = finite-spike bias bound"))
+        comps.append(compare(f"mean_rate_k{k}_n{n}_hz", 1000 * r_qp.mean() / tau, 1000 * r_sim.mean() / tau,
+                             1000 * np.sqrt(np.sum(r_sem ** 2)) / n / tau, abs_tol=1000 * bias.mean() / tau,
+                             note="population mean; abs_tol = mean finite-spike bias bound"))
+        n_out = int(np.sum(ratio > 1))
+        comps.append(compare(f"neurons_outside_tolerance_k{k}_n{n}", 0, n_out, None, n_sigma=0,
+                             abs_tol=0.0, note="all N neurons: |r_sim - r_qp| <= 3 stderr + bias bound"))
+        for j in range(k):
+            comps.append(compare(f"readout_k{k}_n{n}_dim{j}", out["y_qp"][j], out["y_sim"][j], out["y_sem"][j],
+                                 abs_tol=float(out["y_bias"][j]),
+                                 note="D r vs D r*; abs_tol = |D| times the bias bound"))
+        axes[0].errorbar(1000 * r_qp / tau, 1000 * r_sim / tau, yerr=1000 * (3 * r_sem + bias) / tau, fmt="o",
+                         ms=3, label=f"K={k}, N={n}")
+    lim = axes[0].get_xlim()
+    axes[0].plot(lim, lim, "k-", lw=1, label="QP = simulation")
+    axes[0].set_xlabel("QP rate (Hz)")
+    axes[0].set_ylabel("simulated rate (Hz)")
+    axes[0].legend(fontsize=7)
+    info["worst_deviation_over_tolerance"] = worst
+    # TLN bridge (the spiking check of the TLN and geometry subjects)
+    Wt = np.array([[0.0, -0.4, -0.2], [-0.4, 0.0, -0.3], [-0.2, -0.3, 0.0]])
+    bt = np.array([1.0, 0.8, 0.2])
+    br = spiking_check(Wt, bt, spikes_per_unit=20.0 if quick else 50.0, tau=tau,
+                       t_sim=(40.0 if quick else 150.0) * tau)
+    comps += br.comparisons(prefix="tln_bridge_x")
+    axes[1].bar(np.arange(3) - 0.15, br.x_tln, width=0.3, label="TLN fixed point")
+    axes[1].errorbar(np.arange(3) + 0.15, br.x_sim, yerr=3 * br.stderr + br.bias_bound, fmt="o", label="SCN r/s")
+    axes[1].set_xlabel("unit")
+    axes[1].set_ylabel("x (TLN units)")
+    axes[1].legend(fontsize=7)
+    fig.tight_layout()
+    info["wall_time_s"] = time.perf_counter() - t0
+    return ValidationResult("scn", backend, comps, {"scn_rates_vs_qp": fig}, info)
+
+
+# ----------------------------------------------------------------------------- lowrank-ei
+TARGETS = {
+    "quadratic": "x**2 + 0.2",
+    "bump": "0.3 + exp(-x**2/(2*0.3**2))",
+}
+
+
+def target_function(expr):
+    """(f, f', f'', label) from a name in TARGETS or a sympy expression in x."""
+    import sympy as sp
+
+    if not isinstance(expr, str):
+        raise TypeError(f"function must be a string, got {type(expr).__name__}")
+    text = TARGETS.get(expr, expr)
+    x = sp.Symbol("x", real=True)
+    try:
+        e = sp.sympify(text, locals={"x": x})
+    except (sp.SympifyError, SyntaxError, TypeError) as exc:
+        raise ValueError(f"function = {expr!r} is invalid: not a sympy expression in x ({exc})") from None
+    if e.free_symbols - {x}:
+        raise ValueError(f"function = {expr!r} is invalid: may only contain the symbol x, "
+                         f"found {sorted(map(str, e.free_symbols - {x}))}")
+    fs = [sp.lambdify(x, d, "numpy") for d in (e, sp.diff(e, x), sp.diff(e, x, 2))]
+    vec = [(lambda f: (lambda v: np.asarray(f(np.asarray(v, float)), float) * np.ones_like(np.asarray(v, float))))(f)
+           for f in fs]
+    return vec[0], vec[1], vec[2], str(e)
+
+
+def lowrank_prediction(function="bump", n=20, w=0.5, x_min=-1.0, x_max=1.0, d=0.01, tau=10.0):
+    """The E-I network for ``function``: predicted and exact (hard-boundary) approximation errors."""
+    from recnet.numerics import scn_functions as sf
+
+    n = checks.integer("n", n, 2)
+    x_min, x_max = checks.less_than("x_min", x_min, "x_max", x_max)
+    f, df, d2f, label = target_function(function)
+    xg = np.linspace(x_min, x_max, 4001)
+    if np.min(f(xg)) <= 0:
+        raise ValueError(f"function = {function!r} is invalid: must be > 0 on [{x_min}, {x_max}] "
+                         "(the readout y_E is a nonnegative rate); add a constant")
+    model = sf.ei_network(f, df, d2f, (x_min, x_max), n_e=n, n_i=n, w=w, dE=d, dI=d, tau=tau)
+    h = (x_max - x_min) / (n - 1)
+    grid = np.linspace(x_min, x_max, n)
+    mids = 0.5 * (grid[1:] + grid[:-1])
+    # leading order: same grid for E and I, quadratic g -> error f''(x) (x - x_k)^2 / 2 per cell
+    predicted = float(np.max(np.abs(d2f(mids)))) * h ** 2 / 8.0
+    exact = float(np.max(np.abs(model.fixed_point(xg) - f(xg))))
+    spike_bound = 0.5 * d + 0.5 * d / (1.0 - model.w)
+    return dict(model=model, f=f, label=label, predicted_error=predicted, fixed_point_error=exact,
+                envelope_bound=model.error_bound, spike_bound=spike_bound, h=h)
+
+
+def validate_lowrank(backend="numba", quick=False, seed=12345, n=20, w=0.5, tau=10.0, d=0.01):
+    """Rank-2 E-I network vs a convex (x^2 + 0.2) and a non-convex (Gaussian bump) target.
+
+    Comparisons per target: (1) the exact hard-boundary error max|y_E - f| against the theory's
+    f'' h^2/8 (exact for the quadratic; leading order, rel. tol 10% for the bump: the next term is
+    O(h^3 f''')); (2) simulated time-averaged y_E against the boundary fixed point at several
+    inputs, tolerance 3 stderr + d/2 + d/(2(1-w)) (half a readout jump of each population, the
+    I jump passed through 1/(1 - w)); (3) the largest |y_sim - f| against predicted + spike bound.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from recnet.numerics import scn_functions as sf
+    from recnet.validation.compare import ValidationResult, compare
+
+    t0 = time.perf_counter()
+    g = checks.rng(seed)
+    comps = []
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+    xs = np.linspace(-0.9, 0.9, 5 if quick else 9)
+    info = {"n_per_population": n, "w": w, "tau_ms": tau, "d": d}
+    for ax, name in zip(axes, ("quadratic", "bump")):
+        p = lowrank_prediction(name, n=n, w=w, d=d, tau=tau)
+        comps.append(compare(f"{name}_max_boundary_error", p["predicted_error"], p["fixed_point_error"], None,
+                             n_sigma=0, rel_tol=1e-9 if name == "quadratic" else 0.10,
+                             note="theory f'' h^2/8 with h = (b-a)/(n-1); exact for a quadratic target"))
+        mean, sem = sf.simulate_io(p["model"], xs, t_sim=300.0 if quick else 1000.0, t_warm=100.0, seed=g)
+        fp = p["model"].fixed_point(xs)
+        for k, x in enumerate(xs):
+            comps.append(compare(f"{name}_y_e_at_x{x:+.2f}".replace("+", "p").replace("-", "m").replace(".", "_"),
+                                 fp[k], mean[k, 0], sem[k, 0], abs_tol=p["spike_bound"],
+                                 note="boundary fixed point; abs_tol = d/2 + d/(2(1-w))"))
+        dev = float(np.max(np.abs(mean[:, 0] - p["f"](xs))))
+        comps.append(compare(f"{name}_max_error_vs_target", 0.0, dev, None, n_sigma=0,
+                             abs_tol=p["predicted_error"] * 1.1 + p["spike_bound"],
+                             note="|y_sim - f| <= predicted envelope error (+10%) + spike bound"))
+        xg = np.linspace(-1, 1, 401)
+        ax.plot(xg, p["f"](xg), "k-", lw=1, label="target f")
+        ax.plot(xg, p["model"].fixed_point(xg), "C0--", lw=1, label=f"boundary fixed point (N={2 * n})")
+        ax.errorbar(xs, mean[:, 0], yerr=3 * sem[:, 0] + p["spike_bound"], fmt="o", color="C3", ms=4,
+                    label="spiking network")
+        ax.set_xlabel("input x")
+        ax.set_ylabel("readout y_E")
+        ax.set_title(p["label"], fontsize=8)
+        ax.legend(fontsize=7)
+        info[f"{name}_predicted_error"] = p["predicted_error"]
+        info[f"{name}_fixed_point_error"] = p["fixed_point_error"]
+    fig.tight_layout()
+    info["wall_time_s"] = time.perf_counter() - t0
+    return ValidationResult("lowrank-ei", backend, comps, {"lowrank_ei_io": fig}, info)

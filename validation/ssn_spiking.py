@@ -1,0 +1,196 @@
+r"""A spiking E-I network in the noise-driven (supralinear) regime: mean-field theory and simulation.
+
+Network (PyNN vocabulary, ``recnet.validation.network``): ``n_exc`` E and ``n_exc/4`` I
+``IF_curr_delta`` neurons (v_rest = 0, v_thresh = 20 mV, v_reset = 10 mV, tau_refrac = 2 ms;
+tau_m = 20 ms for E, 10 ms for I), fixed in-degrees K_ab from population b to a with delta
+synapses of J_ab mV (delay 1.5 ms), and one ``SpikeSourcePoisson`` per neuron of rate
+K_ext nu_ext,a onto it (weight J_ext).  The mean input stays below threshold: neurons fire from
+fluctuations, where the LIF rate is an expansive (supralinear) function of the mean input, as the
+SSN's power law.
+
+Prediction
+----------
+The prediction is the self-consistent diffusion (Siegert) mean field of this very network
+(Brunel 2000, J Comput Neurosci 8:183; Amit & Brunel 1997):
+
+.. math:: \nu_a = \Phi_a(\mu_a, \sigma_a),\quad
+          \mu_a = \tau_{m,a}\big(\sum_b K_{ab} J_{ab}\nu_b + K_{ext} J_{ext}\nu_{ext,a}\big),\quad
+          \sigma_a^2 = \tau_{m,a}\big(\sum_b K_{ab} J_{ab}^2\nu_b + K_{ext} J_{ext}^2\nu_{ext,a}\big),
+
+with Phi the Siegert rate (``recnet.numerics.siegert``).  It has no free parameter; an SSN
+fitted to the LIF transfer curve (``fit_power_law``) would add a fit range and ignore that
+sigma depends on the rates, so it is reported as a cross-check only.  The SSN notions carry over
+with the effective weights w_ab = dPhi_a/dnu_b (Hz/Hz) at the fixed point:
+ISN iff w_EE > 1 (the E subnetwork alone is unstable), and the paradoxical response
+dnu_I/dnu_ext,I < 0 (finite difference of the self-consistent solution).
+"""
+from __future__ import annotations
+
+import numpy as np
+import scipy.optimize as so
+
+from recnet import checks
+
+__all__ = ["DEFAULTS", "meanfield", "build_network", "run", "fit_power_law"]
+
+#: Parameters of the spiking E-I network (J in mV, K in-degrees, rates in Hz, times in ms).
+DEFAULTS = dict(
+    tau_m_e=20.0, tau_m_i=10.0, v_thresh=20.0, v_reset=10.0, tau_refrac=2.0, delay=1.5,
+    K_ee=400, K_ei=100, K_ie=400, K_ii=100,              # K_ab: in-degree from b onto a
+    J_ee=0.2, J_ei=-1.0, J_ie=0.2, J_ii=-0.8,            # mV
+    K_ext=1000, J_ext=0.2, nu_ext_e=9.0, nu_ext_i=9.0,   # per-input rates (Hz)
+)
+
+
+def _p(params):
+    p = dict(DEFAULTS)
+    if params:
+        unknown = set(params) - set(DEFAULTS)
+        if unknown:
+            raise ValueError(f"unknown spiking-network parameter(s) {sorted(unknown)}: valid are {sorted(DEFAULTS)}")
+        p.update(params)
+    for name in ("tau_m_e", "tau_m_i", "v_thresh", "delay", "K_ext"):
+        checks.positive(name, p[name])
+    checks.nonnegative("tau_refrac", p["tau_refrac"], "ms")
+    checks.less_than("v_reset", p["v_reset"], "v_thresh", p["v_thresh"], "mV")
+    if p["J_ee"] < 0 or p["J_ie"] < 0 or p["J_ext"] < 0:
+        raise ValueError("Dale's law: J_ee, J_ie and J_ext (excitatory, mV) must be >= 0")
+    if p["J_ei"] > 0 or p["J_ii"] > 0:
+        raise ValueError("Dale's law: J_ei and J_ii (inhibitory, mV) must be <= 0")
+    return p
+
+
+def _mu_sigma(nu, p, nu_ext):
+    tau = np.array([p["tau_m_e"], p["tau_m_i"]]) * 1e-3
+    K = np.array([[p["K_ee"], p["K_ei"]], [p["K_ie"], p["K_ii"]]], float)
+    J = np.array([[p["J_ee"], p["J_ei"]], [p["J_ie"], p["J_ii"]]], float)
+    ext = np.asarray(nu_ext, float)
+    mu = tau * ((K * J) @ nu + p["K_ext"] * p["J_ext"] * ext)
+    var = tau * ((K * J ** 2) @ nu + p["K_ext"] * p["J_ext"] ** 2 * ext)
+    return mu, np.sqrt(var)
+
+
+def _phi(nu, p, nu_ext):
+    from recnet.numerics.siegert import siegert
+    mu, sig = _mu_sigma(np.maximum(nu, 0.0), p, nu_ext)
+    tm = np.array([p["tau_m_e"], p["tau_m_i"]])
+    return np.asarray(siegert(mu, sig, tm, p["tau_refrac"], p["v_thresh"], p["v_reset"], 0.0), float)
+
+
+def _solve(p, nu_ext, starts):
+    sols = []
+    for x0 in starts:
+        s = so.root(lambda x: _phi(x, p, nu_ext) - x, x0, method="hybr", tol=1e-12)
+        x = s.x
+        if s.success and np.all(x >= 0) and np.max(np.abs(_phi(x, p, nu_ext) - x)) < 1e-8 * (1 + x.max()):
+            if all(np.max(np.abs(x - y)) > 1e-5 for y in sols):
+                sols.append(x)
+    return sols
+
+
+def meanfield(params=None, nu_ext=None, tau_rate=None):
+    """Self-consistent Siegert rates of the spiking E-I network, with stability, ISN, paradoxical.
+
+    Parameters
+    ----------
+    params : dict, optional
+        overrides of ``DEFAULTS``.
+    nu_ext : (2,) Hz, optional
+        external rate per input for (E, I) (default from params).
+    tau_rate : (2,) ms, optional
+        time constants of the rate dynamics used for stability (default: the tau_m's).
+
+    Returns
+    -------
+    dict: ``rates_hz`` (of the stable solution with the lowest E rate), ``all_rates_hz``,
+    ``stable`` flags, ``w_eff`` (dPhi_a/dnu_b), ``isn`` (w_EE > 1), ``dnu_i_dnu_ext_i``
+    (Hz/Hz, finite difference), ``paradoxical``, ``mu_mv``, ``sigma_mv``.
+    """
+    p = _p(params)
+    ext = np.array([p["nu_ext_e"], p["nu_ext_i"]] if nu_ext is None else nu_ext, float)
+    tr = np.array([p["tau_m_e"], p["tau_m_i"]] if tau_rate is None else tau_rate, float)
+    starts = [np.array([a, b]) for a in (0.1, 2.0, 10.0, 40.0) for b in (0.1, 5.0, 20.0, 80.0)]
+    sols = _solve(p, ext, starts)
+    if not sols:
+        raise RuntimeError("no self-consistent rate found for the spiking network")
+    out = []
+    for x in sols:
+        eps = 1e-4 * (1 + x)
+        w = np.column_stack([(_phi(x + e * eps[b] * 0 + np.eye(2)[b] * eps[b], p, ext)
+                              - _phi(x - np.eye(2)[b] * eps[b], p, ext)) / (2 * eps[b]) for b, e in enumerate(np.eye(2))])
+        J = (-np.eye(2) + w) / tr[:, None]
+        stable = bool(np.max(np.linalg.eigvals(J).real) < 0)
+        out.append((x, w, stable))
+    out.sort(key=lambda t: t[0][0])
+    st = [t for t in out if t[2]]
+    x, w, stable = st[0] if st else out[0]
+    d = 1e-3 * max(ext[1], 1.0)
+    up = _solve(p, ext + [0, d], [x])
+    dn = _solve(p, ext - [0, d], [x])
+    dI = (up[0][1] - dn[0][1]) / (2 * d) if up and dn else np.nan
+    mu, sig = _mu_sigma(x, p, ext)
+    return dict(rates_hz=x, all_rates_hz=[t[0] for t in out], stable_flags=[t[2] for t in out],
+                stable=stable, w_eff=w, isn=bool(w[0, 0] > 1), dnu_i_dnu_ext_i=float(dI),
+                paradoxical=bool(dI < 0), mu_mv=mu, sigma_mv=sig)
+
+
+def build_network(params=None, nu_ext=None, n_exc=2000):
+    """The spiking E-I network as a ``recnet.validation.network.Network`` (PyNN vocabulary)."""
+    from recnet.validation.network import (FixedNumberPreConnector, IF_curr_delta, Network,
+                                           OneToOneConnector, SpikeSourcePoisson, StaticSynapse)
+    p = _p(params)
+    n_exc = checks.integer("n_exc", n_exc, minimum=100)
+    n_inh = n_exc // 4
+    if max(p["K_ee"], p["K_ie"]) > n_exc or max(p["K_ei"], p["K_ii"]) > n_inh:
+        raise ValueError(f"n_exc = {n_exc} is too small for the in-degrees "
+                         f"(K_ee={p['K_ee']}, K_ie={p['K_ie']} <= n_exc; K_ei, K_ii <= n_exc/4)")
+    ext = np.array([p["nu_ext_e"], p["nu_ext_i"]] if nu_ext is None else nu_ext, float)
+    net = Network()
+    common = dict(v_rest=0.0, v_thresh=p["v_thresh"], v_reset=p["v_reset"], tau_refrac=p["tau_refrac"], cm=1.0)
+    rng = np.random.default_rng(0)
+    E = net.population(n_exc, IF_curr_delta(tau_m=p["tau_m_e"], **common), label="E",
+                       initial_values={"v": rng.uniform(0, p["v_thresh"], n_exc)})
+    I = net.population(n_inh, IF_curr_delta(tau_m=p["tau_m_i"], **common), label="I",
+                       initial_values={"v": rng.uniform(0, p["v_thresh"], n_inh)})
+    xE = net.population(n_exc, SpikeSourcePoisson(rate=p["K_ext"] * ext[0]), label="ext_E", record=())
+    xI = net.population(n_inh, SpikeSourcePoisson(rate=p["K_ext"] * ext[1]), label="ext_I", record=())
+    dl = p["delay"]
+    net.projection(xE, E, OneToOneConnector(), StaticSynapse(weight=p["J_ext"], delay=dl))
+    net.projection(xI, I, OneToOneConnector(), StaticSynapse(weight=p["J_ext"], delay=dl))
+    net.projection(E, E, FixedNumberPreConnector(int(p["K_ee"])), StaticSynapse(weight=p["J_ee"], delay=dl))
+    net.projection(E, I, FixedNumberPreConnector(int(p["K_ie"])), StaticSynapse(weight=p["J_ie"], delay=dl))
+    net.projection(I, E, FixedNumberPreConnector(int(p["K_ei"])), StaticSynapse(weight=p["J_ei"], delay=dl),
+                   receptor_type="inhibitory")
+    net.projection(I, I, FixedNumberPreConnector(int(p["K_ii"])), StaticSynapse(weight=p["J_ii"], delay=dl),
+                   receptor_type="inhibitory")
+    return net
+
+
+def run(params=None, nu_ext=None, n_exc=2000, t_sim=2000.0, t_warm=300.0, backend="numba", seed=12345,
+        dt=0.1, n_batches=20):
+    """Simulate the network; return ((rate_E, sem_E), (rate_I, sem_I)) in Hz after ``t_warm`` ms."""
+    from recnet.validation.simulate import simulate
+    net = build_network(params, nu_ext, n_exc)
+    res = simulate(net, t_warm + t_sim, backend=backend, dt=dt, seed=seed, progress=False)
+    return (res.rate("E", t_start=t_warm, n_batches=n_batches),
+            res.rate("I", t_start=t_warm, n_batches=n_batches), res)
+
+
+def fit_power_law(params=None, mu_range=(8.0, 16.0), pop=0):
+    """Fit r = k [mu - mu0]_+^n to the Siegert curve of population ``pop`` over ``mu_range`` (mV).
+
+    sigma is held at its value at the mean-field fixed point.  Returns (k, n, mu0).
+    """
+    from recnet.numerics.siegert import siegert
+    p = _p(params)
+    mf = meanfield(params)
+    sig = mf["sigma_mv"][pop]
+    tm = p["tau_m_e"] if pop == 0 else p["tau_m_i"]
+    mu = np.linspace(*mu_range, 40)
+    r = np.asarray(siegert(mu, sig, tm, p["tau_refrac"], p["v_thresh"], p["v_reset"], 0.0))
+
+    def f(x):
+        k, n, mu0 = x
+        return np.log(k * np.maximum(mu - mu0, 1e-9) ** n) - np.log(r)
+    s = so.least_squares(f, [0.05, 2.0, 0.0], bounds=([1e-8, 1.0, -30.0], [1e3, 6.0, mu_range[0] - 0.1]))
+    return tuple(float(v) for v in s.x)
