@@ -416,7 +416,7 @@ def _kappa_bound(p):
         5.0 * (abs(p.n_mean) + abs(p.mn_cov) + 1.0)
 
 
-def solve(params=None, n_kappa=61, kappa_max=None, n_gh=N_GH, **kw):
+def solve(params=None, n_kappa=41, kappa_max=None, n_gh=N_GH, **kw):
     """All stationary and chaotic mean-field solutions of a rank-one plus random network.
 
     Parameters
@@ -446,10 +446,20 @@ def solve(params=None, n_kappa=61, kappa_max=None, n_gh=N_GH, **kw):
     z, w = ga.gh_nodes(n_gh)
     Mm, Mn, Sm2, Smn = p.args()
     f, code = p.tr.f, p.tr.code
-    grid = np.linspace(-K, K, 2 * (n_kappa // 2) + 1)  # contains 0
+    odd = all(abs(p.tr.f(0, v) + p.tr.f(0, -v)) < 1e-12 for v in (0.0, 0.3, 1.1, 2.7))
+    if odd:  # F(-kappa) = -F(kappa): scan kappa >= 0 and mirror
+        half = np.linspace(0.0, K, n_kappa // 2 + 1)
+        grid = np.concatenate([-half[:0:-1], half])
+    else:
+        grid = np.linspace(-K, K, 2 * (n_kappa // 2) + 1)  # contains 0
     out = []
     for chaotic in (0, 1):
-        res = _residual_grid(f, code, chaotic, p.g, grid, Mm, Mn, Sm2, Smn, z, w)
+        if odd:
+            rh = _residual_grid(f, code, chaotic, p.g, np.concatenate([[-half[1]], half]),
+                                Mm, Mn, Sm2, Smn, z, w)[1:]
+            res = np.concatenate([rh[:0:-1] * np.array([-1.0, 1.0, 1.0]), rh])
+        else:
+            res = _residual_grid(f, code, chaotic, p.g, grid, Mm, Mn, Sm2, Smn, z, w)
         F = res[:, 0]
         roots = []
         for i in range(grid.size):

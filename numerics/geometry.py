@@ -197,7 +197,9 @@ def _reduce(Z, c, y, bound, norm, eps, patterns):
         if rho2 < -1e-12 * bound ** 2:
             return w0, N, np.nan, F, f, (f"the minimum-norm weights that produce the active patterns have "
                                          f"norm {np.sqrt(w0 @ w0):.6g} > bound {bound:g}")
-        rho = float(np.sqrt(max(rho2, 0.0)))
+        # rho^2 carries round-off of order 1e-16 B^2, so rho itself is only known to ~1e-8 B:
+        # below 1e-7 B the affine space is taken to touch the ball (a single point)
+        rho = float(np.sqrt(rho2)) if rho2 > 1e-14 * bound ** 2 else 0.0
     else:
         rho = np.inf
         if np.any(np.abs(w0) > bound * (1 + 1e-12)) and N.shape[1] == 0:

@@ -28,7 +28,7 @@ from recnet import checks
 
 __all__ = [
     "qr_positive", "ky_dimension", "entropy_rate", "participation_ratio", "block_bootstrap",
-    "SpectrumResult", "check_m", "LN2",
+    "SpectrumResult", "check_m", "LN2", "blas_limit", "summarise",
 ]
 
 LN2 = float(np.log(2.0))
@@ -157,6 +157,26 @@ def check_m(m, n):
         raise ValueError(f"m = {m} is invalid: cannot compute more exponents than the phase-space "
                          f"dimension N = {n} (choose 1 <= m <= {n})")
     return m
+
+
+def blas_limit(threads="auto", n=0):
+    """Context manager limiting BLAS threads (threadpoolctl when installed; no-op otherwise).
+
+    ``threads="auto"``: 1 thread below n = 600 (on small matrices multi-threaded BLAS loses more to
+    synchronisation than it gains, and on a loaded machine spinning threads made steps 10-70x
+    slower); None leaves the setting alone; an int sets it.
+    """
+    import contextlib
+    if threads == "auto":
+        threads = 1 if n < 600 else None
+    if threads is None:
+        return contextlib.nullcontext()
+    threads = checks.integer("blas_threads", threads, minimum=1)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=threads, user_api="blas")
 
 
 class SpectrumResult(dict):

@@ -177,14 +177,20 @@ def run_events_numpy(model, par, key, shift, ptr, post, Q, n_events):
     return key, shift, Q, spikes
 
 
-def pulse_spectrum(model, par, omega, ptr, post, n, m, *, t_sim, t_warm, t_warm_q, events_per_ons=None,
-                   cond_max=1e4, seed=0, n_boot=200, n_blocks=20, progress=None, key0=None):
+def pulse_spectrum(model, par, omega, ptr, post, n, m, *, blas_threads="auto", **kw):
     """Lyapunov spectrum of a pulse-coupled phase network (time in ms, exponents in 1/s).
 
     Returns a ``SpectrumResult`` with, in addition, ``rate_hz`` (mean rate over the measurement),
     ``n_spikes``, ``entropy_per_spike_bits`` (H / (N rate) / ln 2) with its stderr and
     ``events_per_ons``.
     """
+    from recnet.numerics.lyapunov_common import blas_limit
+    with blas_limit(blas_threads, n):
+        return _pulse_spectrum(model, par, omega, ptr, post, n, m, **kw)
+
+
+def _pulse_spectrum(model, par, omega, ptr, post, n, m, *, t_sim, t_warm, t_warm_q, events_per_ons=None,
+                    cond_max=1e4, seed=0, n_boot=200, n_blocks=20, progress=None, key0=None):
     from recnet.numerics.lyapunov_common import LN2, check_m, qr_positive, summarise
     m = check_m(m, n)
     rng = checks.rng(seed)

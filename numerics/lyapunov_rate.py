@@ -39,7 +39,7 @@ from scipy.linalg import blas as _blas
 
 from recnet import checks
 from recnet.numerics._jit import njit
-from recnet.numerics.lyapunov_common import check_m, qr_positive, summarise
+from recnet.numerics.lyapunov_common import blas_limit, check_m, qr_positive, summarise
 
 __all__ = ["random_coupling", "spectrum", "spectrum_numpy", "choose_t_ons", "PHIS"]
 
@@ -189,18 +189,6 @@ class _Engine:
                              "reduce dt or the coupling g")
 
 
-def _blas_limit(threads):
-    """Context manager limiting BLAS threads (threadpoolctl when installed; no-op otherwise)."""
-    import contextlib
-    if threads is None:
-        return contextlib.nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=int(threads), user_api="blas")
-
-
 def choose_t_ons(engine, dt, cond_max=1e4, max_steps=None):
     """Choose the re-orthonormalisation interval from the growth of the condition number.
 
@@ -288,11 +276,7 @@ def spectrum(J, m=None, *, dt=0.1, t_sim=200.0, t_warm=50.0, t_warm_q=20.0, t_on
     ``n_ons`` steps, about ``4 N m^2`` flops.
     """
     J, n, m, dt, t_sim, t_ons = _check_common(J, m, dt, t_sim, t_ons, integrator, time, phi)
-    if blas_threads == "auto":
-        blas_threads = 1 if n < 600 else None
-    elif blas_threads is not None:
-        blas_threads = checks.integer("blas_threads", blas_threads, minimum=1)
-    with _blas_limit(blas_threads):
+    with blas_limit(blas_threads, n):
         return _spectrum(J, n, m, dt, t_sim, t_warm, t_warm_q, t_ons, cond_max, time, integrator,
                          drive_amp, drive_freq, x0, q0, twin, d0, seed, n_boot, n_blocks,
                          return_vectors, progress)

@@ -228,6 +228,21 @@ def _siegert_vec(mu, sigma, tau_m, tau_refrac, v_th, v_r, out):
         out[i] = _siegert_one(mu[i], sigma[i], tau_m[i], tau_refrac[i], v_th[i], v_r[i])
 
 
+@njit
+def _siegert_vec_serial(mu, sigma, tau_m, tau_refrac, v_th, v_r, out):
+    for i in range(mu.shape[0]):
+        out[i] = _siegert_one(mu[i], sigma[i], tau_m[i], tau_refrac[i], v_th[i], v_r[i])
+
+
+def _siegert_flat(flat):
+    n = flat[0].shape[0]
+    if n == 1:   # scalar: no array kernel to compile
+        return np.array([_siegert_one(*(float(a[0]) for a in flat))])
+    out = np.empty(n)
+    (_siegert_vec if n >= 2000 else _siegert_vec_serial)(*flat, out)
+    return out
+
+
 # ------------------------------------------------------------------------------------------ CV
 # Adaptive Gauss-Kronrod (7/15) with an explicit stack; two copies so the outer integrand can
 # call the inner one without recursion.
@@ -401,9 +416,9 @@ def _c0():
     return _C0
 
 
-@njit(parallel=True)
+@njit
 def _cv_vec(mu, sigma, tau_m, tau_refrac, v_th, v_r, c0, out):
-    for i in prange(mu.shape[0]):
+    for i in range(mu.shape[0]):
         out[i] = _cv_one(mu[i], sigma[i], tau_m[i], tau_refrac[i], v_th[i], v_r[i], c0)
 
 
@@ -478,8 +493,7 @@ def siegert(mu, sigma, tau_m=20.0, tau_refrac=2.0, v_thresh=20.0, v_reset=0.0, v
     float or ndarray, Hz
     """
     shape, flat = _prepare(mu, sigma, tau_m, tau_refrac, v_thresh, v_reset, v_rest)
-    out = np.empty(flat[0].shape[0])
-    _siegert_vec(*flat, out)
+    out = _siegert_flat(flat)
     return float(out[0]) if shape == () else out.reshape(shape)
 
 
@@ -495,8 +509,11 @@ def cv_isi(mu, sigma, tau_m=20.0, tau_refrac=2.0, v_thresh=20.0, v_reset=0.0, v_
     Gauss-Kronrod; tested against mpmath).  ``sigma = 0`` gives 0 (regular firing, or no firing).
     """
     shape, flat = _prepare(mu, sigma, tau_m, tau_refrac, v_thresh, v_reset, v_rest)
-    out = np.empty(flat[0].shape[0])
-    _cv_vec(*flat, _c0(), out)
+    if flat[0].shape[0] == 1:
+        out = np.array([_cv_one(*(float(a[0]) for a in flat), _c0())])
+    else:
+        out = np.empty(flat[0].shape[0])
+        _cv_vec(*flat, _c0(), out)
     return float(out[0]) if shape == () else out.reshape(shape)
 
 

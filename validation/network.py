@@ -624,8 +624,11 @@ class Network:
         return dt
 
     # -- drawing ----------------------------------------------------------------------------
-    def connectivity(self, seed=None):
+    def connectivity(self, seed=None, only=None):
         """Draw every projection's connections reproducibly from ``seed``.
+
+        ``only``: optional collection of projections to draw (the others are skipped; each
+        projection's stream does not depend on which others are drawn).
 
         Returns a list of :class:`Connections` (local indices, weights mV, delays ms), one per
         projection in order. Projection k draws from the k-th child of
@@ -639,6 +642,8 @@ class Network:
         children = np.random.SeedSequence(seed).spawn(max(1, len(self.projections)))
         out = []
         for k, proj in enumerate(self.projections):
+            if only is not None and not any(proj is q for q in only):
+                continue
             rng = np.random.default_rng(children[k])
             pre, post, w, d = proj.connector.connect(proj.pre.size, proj.post.size, rng, proj.pre is proj.post)
             n = pre.size

@@ -1,0 +1,663 @@
+r"""Stationary dynamic mean-field theory of random rate networks (numba solvers).
+
+Model: :math:`\dot x_i = -x_i + \sum_j J_{ij}\phi(x_j) + I_0`, :math:`J_{ij}` Gaussian with
+variance :math:`g^2/N` and mean :math:`J_0/N` (or :math:`-J_0/\sqrt N` with external input
+:math:`\sqrt N I_0`, "balanced"); time in units of the single-unit time constant.
+
+Self-consistency (Sompolinsky, Crisanti, Sommers 1988; derivation in :mod:`recnet.theory.dmft`):
+with :math:`\mu` the mean input, :math:`\Delta(\tau)` the autocovariance of :math:`x`,
+:math:`\Delta_0 = \Delta(0)`, :math:`\Delta_\infty = \Delta(\infty)` and
+:math:`C_f(\Delta) = C_f(\Delta;\Delta_0,\mu)` (:mod:`recnet.numerics.gaussian`),
+
+.. math::
+
+    \mu &= I_0 + J_0\langle\phi\rangle \quad(\text{balanced: } J_0\langle\phi\rangle = I_0),\\
+    \ddot\Delta &= \Delta - g^2 C_\phi(\Delta) = -V'(\Delta),\qquad
+    V(\Delta) = -\Delta^2/2 + g^2 C_\Phi(\Delta),\\
+    \Delta_\infty &= g^2 C_\phi(\Delta_\infty)\ (\text{top of the hill}),\qquad
+    V(\Delta_0) = V(\Delta_\infty) \iff \int_{\Delta_\infty}^{\Delta_0}
+    [g^2 C_\phi(\Delta) - \Delta]\, d\Delta = 0 .
+
+(The energy condition is evaluated as the integral, by Gauss-Legendre quadrature, so a user's phi
+needs no primitive.)  Fixed-point solutions have :math:`\Delta(\tau) \equiv \Delta_0 =
+g^2\langle\phi^2\rangle` and are stable iff :math:`g^2\langle\phi'^2\rangle < 1`; the onset
+:math:`g_c` is where the stable fixed point loses stability (:math:`g_c = 1/\phi'(0)` at the
+trivial fixed point, = 1 for tanh).
+
+Largest Lyapunov exponent (SCS 1988; Crisanti & Sompolinsky 2018, PRE 98:062120): perturbation
+correlations :math:`G(t, s) = e^{\lambda(t+s)}\psi(t-s)` solve
+:math:`[-\partial_\tau^2 - g^2 C_{\phi'}(\Delta(\tau))]\psi = E\psi`, :math:`\lambda = -1 + \sqrt{-E_0}`
+with :math:`E_0` the ground state.  :math:`\psi = \dot\Delta` is the (odd) eigenfunction with
+:math:`E = -1` (:math:`\lambda = 0`), which the tests use to check the discretisation.  For a fixed
+point, :math:`\lambda_{max} = -1 + g\sqrt{\langle\phi'^2\rangle}` (radius of the bulk spectrum).
+
+Correlation time: :math:`\tau_c = \int_0^\infty (\Delta - \Delta_\infty)/(\Delta_0 -
+\Delta_\infty)\, d\tau` (tau units).
+
+Public API
+----------
+solve_stationary(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, ...) -> dict
+    keys delta0, delta_inf, mu, lambda_max, tau_corr, g_c, chaotic, branch, stable, branches
+    (every solution found, each a dict), for scalar g; arrays (primary branch) for array g.
+autocorrelation(g, tau, phi="tanh", ...) -> Delta(tau) of the primary solution.
+critical_gain(phi="tanh", j0=0.0, i0=0.0, balanced=False) -> g_c.
+map_solution(g, phi="tanh") -> discrete-time map x(t+1) = J phi(x(t)): delta0, lambda_max.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from recnet import checks
+from recnet.numerics._jit import njit, prange
+from recnet.numerics.gaussian import (ERF, LINEAR, RELU, TANH, USER, corr_kernel, gh_nodes,
+                                      mean_kernel, transfer)
+
+__all__ = ["solve_stationary", "autocorrelation", "critical_gain", "map_solution", "profile"]
+
+_GL_X, _GL_W = np.polynomial.legendre.leggauss(32)
+MAXSOL = 8
+# solution record layout (float array of length NREC)
+# 0 kind (1 chaotic, 0 fixed point), 1 delta0, 2 delta_inf, 3 mu, 4 lambda_max, 5 tau_corr,
+# 6 stable (1/0), 7 E0, 8 tau_end
+NREC = 9
+
+
+# ------------------------------------------------------------------------------- small pieces
+@njit
+def _C(f, code, which, d, d0, mu, z, w):
+    return corr_kernel(f, code, which, d, d0, mu, z, w, 0)
+
+
+@njit
+def _mean(f, code, which, mu, d0, z, w):
+    return mean_kernel(f, code, which, mu, d0, z, w)
+
+
+@njit
+def _bisect_dinf(f, code, g, d0, mu, z, w, lo, hi, flo):
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        fm = g * g * _C(f, code, 0, mid, d0, mu, z, w) - mid
+        if (fm > 0.0) == (flo > 0.0):
+            lo = mid
+            flo = fm
+        else:
+            hi = mid
+        if hi - lo <= 1e-15 * d0:
+            break
+    return 0.5 * (lo + hi)
+
+
+@njit
+def _delta_inf(f, code, g, d0, mu, z, w):
+    """Smallest root of F(D) = g^2 C_phi(D) - D on [0, d0] where F goes from + to - (V's hilltop)."""
+    f0 = g * g * _C(f, code, 0, 0.0, d0, mu, z, w)
+    if f0 <= 1e-300 * (1.0 + d0):
+        return 0.0
+    m = 64
+    prev = f0
+    dprev = 0.0
+    for k in range(1, m + 1):
+        d = d0 * k / m
+        fd = g * g * _C(f, code, 0, d, d0, mu, z, w) - d
+        if fd <= 0.0 and prev > 0.0:
+            return _bisect_dinf(f, code, g, d0, mu, z, w, dprev, d, prev)
+        prev = fd
+        dprev = d
+    return math.nan
+
+
+@njit
+def _energy(f, code, g, d0, mu, dinf, z, w):
+    """int_{dinf}^{d0} (g^2 C_phi(D) - D) dD (= V(d0) - V(dinf)), 32-point Gauss-Legendre."""
+    half = 0.5 * (d0 - dinf)
+    acc = 0.0
+    for k in range(_GL_X.size):
+        d = dinf + half * (_GL_X[k] + 1.0)
+        acc += _GL_W[k] * (g * g * _C(f, code, 0, d, d0, mu, z, w) - d)
+    return acc * half
+
+
+@njit
+def _mu_eq(f, code, mu, d0, j0, i0, balanced, z, w):
+    m1 = _mean(f, code, 0, mu, d0, z, w)
+    if balanced:
+        return j0 * m1 - i0
+    return mu - i0 - j0 * m1
+
+
+@njit
+def _mu_roots(f, code, d0, j0, i0, balanced, z, w, out):
+    """All roots of the mean equation in mu (scan + bisection); returns their number (<= out.size)."""
+    if j0 == 0.0 and not balanced:
+        out[0] = i0
+        return 1
+    span = abs(i0) + 4.0 * abs(j0) * (1.0 + math.sqrt(d0)) + 4.0 * math.sqrt(d0) + 4.0
+    if balanced:
+        span = 10.0 * (1.0 + math.sqrt(d0)) + 10.0 * abs(i0 / j0) if j0 != 0.0 else span
+    m = 400
+    cnt = 0
+    a = -span
+    fa = _mu_eq(f, code, a, d0, j0, i0, balanced, z, w)
+    for k in range(1, m + 1):
+        b = -span + 2.0 * span * k / m
+        fb = _mu_eq(f, code, b, d0, j0, i0, balanced, z, w)
+        if fa == 0.0:
+            if cnt < out.size:
+                out[cnt] = a
+                cnt += 1
+        elif (fa < 0.0) != (fb < 0.0) and fb != 0.0:
+            lo, hi, flo = a, b, fa
+            for _ in range(100):
+                mid = 0.5 * (lo + hi)
+                fm = _mu_eq(f, code, mid, d0, j0, i0, balanced, z, w)
+                if (fm < 0.0) == (flo < 0.0):
+                    lo, flo = mid, fm
+                else:
+                    hi = mid
+                if hi - lo < 1e-15 * (1.0 + abs(lo)):
+                    break
+            if cnt < out.size:
+                out[cnt] = 0.5 * (lo + hi)
+                cnt += 1
+        a, fa = b, fb
+    return cnt
+
+
+@njit
+def _branch_fun(f, code, kind, g, d0, j0, i0, balanced, z, w, mus, res_mu, res_dinf):
+    """Residual of the Delta0 equation on every mu-branch at d0; returns the number of branches.
+
+    kind 1 (chaotic): energy integral; kind 0 (fixed point): g^2 <phi^2> - d0.
+    """
+    nm = _mu_roots(f, code, d0, j0, i0, balanced, z, w, mus)
+    out = np.empty(nm)
+    for b in range(nm):
+        mu = mus[b]
+        res_mu[b] = mu
+        if kind == 1:
+            dinf = _delta_inf(f, code, g, d0, mu, z, w)
+            res_dinf[b] = dinf
+            if math.isnan(dinf) or dinf >= d0 * (1.0 - 1e-9):
+                out[b] = math.nan
+            else:
+                out[b] = _energy(f, code, g, d0, mu, dinf, z, w)
+        else:
+            res_dinf[b] = d0
+            out[b] = g * g * _C(f, code, 0, d0, d0, mu, z, w) - d0
+    return out
+
+
+@njit
+def _solve_branch_root(f, code, kind, g, lo, hi, b, nb, j0, i0, balanced, z, w):
+    """Bisection in Delta0 for mu-branch index b between lo and hi (log-scale midpoint)."""
+    mus = np.empty(MAXSOL)
+    rm = np.empty(MAXSOL)
+    rd = np.empty(MAXSOL)
+    r = _branch_fun(f, code, kind, g, lo, j0, i0, balanced, z, w, mus, rm, rd)
+    flo = r[b] if r.size == nb else math.nan
+    for _ in range(70):
+        mid = math.sqrt(lo * hi)
+        r = _branch_fun(f, code, kind, g, mid, j0, i0, balanced, z, w, mus, rm, rd)
+        if r.size != nb or math.isnan(r[b]):
+            return math.nan, math.nan, math.nan
+        if (r[b] > 0.0) == (flo > 0.0):
+            lo, flo = mid, r[b]
+        else:
+            hi = mid
+        if hi / lo - 1.0 < 1e-14:
+            break
+    d0 = math.sqrt(lo * hi)
+    r = _branch_fun(f, code, kind, g, d0, j0, i0, balanced, z, w, mus, rm, rd)
+    if r.size != nb:
+        return math.nan, math.nan, math.nan
+    return d0, rm[b], rd[b]
+
+
+# --------------------------------------------------------------- Delta(tau) and Schroedinger problem
+@njit
+def _cheb_table(f, code, which, g, d0, mu, dinf, z, w, m):
+    """Values of C_which at m Chebyshev points of [dinf, d0] (for barycentric interpolation)."""
+    xs = np.empty(m)
+    vs = np.empty(m)
+    for k in range(m):
+        t = math.cos(math.pi * k / (m - 1))
+        d = dinf + 0.5 * (d0 - dinf) * (t + 1.0)
+        xs[k] = d
+        vs[k] = _C(f, code, which, d, d0, mu, z, w)
+    return xs, vs
+
+
+@njit
+def _bary(xs, vs, x):
+    m = xs.size
+    num = 0.0
+    den = 0.0
+    for k in range(m):
+        dx = x - xs[k]
+        if dx == 0.0:
+            return vs[k]
+        wk = 1.0 if (k % 2 == 0) else -1.0
+        if k == 0 or k == m - 1:
+            wk *= 0.5
+        wk /= dx
+        num += wk * vs[k]
+        den += wk
+    return num / den
+
+
+@njit
+def _Cfast(f, code, which, d, d0, mu, z, w, xs, vs, use_tab):
+    if use_tab:
+        if d < xs[m_last(xs)]:
+            d = xs[m_last(xs)]
+        return _bary(xs, vs, d)
+    return _C(f, code, which, d, d0, mu, z, w)
+
+
+@njit
+def m_last(xs):
+    return xs.size - 1
+
+
+@njit
+def _profile(f, code, g, d0, mu, dinf, z, w, h, tau_max, use_tab):
+    """Delta(tau) by RK4 from (Delta0, 0) until it settles at Delta_inf; returns (delta, dphi_corr).
+
+    Stops when Delta - Delta_inf < 1e-9 (Delta0 - Delta_inf), when the velocity turns positive
+    (separatrix overshoot: numerical) or at tau_max; the tail is filled with Delta_inf.
+    """
+    nmax = int(tau_max / h) + 1
+    dl = np.full(nmax, dinf)
+    tab_m = 64
+    xs, vs = _cheb_table(f, code, 0, g, d0, mu, dinf, z, w, tab_m)
+    xs1, vs1 = _cheb_table(f, code, 1, g, d0, mu, dinf, z, w, tab_m)
+    y = d0
+    v = 0.0
+    dl[0] = y
+    amp = d0 - dinf
+    end = nmax
+    for k in range(1, nmax):
+        a1 = y - g * g * _Cfast(f, code, 0, y, d0, mu, z, w, xs, vs, use_tab)
+        y2 = y + 0.5 * h * v
+        v2 = v + 0.5 * h * a1
+        a2 = y2 - g * g * _Cfast(f, code, 0, y2, d0, mu, z, w, xs, vs, use_tab)
+        y3 = y + 0.5 * h * v2
+        v3 = v + 0.5 * h * a2
+        a3 = y3 - g * g * _Cfast(f, code, 0, y3, d0, mu, z, w, xs, vs, use_tab)
+        y4 = y + h * v3
+        v4 = v + h * a3
+        a4 = y4 - g * g * _Cfast(f, code, 0, y4, d0, mu, z, w, xs, vs, use_tab)
+        y = y + h / 6.0 * (v + 2.0 * v2 + 2.0 * v3 + v4)
+        v = v + h / 6.0 * (a1 + 2.0 * a2 + 2.0 * a3 + a4)
+        if y - dinf < 1e-9 * amp or v >= 0.0 or y < dinf:
+            end = k
+            break
+        dl[k] = y
+    pot = np.empty(nmax)
+    for k in range(nmax):
+        pot[k] = -g * g * _Cfast(f, code, 1, dl[k], d0, mu, z, w, xs1, vs1, use_tab)
+    return dl, pot, end
+
+
+@njit
+def _sturm_count(diag, off2, x):
+    """Number of eigenvalues < x of the symmetric tridiagonal matrix (diag, off-diagonal^2)."""
+    cnt = 0
+    q = diag[0] - x
+    if q < 0.0:
+        cnt += 1
+    for i in range(1, diag.size):
+        if q == 0.0:
+            q = 1e-300
+        q = diag[i] - x - off2[i - 1] / q
+        if q < 0.0:
+            cnt += 1
+    return cnt
+
+
+@njit
+def _ground_state(pot, h, parity):
+    """Lowest eigenvalue of -psi'' + pot psi on tau >= 0 (grid k h), psi(L) = 0, with
+    psi'(0) = 0 (parity 0, even states) or psi(0) = 0 (parity 1, odd states)."""
+    n = pot.size
+    if parity == 0:
+        diag = np.empty(n)
+        off2 = np.empty(n - 1)
+        for i in range(n):
+            diag[i] = 2.0 / (h * h) + pot[i]
+        for i in range(n - 1):
+            off2[i] = 1.0 / h ** 4
+        off2[0] = 2.0 / h ** 4  # ghost point psi_-1 = psi_1, symmetrised
+    else:
+        diag = np.empty(n - 1)
+        off2 = np.empty(n - 2)
+        for i in range(n - 1):
+            diag[i] = 2.0 / (h * h) + pot[i + 1]
+        for i in range(n - 2):
+            off2[i] = 1.0 / h ** 4
+    lo = pot.min() - 1.0
+    hi = pot.max() + 4.0 / (h * h) + 1.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if _sturm_count(diag, off2, mid) >= 1:
+            hi = mid
+        else:
+            lo = mid
+        if hi - lo < 1e-13 * (1.0 + abs(lo)):
+            break
+    return 0.5 * (lo + hi)
+
+
+@njit
+def _chaotic_extras(f, code, g, d0, mu, dinf, z, w, h, use_tab):
+    """(lambda_max, tau_corr, E0, tau_end) of a chaotic solution."""
+    tau_max = 400.0
+    dl, pot, end = _profile(f, code, g, d0, mu, dinf, z, w, h, tau_max, use_tab)
+    amp = d0 - dinf
+    # correlation time: trapezoid over the integrated part + exponential tail
+    tc = 0.0
+    for k in range(1, end):
+        tc += 0.5 * h * ((dl[k - 1] - dinf) + (dl[k] - dinf))
+    tc /= amp
+    kappa2 = 1.0 - g * g * _C(f, code, 1, dinf, d0, mu, z, w)
+    if kappa2 > 0.0 and end > 1:
+        tc += (dl[end - 1] - dinf) / amp / math.sqrt(kappa2)
+    # Schroedinger ground state on [0, L], L grown until the state has decayed
+    winf = pot[nmax_index(pot)]
+    L_end = end * h
+    e0 = math.nan
+    extra = 30.0
+    for _ in range(4):
+        n = int((L_end + extra) / h) + 1
+        p = np.empty(n)
+        for k in range(n):
+            p[k] = pot[k] if k < pot.size else winf
+        e0 = _ground_state(p, h, 0)
+        gap = winf - e0
+        if gap > 0.0 and extra * math.sqrt(gap) > 25.0:
+            break
+        extra = min(4.0 * extra, 2000.0)
+    lam = -1.0 + math.sqrt(-e0) if e0 < 0.0 else -1.0
+    return lam, tc, e0, L_end
+
+
+@njit
+def nmax_index(a):
+    return a.size - 1
+
+
+@njit
+def _solve_one(f, code, g, j0, i0, balanced, z, w, h, use_tab, d_lo, d_hi, npts, rec):
+    """All stationary solutions at gain g (chaotic and fixed-point branches); returns their number."""
+    nsol = 0
+    mus = np.empty(MAXSOL)
+    rm = np.empty(MAXSOL)
+    rd = np.empty(MAXSOL)
+    for kind in (1, 0):
+        prev_r = np.empty(0)
+        prev_d = 0.0
+        for k in range(npts):
+            d0 = d_lo * (d_hi / d_lo) ** (k / (npts - 1))
+            r = _branch_fun(f, code, kind, g, d0, j0, i0, balanced, z, w, mus, rm, rd).copy()
+            if k > 0 and r.size == prev_r.size:
+                for b in range(r.size):
+                    if math.isnan(r[b]) or math.isnan(prev_r[b]):
+                        continue
+                    if (r[b] > 0.0) != (prev_r[b] > 0.0):
+                        ds, mu_s, di_s = _solve_branch_root(f, code, kind, g, prev_d, d0, b, r.size,
+                                                            j0, i0, balanced, z, w)
+                        if math.isnan(ds) or nsol >= rec.shape[0]:
+                            continue
+                        rec[nsol, 0] = kind
+                        rec[nsol, 1] = ds
+                        rec[nsol, 2] = di_s
+                        rec[nsol, 3] = mu_s
+                        if kind == 1:
+                            lam, tc, e0, tend = _chaotic_extras(f, code, g, ds, mu_s, di_s, z, w, h, use_tab)
+                            rec[nsol, 4] = lam
+                            rec[nsol, 5] = tc
+                            rec[nsol, 6] = 1.0 if lam > 0.0 else 0.0
+                            rec[nsol, 7] = e0
+                            rec[nsol, 8] = tend
+                        else:
+                            q = _C(f, code, 1, ds, ds, mu_s, z, w)  # <phi'^2>
+                            lam = -1.0 + g * math.sqrt(q)
+                            # outlier of the mean coupling (rank one J0/N): -1 + J0 <phi'>
+                            if j0 != 0.0 and not balanced:
+                                lam = max(lam, -1.0 + j0 * _mean(f, code, 1, mu_s, ds, z, w))
+                            rec[nsol, 4] = lam
+                            rec[nsol, 5] = math.inf
+                            rec[nsol, 6] = 1.0 if lam < 0.0 else 0.0
+                            rec[nsol, 7] = math.nan
+                            rec[nsol, 8] = 0.0
+                        nsol += 1
+            prev_r = r
+            prev_d = d0
+    # the zero-variance fixed point x_i = mu with phi(mu) = 0 (not bracketed by the log scan)
+    nm = _mu_roots(f, code, 0.0, j0, i0, balanced, z, w, mus)
+    for b in range(nm):
+        mu = mus[b]
+        if abs(f(0, mu)) < 1e-14 and nsol < rec.shape[0]:
+            q = _mean(f, code, 1, mu, 1e-300, z, w)  # phi'(mu) (one-sided mean for kinks)
+            lam = -1.0 + g * abs(q)
+            if j0 != 0.0 and not balanced:
+                lam = max(lam, -1.0 + j0 * q)
+            rec[nsol, 0] = 0
+            rec[nsol, 1] = 0.0
+            rec[nsol, 2] = 0.0
+            rec[nsol, 3] = mu
+            rec[nsol, 4] = lam
+            rec[nsol, 5] = math.inf
+            rec[nsol, 6] = 1.0 if lam < 0.0 else 0.0
+            rec[nsol, 7] = math.nan
+            rec[nsol, 8] = 0.0
+            nsol += 1
+    return nsol
+
+
+@njit(parallel=True)
+def _solve_many(f, code, gs, j0, i0, balanced, z, w, h, use_tab, d_lo, d_hi, npts):
+    out = np.full((gs.size, MAXSOL, NREC), math.nan)
+    counts = np.zeros(gs.size, dtype=np.int64)
+    for i in prange(gs.size):
+        rec = np.full((MAXSOL, NREC), math.nan)
+        counts[i] = _solve_one(f, code, gs[i], j0, i0, balanced, z, w, h, use_tab, d_lo, d_hi, npts, rec)
+        out[i] = rec
+    return out, counts
+
+
+# ----------------------------------------------------------------------------------- Python API
+def _check_common(phi, j0, i0, n, h):
+    tr = transfer(phi)
+    j0 = checks.finite("j0", j0)
+    i0 = checks.finite("i0", i0)
+    n = checks.integer("n", n, minimum=8, maximum=400)
+    h = checks.in_range("dtau", h, 1e-4, 0.2, low_inclusive=True)
+    return tr, j0, i0, n, h
+
+
+def _records_to_dicts(rec, cnt):
+    out = []
+    for s in range(cnt):
+        r = rec[s]
+        chaotic = r[0] == 1
+        out.append({
+            "branch": "chaotic" if chaotic else "fixed_point",
+            "delta0": float(r[1]), "delta_inf": float(r[2]), "mu": float(r[3]),
+            "lambda_max": float(r[4]), "tau_corr": float(r[5]) if chaotic else None,
+            "stable": bool(r[6] == 1.0), "chaotic": bool(chaotic),
+        })
+    # order: stable chaotic first, then stable fixed points, then the rest; by delta0 within
+    out.sort(key=lambda d: (not (d["stable"] and d["chaotic"]), not d["stable"], -d["delta0"]))
+    return out
+
+
+def critical_gain(phi="tanh", j0=0.0, i0=0.0, balanced=False, n=64):
+    r"""Onset of chaos :math:`g_c`: the smallest g at which a fixed point with
+    :math:`g^2\langle\phi'^2\rangle = 1` exists (the bulk of the Jacobian's spectrum crosses 0).
+
+    At the zero-variance fixed point (x_i = mu with phi(mu) = 0, e.g. tanh without input)
+    :math:`g_c = 1/|\phi'(\mu)|` (one-sided average at a kink: ReLU gives sqrt 2); otherwise the
+    heterogeneous fixed point is followed in g and the crossing found by bisection.
+    Returns NaN if no crossing below g = 20.
+    """
+    tr, j0, i0, n, _ = _check_common(phi, j0, i0, n, 0.01)
+    z, w = gh_nodes(n)
+    mus = np.empty(MAXSOL)
+    nm = _mu_roots(tr.f, tr.code, 0.0, j0, float(i0), bool(balanced), z, w, mus)
+    for b in range(nm):
+        mu = mus[b]
+        if abs(tr.f(0, mu)) < 1e-14:
+            # <phi'^2> at vanishing variance (the one-sided average 1/2 at a ReLU kink)
+            q2sq = float(corr_kernel(tr.f, tr.code, 1, 1e-300, 1e-300, mu, z, w, 0))
+            return 1.0 / math.sqrt(q2sq) if q2sq > 0 else math.inf
+    # heterogeneous fixed point: follow in g
+    def stab(gv):
+        rec = np.full((MAXSOL, NREC), np.nan)
+        cnt = _solve_one(tr.f, tr.code, gv, j0, i0, bool(balanced), z, w, 0.02, False, 1e-8, 1e4, 48, rec)
+        fps = [rec[s] for s in range(cnt) if rec[s, 0] == 0]
+        if not fps:
+            return None
+        best = min(fps, key=lambda r: r[4])
+        return best[4]
+    gs = np.linspace(0.05, 20.0, 160)
+    prev = None
+    for gv in gs:
+        lam = stab(gv)
+        if lam is None:
+            continue
+        if prev is not None and prev[1] < 0 <= lam:
+            lo, hi = prev[0], gv
+            for _ in range(40):
+                mid = 0.5 * (lo + hi)
+                lm = stab(mid)
+                if lm is None or lm >= 0:
+                    hi = mid
+                else:
+                    lo = mid
+            return 0.5 * (lo + hi)
+        prev = (gv, lam)
+    return float("nan")
+
+
+def solve_stationary(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0.01,
+                     delta_range=(1e-8, 1e4), n_scan=48):
+    r"""All stationary DMFT solutions of a random rate network at gain(s) ``g``.
+
+    Parameters
+    ----------
+    g : float or 1-D array, > 0
+        coupling gain (std of J_ij times sqrt N).
+    phi : str, sympy expression or Transfer
+        "tanh" (default), "erf", "relu", "linear" or an expression in x.
+    j0 : float
+        mean coupling J0 (J_ij mean J0/N, or -J0/sqrt N if ``balanced``).
+    i0 : float
+        constant external input (balanced: sqrt(N) i0).
+    balanced : bool
+    n : int
+        Gauss-Hermite nodes per dimension (48: |error| < 1e-9 for tanh).
+    dtau : float
+        step of Delta(tau) and of the Schroedinger grid (tau units); error O(dtau^2) in lambda_max.
+    delta_range, n_scan :
+        Delta0 is bracketed on a log grid of ``n_scan`` points in ``delta_range``.
+
+    Returns
+    -------
+    dict.  For scalar g: ``g``, ``phi``, ``j0``, ``i0``, ``g_c``, the primary solution's
+    ``delta0``, ``delta_inf``, ``mu``, ``lambda_max`` (1/tau), ``tau_corr`` (tau), ``chaotic``,
+    ``stable``, ``branch``, ``n_solutions`` and ``branches`` (a list of every solution found, each
+    a dict with the same keys: no solution is dropped).  The primary solution is the stable
+    chaotic one if there is one, else a stable fixed point, else the first one.  For array g the
+    scalar keys hold arrays (NaN where no solution) and ``branches`` is a list per g.
+    """
+    tr, j0, i0, n, h = _check_common(phi, j0, i0, n, dtau)
+    garr = np.atleast_1d(np.asarray(g, dtype=float))
+    if garr.ndim != 1 or garr.size == 0 or not np.all(np.isfinite(garr)) or np.any(garr <= 0):
+        raise ValueError(f"g = {g!r} is invalid: must be > 0 (a number or a 1-D array)")
+    lo, hi = (float(delta_range[0]), float(delta_range[1]))
+    if not (0 < lo < hi):
+        raise ValueError(f"delta_range = {delta_range!r} is invalid: need 0 < low < high")
+    n_scan = checks.integer("n_scan", n_scan, minimum=8, maximum=2000)
+    z, w = gh_nodes(n)
+    use_tab = tr.code in (TANH, USER)
+    recs, counts = _solve_many(tr.f, tr.code, garr, j0, i0, bool(balanced), z, w, h, use_tab, lo, hi, n_scan)
+    gc = critical_gain(tr, j0, i0, balanced)
+    per_g = [_records_to_dicts(recs[i], counts[i]) for i in range(garr.size)]
+    keys = ("delta0", "delta_inf", "mu", "lambda_max", "tau_corr")
+    if np.ndim(g) == 0:
+        br = per_g[0]
+        prim = br[0] if br else None
+        out = {"g": float(garr[0]), "phi": tr.name, "j0": j0, "i0": i0, "balanced": bool(balanced),
+               "g_c": gc}
+        for k in keys:
+            out[k] = prim[k] if prim else float("nan")
+        out["chaotic"] = bool(prim["chaotic"]) if prim else False
+        out["stable"] = bool(prim["stable"]) if prim else False
+        out["branch"] = prim["branch"] if prim else "none"
+        out["n_solutions"] = len(br)
+        out["branches"] = br
+        return out
+    out = {"g": garr, "phi": tr.name, "j0": j0, "i0": i0, "balanced": bool(balanced), "g_c": gc}
+    for k in keys:
+        out[k] = np.array([(b[0][k] if b and b[0][k] is not None else np.nan) for b in per_g])
+    out["chaotic"] = np.array([bool(b and b[0]["chaotic"]) for b in per_g])
+    out["branches"] = per_g
+    return out
+
+
+def profile(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0.01, tau_max=60.0):
+    r"""Delta(tau) on the grid tau = k dtau, 0 <= tau <= tau_max, of the primary solution.
+
+    Returns dict with ``tau``, ``delta`` (autocovariance of x), ``potential``
+    (:math:`-g^2 C_{\phi'}(\Delta(\tau))`), and the scalar results of :func:`solve_stationary`.
+    """
+    sol = solve_stationary(float(g), phi, j0, i0, balanced, n, dtau)
+    tr = transfer(phi)
+    tau_max = checks.positive("tau_max", tau_max)
+    nt = int(round(tau_max / dtau)) + 1
+    tau = np.arange(nt) * dtau
+    if not np.isfinite(sol["delta0"]):
+        return dict(sol, tau=tau, delta=np.full(nt, np.nan), potential=np.full(nt, np.nan))
+    if not sol["chaotic"]:
+        return dict(sol, tau=tau, delta=np.full(nt, sol["delta0"]), potential=np.full(nt, np.nan))
+    z, w = gh_nodes(n)
+    dl, pot, end = _profile(tr.f, tr.code, float(g), sol["delta0"], sol["mu"], sol["delta_inf"], z, w,
+                            float(dtau), float(tau_max) + dtau, tr.code in (TANH, USER))
+    return dict(sol, tau=tau, delta=dl[:nt], potential=pot[:nt])
+
+
+def autocorrelation(g, tau, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0.005):
+    """Delta(tau) (autocovariance of x, input units^2) at the requested lags (tau units, >= 0)."""
+    tau = checks.array("tau", np.atleast_1d(tau), ndim=1)
+    if np.any(tau < 0):
+        raise ValueError("tau must be >= 0")
+    p = profile(g, phi, j0, i0, balanced, n, dtau, tau_max=float(tau.max()) + 2 * dtau)
+    return np.interp(tau, p["tau"], p["delta"])
+
+
+def map_solution(g, phi="tanh", n=64):
+    r"""DMFT of the discrete-time map :math:`x_{t+1} = J\phi(x_t)` (no mean, no input).
+
+    :math:`\Delta_0 = g^2\langle\phi^2\rangle_{\Delta_0}` (nonzero root, else 0),
+    :math:`\lambda_{max} = \tfrac12\ln(g^2\langle\phi'^2\rangle_{\Delta_0})` per step
+    (Molgedey, Schuchhardt, Schuster 1992, PRL 69:3717).
+    """
+    tr = transfer(phi)
+    g = checks.positive("g", g)
+    z, w = gh_nodes(n)
+    from scipy.optimize import brentq
+    F = lambda d: g * g * float(corr_kernel(tr.f, tr.code, 0, d, d, 0.0, z, w, 0)) - d
+    d0 = 0.0
+    grid = np.geomspace(1e-10, 1e4 * max(1.0, g * g), 200)
+    vals = [F(d) for d in grid]
+    for a, b, fa, fb in zip(grid[:-1], grid[1:], vals[:-1], vals[1:]):
+        if fa > 0 >= fb:
+            d0 = brentq(F, a, b, xtol=1e-15, rtol=1e-14)
+            break
+    q = float(corr_kernel(tr.f, tr.code, 1, d0, d0, 0.0, z, w, 0)) if d0 > 0 else float(
+        mean_kernel(tr.f, tr.code, 1, 0.0, 1e-300, z, w)) ** 2
+    return {"g": g, "delta0": d0, "lambda_max": 0.5 * math.log(g * g * q)}
