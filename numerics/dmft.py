@@ -66,20 +66,36 @@ NREC = 9
 
 # ------------------------------------------------------------------------------- small pieces
 @njit
-def _C(f, code, which, d, d0, mu, z, w):
-    return corr_kernel(f, code, which, d, d0, mu, z, w, 0)
+def _pick(code, d0, NN):
+    """Index of the Gauss-Hermite set for variance d0: tanh(sqrt(d0) z) sharpens as d0 grows, so
+    tanh/user functions need ~80 sqrt(d0) nodes for |error| < 1e-8 (measured against 240 nodes);
+    sets are sorted by size, the first being the caller's n."""
+    if code != TANH and code != USER:
+        return 0
+    need = 80.0 * math.sqrt(max(d0, 0.64))
+    for k in range(NN.size):
+        if NN[k] >= need:
+            return k
+    return NN.size - 1
 
 
 @njit
-def _mean(f, code, which, mu, d0, z, w):
-    return mean_kernel(f, code, which, mu, d0, z, w)
+def _C(f, code, which, d, d0, mu, Z, W, NN):
+    k = _pick(code, d0, NN)
+    return corr_kernel(f, code, which, d, d0, mu, Z[k, :NN[k]], W[k, :NN[k]], 0)
 
 
 @njit
-def _bisect_dinf(f, code, g, d0, mu, z, w, lo, hi, flo):
+def _mean(f, code, which, mu, d0, Z, W, NN):
+    k = _pick(code, d0, NN)
+    return mean_kernel(f, code, which, mu, d0, Z[k, :NN[k]], W[k, :NN[k]])
+
+
+@njit
+def _bisect_dinf(f, code, g, d0, mu, Z, W, NN, lo, hi, flo):
     for _ in range(80):
         mid = 0.5 * (lo + hi)
-        fm = g * g * _C(f, code, 0, mid, d0, mu, z, w) - mid
+        fm = g * g * _C(f, code, 0, mid, d0, mu, Z, W, NN) - mid
         if (fm > 0.0) == (flo > 0.0):
             lo = mid
             flo = fm
@@ -91,45 +107,46 @@ def _bisect_dinf(f, code, g, d0, mu, z, w, lo, hi, flo):
 
 
 @njit
-def _delta_inf(f, code, g, d0, mu, z, w):
+def _delta_inf(f, code, g, d0, mu, Z, W, NN):
     """Smallest root of F(D) = g^2 C_phi(D) - D on [0, d0] where F goes from + to - (V's hilltop)."""
-    f0 = g * g * _C(f, code, 0, 0.0, d0, mu, z, w)
-    if f0 <= 1e-300 * (1.0 + d0):
+    m1 = _mean(f, code, 0, mu, d0, Z, W, NN)  # C_phi(0) = <phi>^2
+    f0 = g * g * m1 * m1
+    if f0 <= 1e-24 * (1.0 + d0):  # <phi> = 0 up to rounding (odd phi, mu = 0): hilltop at 0
         return 0.0
     m = 64
     prev = f0
     dprev = 0.0
     for k in range(1, m + 1):
         d = d0 * k / m
-        fd = g * g * _C(f, code, 0, d, d0, mu, z, w) - d
+        fd = g * g * _C(f, code, 0, d, d0, mu, Z, W, NN) - d
         if fd <= 0.0 and prev > 0.0:
-            return _bisect_dinf(f, code, g, d0, mu, z, w, dprev, d, prev)
+            return _bisect_dinf(f, code, g, d0, mu, Z, W, NN, dprev, d, prev)
         prev = fd
         dprev = d
     return math.nan
 
 
 @njit
-def _energy(f, code, g, d0, mu, dinf, z, w):
+def _energy(f, code, g, d0, mu, dinf, Z, W, NN):
     """int_{dinf}^{d0} (g^2 C_phi(D) - D) dD (= V(d0) - V(dinf)), 32-point Gauss-Legendre."""
     half = 0.5 * (d0 - dinf)
     acc = 0.0
     for k in range(_GL_X.size):
         d = dinf + half * (_GL_X[k] + 1.0)
-        acc += _GL_W[k] * (g * g * _C(f, code, 0, d, d0, mu, z, w) - d)
+        acc += _GL_W[k] * (g * g * _C(f, code, 0, d, d0, mu, Z, W, NN) - d)
     return acc * half
 
 
 @njit
-def _mu_eq(f, code, mu, d0, j0, i0, balanced, z, w):
-    m1 = _mean(f, code, 0, mu, d0, z, w)
+def _mu_eq(f, code, mu, d0, j0, i0, balanced, Z, W, NN):
+    m1 = _mean(f, code, 0, mu, d0, Z, W, NN)
     if balanced:
         return j0 * m1 - i0
     return mu - i0 - j0 * m1
 
 
 @njit
-def _mu_roots(f, code, d0, j0, i0, balanced, z, w, out):
+def _mu_roots(f, code, d0, j0, i0, balanced, Z, W, NN, out):
     """All roots of the mean equation in mu (scan + bisection); returns their number (<= out.size)."""
     if j0 == 0.0 and not balanced:
         out[0] = i0
@@ -140,10 +157,10 @@ def _mu_roots(f, code, d0, j0, i0, balanced, z, w, out):
     m = 400
     cnt = 0
     a = -span
-    fa = _mu_eq(f, code, a, d0, j0, i0, balanced, z, w)
+    fa = _mu_eq(f, code, a, d0, j0, i0, balanced, Z, W, NN)
     for k in range(1, m + 1):
         b = -span + 2.0 * span * k / m
-        fb = _mu_eq(f, code, b, d0, j0, i0, balanced, z, w)
+        fb = _mu_eq(f, code, b, d0, j0, i0, balanced, Z, W, NN)
         if fa == 0.0:
             if cnt < out.size:
                 out[cnt] = a
@@ -152,7 +169,7 @@ def _mu_roots(f, code, d0, j0, i0, balanced, z, w, out):
             lo, hi, flo = a, b, fa
             for _ in range(100):
                 mid = 0.5 * (lo + hi)
-                fm = _mu_eq(f, code, mid, d0, j0, i0, balanced, z, w)
+                fm = _mu_eq(f, code, mid, d0, j0, i0, balanced, Z, W, NN)
                 if (fm < 0.0) == (flo < 0.0):
                     lo, flo = mid, fm
                 else:
@@ -167,50 +184,69 @@ def _mu_roots(f, code, d0, j0, i0, balanced, z, w, out):
 
 
 @njit
-def _branch_fun(f, code, kind, g, d0, j0, i0, balanced, z, w, mus, res_mu, res_dinf):
+def _branch_fun(f, code, kind, g, d0, j0, i0, balanced, Z, W, NN, mus, res_mu, res_dinf):
     """Residual of the Delta0 equation on every mu-branch at d0; returns the number of branches.
 
     kind 1 (chaotic): energy integral; kind 0 (fixed point): g^2 <phi^2> - d0.
     """
-    nm = _mu_roots(f, code, d0, j0, i0, balanced, z, w, mus)
+    nm = _mu_roots(f, code, d0, j0, i0, balanced, Z, W, NN, mus)
     out = np.empty(nm)
     for b in range(nm):
         mu = mus[b]
         res_mu[b] = mu
         if kind == 1:
-            dinf = _delta_inf(f, code, g, d0, mu, z, w)
+            dinf = _delta_inf(f, code, g, d0, mu, Z, W, NN)
             res_dinf[b] = dinf
             if math.isnan(dinf) or dinf >= d0 * (1.0 - 1e-9):
                 out[b] = math.nan
             else:
-                out[b] = _energy(f, code, g, d0, mu, dinf, z, w)
+                out[b] = _energy(f, code, g, d0, mu, dinf, Z, W, NN)
         else:
             res_dinf[b] = d0
-            out[b] = g * g * _C(f, code, 0, d0, d0, mu, z, w) - d0
+            out[b] = g * g * _C(f, code, 0, d0, d0, mu, Z, W, NN) - d0
     return out
 
 
 @njit
-def _solve_branch_root(f, code, kind, g, lo, hi, b, nb, j0, i0, balanced, z, w):
-    """Bisection in Delta0 for mu-branch index b between lo and hi (log-scale midpoint)."""
+def _solve_branch_root(f, code, kind, g, lo, hi, b, nb, j0, i0, balanced, Z, W, NN):
+    """Root in Delta0 (Illinois in log Delta0) of mu-branch b's residual between lo and hi."""
     mus = np.empty(MAXSOL)
     rm = np.empty(MAXSOL)
     rd = np.empty(MAXSOL)
-    r = _branch_fun(f, code, kind, g, lo, j0, i0, balanced, z, w, mus, rm, rd)
+    r = _branch_fun(f, code, kind, g, lo, j0, i0, balanced, Z, W, NN, mus, rm, rd)
     flo = r[b] if r.size == nb else math.nan
-    for _ in range(70):
-        mid = math.sqrt(lo * hi)
-        r = _branch_fun(f, code, kind, g, mid, j0, i0, balanced, z, w, mus, rm, rd)
+    r = _branch_fun(f, code, kind, g, hi, j0, i0, balanced, Z, W, NN, mus, rm, rd)
+    fhi = r[b] if r.size == nb else math.nan
+    if math.isnan(flo) or math.isnan(fhi):
+        return math.nan, math.nan, math.nan
+    # Illinois (modified regula falsi) in log Delta0; every 8th step a bisection
+    a, fa, c_hi, fb = math.log(lo), flo, math.log(hi), fhi
+    side = 0
+    c = 0.5 * (a + c_hi)
+    for it in range(120):
+        c = (a * fb - c_hi * fa) / (fb - fa) if fb != fa else 0.5 * (a + c_hi)
+        if it % 8 == 7 or not (min(a, c_hi) < c < max(a, c_hi)):
+            c = 0.5 * (a + c_hi)
+        r = _branch_fun(f, code, kind, g, math.exp(c), j0, i0, balanced, Z, W, NN, mus, rm, rd)
         if r.size != nb or math.isnan(r[b]):
             return math.nan, math.nan, math.nan
-        if (r[b] > 0.0) == (flo > 0.0):
-            lo, flo = mid, r[b]
-        else:
-            hi = mid
-        if hi / lo - 1.0 < 1e-14:
+        fc = r[b]
+        if fc == 0.0:
             break
-    d0 = math.sqrt(lo * hi)
-    r = _branch_fun(f, code, kind, g, d0, j0, i0, balanced, z, w, mus, rm, rd)
+        if (fc > 0.0) == (fb > 0.0):
+            c_hi, fb = c, fc
+            if side == -1:
+                fa *= 0.5
+            side = -1
+        else:
+            a, fa = c, fc
+            if side == 1:
+                fb *= 0.5
+            side = 1
+        if abs(c_hi - a) < 1e-13:
+            break
+    d0 = math.exp(c)
+    r = _branch_fun(f, code, kind, g, d0, j0, i0, balanced, Z, W, NN, mus, rm, rd)
     if r.size != nb:
         return math.nan, math.nan, math.nan
     return d0, rm[b], rd[b]
@@ -218,7 +254,7 @@ def _solve_branch_root(f, code, kind, g, lo, hi, b, nb, j0, i0, balanced, z, w):
 
 # --------------------------------------------------------------- Delta(tau) and Schroedinger problem
 @njit
-def _cheb_table(f, code, which, g, d0, mu, dinf, z, w, m):
+def _cheb_table(f, code, which, g, d0, mu, dinf, Z, W, NN, m):
     """Values of C_which at m Chebyshev points of [dinf, d0] (for barycentric interpolation)."""
     xs = np.empty(m)
     vs = np.empty(m)
@@ -226,7 +262,7 @@ def _cheb_table(f, code, which, g, d0, mu, dinf, z, w, m):
         t = math.cos(math.pi * k / (m - 1))
         d = dinf + 0.5 * (d0 - dinf) * (t + 1.0)
         xs[k] = d
-        vs[k] = _C(f, code, which, d, d0, mu, z, w)
+        vs[k] = _C(f, code, which, d, d0, mu, Z, W, NN)
     return xs, vs
 
 
@@ -249,12 +285,12 @@ def _bary(xs, vs, x):
 
 
 @njit
-def _Cfast(f, code, which, d, d0, mu, z, w, xs, vs, use_tab):
+def _Cfast(f, code, which, d, d0, mu, Z, W, NN, xs, vs, use_tab):
     if use_tab:
         if d < xs[m_last(xs)]:
             d = xs[m_last(xs)]
         return _bary(xs, vs, d)
-    return _C(f, code, which, d, d0, mu, z, w)
+    return _C(f, code, which, d, d0, mu, Z, W, NN)
 
 
 @njit
@@ -263,7 +299,7 @@ def m_last(xs):
 
 
 @njit
-def _profile(f, code, g, d0, mu, dinf, z, w, h, tau_max, use_tab):
+def _profile(f, code, g, d0, mu, dinf, Z, W, NN, h, tau_max, use_tab):
     """Delta(tau) by RK4 from (Delta0, 0) until it settles at Delta_inf; returns (delta, dphi_corr).
 
     Stops when Delta - Delta_inf < 1e-9 (Delta0 - Delta_inf), when the velocity turns positive
@@ -272,24 +308,24 @@ def _profile(f, code, g, d0, mu, dinf, z, w, h, tau_max, use_tab):
     nmax = int(tau_max / h) + 1
     dl = np.full(nmax, dinf)
     tab_m = 64
-    xs, vs = _cheb_table(f, code, 0, g, d0, mu, dinf, z, w, tab_m)
-    xs1, vs1 = _cheb_table(f, code, 1, g, d0, mu, dinf, z, w, tab_m)
+    xs, vs = _cheb_table(f, code, 0, g, d0, mu, dinf, Z, W, NN, tab_m)
+    xs1, vs1 = _cheb_table(f, code, 1, g, d0, mu, dinf, Z, W, NN, tab_m)
     y = d0
     v = 0.0
     dl[0] = y
     amp = d0 - dinf
     end = nmax
     for k in range(1, nmax):
-        a1 = y - g * g * _Cfast(f, code, 0, y, d0, mu, z, w, xs, vs, use_tab)
+        a1 = y - g * g * _Cfast(f, code, 0, y, d0, mu, Z, W, NN, xs, vs, use_tab)
         y2 = y + 0.5 * h * v
         v2 = v + 0.5 * h * a1
-        a2 = y2 - g * g * _Cfast(f, code, 0, y2, d0, mu, z, w, xs, vs, use_tab)
+        a2 = y2 - g * g * _Cfast(f, code, 0, y2, d0, mu, Z, W, NN, xs, vs, use_tab)
         y3 = y + 0.5 * h * v2
         v3 = v + 0.5 * h * a2
-        a3 = y3 - g * g * _Cfast(f, code, 0, y3, d0, mu, z, w, xs, vs, use_tab)
+        a3 = y3 - g * g * _Cfast(f, code, 0, y3, d0, mu, Z, W, NN, xs, vs, use_tab)
         y4 = y + h * v3
         v4 = v + h * a3
-        a4 = y4 - g * g * _Cfast(f, code, 0, y4, d0, mu, z, w, xs, vs, use_tab)
+        a4 = y4 - g * g * _Cfast(f, code, 0, y4, d0, mu, Z, W, NN, xs, vs, use_tab)
         y = y + h / 6.0 * (v + 2.0 * v2 + 2.0 * v3 + v4)
         v = v + h / 6.0 * (a1 + 2.0 * a2 + 2.0 * a3 + a4)
         if y - dinf < 1e-9 * amp or v >= 0.0 or y < dinf:
@@ -298,7 +334,7 @@ def _profile(f, code, g, d0, mu, dinf, z, w, h, tau_max, use_tab):
         dl[k] = y
     pot = np.empty(nmax)
     for k in range(nmax):
-        pot[k] = -g * g * _Cfast(f, code, 1, dl[k], d0, mu, z, w, xs1, vs1, use_tab)
+        pot[k] = -g * g * _Cfast(f, code, 1, dl[k], d0, mu, Z, W, NN, xs1, vs1, use_tab)
     return dl, pot, end
 
 
@@ -352,17 +388,17 @@ def _ground_state(pot, h, parity):
 
 
 @njit
-def _chaotic_extras(f, code, g, d0, mu, dinf, z, w, h, use_tab):
+def _chaotic_extras(f, code, g, d0, mu, dinf, Z, W, NN, h, use_tab):
     """(lambda_max, tau_corr, E0, tau_end) of a chaotic solution."""
     tau_max = 400.0
-    dl, pot, end = _profile(f, code, g, d0, mu, dinf, z, w, h, tau_max, use_tab)
+    dl, pot, end = _profile(f, code, g, d0, mu, dinf, Z, W, NN, h, tau_max, use_tab)
     amp = d0 - dinf
     # correlation time: trapezoid over the integrated part + exponential tail
     tc = 0.0
     for k in range(1, end):
         tc += 0.5 * h * ((dl[k - 1] - dinf) + (dl[k] - dinf))
     tc /= amp
-    kappa2 = 1.0 - g * g * _C(f, code, 1, dinf, d0, mu, z, w)
+    kappa2 = 1.0 - g * g * _C(f, code, 1, dinf, d0, mu, Z, W, NN)
     if kappa2 > 0.0 and end > 1:
         tc += (dl[end - 1] - dinf) / amp / math.sqrt(kappa2)
     # Schroedinger ground state on [0, L], L grown until the state has decayed
@@ -390,7 +426,7 @@ def nmax_index(a):
 
 
 @njit
-def _solve_one(f, code, g, j0, i0, balanced, z, w, h, use_tab, d_lo, d_hi, npts, rec):
+def _solve_one(f, code, g, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, npts, rec):
     """All stationary solutions at gain g (chaotic and fixed-point branches); returns their number."""
     nsol = 0
     mus = np.empty(MAXSOL)
@@ -401,14 +437,15 @@ def _solve_one(f, code, g, j0, i0, balanced, z, w, h, use_tab, d_lo, d_hi, npts,
         prev_d = 0.0
         for k in range(npts):
             d0 = d_lo * (d_hi / d_lo) ** (k / (npts - 1))
-            r = _branch_fun(f, code, kind, g, d0, j0, i0, balanced, z, w, mus, rm, rd).copy()
+            # scan with the caller's node set only (cheap); roots are refined with the adaptive sets
+            r = _branch_fun(f, code, kind, g, d0, j0, i0, balanced, Z, W, NN[:1], mus, rm, rd).copy()
             if k > 0 and r.size == prev_r.size:
                 for b in range(r.size):
                     if math.isnan(r[b]) or math.isnan(prev_r[b]):
                         continue
                     if (r[b] > 0.0) != (prev_r[b] > 0.0):
                         ds, mu_s, di_s = _solve_branch_root(f, code, kind, g, prev_d, d0, b, r.size,
-                                                            j0, i0, balanced, z, w)
+                                                            j0, i0, balanced, Z, W, NN)
                         if math.isnan(ds) or nsol >= rec.shape[0]:
                             continue
                         rec[nsol, 0] = kind
@@ -416,18 +453,18 @@ def _solve_one(f, code, g, j0, i0, balanced, z, w, h, use_tab, d_lo, d_hi, npts,
                         rec[nsol, 2] = di_s
                         rec[nsol, 3] = mu_s
                         if kind == 1:
-                            lam, tc, e0, tend = _chaotic_extras(f, code, g, ds, mu_s, di_s, z, w, h, use_tab)
+                            lam, tc, e0, tend = _chaotic_extras(f, code, g, ds, mu_s, di_s, Z, W, NN, h, use_tab)
                             rec[nsol, 4] = lam
                             rec[nsol, 5] = tc
                             rec[nsol, 6] = 1.0 if lam > 0.0 else 0.0
                             rec[nsol, 7] = e0
                             rec[nsol, 8] = tend
                         else:
-                            q = _C(f, code, 1, ds, ds, mu_s, z, w)  # <phi'^2>
+                            q = _C(f, code, 1, ds, ds, mu_s, Z, W, NN)  # <phi'^2>
                             lam = -1.0 + g * math.sqrt(q)
                             # outlier of the mean coupling (rank one J0/N): -1 + J0 <phi'>
                             if j0 != 0.0 and not balanced:
-                                lam = max(lam, -1.0 + j0 * _mean(f, code, 1, mu_s, ds, z, w))
+                                lam = max(lam, -1.0 + j0 * _mean(f, code, 1, mu_s, ds, Z, W, NN))
                             rec[nsol, 4] = lam
                             rec[nsol, 5] = math.inf
                             rec[nsol, 6] = 1.0 if lam < 0.0 else 0.0
@@ -437,11 +474,11 @@ def _solve_one(f, code, g, j0, i0, balanced, z, w, h, use_tab, d_lo, d_hi, npts,
             prev_r = r
             prev_d = d0
     # the zero-variance fixed point x_i = mu with phi(mu) = 0 (not bracketed by the log scan)
-    nm = _mu_roots(f, code, 0.0, j0, i0, balanced, z, w, mus)
+    nm = _mu_roots(f, code, 0.0, j0, i0, balanced, Z, W, NN, mus)
     for b in range(nm):
         mu = mus[b]
         if abs(f(0, mu)) < 1e-14 and nsol < rec.shape[0]:
-            q = _mean(f, code, 1, mu, 1e-300, z, w)  # phi'(mu) (one-sided mean for kinks)
+            q = _mean(f, code, 1, mu, 1e-300, Z, W, NN)  # phi'(mu) (one-sided mean for kinks)
             lam = -1.0 + g * abs(q)
             if j0 != 0.0 and not balanced:
                 lam = max(lam, -1.0 + j0 * q)
@@ -459,17 +496,29 @@ def _solve_one(f, code, g, j0, i0, balanced, z, w, h, use_tab, d_lo, d_hi, npts,
 
 
 @njit(parallel=True)
-def _solve_many(f, code, gs, j0, i0, balanced, z, w, h, use_tab, d_lo, d_hi, npts):
+def _solve_many(f, code, gs, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, npts):
     out = np.full((gs.size, MAXSOL, NREC), math.nan)
     counts = np.zeros(gs.size, dtype=np.int64)
     for i in prange(gs.size):
         rec = np.full((MAXSOL, NREC), math.nan)
-        counts[i] = _solve_one(f, code, gs[i], j0, i0, balanced, z, w, h, use_tab, d_lo, d_hi, npts, rec)
+        counts[i] = _solve_one(f, code, gs[i], j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, npts, rec)
         out[i] = rec
     return out, counts
 
 
 # ----------------------------------------------------------------------------------- Python API
+def _node_sets(n):
+    """Gauss-Hermite node sets (padded 2-D arrays): the caller's n, then larger sets up to 256."""
+    sizes = [n] + [m for m in (64, 96, 128, 160, 200, 256) if m > n]
+    Z = np.zeros((len(sizes), max(sizes)))
+    W = np.zeros_like(Z)
+    for k, m in enumerate(sizes):
+        z, w = gh_nodes(m)
+        Z[k, :m] = z
+        W[k, :m] = w
+    return Z, W, np.array(sizes, dtype=np.int64)
+
+
 def _check_common(phi, j0, i0, n, h):
     tr = transfer(phi)
     j0 = checks.finite("j0", j0)
@@ -506,8 +555,9 @@ def critical_gain(phi="tanh", j0=0.0, i0=0.0, balanced=False, n=64):
     """
     tr, j0, i0, n, _ = _check_common(phi, j0, i0, n, 0.01)
     z, w = gh_nodes(n)
+    Z, W, NN = _node_sets(n)
     mus = np.empty(MAXSOL)
-    nm = _mu_roots(tr.f, tr.code, 0.0, j0, float(i0), bool(balanced), z, w, mus)
+    nm = _mu_roots(tr.f, tr.code, 0.0, j0, float(i0), bool(balanced), Z, W, NN, mus)
     for b in range(nm):
         mu = mus[b]
         if abs(tr.f(0, mu)) < 1e-14:
@@ -517,7 +567,7 @@ def critical_gain(phi="tanh", j0=0.0, i0=0.0, balanced=False, n=64):
     # heterogeneous fixed point: follow in g
     def stab(gv):
         rec = np.full((MAXSOL, NREC), np.nan)
-        cnt = _solve_one(tr.f, tr.code, gv, j0, i0, bool(balanced), z, w, 0.02, False, 1e-8, 1e4, 48, rec)
+        cnt = _solve_one(tr.f, tr.code, gv, j0, i0, bool(balanced), Z, W, NN, 0.02, False, 1e-8, 1e4, 48, rec)
         fps = [rec[s] for s in range(cnt) if rec[s, 0] == 0]
         if not fps:
             return None
@@ -582,9 +632,9 @@ def solve_stationary(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0
     if not (0 < lo < hi):
         raise ValueError(f"delta_range = {delta_range!r} is invalid: need 0 < low < high")
     n_scan = checks.integer("n_scan", n_scan, minimum=8, maximum=2000)
-    z, w = gh_nodes(n)
+    Z, W, NN = _node_sets(n)
     use_tab = tr.code in (TANH, USER)
-    recs, counts = _solve_many(tr.f, tr.code, garr, j0, i0, bool(balanced), z, w, h, use_tab, lo, hi, n_scan)
+    recs, counts = _solve_many(tr.f, tr.code, garr, j0, i0, bool(balanced), Z, W, NN, h, use_tab, lo, hi, n_scan)
     gc = critical_gain(tr, j0, i0, balanced)
     per_g = [_records_to_dicts(recs[i], counts[i]) for i in range(garr.size)]
     keys = ("delta0", "delta_inf", "mu", "lambda_max", "tau_corr")
@@ -624,8 +674,8 @@ def profile(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0.01, tau_
         return dict(sol, tau=tau, delta=np.full(nt, np.nan), potential=np.full(nt, np.nan))
     if not sol["chaotic"]:
         return dict(sol, tau=tau, delta=np.full(nt, sol["delta0"]), potential=np.full(nt, np.nan))
-    z, w = gh_nodes(n)
-    dl, pot, end = _profile(tr.f, tr.code, float(g), sol["delta0"], sol["mu"], sol["delta_inf"], z, w,
+    Z, W, NN = _node_sets(n)
+    dl, pot, end = _profile(tr.f, tr.code, float(g), sol["delta0"], sol["mu"], sol["delta_inf"], Z, W, NN,
                             float(dtau), float(tau_max) + dtau, tr.code in (TANH, USER))
     return dict(sol, tau=tau, delta=dl[:nt], potential=pot[:nt])
 

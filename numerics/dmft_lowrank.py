@@ -416,7 +416,7 @@ def _kappa_bound(p):
         5.0 * (abs(p.n_mean) + abs(p.mn_cov) + 1.0)
 
 
-def solve(params=None, n_kappa=41, kappa_max=None, n_gh=N_GH, **kw):
+def solve(params=None, n_kappa=41, kappa_max=None, n_gh=N_GH, chaotic=True, **kw):
     """All stationary and chaotic mean-field solutions of a rank-one plus random network.
 
     Parameters
@@ -430,6 +430,8 @@ def solve(params=None, n_kappa=41, kappa_max=None, n_gh=N_GH, **kw):
         half-width of the scanned kappa interval (default from the bound on |kappa|).
     n_gh : int
         Gauss-Hermite nodes per dimension.
+    chaotic : bool
+        also look for chaotic solutions (the costly part; static ones are always computed).
 
     Returns
     -------
@@ -447,19 +449,13 @@ def solve(params=None, n_kappa=41, kappa_max=None, n_gh=N_GH, **kw):
     Mm, Mn, Sm2, Smn = p.args()
     f, code = p.tr.f, p.tr.code
     odd = all(abs(p.tr.f(0, v) + p.tr.f(0, -v)) < 1e-12 for v in (0.0, 0.3, 1.1, 2.7))
-    if odd:  # F(-kappa) = -F(kappa): scan kappa >= 0 and mirror
-        half = np.linspace(0.0, K, n_kappa // 2 + 1)
-        grid = np.concatenate([-half[:0:-1], half])
+    if odd:  # F(-kappa) = -F(kappa): scan kappa >= 0, mirror the roots
+        grid = np.linspace(0.0, K, n_kappa // 2 + 1)
     else:
         grid = np.linspace(-K, K, 2 * (n_kappa // 2) + 1)  # contains 0
     out = []
-    for chaotic in (0, 1):
-        if odd:
-            rh = _residual_grid(f, code, chaotic, p.g, np.concatenate([[-half[1]], half]),
-                                Mm, Mn, Sm2, Smn, z, w)[1:]
-            res = np.concatenate([rh[:0:-1] * np.array([-1.0, 1.0, 1.0]), rh])
-        else:
-            res = _residual_grid(f, code, chaotic, p.g, grid, Mm, Mn, Sm2, Smn, z, w)
+    for chaotic in ((0, 1) if chaotic else (0,)):
+        res = _residual_grid(f, code, chaotic, p.g, grid, Mm, Mn, Sm2, Smn, z, w)
         F = res[:, 0]
         roots = []
         for i in range(grid.size):
@@ -480,11 +476,14 @@ def solve(params=None, n_kappa=41, kappa_max=None, n_gh=N_GH, **kw):
             Fp, _, _ = _residual(f, code, chaotic, p.g, k + h, Mm, Mn, Sm2, Smn, z, w)
             Fm, _, _ = _residual(f, code, chaotic, p.g, k - h, Mm, Mn, Sm2, Smn, z, w)
             slope = (Fp - Fm) / (2 * h)
+            if odd and k == 0.0 and not np.isfinite(slope):
+                slope = (Fp - F0) / h
             mu = Mm * k
             radius = p.g * math.sqrt(max(_sq_avg(f, code, 1, mu, d0, z, w), 0.0))
-            out.append(dict(kind="chaotic" if chaotic else "static", kappa=float(k), mu=float(mu),
-                            delta0=float(d0), delta_inf=float(di), bulk_radius=float(radius),
-                            kappa_slope=float(slope), stable=False))
+            for sgn in ((1.0, -1.0) if odd and k > 0 else (1.0,)):
+                out.append(dict(kind="chaotic" if chaotic else "static", kappa=float(sgn * k),
+                                mu=float(sgn * mu), delta0=float(d0), delta_inf=float(di),
+                                bulk_radius=float(radius), kappa_slope=float(slope), stable=False))
     for s in out:
         if s["kind"] == "static":
             s["stable"] = bool(s["bulk_radius"] < 1.0 and s["kappa_slope"] < 0.0)
@@ -530,7 +529,8 @@ def chaos_onset_g(params=None, g_max=4.0, n_gh=N_GH, **kw):
     def radius(g):
         q = LowRankParams(g=g, phi=base.phi, m_mean=base.m_mean, n_mean=base.n_mean,
                           m_std=base.m_std, n_std=base.n_std, mn_corr=base.mn_corr)
-        sols = [s for s in solve(q, n_kappa=41, n_gh=n_gh) if s["kind"] == "static" and s["kappa"] > 1e-6]
+        sols = [s for s in solve(q, n_kappa=41, n_gh=n_gh, chaotic=False)
+                if s["kind"] == "static" and s["kappa"] > 1e-6]
         if not sols:
             return np.nan
         best = max(sols, key=lambda s: s["kappa"])

@@ -314,5 +314,238 @@ def brunel_rate_map(g_values, eta_values, tau_m=20.0, v_thresh=20.0, v_reset=0.0
 
 
 # --------------------------------------------------------------------------- P populations
-def solve_rates(*args, **kwargs):  # replaced below once written
-    raise NotImplementedError("solve_rates is being written")
+@njit
+def _phi_pop(nu, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, out_mu, out_sigma, out_rate):
+    """Siegert rates of P populations given presynaptic rates nu (Hz); potentials rel. to v_rest."""
+    p = nu.shape[0]
+    for a in range(p):
+        m = 0.0
+        v = 0.0
+        for b in range(p):
+            kj = k_mat[a, b] * j_mat[a, b] * nu[b]
+            m += kj
+            v += kj * j_mat[a, b]
+        t = tau_m[a] * 1e-3
+        mu = t * m + ext_mu[a]
+        var = t * v + ext_var[a]
+        sg = math.sqrt(max(var, 0.0))
+        out_mu[a] = mu
+        out_sigma[a] = sg
+        out_rate[a] = _siegert_one(mu, sg, tau_m[a], tau_ref[a], v_th[a], v_r[a])
+
+
+def _per_pop(name, value, p, unit):
+    arr = checks.array(name, value)
+    if arr.ndim == 0 or arr.size == 1:
+        return np.full(p, float(arr.ravel()[0]))
+    if arr.shape != (p,):
+        raise ValueError(f"{name} has shape {arr.shape}: must be a scalar or have shape ({p},) [{unit}]")
+    return arr.astype(float)
+
+
+def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v_reset=0.0,
+                v_rest=0.0, tau_refrac=2.0, mu_ext=0.0, seed=0, n_starts=None, tol=1e-9,
+                require_unique=False):
+    r"""All self-consistent stationary rates of P populations of LIF neurons with delta synapses.
+
+    For each population a (diffusion approximation; Amit & Brunel 1997; Brunel 2000)::
+
+        mu_a      = tau_m,a [ sum_b K[a,b] J[a,b] nu_b + sum_k J_ext[a,k] nu_ext[a,k] ] + mu_ext_a
+        sigma_a^2 = tau_m,a [ sum_b K[a,b] J[a,b]^2 nu_b + sum_k J_ext[a,k]^2 nu_ext[a,k] ]
+        nu_a      = Siegert(mu_a, sigma_a; tau_m,a, tau_refrac,a, v_thresh,a, v_reset,a, v_rest,a)
+
+    (tau_m in s inside the brackets; mu relative to v_rest, see ``recnet.numerics.siegert``).
+
+    Parameters
+    ----------
+    indegree : (P, P) array
+        K[a, b] = number of inputs a neuron of population a receives from population b (>= 0).
+    weight : (P, P) array, mV
+        J[a, b] = jump of the membrane potential of a neuron in a per spike from b (negative for
+        inhibition).
+    nu_ext : (P,) or (P, n_ext) array, Hz
+        Total external Poisson rate arriving at one neuron of population a (in-degree times rate),
+        per external source k.
+    j_ext : (P,) or (P, n_ext) array, mV
+        PSP jump of those external inputs (same shape as ``nu_ext``, or broadcastable to it).
+        Each (a, k) source adds ``J nu`` to the drift and ``J**2 nu`` to the variance -- no summing
+        of rates across sources with different weights.
+    tau_m, tau_refrac : scalar or (P,), ms.   v_thresh, v_reset, v_rest : scalar or (P,), mV.
+    mu_ext : scalar or (P,), mV
+        Constant extra mean input (e.g. a DC current times R), relative to v_rest.
+    seed : int or Generator
+        For the random starting points used when P > 3.
+    n_starts : int, optional
+        Number of Newton starting points (default: a grid of 10 levels per population for P <= 2,
+        6 for P = 3, 200 random for P > 3).
+    tol : float, Hz
+        Residual |phi(nu) - nu| accepted as a solution (relative to max(1, nu)).
+    require_unique : bool
+        Raise RuntimeError unless there is exactly one stable solution.
+
+    Returns
+    -------
+    dict
+        ``rates_hz`` (P,) -- the unique stable solution, or None if there is none or several;
+        ``mu_mv``, ``sigma_mv`` (P,) for it (or None); ``solutions`` -- every distinct solution
+        found, sorted by total rate, each with ``rates_hz``, ``mu_mv``, ``sigma_mv``, ``stable``,
+        ``max_real_eig_per_ms`` (of the rate dynamics tau_m,a dnu_a/dt = -nu_a + phi_a(nu)) and
+        ``residual_hz``; ``n_solutions``, ``n_stable``, ``converged`` (at least one solution, all
+        residuals below tol) and ``method``.
+
+    Notes
+    -----
+    P = 1 is solved exhaustively (scan of 2000 points of [0, 1/tau_refrac) and Brent on every sign
+    change).  For P > 1 solutions are collected from damped Newton iterations started on a grid
+    (plus the end points of the relaxation dynamics); a solution none of the starts reaches can be
+    missed, but a reported solution is always a true solution (residual checked), and several
+    solutions are always all reported.
+    """
+    K = checks.square_matrix("indegree", indegree)
+    P = K.shape[0]
+    if np.any(K < 0):
+        raise ValueError(f"indegree contains {K.min():g}: in-degrees must be >= 0")
+    J = checks.square_matrix("weight", weight, n=P)
+    nu_e = checks.array("nu_ext", nu_ext)
+    j_e = checks.array("j_ext", j_ext)
+    if nu_e.ndim == 1:
+        nu_e = nu_e[:, None]
+    if j_e.ndim <= 1:
+        j_e = j_e.reshape(-1, 1) if j_e.ndim == 1 else np.full((P, 1), float(j_e))
+    if nu_e.shape[0] != P or nu_e.ndim != 2:
+        raise ValueError(f"nu_ext has shape {np.shape(nu_ext)}: must be ({P},) or ({P}, n_ext) [Hz]")
+    try:
+        nu_e, j_e = np.broadcast_arrays(nu_e, j_e)
+    except ValueError:
+        raise ValueError(f"j_ext has shape {np.shape(j_ext)}: must broadcast to nu_ext's {nu_e.shape} [mV]") from None
+    if np.any(nu_e < 0):
+        raise ValueError(f"nu_ext contains {nu_e.min():g} Hz: external rates must be >= 0")
+    tau = _per_pop("tau_m", tau_m, P, "ms")
+    tref = _per_pop("tau_refrac", tau_refrac, P, "ms")
+    vth = _per_pop("v_thresh", v_thresh, P, "mV")
+    vr = _per_pop("v_reset", v_reset, P, "mV")
+    vrest = _per_pop("v_rest", v_rest, P, "mV")
+    mu_x = _per_pop("mu_ext", mu_ext, P, "mV")
+    check_neuron(tau, vth, vr, vrest, tref)
+    checks.positive("tol", tol, "Hz")
+    ext_mu = tau * 1e-3 * np.sum(j_e * nu_e, axis=1) + mu_x
+    ext_var = tau * 1e-3 * np.sum(j_e * j_e * nu_e, axis=1)
+    v_th_rel = vth - vrest
+    v_r_rel = vr - vrest
+    nu_max = np.where(tref > 0, 1e3 / np.where(tref > 0, tref, 1.0), 1e4)
+
+    buf_mu = np.empty(P)
+    buf_sg = np.empty(P)
+    buf_rt = np.empty(P)
+
+    def phi(nu):
+        _phi_pop(np.ascontiguousarray(nu, dtype=float), K, J, ext_mu, ext_var, tau, tref, v_th_rel,
+                 v_r_rel, buf_mu, buf_sg, buf_rt)
+        return buf_rt.copy()
+
+    def resid(nu):
+        return phi(nu) - nu
+
+    def jac_phi(nu):
+        Jm = np.empty((P, P))
+        for b in range(P):
+            h = 1e-6 * max(1.0, abs(nu[b]))
+            up = nu.copy()
+            dn = nu.copy()
+            up[b] += h
+            dn[b] = max(dn[b] - h, 0.0)
+            Jm[:, b] = (phi(up) - phi(dn)) / (up[b] - dn[b])
+        return Jm
+
+    def ok(nu, r):
+        return np.all(np.abs(r) <= tol * np.maximum(1.0, np.abs(nu)))
+
+    found = []
+    if P == 1:
+        method = "scan"
+        grid = _rate_grid(float(nu_max[0]), 2000)
+        vals = np.array([resid(np.array([v]))[0] for v in grid])
+        from scipy.optimize import brentq
+        for i in range(len(grid) - 1):
+            if vals[i] == 0.0:
+                found.append(np.array([grid[i]]))
+            elif vals[i] * vals[i + 1] < 0:
+                r = brentq(lambda v: resid(np.array([v]))[0], grid[i], grid[i + 1], xtol=1e-14, rtol=1e-15)
+                found.append(np.array([r]))
+    else:
+        method = "multistart-newton"
+        gen = checks.rng(seed)
+        starts = []
+        if n_starts is None:
+            levels = {2: 10, 3: 6}.get(P, 0)
+        else:
+            levels = 0
+            n_starts = checks.integer("n_starts", n_starts, minimum=1)
+        if levels:
+            base = np.array([0.0, 0.3, 1.0, 3.0, 8.0, 20.0, 50.0, 120.0, 250.0, np.inf])
+            base = np.concatenate([base[:levels - 1], [np.inf]]) if levels < 10 else base
+            # the last level is a fraction of nu_max; other levels are Hz
+            axes = [np.unique(np.clip(np.concatenate([base[:-1], [0.97 * nu_max[a]]]), 0, 0.99 * nu_max[a]))
+                    for a in range(P)]
+            mesh = np.meshgrid(*axes, indexing="ij")
+            starts = list(np.stack([m.ravel() for m in mesh], axis=1))
+        else:
+            n = n_starts or 200
+            u = gen.random((n, P))
+            starts = list(np.exp(np.log(1e-2) + u * (np.log(nu_max) - np.log(1e-2))))
+            starts += [np.full(P, v) for v in (0.0, 1.0, 10.0)]
+        # relaxation dynamics from a few starts: they end on stable states
+        for s0 in ([np.zeros(P), np.full(P, 5.0), 0.9 * nu_max]):
+            x = s0.astype(float)
+            for _ in range(3000):
+                x = np.clip(x + 0.1 * resid(x), 0.0, nu_max)
+            starts.append(x)
+        for s0 in starts:
+            x = np.asarray(s0, dtype=float).copy()
+            r = resid(x)
+            for _ in range(60):
+                if ok(x, r):
+                    break
+                A = jac_phi(x) - np.eye(P)
+                try:
+                    step = np.linalg.solve(A, -r)
+                except np.linalg.LinAlgError:
+                    step = 0.1 * r
+                lam = 1.0
+                nr = np.max(np.abs(r))
+                while lam > 1e-4:
+                    xn = np.clip(x + lam * step, 0.0, nu_max)
+                    rn = resid(xn)
+                    if np.max(np.abs(rn)) < nr:
+                        break
+                    lam *= 0.5
+                x, r = xn, rn
+            if ok(x, r):
+                found.append(x)
+    # deduplicate, verify, classify
+    sols = []
+    for x in found:
+        r = resid(x)
+        if not ok(x, r):
+            continue
+        if any(np.all(np.abs(x - s["_x"]) <= 1e-6 * np.maximum(1.0, np.abs(x))) for s in sols):
+            continue
+        A = (jac_phi(x) - np.eye(P)) / tau[:, None]
+        ev = np.linalg.eigvals(A)
+        phi(x)
+        sols.append({"_x": x, "rates_hz": x.copy(), "mu_mv": buf_mu.copy(), "sigma_mv": buf_sg.copy(),
+                     "stable": bool(np.max(ev.real) < 0), "max_real_eig_per_ms": float(np.max(ev.real)),
+                     "residual_hz": float(np.max(np.abs(r)))})
+    sols.sort(key=lambda s: float(np.sum(s["rates_hz"])))
+    for s in sols:
+        del s["_x"]
+    stable = [s for s in sols if s["stable"]]
+    out = {"rates_hz": None, "mu_mv": None, "sigma_mv": None, "solutions": sols,
+           "n_solutions": len(sols), "n_stable": len(stable), "converged": len(sols) > 0,
+           "method": method}
+    if len(stable) == 1:
+        out.update(rates_hz=stable[0]["rates_hz"], mu_mv=stable[0]["mu_mv"], sigma_mv=stable[0]["sigma_mv"])
+    if require_unique and len(stable) != 1:
+        raise RuntimeError(f"solve_rates found {len(stable)} stable solutions (of {len(sols)}): "
+                           f"{[list(np.round(s['rates_hz'], 6)) for s in sols]} Hz; expected exactly one")
+    return out

@@ -183,3 +183,18 @@ def simulate(n=100, k=10, *, rate=10.0, j0=1.0, tau_m=10.0, i_ext=None, delay=1.
         raise ValueError("more spikes than the free-running rate allows: check i_ext and j0 (j0 > 0)")
     return {"times_ms": out_t[:cnt].copy(), "senders": out_i[:cnt].copy(), "v0": v0, "graph": (ptr, post),
             "params": p}
+
+
+def prediction(n=1000, k=100, rate=10.0, j0=1.0, tau_m=10.0, i_ext=None):
+    """Closed-form facts for ``recnet predict lyapunov --model lif``.
+
+    For inhibitory pulses the PTC slope g' = (I - U)/(I - U - J) lies in (0, 1): every single-spike
+    Jacobian is a row-stochastic contraction on the postsynaptic rows, so no exponent is positive;
+    one is zero (time shift).  Hence H = 0 and D_KY = 0 (the attractor is a stable orbit).
+    """
+    n = checks.integer("n", n, minimum=2)
+    k = checks.integer("k", k, minimum=1, maximum=n - 1)
+    p = parameters(k, rate, j0, tau_m, i_ext)
+    return {"model": "lif", "n": n, "k": k, "tau_m_ms": tau_m, **p, "exponent_unit": "1/s",
+            "lambda_max": 0.0, "exponents": [0.0], "n_zero_exponents": 1,
+            "entropy_rate": 0.0, "ky_dimension": 0.0}

@@ -124,13 +124,16 @@ def _update(heap, pos, key, i, v):
 
 
 @njit
-def run_events(model, par, key, heap, pos, shift, ptr, post, Q, n_events, tangent, rec_idx, rec_phase):
+def run_events(model, par, key, heap, pos, shift, ptr, post, Q, n_events, tangent, rec_idx, rec_phase,
+               logdet):
     """Run ``n_events`` spikes; returns the new ``shift`` (total phase advance, radians).
 
     ``key`` holds phases in the co-moving frame (true phase = key + shift).  ``Q`` (N, m), C order,
     is updated with the single-spike Jacobians when ``tangent`` is true.  The spiking neuron of
     each event and the shift at which it fired are written to ``rec_idx``/``rec_phase`` (arrays of
-    length >= n_events, or length 0 to skip recording).
+    length >= n_events, or length 0 to skip recording).  When ``tangent`` is true,
+    ``logdet[0]`` accumulates ln|det D| = sum over postsynaptic updates of ln g'(psi_i) (the
+    single-spike Jacobian's determinant, row j being a row of the identity).
     """
     m = Q.shape[1]
     rec = rec_idx.size > 0
@@ -144,6 +147,7 @@ def run_events(model, par, key, heap, pos, shift, ptr, post, Q, n_events, tangen
             i = post[q]
             gi, dg = ptc(model, par, key[i] + shift)
             if tangent:
+                logdet[0] += math.log(abs(dg))
                 for a in range(m):
                     Q[i, a] = dg * Q[i, a] + (1.0 - dg) * Q[j, a]
             _update(heap, pos, key, i, gi - shift)
@@ -200,12 +204,13 @@ def _pulse_spectrum(model, par, omega, ptr, post, n, m, *, t_sim, t_warm, t_warm
     empty_i, empty_f = np.zeros(0, np.int64), np.zeros(0)
     Q = np.ascontiguousarray(np.linalg.qr(rng.standard_normal((n, m)))[0])
     dummy = np.zeros((n, 0))
+    logdet = np.zeros(1)
     shift = 0.0
 
     def advance(n_ev, tangent):
         nonlocal shift, key
         s = run_events(model, par, key, heap, pos, shift, ptr, post, Q if tangent else dummy, n_ev,
-                       tangent, empty_i, empty_f)
+                       tangent, empty_i, empty_f, logdet)
         dt_ms = s / omega                      # phases were re-based to shift = 0 before
         key += s                               # re-base: true phases, shift 0 (heap order unchanged)
         shift = 0.0
@@ -236,6 +241,7 @@ def _pulse_spectrum(model, par, omega, ptr, post, n, m, *, t_sim, t_warm, t_warm
         Q[:] = qr_positive(np.asfortranarray(Q), overwrite=True)[0]
     inc, dur = [], []
     t = 0.0
+    logdet[0] = 0.0
     from tqdm import tqdm
     bar = tqdm(total=float(t_sim), disable=progress if progress is not None else None, leave=False,
                desc=f"spike spectrum N={n} m={m}")
@@ -256,5 +262,5 @@ def _pulse_spectrum(model, par, omega, ptr, post, n, m, *, t_sim, t_warm, t_warm
     res.update(rate_hz=float(rate), n_spikes=int(n_spk), events_per_ons=int(events_per_ons), n=n, m=m,
                t_sim_ms=float(t), entropy_per_spike_bits=res["entropy_rate"] / (n * rate) / LN2,
                entropy_per_spike_bits_stderr=res["entropy_rate_stderr"] / (n * rate) / LN2,
-               final_phases=key.copy())
+               final_phases=key.copy(), logdet_rate=float(logdet[0] / dur.sum()))
     return res

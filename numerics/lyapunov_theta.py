@@ -100,3 +100,26 @@ def spectrum(n=1000, k=100, m=None, *, rate=1.0, j0=1.0, tau_m=10.0, t_sim=2000.
                                 cond_max=cond_max, seed=rng, n_boot=n_boot, progress=progress)
     res.update(model="theta", k=k, **p)
     return res
+
+
+def ptc_slope_range(c):
+    """Range of the PTC slope g'(psi) = (1 + t^2)/(1 + (t + c)^2), t = tan(psi/2):
+    [((sqrt(c^2 + 4) - |c|)/2)^2, ((sqrt(c^2 + 4) + |c|)/2)^2] (stationary points of the ratio)."""
+    r = math.sqrt(c * c + 4.0)
+    return [((r - abs(c)) / 2) ** 2, ((r + abs(c)) / 2) ** 2]
+
+
+def prediction(n=1000, k=100, rate=1.0, j0=1.0, tau_m=10.0):
+    """Closed-form facts for ``recnet predict lyapunov --model theta``.
+
+    The drive, phase velocity and PTC follow from the balance condition; the single-spike Jacobian
+    has rows summing to 1, so exactly one exponent is zero (time shift).  The spectrum itself has no
+    closed form (``recnet validate lyapunov --model theta`` computes it).
+    """
+    n = checks.integer("n", n, minimum=2)
+    k = checks.integer("k", k, minimum=1, maximum=n - 1)
+    p = parameters(k, rate, j0, tau_m)
+    return {"model": "theta", "n": n, "k": k, "rate_hz": rate, "tau_m_ms": tau_m, **p,
+            "exponent_unit": "1/s", "n_zero_exponents": 1,
+            "jacobian_diagonal_range": ptc_slope_range(p["c"]),
+            "exponents": None, "entropy_rate": None, "ky_dimension": None}

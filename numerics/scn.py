@@ -167,7 +167,7 @@ def build(D, *, A=None, mu=0.0, nu=0.0, tau=20.0, T=None):
 @njit
 def _run(V, r, ys, T, W, U, Vs, I_ff, decay, gain, n_steps, k_max, delay_steps, buf, pos,
          ref, ref_steps, noise, noise_scale, rec_every, rec_r, counts, spk_step, spk_idx,
-         n_spk, r_sum, step0, prio):
+         n_spk, r_sum, step0, prio, absolute):
     """Advance the network ``n_steps`` steps (see module docstring); returns (pos, n_spk).
 
     V, r, ys (= V_slow @ r), buf, ref, counts, r_sum, rec_r, spk_* are updated in place.
@@ -215,7 +215,7 @@ def _run(V, r, ys, T, W, U, Vs, I_ff, decay, gain, n_steps, k_max, delay_steps, 
                     n_fire += 1
             for f in range(n_fire):
                 j = fire[f]
-                _spike(j, V, r, ys, W, Vs, buf, pos, delay_steps, ref, ref_steps, counts)
+                _spike(j, V, r, ys, W, Vs, buf, pos, delay_steps, ref, ref_steps, counts, T, absolute)
                 if n_spk < cap:
                     spk_step[n_spk] = step0 + t
                     spk_idx[n_spk] = j
@@ -234,7 +234,7 @@ def _run(V, r, ys, T, W, U, Vs, I_ff, decay, gain, n_steps, k_max, delay_steps, 
                             best_p = prio[i]
                 if best < 0:
                     break
-                _spike(best, V, r, ys, W, Vs, buf, pos, delay_steps, ref, ref_steps, counts)
+                _spike(best, V, r, ys, W, Vs, buf, pos, delay_steps, ref, ref_steps, counts, T, absolute)
                 if n_spk < cap:
                     spk_step[n_spk] = step0 + t
                     spk_idx[n_spk] = best
@@ -252,7 +252,7 @@ def _run(V, r, ys, T, W, U, Vs, I_ff, decay, gain, n_steps, k_max, delay_steps, 
 
 
 @njit
-def _spike(j, V, r, ys, W, Vs, buf, pos, delay_steps, ref, ref_steps, counts):
+def _spike(j, V, r, ys, W, Vs, buf, pos, delay_steps, ref, ref_steps, counts, T, absolute):
     N = V.shape[0]
     r[j] += 1.0
     counts[j] += 1
@@ -305,7 +305,7 @@ class SimResult:
 
 
 def _prepare(net, x, dxdt, c, dt, t_sim, t_warm, spikes_per_step, delay, t_ref, sigma_v,
-             V0, r0, record_every, n_batches):
+             V0, r0, record_every, n_batches, reset="subtractive"):
     if not isinstance(net, SCN):
         raise TypeError(f"net must be an SCN (numerics.scn.build), got {type(net).__name__}")
     dt = checks.positive("dt", dt, "ms")
@@ -363,14 +363,16 @@ def _prepare(net, x, dxdt, c, dt, t_sim, t_warm, spikes_per_step, delay, t_ref, 
     ys = np.ascontiguousarray(net.V_slow @ r)
     rec_every = checks.integer("record_every", record_every, 0)
     n_batches = checks.integer("n_batches", n_batches, 1)
-    return dict(n_steps=n_steps, n_warm=n_warm, delay_steps=delay_steps, ref_steps=ref_steps,
+    if reset not in ("subtractive", "absolute"):
+        raise ValueError(f"reset = {reset!r} is invalid: choose 'subtractive' or 'absolute'")
+    return dict(absolute=reset == "absolute", n_steps=n_steps, n_warm=n_warm, delay_steps=delay_steps, ref_steps=ref_steps,
                 k_max=k_max, I_ff=I_ff, decay=decay, gain=gain, noise_scale=noise_scale, V=V, r=r,
                 ys=ys, rec_every=rec_every, n_batches=n_batches, dt=dt, t_sim=t_sim, t_warm=t_warm)
 
 
 def simulate(net, x=None, *, c=None, dxdt=None, dt=0.05, t_sim=1000.0, t_warm=0.0,
              spikes_per_step=1, delay=0.0, t_ref=0.0, sigma_v=0.0, seed=None, V0=None, r0=None,
-             record_every=0, max_spikes=1_000_000, n_batches=20, chunk=20000):
+             record_every=0, max_spikes=1_000_000, n_batches=20, chunk=20000, reset="subtractive"):
     """Simulate a spike-coding network (numba kernel, run in chunks).
 
     Parameters
@@ -398,13 +400,16 @@ def simulate(net, x=None, *, c=None, dxdt=None, dt=0.05, t_sim=1000.0, t_warm=0.
         record r every this many steps (0: none).
     n_batches : int
         number of batches of the post-warm-up window whose mean r are kept (batch-means errors).
+    reset : "subtractive" | "absolute"
+        subtractive: V_i drops by |D_i|^2 + mu (the SCN); absolute: V_i is set to
+        T_i - |D_i|^2 - mu (PyNN's v_reset, as NEST's iaf_psc_delta does).
 
     Returns
     -------
     SimResult
     """
     p = _prepare(net, x, dxdt, c, dt, t_sim, t_warm, spikes_per_step, delay, t_ref, sigma_v,
-                 V0, r0, record_every, n_batches)
+                 V0, r0, record_every, n_batches, reset)
     gen = checks.rng(seed)
     max_spikes = checks.integer("max_spikes", max_spikes, 0)
     chunk = checks.integer("chunk", chunk, 1)
@@ -441,7 +446,7 @@ def simulate(net, x=None, *, c=None, dxdt=None, dt=0.05, t_sim=1000.0, t_warm=0.
         pos, n_spk = _run(V, r, ys, net.T, net.W_fast, net.U_slow, net.V_slow, I_ff, p["decay"],
                           p["gain"], b - a, p["k_max"], p["delay_steps"], buf, pos, ref,
                           p["ref_steps"], noise, p["noise_scale"], rec_every, rec_r, counts,
-                          spk_step, spk_idx, n_spk, r_sum, a, prio)
+                          spk_step, spk_idx, n_spk, r_sum, a, prio, p["absolute"])
         if b == n_warm:
             counts_warm[:] = counts
         if a >= n_warm:
@@ -461,13 +466,13 @@ def simulate(net, x=None, *, c=None, dxdt=None, dt=0.05, t_sim=1000.0, t_warm=0.
 
 def simulate_numpy(net, x=None, *, c=None, dxdt=None, dt=0.05, t_sim=1000.0, t_warm=0.0,
                    spikes_per_step=1, delay=0.0, t_ref=0.0, sigma_v=0.0, seed=None, V0=None,
-                   r0=None, record_every=0, n_batches=20):
+                   r0=None, record_every=0, n_batches=20, reset="subtractive"):
     """Plain numpy twin of ``simulate`` (same algorithm, same noise stream, step by step).
 
     For tests and the benchmark; returns a ``SimResult`` without the spike list truncation.
     """
     p = _prepare(net, x, dxdt, c, dt, t_sim, t_warm, spikes_per_step, delay, t_ref, sigma_v,
-                 V0, r0, record_every, n_batches)
+                 V0, r0, record_every, n_batches, reset)
     gen = checks.rng(seed)
     N = net.n
     n_steps, n_warm = p["n_steps"], p["n_warm"]
@@ -501,6 +506,8 @@ def simulate_numpy(net, x=None, *, c=None, dxdt=None, dt=0.05, t_sim=1000.0, t_w
     starts = [a for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
 
     def spike(j):
+        if p["absolute"]:
+            V[j] = net.T[j]
         r[j] += 1.0
         counts[j] += 1
         ys[:] += net.V_slow[:, j]
@@ -564,3 +571,26 @@ def simulate_numpy(net, x=None, *, c=None, dxdt=None, dt=0.05, t_sim=1000.0, t_w
                      r_trace=rec_r, t_rec=t_rec, spike_steps=np.array(steps, np.int64),
                      spike_ids=np.array(ids, np.int64), n_spikes=len(steps), truncated=False,
                      dt=p["dt"], t_sim=p["t_sim"], t_warm=p["t_warm"], batch_r_means=batch_means)
+
+
+def box_polygon(D, T, *, radius=None):
+    """Vertices (counter-clockwise) of the 2-D bounding box {e : D_i^T e <= T_i} (Calaim et al. 2022).
+
+    D : (2, N) decoder, T : (N,) thresholds.  If the box is unbounded (the normals do not span all
+    directions, e.g. after neuron loss) it is cut at |e_k| <= ``radius`` (default 4 max T/|D|).
+    """
+    from scipy.spatial import HalfspaceIntersection
+
+    D = checks.array("D", D, ndim=2)
+    if D.shape[0] != 2:
+        raise ValueError(f"D has shape {D.shape}: box_polygon needs a 2-D latent space")
+    T = checks.array("T", T, ndim=1, shape=(D.shape[1],))
+    if np.any(T <= 0):
+        raise ValueError("T must be > 0 (the origin must lie inside the box)")
+    if radius is None:
+        radius = 4.0 * float(np.max(T / np.linalg.norm(D, axis=0)))
+    hs = np.c_[D.T, -T]
+    cut = np.array([[1, 0, -radius], [-1, 0, -radius], [0, 1, -radius], [0, -1, -radius]], float)
+    pts = HalfspaceIntersection(np.vstack([hs, cut]), np.zeros(2)).intersections
+    ang = np.arctan2(pts[:, 1], pts[:, 0])
+    return pts[np.argsort(ang)]

@@ -568,19 +568,39 @@ def siegert_mpmath(mu, sigma, tau_m=20.0, tau_refrac=2.0, v_thresh=20.0, v_reset
 
 
 def cv_mpmath(mu, sigma, tau_m=20.0, tau_refrac=2.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0, dps=20):
-    """High-precision reference of :func:`cv_isi` (mpmath double integral), tests only."""
+    """High-precision reference of :func:`cv_isi` (mpmath), tests only.
+
+    Evaluates the outer integrand F(x) = exp(x^2) int_{-inf}^x exp(y^2)(1 + erf y)^2 dy in mpmath as
+    int_0^inf (exp((s+w)^2) erfc(s+w))^2 exp(-w(2s+w)) dw for x = -s <= 0 (substitution y = -(s+w)),
+    and as exp(x^2) (F(0) + int_0^x ...) for x > 0; the direct nested form loses digits in mpmath's
+    quadrature over (-inf, x].
+    """
     import mpmath as mp
     with mp.workdps(dps):
         mu, sigma = mp.mpf(mu), mp.mpf(sigma)
         a = (mp.mpf(v_reset) - v_rest - mu) / sigma
         b = (mp.mpf(v_thresh) - v_rest - mu) / sigma
 
-        def inner(x):
-            # \int_{-inf}^x exp(y^2)(1+erf y)^2 dy = \int exp(-y^2) erfc(-y)^2 exp(2 y^2) dy
-            return mp.quad(lambda y: mp.exp(y * y) * mp.erfc(-y) ** 2, [-mp.inf, min(x, 0), x] if x > 0 else [-mp.inf, x])
+        def f_neg(s):
+            c = 2 * s + 1
+            return mp.quad(lambda w: (mp.exp((s + w) ** 2) * mp.erfc(s + w)) ** 2 * mp.exp(-w * (2 * s + w)),
+                           [0, 1 / c, 5 / c, 40 / c])
+
+        c0 = f_neg(mp.mpf(0))
+
+        def big_f(x):
+            if x <= 0:
+                return f_neg(-x)
+            return mp.exp(x * x) * (c0 + mp.quad(lambda y: mp.exp(y * y) * (1 + mp.erf(y)) ** 2, [0, x]))
 
         pts = [a] + ([mp.mpf(0)] if a < 0 < b else []) + [b]
-        outer = mp.quad(lambda x: mp.exp(x * x) * inner(x), pts)
-        rate = 1 / (mp.mpf(tau_refrac) / 1000 + mp.mpf(tau_m) / 1000 * mp.sqrt(mp.pi)
-                    * mp.quad(lambda u: mp.exp(u * u) * mp.erfc(-u), pts))
-        return float(mp.sqrt(2 * mp.pi * (rate * mp.mpf(tau_m) / 1000) ** 2 * outer))
+        s = mp.mpf(1)
+        while -s > a:
+            if -s < min(b, 0):
+                pts.append(-s)
+            s *= 2
+        pts = sorted(pts)
+        outer = mp.quad(big_f, pts)
+        integral = mp.quad(lambda u: mp.exp(u * u) * mp.erfc(-u), pts)
+        nt = 1 / (mp.mpf(tau_refrac) / mp.mpf(tau_m) + mp.sqrt(mp.pi) * integral)
+        return float(mp.sqrt(2 * mp.pi * nt ** 2 * outer))

@@ -275,3 +275,109 @@ def simulate_tln_numpy(W, b, x0, t_max=200.0, dt=0.01, *, tau=1.0, tol=1e-9, met
         steps[active] += 1
     return TLNSimulation(x_final=x, converged=status == CONVERGED, diverged=status == DIVERGED,
                          t_end=steps * dt, residual=res)
+
+
+# --------------------------------------------------------------- Poisson-unit realisation
+@njit
+def _poisson_kernel(W, b, y0, a, inc, gain_dt, n_steps, n_warm, n_batches, seed, batch_means, crossings):
+    np.random.seed(seed)
+    n = W.shape[0]
+    y = y0.copy()
+    u = np.empty(n)
+    per_batch = (n_steps - n_warm) // n_batches
+    n_spikes = 0
+    for step in range(n_steps):
+        for i in range(n):
+            acc = b[i]
+            for j in range(n):
+                acc += W[i, j] * y[j]
+            u[i] = acc
+        rec = step >= n_warm
+        for i in range(n):
+            lam = u[i] if u[i] > 0.0 else 0.0
+            k = np.random.poisson(lam * gain_dt) if lam > 0.0 else 0
+            n_spikes += k
+            y[i] = a * y[i] + inc * k
+            if rec:
+                bi = (step - n_warm) // per_batch
+                if bi < n_batches:
+                    batch_means[bi, i] += y[i]
+        if rec:
+            for i in range(n):
+                if step > n_warm and (u[i] > 0.0) != (crossings[i, 1] > 0.0):
+                    crossings[i, 0] += 1.0
+                crossings[i, 1] = u[i]
+    for bi in range(n_batches):
+        for i in range(n):
+            batch_means[bi, i] /= per_batch
+    return n_spikes
+
+
+def simulate_poisson_tln(W, b, x0, *, t_sim=4000.0, t_warm=400.0, tau=20.0, rate_per_unit=100.0, pool=200,
+                         dt=0.1, n_batches=20, seed=None):
+    """A spiking realisation of the TLN by populations of Poisson neurons.
+
+    Each TLN unit i is a pool of ``pool`` Poisson neurons firing at ``rate_per_unit * [W y + b]_i+``
+    Hz each; ``y_i`` is the pool's spike train filtered with an exponential of time constant
+    ``tau`` (ms) and scaled so that one unit of y is ``rate_per_unit`` Hz per neuron.  The mean of
+    y then obeys tau dy/dt = -y + [W y + b]_+ exactly in the linear regions (the increment per
+    spike is chosen so that the discrete-time stationary mean has no O(dt) bias), so a stable TLN
+    fixed point x* is the mean of y as long as the inputs of active units stay positive and those
+    of silent units negative (``input_sign_changes`` counts when they do not).
+
+    Parameters
+    ----------
+    W : (N, N), b : (N,), x0 : (N,) initial state (rate units).
+    t_sim, t_warm : float, ms
+        simulated time and the warm-up discarded before averaging.
+    tau : float, ms
+        filter (= TLN) time constant.
+    rate_per_unit : float, Hz
+        firing rate of one pool neuron per unit of x.
+    pool : int
+        neurons per unit; fluctuations of y fall as 1/sqrt(pool).
+    dt : float, ms
+        time step (spike counts per step are Poisson).
+    n_batches : int
+        batches for the batch-means standard error.
+    seed : int or Generator
+
+    Returns
+    -------
+    dict with ``x_mean`` (N,), ``stderr`` (N,) batch-means standard errors, ``rates_hz`` per pool
+    neuron, ``input_sign_changes`` (N,) number of steps at which each unit's input changed sign
+    after warm-up, ``n_spikes``.
+    """
+    W = checks.square_matrix("W", W)
+    n = W.shape[0]
+    b = checks.array("b", b, ndim=1, shape=(n,))
+    x0 = checks.array("x0", x0, ndim=1, shape=(n,))
+    t_sim = checks.positive("t_sim", t_sim, "ms")
+    t_warm = checks.nonnegative("t_warm", t_warm, "ms")
+    tau = checks.positive("tau", tau, "ms")
+    rate = checks.positive("rate_per_unit", rate_per_unit, "Hz")
+    pool = checks.integer("pool", pool, minimum=1)
+    dt = checks.positive("dt", dt, "ms")
+    n_batches = checks.integer("n_batches", n_batches, minimum=2)
+    if t_warm >= t_sim:
+        raise ValueError(f"t_warm = {t_warm:g} ms is invalid: must be below t_sim = {t_sim:g} ms")
+    if dt > 0.1 * tau:
+        raise ValueError(f"dt = {dt:g} ms is invalid: must be <= tau / 10 = {tau / 10:g} ms")
+    n_steps = int(round(t_sim / dt))
+    n_warm = int(round(t_warm / dt))
+    if (n_steps - n_warm) < n_batches:
+        raise ValueError("t_sim - t_warm holds fewer steps than n_batches")
+    gain = rate * pool  # Hz per unit of x, whole pool
+    a = np.exp(-dt / tau)
+    # stationary mean of y_{t+1} = a y_t + inc * Poisson(gain u dt) equals u when inc = (1 - a)/(gain dt)
+    inc = (1.0 - a) / (gain * dt * 1e-3)
+    seed_int = int(checks.rng(seed).integers(2**31 - 1))
+    bm = np.zeros((n_batches, n))
+    cross = np.zeros((n, 2))
+    cross[:, 1] = 1.0
+    n_spikes = _poisson_kernel(W, b, x0.copy(), a, inc, gain * dt * 1e-3, n_steps, n_warm, n_batches,
+                               seed_int, bm, cross)
+    x_mean = bm.mean(axis=0)
+    stderr = bm.std(axis=0, ddof=1) / np.sqrt(n_batches)
+    return {"x_mean": x_mean, "stderr": stderr, "rates_hz": rate * x_mean, "batch_means": bm,
+            "input_sign_changes": cross[:, 0].astype(int), "n_spikes": int(n_spikes)}

@@ -142,11 +142,13 @@ def test_ground_truth_is_inside_and_never_contradicted():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("norm", ["l2", "linf"])
-def test_zero_false_certainties_over_1000_problems(norm):
-    study = vg.certainty_study(1000, norm=norm, seed=2022, progress=False)
+@pytest.mark.parametrize("norm,n", [("l2", 1000), ("linf", 200)])
+def test_zero_false_certainties_over_many_problems(norm, n):
+    # acceptance: zero false certainties over 1000 problems (L2, Biswas & Fitzgerald's bound);
+    # the L-infinity variant runs 200 (its LPs are slower), the demo's validate runs 1000
+    study = vg.certainty_study(n, norm=norm, seed=2022, progress=False)
     assert study["false_certainties"] == 0
-    assert study["certain"] > 100
+    assert study["certain"] > n // 10
 
 
 def test_truth_lies_within_ranges():
@@ -157,6 +159,31 @@ def test_truth_lies_within_ranges():
     assert np.all(space.W_min[off] <= gt["W"][off] + 1e-8)
     assert np.all(space.W_max[off] >= gt["W"][off] - 1e-8)
     assert np.all(space.U_min <= gt["U"] + 1e-8) and np.all(space.U_max >= gt["U"] - 1e-8)
+
+
+def test_certified_active_set_matches_clarabel():
+    """The numba active-set fast path returns only certified maxima; they equal Clarabel's."""
+    rng = np.random.default_rng(5)
+    n_cert = n_all = 0
+    for _ in range(60):
+        d, m = int(rng.integers(2, 25)), int(rng.integers(1, 20))
+        F = rng.standard_normal((m, d))
+        f = 0.5 * rng.standard_normal(m) + 0.3
+        rho = float(rng.uniform(0.5, 3))
+        t, _ = geo._interior(F, f, rho, "l2")
+        if t <= 1e-6:
+            continue
+        A = rng.standard_normal((6, d))
+        v, ub, ok, _ = geo._l2_support(A, F, f, rho, 4 * m + 20)
+        ref = geo._L2Solver(F, f, rho)
+        for k in range(6):
+            n_all += 1
+            if ok[k]:
+                n_cert += 1
+                best = -ref.minimize(-A[k])[0]
+                assert abs(v[k] - best) <= 1e-7 * (1 + abs(best))
+                assert ub[k] >= best - 1e-7 * (1 + abs(best))
+    assert n_cert > 0.8 * n_all
 
 
 # --------------------------------------------------------------------------------- sampling

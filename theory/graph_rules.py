@@ -22,151 +22,195 @@ competitive threshold-linear networks", below CGM19; Morrison, Degeratu, Itskov,
   adding j does not destroy sigma: sigma in FP(G|sigma) implies sigma in FP(G|sigma+j).
   (CGM19, Theorem on graphical domination.)
 
-Every predicate takes a boolean adjacency matrix ``adj`` (``adj[i, j]`` = i -> j) and a support as
-an iterable of 0-based nodes, and is tested against the exhaustive enumeration on every directed
+Every predicate takes a boolean adjacency matrix ``adj`` (``adj[i, j]`` = i -> j) or its bitmask
+form ``graph(adj)`` (faster when many supports of one graph are tested) and a support as an
+iterable of 0-based nodes, and is tested against the exhaustive enumeration on every directed
 graph with up to 5 nodes (tests/test_tln_graph_rules.py).
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-__all__ = ["in_degrees_within", "is_independent", "sinks", "is_clique", "is_target_free",
+__all__ = ["Graph", "graph", "in_degrees_within", "is_independent", "sinks", "is_clique", "is_target_free",
            "uniform_in_degree", "is_cycle", "dominations", "rule_independent_set", "rule_clique",
            "rule_cycle", "rule_uniform_in_degree", "rule_domination", "domination_survives",
            "decide", "RULES"]
 
 
-def _sig(sigma):
-    return tuple(sorted(int(i) for i in sigma))
+class Graph(NamedTuple):
+    """A directed graph as bitmasks: ``out[i]`` has bit j set iff i -> j, ``inn[j]`` bit i iff i -> j."""
+
+    n: int
+    out: tuple
+    inn: tuple
+
+
+def graph(adj):
+    """Bitmask form of a boolean adjacency matrix (``adj[i, j]`` = i -> j); a Graph passes through."""
+    if isinstance(adj, Graph):
+        return adj
+    a = np.asarray(adj, bool)
+    if a.ndim != 2 or a.shape[0] != a.shape[1]:
+        raise ValueError(f"adjacency has shape {a.shape}: must be a square matrix")
+    n = a.shape[0]
+    w = [1 << i for i in range(n)]
+    out = tuple(sum(w[j] for j in range(n) if a[i, j] and i != j) for i in range(n))
+    inn = tuple(sum(w[i] for i in range(n) if a[i, j] and i != j) for j in range(n))
+    return Graph(n, out, inn)
+
+
+def _mask(sigma):
+    m = 0
+    for i in sigma:
+        m |= 1 << int(i)
+    return m
+
+
+def _members(mask):
+    out, i = [], 0
+    while mask:
+        if mask & 1:
+            out.append(i)
+        mask >>= 1
+        i += 1
+    return out
+
+
+def _pop(m):
+    return bin(m).count("1")
 
 
 def in_degrees_within(adj, sigma):
-    """For each node of sigma, the number of edges it receives from the other nodes of sigma."""
-    s = list(_sig(sigma))
-    return adj[np.ix_(s, s)].sum(axis=0)
+    """For each node of sigma (sorted), the number of edges it receives from the other nodes of sigma."""
+    g, m = graph(adj), _mask(sigma)
+    return [_pop(g.inn[j] & m) for j in _members(m)]
 
 
 def is_independent(adj, sigma):
     """No edge between any two nodes of sigma."""
-    s = list(_sig(sigma))
-    return not adj[np.ix_(s, s)].any()
+    g, m = graph(adj), _mask(sigma)
+    return all(not (g.out[i] & m) for i in _members(m))
 
 
 def sinks(adj):
     """Nodes with no outgoing edge (0-based)."""
-    return tuple(int(i) for i in np.flatnonzero(~adj.any(axis=1)))
+    g = graph(adj)
+    return tuple(i for i in range(g.n) if not g.out[i])
 
 
 def is_clique(adj, sigma):
     """Every ordered pair of distinct nodes in sigma is an edge (bidirectional clique)."""
-    s = list(_sig(sigma))
-    sub = adj[np.ix_(s, s)]
-    return bool((sub | np.eye(len(s), dtype=bool)).all())
+    g, m = graph(adj), _mask(sigma)
+    return all((g.out[i] | (1 << i)) & m == m for i in _members(m))
+
+
+def _receivers(g, m):
+    """For every node k outside m, the number of edges it receives from m."""
+    return [(k, _pop(g.inn[k] & m)) for k in range(g.n) if not (m >> k) & 1]
 
 
 def is_target_free(adj, sigma):
     """No node outside sigma receives an edge from every node of sigma."""
-    s = _sig(sigma)
-    out = [k for k in range(adj.shape[0]) if k not in s]
-    return not any(adj[list(s), k].all() for k in out) if s else True
+    g, m = graph(adj), _mask(sigma)
+    if not m:
+        return True
+    return all(g.inn[k] & m != m for k in range(g.n) if not (m >> k) & 1)
 
 
 def uniform_in_degree(adj, sigma):
     """The common in-degree d within sigma if all nodes of sigma have the same one, else None."""
-    s = _sig(sigma)
-    if not s:
+    d = in_degrees_within(adj, sigma)
+    if not d:
         return None
-    d = in_degrees_within(adj, s)
-    return int(d[0]) if (d == d[0]).all() else None
+    return d[0] if all(v == d[0] for v in d) else None
 
 
 def is_cycle(adj, sigma):
     """The subgraph induced by sigma (|sigma| >= 3) is a single directed cycle through all its nodes."""
-    s = list(_sig(sigma))
-    if len(s) < 3:
+    g, m = graph(adj), _mask(sigma)
+    nodes = _members(m)
+    if len(nodes) < 3:
         return False
-    sub = adj[np.ix_(s, s)]
-    if not ((sub.sum(axis=0) == 1).all() and (sub.sum(axis=1) == 1).all()):
+    if any(_pop(g.out[i] & m) != 1 or _pop(g.inn[i] & m) != 1 for i in nodes):
         return False
-    # one cycle: follow successors from node 0
-    seen, v = {0}, int(np.flatnonzero(sub[0])[0])
+    seen, v = {nodes[0]}, (g.out[nodes[0]] & m).bit_length() - 1
     while v not in seen:
         seen.add(v)
-        v = int(np.flatnonzero(sub[v])[0])
-    return len(seen) == len(s)
+        v = (g.out[v] & m).bit_length() - 1
+    return len(seen) == len(nodes)
 
 
 def dominations(adj, sigma):
     """All pairs (k, j) such that k graphically dominates j with respect to sigma (0-based)."""
-    s = set(_sig(sigma))
-    n = adj.shape[0]
-    out = []
-    for j in range(n):
-        for k in range(n):
-            if j == k or (j not in s and k not in s):
-                continue
-            if any(adj[i, j] and not adj[i, k] for i in s if i != j and i != k):
-                continue
-            if j in s and not adj[j, k]:
-                continue
-            if k in s and adj[k, j]:
-                continue
-            out.append((k, j))
-    return out
+    g, m = graph(adj), _mask(sigma)
+    return [(k, j) for j in range(g.n) for k in range(g.n)
+            if j != k and ((m >> j) & 1 or (m >> k) & 1) and _dominates(g, m, k, j)]
 
 
 # -------------------------------------------------------------- rules: True / False / None
 def rule_independent_set(adj, sigma):
     """Independent nonempty sigma: support iff every node is a sink; None if sigma is not independent."""
-    s = _sig(sigma)
-    if not s or not is_independent(adj, s):
+    g, m = graph(adj), _mask(sigma)
+    if not m or not is_independent(g, sigma):
         return None
-    return all(not adj[i].any() for i in s)
+    return all(not g.out[i] for i in _members(m))
 
 
 def rule_clique(adj, sigma):
     """Clique sigma: support iff target-free; None if sigma is not a clique."""
-    s = _sig(sigma)
-    if not s or not is_clique(adj, s):
+    g, m = graph(adj), _mask(sigma)
+    if not m or not is_clique(g, sigma):
         return None
-    return is_target_free(adj, s)
+    return is_target_free(g, sigma)
 
 
 def rule_cycle(adj, sigma):
     """Induced cycle sigma: support iff no outside node receives >= 2 edges from sigma; else None."""
-    s = _sig(sigma)
-    if not is_cycle(adj, s):
+    g, m = graph(adj), _mask(sigma)
+    if not is_cycle(g, sigma):
         return None
-    out = [k for k in range(adj.shape[0]) if k not in s]
-    return all(adj[list(s), k].sum() <= 1 for k in out)
+    return all(c <= 1 for _, c in _receivers(g, m))
 
 
 def rule_uniform_in_degree(adj, sigma):
     """Uniform in-degree d: support iff every outside node receives <= d edges from sigma; else None."""
-    s = _sig(sigma)
-    d = uniform_in_degree(adj, s)
+    g, m = graph(adj), _mask(sigma)
+    d = uniform_in_degree(g, sigma)
     if d is None:
         return None
-    out = [k for k in range(adj.shape[0]) if k not in s]
-    return all(adj[list(s), k].sum() <= d for k in out)
+    return all(c <= d for _, c in _receivers(g, m))
 
 
 def rule_domination(adj, sigma):
     """False if some k dominates some j in sigma w.r.t. sigma (cases a and b), else None."""
-    s = set(_sig(sigma))
-    for k, j in dominations(adj, s):
-        if j in s:
-            return False
+    g, m = graph(adj), _mask(sigma)
+    for j in _members(m):
+        for k in range(g.n):
+            if k != j and _dominates(g, m, k, j):
+                return False
     return None
+
+
+def _dominates(g, m, k, j):
+    """k dominates j with respect to the support bitmask m (definition in the module docstring)."""
+    if g.inn[j] & m & ~(1 << j) & ~(1 << k) & ~g.inn[k]:
+        return False
+    if (m >> j) & 1 and not (g.out[j] >> k) & 1:
+        return False
+    if (m >> k) & 1 and (g.out[k] >> j) & 1:
+        return False
+    return True
 
 
 def domination_survives(adj, sigma, j):
     """Case (c): True if some k in sigma dominates j (outside sigma) w.r.t. sigma, so that
     sigma in FP(G|sigma) implies sigma in FP(G|sigma + j); None otherwise."""
-    s = set(_sig(sigma))
-    if j in s:
-        raise ValueError(f"j = {j} must lie outside sigma = {sorted(s)}")
-    return True if any(jj == j and k in s for k, jj in dominations(adj, s)) else None
+    g, m = graph(adj), _mask(sigma)
+    if (m >> j) & 1:
+        raise ValueError(f"j = {j} must lie outside sigma = {sorted(_members(m))}")
+    return True if any(_dominates(g, m, k, j) for k in _members(m)) else None
 
 
 RULES = {
@@ -183,11 +227,11 @@ def decide(adj, sigma):
 
     The empty set is never a CTLN support (theta > 0).
     """
-    s = _sig(sigma)
-    if not s:
+    g = graph(adj)
+    if not _mask(sigma):
         return False, "empty"
     for name, rule in RULES.items():
-        v = rule(adj, s)
+        v = rule(g, sigma)
         if v is not None:
             return bool(v), name
     return None, None

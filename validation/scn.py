@@ -58,10 +58,17 @@ def rate_check(D, x, *, mu, tau=20.0, dt=0.05, t_sim=5000.0, t_warm=500.0, spike
     else:
         from recnet.validation import scn_export
 
-        out = scn_export.run(net, x, backend=backend, dt=dt, t_sim=t_sim, t_warm=t_warm,
-                             n_batches=n_batches, seed=seed)
+        out = scn_export.run(net, x, backend=backend, dt=0.1, t_sim=t_sim, t_warm=t_warm,
+                             n_batches=n_batches, seed=12345 if seed is None or not isinstance(seed, int) else seed)
+        if backend == "spinnaker":
+            return dict(net=net, r_qp=r_qp, export=out)
         r_sim, r_sem, y_sem, n_spikes = out["r_mean"], out["r_sem"], out["y_sem"], out["n_spikes"]
-        bias = bias + out["delay_bias"]
+        ref, ref_sem = scn_export.equivalent_reference(net, x, dt=0.1, t_sim=t_sim, t_warm=t_warm,
+                                                       n_batches=n_batches)
+        return dict(net=net, r_qp=r_qp, r_sim=r_sim, r_sem=r_sem, bias=bias, y_qp=D @ r_qp,
+                    y_sim=D @ r_sim, y_sem=y_sem, y_bias=np.abs(D) @ bias, n_spikes=n_spikes,
+                    rate_hz_qp=1000.0 * r_qp / tau, rate_hz_sim=1000.0 * r_sim / tau,
+                    ref=ref, ref_sem=ref_sem, export=out)
     return dict(net=net, r_qp=r_qp, r_sim=r_sim, r_sem=r_sem, bias=bias, y_qp=D @ r_qp,
                 y_sim=D @ r_sim, y_sem=y_sem, y_bias=np.abs(D) @ bias, n_spikes=n_spikes,
                 rate_hz_qp=1000.0 * r_qp / tau, rate_hz_sim=1000.0 * r_sim / tau)
@@ -78,7 +85,7 @@ def validate(backend="numba", quick=False, seed=12345, mu=0.0002, nu=0.0, tau=10
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from recnet.validation.compare import ValidationResult, compare
+    from recnet.validation.compare import ValidationResult, compare, compare_exact
     from recnet.validation.scn_bridge import spiking_check
 
     mu = checks.positive("mu", mu)
@@ -90,7 +97,10 @@ def validate(backend="numba", quick=False, seed=12345, mu=0.0002, nu=0.0, tau=10
     sizes = SIZES_QUICK if quick else SIZES
     if backend != "numba":
         sizes = sizes[:1]
-    t_sim = (2000.0 if quick else 6000.0) if t_sim is None else checks.positive("t_sim", t_sim, "ms")
+        t_sim = min(t_sim, 3000.0) if t_sim is not None else 3000.0
+    if t_sim is None:
+        t_sim = 2000.0 if quick else 6000.0
+    t_sim = checks.positive("t_sim", t_sim, "ms")
     comps = []
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
     info = {"sizes": [list(s) for s in sizes], "mu": mu, "tau_ms": tau, "t_sim_ms": t_sim}
@@ -100,7 +110,29 @@ def validate(backend="numba", quick=False, seed=12345, mu=0.0002, nu=0.0, tau=10
         x = g.standard_normal(k)
         x *= x_norm / np.linalg.norm(x)
         out = rate_check(D, x, mu=mu, tau=tau, t_sim=t_sim, t_warm=min(500.0, 0.1 * t_sim),
-                         seed=g, backend=backend)
+                         seed=g if backend == "numba" else seed, backend=backend)
+        if backend == "spinnaker":
+            inf = out["export"]["info"]
+            info.update({f"spinnaker_{k}": v for k, v in inf.items()})
+            comps.append(compare_exact(f"spinnaker_mapped_k{k}_n{n}", True, bool(inf.get("virtual", False))
+                                       and inf.get("cores", 0) >= 1,
+                                       note="partitioned, placed and routed on the virtual SpiNN-5 board"))
+            comps.append(compare_exact(f"spinnaker_neurons_k{k}_n{n}", n, int(inf.get("n_neurons", -1))))
+            comps.append(compare("spinnaker_weight_rounding_relative", 0.0,
+                                 float(inf.get("weight_max_relative_rounding", 1.0)), None, n_sigma=0,
+                                 abs_tol=0.01, note="16-bit weights: worst relative rounding <= 1%"))
+            continue
+        if backend == "nest":
+            ref, ref_sem = out["ref"], out["ref_sem"]
+            comps.append(compare(f"nest_vs_recnet_same_mode_mean_rate_k{k}_n{n}_hz", 1000 * ref.mean() / tau,
+                                 1000 * out["r_sim"].mean() / tau,
+                                 1000 * np.sqrt(np.sum(out["r_sem"] ** 2 + ref_sem ** 2)) / n / tau,
+                                 abs_tol=1000 * out["bias"].mean() / tau,
+                                 note="deterministic networks may settle on different periodic orbits inside "
+                                      "the finite-spike band: abs_tol = mean bias bound. NEST iaf_psc_delta vs recnet kernel in the same mode (synchronous rule, "
+                                      "delay = dt, absolute reset)"))
+            info[f"nest_max_rate_diff_vs_recnet_same_mode_k{k}_n{n}_hz"] = float(
+                np.max(np.abs(out["r_sim"] - ref)) * 1000 / tau)
         r_qp, r_sim, r_sem, bias = out["r_qp"], out["r_sim"], out["r_sem"], out["bias"]
         ratio = np.abs(r_sim - r_qp) / (3 * r_sem + bias + 1e-12)
         worst.append(float(ratio.max()))
@@ -127,6 +159,10 @@ def validate(backend="numba", quick=False, seed=12345, mu=0.0002, nu=0.0, tau=10
     axes[0].set_ylabel("simulated rate (Hz)")
     axes[0].legend(fontsize=7)
     info["worst_deviation_over_tolerance"] = worst
+    if backend != "numba":
+        fig.tight_layout()
+        info["wall_time_s"] = time.perf_counter() - t0
+        return ValidationResult("scn", backend, comps, {f"scn_rates_{backend}": fig}, info)
     # TLN bridge (the spiking check of the TLN and geometry subjects)
     Wt = np.array([[0.0, -0.4, -0.2], [-0.4, 0.0, -0.3], [-0.2, -0.3, 0.0]])
     bt = np.array([1.0, 0.8, 0.2])
@@ -246,3 +282,109 @@ def validate_lowrank(backend="numba", quick=False, seed=12345, n=20, w=0.5, tau=
     fig.tight_layout()
     info["wall_time_s"] = time.perf_counter() - t0
     return ValidationResult("lowrank-ei", backend, comps, {"lowrank_ei_io": fig}, info)
+
+
+# --------------------------------------------------------------------------------- memory
+def fit_linear(ds, Pc):
+    """Least-squares P_c = alpha d + b and a quadratic check; returns dict with slopes, stderrs, 95% CI."""
+    from scipy import stats
+
+    ds = np.asarray(ds, float)
+    Pc = np.asarray(Pc, float)
+    X = np.c_[ds, np.ones_like(ds)]
+    coef, res, *_ = np.linalg.lstsq(X, Pc, rcond=None)
+    dof = len(ds) - 2
+    resid = Pc - X @ coef
+    s2 = float(resid @ resid) / dof
+    cov = s2 * np.linalg.inv(X.T @ X)
+    se = np.sqrt(np.diag(cov))
+    tq = float(stats.t.ppf(0.975, dof))
+    Xq = np.c_[ds ** 2, ds, np.ones_like(ds)]
+    cq, *_ = np.linalg.lstsq(Xq, Pc, rcond=None)
+    rq = Pc - Xq @ cq
+    covq = float(rq @ rq) / (len(ds) - 3) * np.linalg.inv(Xq.T @ Xq)
+    return dict(slope=float(coef[0]), slope_se=float(se[0]), slope_ci=(coef[0] - tq * se[0], coef[0] + tq * se[0]),
+                intercept=float(coef[1]), intercept_se=float(se[1]), quad=float(cq[0]),
+                quad_se=float(np.sqrt(covq[0, 0])), dof=dof)
+
+
+def validate_memory(backend="numba", quick=False, seed=12345, beta=2.0, flip=0.1, delta=0.1, tau=20.0):
+    """Associative memory on the hypercube vertices: spiking pattern completion and capacity vs N.
+
+    (1) spiking network (Hebb rule, d = 32, 3 patterns, beta = 3 so every vertex satisfies the
+    stability condition): from cues with 15% flipped bits the final vertex equals the stored
+    pattern (exact) and equals the latent model's end point; the readout at the vertex lies in the
+    face band [a - delta, a] (predicted mean a - delta/2, abs_tol delta/2).
+    (2) capacity of the latent dynamics (Hebb, ``beta``, cues with ``flip`` flipped bits,
+    mean overlap >= 0.95) for d = 32 ... 256 (N = 4 d neurons), several pattern draws each; linear
+    fit P_c = alpha N + b with its standard error and 95% CI; linearity: the quadratic coefficient
+    of a second fit must be consistent with zero (3 stderr).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from recnet.numerics import scn_memory as sm
+    from recnet.validation.compare import ValidationResult, compare, compare_exact
+
+    t0 = time.perf_counter()
+    g = checks.rng(seed)
+    beta = checks.positive("beta", beta)
+    comps = []
+    info = {}
+    # (1) spiking pattern completion
+    d, P, b_sp, a = 32, 3, 3.0, 1.0
+    Xi = sm.random_patterns(P, d, seed=g)
+    G = sm.hebbian(Xi)
+    info["vertex_margins_min"] = float(sm.vertex_margins(G, Xi, b_sp).min())
+    comps.append(compare_exact("all_vertices_satisfy_stability_condition", True, bool(np.all(sm.stable(G, Xi, b_sp)))))
+    cues = sm.corrupt(Xi, 0.15, seed=g)
+    Ylat = sm.latent_final(G, cues, beta=b_sp, tau=tau)
+    net = sm.build_network(G, beta=b_sp, a=a, delta=delta, tau=tau)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+    n_run = 1 if quick else P
+    for p in range(n_run):
+        tr, yr, res = sm.spiking_run(net, cues[p], t_sim=200.0 if quick else 300.0, seed=g)
+        final = np.sign(yr[-1])
+        comps.append(compare_exact(f"pattern{p}_completed", Xi[p].astype(int).tolist(), final.astype(int).tolist(),
+                                   note="sign of the spiking readout at the end vs stored pattern"))
+        comps.append(compare_exact(f"pattern{p}_same_vertex_as_latent_model", np.sign(Ylat[p]).astype(int).tolist(),
+                                   final.astype(int).tolist()))
+        tail = yr[-max(1, len(yr) // 6):]
+        band = np.mean(np.abs(tail.mean(axis=0)))
+        comps.append(compare(f"pattern{p}_mean_abs_readout_at_vertex", a - delta / 2, band, None, n_sigma=0,
+                             abs_tol=delta / 2, note="face band [a - delta, a]"))
+        if p == 0:
+            m = (yr * Xi[p]).mean(axis=1)
+            axes[0].plot(tr, m, "C3", label="spiking network")
+            _, traj = sm.latent_run(G, cues[p][None], beta=b_sp, tau=tau, dt=tr[0], t_sim=tr[-1], record_every=1)
+            axes[0].plot(tr[:len(traj)], (traj[:, 0, :] * Xi[p]).mean(axis=1), "k--", label="latent model (1)")
+            axes[0].set_xlabel("time (ms)")
+            axes[0].set_ylabel("overlap with pattern, y.xi/d")
+            axes[0].legend(fontsize=7)
+    # (2) capacity vs N
+    ds = (32, 64, 128) if quick else (32, 64, 128, 256)
+    n_draw = 2 if quick else 4
+    rows = [(dd, sm.capacity(dd, beta=beta, flip=flip, seed=g)) for dd in ds for _ in range(n_draw)]
+    Ns = np.array([4 * r[0] for r in rows], float)
+    Pc = np.array([r[1] for r in rows], float)
+    fit = fit_linear(Ns, Pc)
+    info.update(capacity_slope_per_neuron=fit["slope"], capacity_slope_se=fit["slope_se"],
+                capacity_slope_ci95=list(fit["slope_ci"]), capacity_intercept=fit["intercept"],
+                capacity_points=[[int(n), int(p)] for n, p in zip(Ns, Pc)])
+    comps.append(compare("capacity_quadratic_coefficient", 0.0, fit["quad"], fit["quad_se"],
+                         note="linearity: quadratic term of P_c(N) consistent with 0"))
+    comps.append(compare("capacity_slope_lower_ci_positive", 1.0, float(fit["slope_ci"][0] > 0), None, n_sigma=0,
+                         note=f"slope {fit['slope']:.4g} +- {fit['slope_se']:.2g} patterns/neuron, 95% CI "
+                              f"[{fit['slope_ci'][0]:.4g}, {fit['slope_ci'][1]:.4g}]"))
+    axes[1].plot(Ns, Pc, "o", color="C3", ms=4, label="latent model, Hebb")
+    nn = np.linspace(0, Ns.max() * 1.05, 10)
+    axes[1].plot(nn, fit["slope"] * nn + fit["intercept"], "k-",
+                 label=f"fit {fit['slope']:.3f} N {fit['intercept']:+.1f}")
+    axes[1].set_xlabel("neurons N = 4 d")
+    axes[1].set_ylabel("capacity P_c (patterns)")
+    axes[1].legend(fontsize=7)
+    fig.tight_layout()
+    info["wall_time_s"] = time.perf_counter() - t0
+    return ValidationResult("memory", backend, comps, {"memory_completion_capacity": fig}, info)

@@ -3,10 +3,12 @@ r"""A spiking E-I network in the noise-driven (supralinear) regime: mean-field t
 Network (PyNN vocabulary, ``recnet.validation.network``): ``n_exc`` E and ``n_exc/4`` I
 ``IF_curr_delta`` neurons (v_rest = 0, v_thresh = 20 mV, v_reset = 10 mV, tau_refrac = 2 ms;
 tau_m = 20 ms for E, 10 ms for I), fixed in-degrees K_ab from population b to a with delta
-synapses of J_ab mV (delay 1.5 ms), and one ``SpikeSourcePoisson`` per neuron of rate
-K_ext nu_ext,a onto it (weight J_ext).  The mean input stays below threshold: neurons fire from
-fluctuations, where the LIF rate is an expansive (supralinear) function of the mean input, as the
-SSN's power law.
+synapses of J_ab mV (delay 1.5 ms), and per neuron two ``SpikeSourcePoisson`` inputs of weights
++J_ext and -J_ext whose rates give the free membrane potential an external mean mu_ext,a and sd
+sigma_ext (``external_rates``).  The recurrent couplings tau_a K_ab |J_ab| (mV/Hz) are 0.3 times
+the standard SSN weight set (1.25, 0.65, 1.2, 0.5).  The mean input stays near or below
+threshold: neurons fire from fluctuations, where the LIF rate is an expansive (supralinear)
+function of the mean input, as the SSN's power law.
 
 Prediction
 ----------
@@ -22,7 +24,7 @@ fitted to the LIF transfer curve (``fit_power_law``) would add a fit range and i
 sigma depends on the rates, so it is reported as a cross-check only.  The SSN notions carry over
 with the effective weights w_ab = dPhi_a/dnu_b (Hz/Hz) at the fixed point:
 ISN iff w_EE > 1 (the E subnetwork alone is unstable), and the paradoxical response
-dnu_I/dnu_ext,I < 0 (finite difference of the self-consistent solution).
+dnu_I/dmu_ext,I < 0 (finite difference of the self-consistent solution).
 """
 from __future__ import annotations
 
@@ -37,8 +39,9 @@ __all__ = ["DEFAULTS", "meanfield", "build_network", "run", "fit_power_law"]
 DEFAULTS = dict(
     tau_m_e=20.0, tau_m_i=10.0, v_thresh=20.0, v_reset=10.0, tau_refrac=2.0, delay=1.5,
     K_ee=400, K_ei=100, K_ie=400, K_ii=100,              # K_ab: in-degree from b onto a
-    J_ee=0.2, J_ei=-1.0, J_ie=0.2, J_ii=-0.8,            # mV
-    K_ext=1000, J_ext=0.2, nu_ext_e=9.0, nu_ext_i=9.0,   # per-input rates (Hz)
+    J_ee=0.046875, J_ei=-0.0975, J_ie=0.09, J_ii=-0.15,  # mV: tau K |J| = 0.3 x (1.25, 0.65, 1.2, 0.5)
+    J_ext=0.2, sigma_ext=4.0,                            # external jumps +-J_ext (mV), their sd (mV)
+    mu_ext_e=14.0, mu_ext_i=12.6,                        # external mean input (mV) to E and I
 )
 
 
@@ -49,65 +52,79 @@ def _p(params):
         if unknown:
             raise ValueError(f"unknown spiking-network parameter(s) {sorted(unknown)}: valid are {sorted(DEFAULTS)}")
         p.update(params)
-    for name in ("tau_m_e", "tau_m_i", "v_thresh", "delay", "K_ext"):
+    for name in ("tau_m_e", "tau_m_i", "v_thresh", "delay", "J_ext", "sigma_ext"):
         checks.positive(name, p[name])
     checks.nonnegative("tau_refrac", p["tau_refrac"], "ms")
     checks.less_than("v_reset", p["v_reset"], "v_thresh", p["v_thresh"], "mV")
-    if p["J_ee"] < 0 or p["J_ie"] < 0 or p["J_ext"] < 0:
-        raise ValueError("Dale's law: J_ee, J_ie and J_ext (excitatory, mV) must be >= 0")
+    if p["J_ee"] < 0 or p["J_ie"] < 0:
+        raise ValueError("Dale's law: J_ee and J_ie (excitatory, mV) must be >= 0")
     if p["J_ei"] > 0 or p["J_ii"] > 0:
         raise ValueError("Dale's law: J_ei and J_ii (inhibitory, mV) must be <= 0")
     return p
 
 
-def _mu_sigma(nu, p, nu_ext):
+def external_rates(mu_ext, p):
+    """Total rates (Hz) of the excitatory (+J_ext) and inhibitory (-J_ext) Poisson drive per neuron
+    that give free-membrane mean ``mu_ext`` (mV) and sd ``sigma_ext`` (mV):
+    mu = tau J (R+ - R-), sigma^2 = tau J^2 (R+ + R-)."""
+    tau = np.array([p["tau_m_e"], p["tau_m_i"]]) * 1e-3
+    J = p["J_ext"]
+    mu = np.asarray(mu_ext, float)
+    tot = p["sigma_ext"] ** 2 / (tau * J ** 2)
+    diff = mu / (tau * J)
+    if np.any(np.abs(diff) > tot):
+        raise ValueError(f"mu_ext = {mu.tolist()} mV is too large for sigma_ext = {p['sigma_ext']:g} mV "
+                         f"with J_ext = {J:g} mV: need |mu_ext| <= sigma_ext^2 / J_ext")
+    return (tot + diff) / 2, (tot - diff) / 2
+
+
+def _mu_sigma(nu, p, mu_ext):
     tau = np.array([p["tau_m_e"], p["tau_m_i"]]) * 1e-3
     K = np.array([[p["K_ee"], p["K_ei"]], [p["K_ie"], p["K_ii"]]], float)
     J = np.array([[p["J_ee"], p["J_ei"]], [p["J_ie"], p["J_ii"]]], float)
-    ext = np.asarray(nu_ext, float)
-    mu = tau * ((K * J) @ nu + p["K_ext"] * p["J_ext"] * ext)
-    var = tau * ((K * J ** 2) @ nu + p["K_ext"] * p["J_ext"] ** 2 * ext)
+    mu = tau * ((K * J) @ nu) + np.asarray(mu_ext, float)
+    var = tau * ((K * J ** 2) @ nu) + p["sigma_ext"] ** 2
     return mu, np.sqrt(var)
 
 
-def _phi(nu, p, nu_ext):
+def _phi(nu, p, mu_ext):
     from recnet.numerics.siegert import siegert
-    mu, sig = _mu_sigma(np.maximum(nu, 0.0), p, nu_ext)
+    mu, sig = _mu_sigma(np.maximum(nu, 0.0), p, mu_ext)
     tm = np.array([p["tau_m_e"], p["tau_m_i"]])
     return np.asarray(siegert(mu, sig, tm, p["tau_refrac"], p["v_thresh"], p["v_reset"], 0.0), float)
 
 
-def _solve(p, nu_ext, starts):
+def _solve(p, mu_ext, starts):
     sols = []
     for x0 in starts:
-        s = so.root(lambda x: _phi(x, p, nu_ext) - x, x0, method="hybr", tol=1e-12)
+        s = so.root(lambda x: _phi(x, p, mu_ext) - x, x0, method="hybr", tol=1e-12)
         x = s.x
-        if s.success and np.all(x >= 0) and np.max(np.abs(_phi(x, p, nu_ext) - x)) < 1e-8 * (1 + x.max()):
+        if s.success and np.all(x >= 0) and np.max(np.abs(_phi(x, p, mu_ext) - x)) < 1e-8 * (1 + x.max()):
             if all(np.max(np.abs(x - y)) > 1e-5 for y in sols):
                 sols.append(x)
     return sols
 
 
-def meanfield(params=None, nu_ext=None, tau_rate=None):
+def meanfield(params=None, mu_ext=None, tau_rate=None):
     """Self-consistent Siegert rates of the spiking E-I network, with stability, ISN, paradoxical.
 
     Parameters
     ----------
     params : dict, optional
         overrides of ``DEFAULTS``.
-    nu_ext : (2,) Hz, optional
-        external rate per input for (E, I) (default from params).
+    mu_ext : (2,) mV, optional
+        external mean input to (E, I) (default from params).
     tau_rate : (2,) ms, optional
         time constants of the rate dynamics used for stability (default: the tau_m's).
 
     Returns
     -------
     dict: ``rates_hz`` (of the stable solution with the lowest E rate), ``all_rates_hz``,
-    ``stable`` flags, ``w_eff`` (dPhi_a/dnu_b), ``isn`` (w_EE > 1), ``dnu_i_dnu_ext_i``
-    (Hz/Hz, finite difference), ``paradoxical``, ``mu_mv``, ``sigma_mv``.
+    ``stable`` flags, ``w_eff`` (dPhi_a/dnu_b), ``isn`` (w_EE > 1), ``dnu_i_dmu_ext_i``
+    (Hz/mV, finite difference), ``paradoxical``, ``mu_mv``, ``sigma_mv``.
     """
     p = _p(params)
-    ext = np.array([p["nu_ext_e"], p["nu_ext_i"]] if nu_ext is None else nu_ext, float)
+    ext = np.array([p["mu_ext_e"], p["mu_ext_i"]] if mu_ext is None else mu_ext, float)
     tr = np.array([p["tau_m_e"], p["tau_m_i"]] if tau_rate is None else tau_rate, float)
     starts = [np.array([a, b]) for a in (0.1, 2.0, 10.0, 40.0) for b in (0.1, 5.0, 20.0, 80.0)]
     sols = _solve(p, ext, starts)
@@ -124,17 +141,17 @@ def meanfield(params=None, nu_ext=None, tau_rate=None):
     out.sort(key=lambda t: t[0][0])
     st = [t for t in out if t[2]]
     x, w, stable = st[0] if st else out[0]
-    d = 1e-3 * max(ext[1], 1.0)
+    d = 1e-3
     up = _solve(p, ext + [0, d], [x])
     dn = _solve(p, ext - [0, d], [x])
     dI = (up[0][1] - dn[0][1]) / (2 * d) if up and dn else np.nan
     mu, sig = _mu_sigma(x, p, ext)
     return dict(rates_hz=x, all_rates_hz=[t[0] for t in out], stable_flags=[t[2] for t in out],
-                stable=stable, w_eff=w, isn=bool(w[0, 0] > 1), dnu_i_dnu_ext_i=float(dI),
+                stable=stable, w_eff=w, isn=bool(w[0, 0] > 1), dnu_i_dmu_ext_i=float(dI),
                 paradoxical=bool(dI < 0), mu_mv=mu, sigma_mv=sig)
 
 
-def build_network(params=None, nu_ext=None, n_exc=2000):
+def build_network(params=None, mu_ext=None, n_exc=2000):
     """The spiking E-I network as a ``recnet.validation.network.Network`` (PyNN vocabulary)."""
     from recnet.validation.network import (FixedNumberPreConnector, IF_curr_delta, Network,
                                            OneToOneConnector, SpikeSourcePoisson, StaticSynapse)
@@ -144,7 +161,8 @@ def build_network(params=None, nu_ext=None, n_exc=2000):
     if max(p["K_ee"], p["K_ie"]) > n_exc or max(p["K_ei"], p["K_ii"]) > n_inh:
         raise ValueError(f"n_exc = {n_exc} is too small for the in-degrees "
                          f"(K_ee={p['K_ee']}, K_ie={p['K_ie']} <= n_exc; K_ei, K_ii <= n_exc/4)")
-    ext = np.array([p["nu_ext_e"], p["nu_ext_i"]] if nu_ext is None else nu_ext, float)
+    ext = np.array([p["mu_ext_e"], p["mu_ext_i"]] if mu_ext is None else mu_ext, float)
+    r_plus, r_minus = external_rates(ext, p)
     net = Network()
     common = dict(v_rest=0.0, v_thresh=p["v_thresh"], v_reset=p["v_reset"], tau_refrac=p["tau_refrac"], cm=1.0)
     rng = np.random.default_rng(0)
@@ -152,11 +170,13 @@ def build_network(params=None, nu_ext=None, n_exc=2000):
                        initial_values={"v": rng.uniform(0, p["v_thresh"], n_exc)})
     I = net.population(n_inh, IF_curr_delta(tau_m=p["tau_m_i"], **common), label="I",
                        initial_values={"v": rng.uniform(0, p["v_thresh"], n_inh)})
-    xE = net.population(n_exc, SpikeSourcePoisson(rate=p["K_ext"] * ext[0]), label="ext_E", record=())
-    xI = net.population(n_inh, SpikeSourcePoisson(rate=p["K_ext"] * ext[1]), label="ext_I", record=())
     dl = p["delay"]
-    net.projection(xE, E, OneToOneConnector(), StaticSynapse(weight=p["J_ext"], delay=dl))
-    net.projection(xI, I, OneToOneConnector(), StaticSynapse(weight=p["J_ext"], delay=dl))
+    for pop, a, lab in ((E, 0, "E"), (I, 1, "I")):
+        xp = net.population(pop.size, SpikeSourcePoisson(rate=r_plus[a]), label=f"ext_plus_{lab}", record=())
+        xm = net.population(pop.size, SpikeSourcePoisson(rate=r_minus[a]), label=f"ext_minus_{lab}", record=())
+        net.projection(xp, pop, OneToOneConnector(), StaticSynapse(weight=p["J_ext"], delay=dl))
+        net.projection(xm, pop, OneToOneConnector(), StaticSynapse(weight=-p["J_ext"], delay=dl),
+                       receptor_type="inhibitory")
     net.projection(E, E, FixedNumberPreConnector(int(p["K_ee"])), StaticSynapse(weight=p["J_ee"], delay=dl))
     net.projection(E, I, FixedNumberPreConnector(int(p["K_ie"])), StaticSynapse(weight=p["J_ie"], delay=dl))
     net.projection(I, E, FixedNumberPreConnector(int(p["K_ei"])), StaticSynapse(weight=p["J_ei"], delay=dl),
@@ -166,11 +186,11 @@ def build_network(params=None, nu_ext=None, n_exc=2000):
     return net
 
 
-def run(params=None, nu_ext=None, n_exc=2000, t_sim=2000.0, t_warm=300.0, backend="numba", seed=12345,
+def run(params=None, mu_ext=None, n_exc=2000, t_sim=2000.0, t_warm=300.0, backend="numba", seed=12345,
         dt=0.1, n_batches=20):
     """Simulate the network; return ((rate_E, sem_E), (rate_I, sem_I)) in Hz after ``t_warm`` ms."""
     from recnet.validation.simulate import simulate
-    net = build_network(params, nu_ext, n_exc)
+    net = build_network(params, mu_ext, n_exc)
     res = simulate(net, t_warm + t_sim, backend=backend, dt=dt, seed=seed, progress=False)
     return (res.rate("E", t_start=t_warm, n_batches=n_batches),
             res.rate("I", t_start=t_warm, n_batches=n_batches), res)

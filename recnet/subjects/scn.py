@@ -54,7 +54,7 @@ SUBJECTS = [
                      Option("decoder_norm", 0.01, "norm of each decoder column (latent units)"),
                      Option("x_norm", 1.0, "norm of the constant latent signal (latent units)"),
                      Option("decoder_seed", 12345, "seed of the random decoder and signal", type=int)),
-            derive=_derive, predict=_predict, validate=_validate, backends=("numba",),
+            derive=_derive, predict=_predict, validate=_validate, backends=("numba", "nest", "spinnaker"),
             references=_REFS,
             validate_options=(Option("t_sim", None, "simulated time per network (default 6000, quick 2000)",
                                      unit="ms", type=float),)),
@@ -99,3 +99,51 @@ SUBJECTS.append(
                      Option("tau", 10.0, "membrane and readout time constant", unit="ms")),
             derive=_derive_lowrank, predict=_predict_lowrank, validate=_validate_lowrank,
             references=("Podlaski & Machens 2024, Neural Comput 36:803",)))
+
+
+def _derive_memory():
+    from recnet.theory import scn_memory
+    return scn_memory.equations()
+
+
+def _predict_memory(d=64, p=4, rule="hebbian", beta=2.0, flip=0.1, pattern_seed=12345):
+    import math
+
+    import numpy as np
+
+    from recnet import checks
+    from recnet.numerics import scn_memory as sm
+
+    beta = checks.positive("beta", beta)
+    flip = checks.in_range("flip", flip, 0.0, 0.5)
+    Xi = sm.random_patterns(p, d, seed=pattern_seed)
+    G = sm.learning_rule(rule)(Xi)
+    marg = sm.vertex_margins(G, Xi, beta)
+    Y = sm.latent_final(G, sm.corrupt(Xi, flip, seed=pattern_seed + 1), beta=beta)
+    signal = (d - 1) / d
+    std = math.sqrt(max(p - 1, 0) * (d - 1)) / d
+    p_err = 0.5 * math.erfc((signal - 1 / beta) / (std * math.sqrt(2))) if std > 0 else 0.0
+    return {"d": int(d), "n_neurons": 4 * int(d), "patterns": int(p), "rule": rule, "beta": beta,
+            "stable_vertices": int(np.sum(np.all(marg > 0, axis=1))), "min_margin": float(marg.min()),
+            "bit_instability_probability_snr": p_err,
+            "completion_overlaps": sm.retrieval_overlap(Y, Xi)}
+
+
+def _validate_memory(backend="numba", quick=False, seed=12345, beta=2.0, flip=0.1, delta=0.1, tau=20.0):
+    from recnet.validation import scn
+    return scn.validate_memory(backend=backend, quick=quick, seed=seed, beta=beta, flip=flip, delta=delta, tau=tau)
+
+
+SUBJECTS.append(
+    Subject("memory", 6, "associative memory on the vertices of a latent hypercube (spiking Hopfield analogue)",
+            options=(Option("d", 64, "latent dimensions (N = 4 d neurons)", type=int),
+                     Option("p", 4, "number of stored patterns", type=int),
+                     Option("rule", "hebbian", "learning rule", type=str, choices=("hebbian", "projection")),
+                     Option("beta", 2.0, "gain of the latent feedback (vertex margin 1/beta)"),
+                     Option("flip", 0.1, "fraction of flipped bits in the cues"),
+                     Option("pattern_seed", 12345, "seed of the random patterns", type=int)),
+            derive=_derive_memory, predict=_predict_memory, validate=_validate_memory,
+            validate_options=(Option("delta", 0.1, "readout jump per spike (latent units)"),
+                              Option("tau", 20.0, "membrane and readout time constant", unit="ms")),
+            references=("Podlaski & Machens 2024, arXiv:2411.17485 (NeurIPS workshop)",
+                        "Hopfield 1982, PNAS 79:2554", "Amit, Gutfreund, Sompolinsky 1985, PRL 55:1530")))

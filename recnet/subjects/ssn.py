@@ -77,6 +77,37 @@ def _ssn_validate(backend="numba", quick=False, seed=12345, w_ee=1.25, w_ei=0.65
                          n_exc=n_exc, t_sim=t_sim)
 
 
+def _heb_derive():
+    from recnet.theory import hebbian_ei
+    return hebbian_ei.equations()
+
+
+def _heb_predict(a=0.25, b=1.0, s=0.2, n_per_group=4, w_ei=0.5, w_ie=1.0, w_ii=0.0):
+    import numpy as np
+    from recnet import checks
+    from recnet.numerics import hebbian_ei as hb
+    from recnet.validation.hebbian_ei import cotuning_setup
+    for name, v in (("w_ei", w_ei), ("w_ie", w_ie), ("w_ii", w_ii)):
+        checks.nonnegative(name, v)
+    mean, cov, Q = hb.block_correlation(n_per_group, a, b, s)
+    e1, lam = hb.principal_eigenvector(Q)
+    beta = w_ei * w_ie / (1.0 + w_ii)
+    beta_star = hb.decorrelation_threshold(Q)
+    out = {"eigenvalues": lam, "principal_eigenvector": e1, "beta": beta, "beta_star": beta_star,
+           "decorrelated": bool(beta > beta_star),
+           "antisymmetric_growth_rate_per_eta": float(lam[1] - lam[0] / (1 + beta))}
+    if n_per_group == 4:
+        w, V, _ = cotuning_setup()
+        a_star, lam_a = hb.cotuning_weights(w, V, Q, 1.0, "l1")
+        out["cotuning_inhibitory_weights"] = a_star
+    return out
+
+
+def _heb_validate(backend="numba", quick=False, seed=12345, a=0.25, b=1.0, s=0.2):
+    from recnet.validation import hebbian_ei
+    return hebbian_ei.validate(backend=backend, quick=quick, seed=seed, a=a, b=b, s=s)
+
+
 SUBJECTS = [
     Subject(
         "ssn", 3,
@@ -85,11 +116,27 @@ SUBJECTS = [
         derive=_ssn_derive, predict=_ssn_predict, validate=_ssn_validate,
         backends=("numba", "nest"),
         validate_options=(
-            Option("n_exc", 0, "spiking E neurons (0: default 2000, quick 800)", type=int),
-            Option("t_sim", 0.0, "spiking simulated time per condition (0: default)", unit="ms"),
+            Option("n_exc", 0, "spiking E neurons (0: default 1000, quick 800)", type=int),
+            Option("t_sim", 0.0, "spiking simulated time per condition (0: default 1000, quick 500)", unit="ms"),
         ),
         references=("Ahmadian, Rubin, Miller 2013, Neural Comput 25:1994",
                     "Rubin, Van Hooser, Miller 2015, Neuron 85:402",
                     "Hennequin, Ahmadian, Rubin, Lengyel, Miller 2018, Neuron 98:846"),
+    ),
+    Subject(
+        "hebbian-ei", 3,
+        "Hebbian E-I plasticity with per-type normalization: receptive fields, co-tuning, decorrelation",
+        options=(
+            Option("a", 0.25, "input correlation: shared (mean) part", unit="Hz^2"),
+            Option("b", 1.0, "input correlation: within-group covariance", unit="Hz^2"),
+            Option("s", 0.2, "input correlation: private variance", unit="Hz^2"),
+            Option("n_per_group", 4, "input channels per group (two groups)", type=int),
+            Option("w_ei", 0.5, "I->E weight total (global inhibition)"),
+            Option("w_ie", 1.0, "E->I weight total"),
+            Option("w_ii", 0.0, "I->I weight total"),
+        ),
+        derive=_heb_derive, predict=_heb_predict, validate=_heb_validate,
+        references=("Eckmann, Young, Gjorgjieva 2024, PNAS 121:e2305326121",
+                    "Oja 1982, J Math Biol 15:267"),
     ),
 ]

@@ -1,0 +1,76 @@
+"""Benchmark: spike-coding network, N = 1000 neurons on a 10-dimensional latent space.
+
+Spikes per second of wall time of recnet's numba kernel (``numerics.scn.simulate``), of its plain
+numpy twin (``numerics.scn.simulate_numpy``, same algorithm) and of NEST 3 (through PyNN, the
+exported network of ``validation.scn_export``: IF_curr_delta, 10^6 all-to-all synapses).  All
+three run the same mode (what PyNN can express): synchronous spiking rule, recurrent delay of one
+step dt = 0.1 ms, absolute reset.  They must agree on the population mean rate within the QP's
+finite-spike bias bound.  Timings on a shared machine are inflated by other load.
+
+    python benchmarks/scn.py [--quick]
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+
+def main(quick=False):
+    from recnet.numerics import scn, scn_qp
+    from recnet.validation import scn_export
+    from recnet.validation.scn import random_decoder
+
+    K, N = (10, 1000) if not quick else (10, 200)
+    tau, dt, mu = 100.0, 0.1, 2e-4
+    t_sim = 1000.0 if not quick else 200.0
+    g = np.random.default_rng(1)
+    D = random_decoder(K, N, decoder_norm=0.01, seed=g)
+    x = g.standard_normal(K)
+    x /= np.linalg.norm(x)
+    net = scn.build(D, mu=mu, tau=tau)
+    V0 = np.minimum(net.F @ x, net.T * (1 - 1e-9))
+    kw = dict(dt=dt, spikes_per_step=0, delay=dt, reset="absolute", V0=V0, t_warm=0.0)
+    scn.simulate(net, x, t_sim=10 * dt, **kw)                          # compile / load the cache
+    t0 = time.perf_counter()
+    a = scn.simulate(net, x, t_sim=t_sim, **kw)
+    t_numba = time.perf_counter() - t0
+    t_np_sim = t_sim / (10 if not quick else 4)
+    t0 = time.perf_counter()
+    b = scn.simulate_numpy(net, x, t_sim=t_np_sim, **kw)
+    t_numpy = time.perf_counter() - t0
+    rq = scn_qp.rates(D, x, mu=mu)
+    bias = scn_qp.finite_spike_bias_bound(D.T @ D + mu * np.eye(N), rq, net.reset)
+    rows = [("recnet numba", a.n_spikes, t_numba, a.r_mean.mean()),
+            ("numpy loop", b.n_spikes, t_numpy, b.r_mean.mean())]
+    try:
+        t0 = time.perf_counter()
+        out = scn_export.run(net, x, backend="nest", dt=dt, t_sim=t_sim, t_warm=0.0, n_batches=10)
+        t_nest = time.perf_counter() - t0
+        rows.append(("NEST (PyNN)", out["n_spikes"], t_nest, out["r_mean"].mean()))
+        nest_wall = out["info"].get("wall_run_s") or out["info"].get("wall_time_s")
+    except ImportError as exc:
+        print(f"NEST not available: {exc}")
+        nest_wall = None
+    print(f"SCN benchmark: N = {N}, K = {K}, dt = {dt} ms, t_sim = {t_sim} ms (numpy: {t_np_sim} ms)")
+    print(f"QP mean r = {rq.mean():.4f} (finite-spike bias bound, mean {bias.mean():.3f})")
+    print(f"{'simulator':<14} {'spikes':>9} {'wall s':>8} {'spikes/s':>12} {'mean r':>8}")
+    sps = {}
+    for name, n, t, r in rows:
+        sps[name] = n / t
+        print(f"{name:<14} {n:>9d} {t:>8.2f} {n / t:>12.4g} {r:>8.4f}")
+        ok = abs(r - rq.mean()) <= bias.mean() + 0.05 * rq.mean()
+        if not ok:
+            print(f"  WARNING: {name} mean r {r:.4f} disagrees with the QP {rq.mean():.4f}")
+    print(f"ratio numba / numpy: {sps['recnet numba'] / sps['numpy loop']:.1f}x")
+    if "NEST (PyNN)" in sps:
+        print(f"ratio numba / NEST : {sps['recnet numba'] / sps['NEST (PyNN)']:.2f}x "
+              f"(NEST wall includes network construction; run only: {nest_wall})")
+    return sps
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="N = 200, 200 ms")
+    main(p.parse_args().quick)

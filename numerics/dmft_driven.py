@@ -1,0 +1,288 @@
+r"""Driven random rate networks: the input-locked periodic DMFT state, its largest Lyapunov exponent
+and the critical amplitude that suppresses chaos (Rajan, Abbott, Sompolinsky 2010, PRE 82:011903).
+
+Equations (see :mod:`recnet.theory.dmft_driven`), time in units of tau, input
+:math:`I_i = A\cos(\omega t + \theta_i)` with uniform random phases:
+
+* filtered input amplitude :math:`a = A/\sqrt{1+\omega^2}`;
+* periodic self-consistency on :math:`\tau\in[0, T)`, :math:`T = 2\pi/\omega`:
+  :math:`\hat\Delta_{h,k} = g^2\hat C_{\phi,k}/(1 + k^2\omega^2)`, iterated (damped) to a fixed point;
+* :math:`G(\tau) = g^2\langle\phi'\phi'\rangle`, ground state :math:`E_0` of :math:`-\partial_\tau^2 - G`
+  (periodic boundary conditions, Fourier-spectral), :math:`\lambda_{\max} = -1 + \sqrt{-E_0}`;
+* critical amplitude: root of :math:`\lambda_{\max}(A)` in A, continued down from large amplitude
+  (where the periodic state is unique) with warm starts (branch tracking).
+
+The two-point averages over (theta, h(t), h(t+tau)) are a trapezoid rule in theta (spectrally
+accurate for periodic integrands) times a nested Gauss-Hermite rule, in numba, parallel over tau.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from recnet import checks
+from recnet.numerics import gaussian as ga
+from recnet.numerics._jit import njit, prange
+
+__all__ = ["periodic_solution", "periodic_solution_numpy", "lambda_max", "critical_amplitude",
+           "ground_energy", "omega_from_hz"]
+
+
+def omega_from_hz(frequency_hz, tau_ms):
+    """Angular frequency in units of 1/tau: omega = 2 pi f tau (f in Hz, tau in ms)."""
+    f = checks.positive("frequency", frequency_hz, "Hz")
+    t = checks.positive("tau", tau_ms, "ms")
+    return 2.0 * math.pi * f * t * 1e-3
+
+
+@njit(parallel=True)
+def _driven_corr(f, code, which, dh, a_in, omega, dtau, theta, z, w):
+    """C_f(tau_j) = < int dtheta/2pi f(h1 + a cos theta) f(h2 + a cos(omega tau_j + theta)) >.
+
+    dh: Delta_h on the periodic grid (dh[0] = variance).  h1 = sqrt(v) z1,
+    h2 = (c/sqrt v) z1 + sqrt(v - c^2/v) z2; the inner average over z2 uses the closed forms of
+    recnet.numerics.gaussian where they exist.
+    """
+    n = dh.size
+    out = np.empty(n)
+    v = max(dh[0], 0.0)
+    sv = math.sqrt(v)
+    nth = theta.size
+    for j in prange(n):
+        c = dh[j]
+        if v > 0.0:
+            rho = c / v
+            if rho > 1.0:
+                rho = 1.0
+            if rho < -1.0:
+                rho = -1.0
+        else:
+            rho = 0.0
+        r = sv * math.sqrt(max(1.0 - rho * rho, 0.0))
+        acc = 0.0
+        for it in range(nth):
+            u1 = a_in * math.cos(theta[it])
+            u2 = a_in * math.cos(omega * dtau * j + theta[it])
+            s = 0.0
+            for k in range(z.size):
+                x1 = sv * z[k] + u1
+                m2 = rho * sv * z[k] + u2
+                s += w[k] * f(which, x1) * ga.inner_mean(f, code, which, m2, r, z, w)
+            acc += s
+        out[j] = acc / nth
+    return out
+
+
+def _grid(omega, n_tau):
+    T = 2.0 * math.pi / omega
+    if n_tau is None:
+        n_tau = int(2 ** math.ceil(math.log2(max(32.0, T / 0.15))))
+    n_tau = checks.integer("n_tau", n_tau, minimum=8, maximum=1 << 14)
+    return T, n_tau, T / n_tau
+
+
+def _check(g, amplitude, omega):
+    g = checks.nonnegative("g", g)
+    A = checks.nonnegative("amplitude", amplitude)
+    om = checks.positive("omega", omega)
+    return g, A, om
+
+
+def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_theta=24, n_gh=24,
+                      tol=1e-10, max_iter=2000, damping=0.5, init=None):
+    r"""Input-locked periodic DMFT state of a sinusoidally driven random network.
+
+    Parameters
+    ----------
+    g : float >= 0
+        coupling gain.
+    phi : str, sympy expression or Transfer
+    amplitude : float >= 0
+        input amplitude A (units of the transfer function's input).
+    omega : float > 0
+        angular frequency (rad per tau).
+    n_tau : int, optional
+        grid points over one period (default: a power of two with step <= 0.15 tau, >= 32).
+    n_theta : int
+        phase grid (trapezoid rule).
+    n_gh : int
+        Gauss-Hermite nodes per dimension.
+    tol, max_iter, damping : iteration controls (max-norm change of Delta_h below tol).
+    init : array, optional
+        starting Delta_h on the same grid (warm start); default g^2 (constant).
+
+    Returns
+    -------
+    dict with ``tau`` (grid, tau units), ``delta_h``, ``c_phi``, ``g_kernel`` (G(tau)),
+    ``filtered_amplitude``, ``n_iter``, ``converged``.
+    """
+    g, A, om = _check(g, amplitude, omega)
+    tr = ga.transfer(phi)
+    T, n, dtau = _grid(om, n_tau)
+    n_theta = checks.integer("n_theta", n_theta, minimum=4, maximum=4096)
+    z, w = ga.gh_nodes(n_gh)
+    theta = 2.0 * math.pi * np.arange(n_theta) / n_theta
+    a_in = A / math.sqrt(1.0 + om * om)
+    k = np.fft.rfftfreq(n, d=1.0 / n)
+    filt = g * g / (1.0 + (k * om) ** 2)
+    if init is not None:
+        dh = checks.array("init", init, ndim=1, shape=(n,)).copy()
+    else:
+        dh = np.full(n, max(g * g, 1e-3))
+    conv = False
+    it = 0
+
+    def fmap(d):
+        C = _driven_corr(tr.f, tr.code, 0, d, a_in, om, dtau, theta, z, w)
+        out = np.fft.irfft(np.fft.rfft(C) * filt, n)
+        out[0] = max(out[0], 0.0)
+        return out
+
+    # Anderson acceleration (depth m) of the damped fixed-point map; falls back to plain damping
+    # when the least-squares step misbehaves (Walker & Ni 2011, SIAM J Numer Anal 49:1715)
+    m_depth = 5
+    X, Fr = [], []
+    for it in range(1, max_iter + 1):
+        gd = fmap(dh)
+        r = gd - dh
+        change = float(np.max(np.abs(r)))
+        if change < tol:
+            conv = True
+            dh = gd
+            break
+        X.append(dh.copy())
+        Fr.append(r.copy())
+        if len(X) > m_depth + 1:
+            X.pop(0)
+            Fr.pop(0)
+        if len(X) >= 2:
+            dF = np.array([Fr[i + 1] - Fr[i] for i in range(len(Fr) - 1)]).T
+            dX = np.array([X[i + 1] - X[i] for i in range(len(X) - 1)]).T
+            gam = np.linalg.lstsq(dF, r, rcond=None)[0]
+            cand = dh + damping * r - (dX + damping * dF) @ gam
+            if np.all(np.isfinite(cand)) and cand[0] > 0 and np.all(np.abs(cand) <= cand[0] * (1 + 1e-9)):
+                dh = cand
+                continue
+            X, Fr = [], []
+        dh = dh + damping * r
+    C = _driven_corr(tr.f, tr.code, 0, dh, a_in, om, dtau, theta, z, w)
+    G = g * g * _driven_corr(tr.f, tr.code, 1, dh, a_in, om, dtau, theta, z, w)
+    return {"tau": np.arange(n) * dtau, "delta_h": dh, "c_phi": C, "g_kernel": G,
+            "filtered_amplitude": a_in, "n_iter": it, "converged": conv, "period": T}
+
+
+def periodic_solution_numpy(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_theta=24, n_gh=24,
+                            tol=1e-10, max_iter=2000, damping=0.5):
+    """Plain numpy twin of :func:`periodic_solution` (same algorithm, full tensor quadrature)."""
+    g, A, om = _check(g, amplitude, omega)
+    tr = ga.transfer(phi)
+    T, n, dtau = _grid(om, n_tau)
+    z, w = ga.gh_nodes(n_gh)
+    theta = 2.0 * np.pi * np.arange(n_theta) / n_theta
+    a_in = A / math.sqrt(1.0 + om * om)
+    k = np.fft.rfftfreq(n, d=1.0 / n)
+    filt = g * g / (1.0 + (k * om) ** 2)
+    tau = np.arange(n) * dtau
+    Z1, Z2 = np.meshgrid(z, z, indexing="ij")
+    W2 = np.outer(w, w)
+
+    def corr(dh, which):
+        v = max(dh[0], 0.0)
+        rho = np.clip(dh / v, -1, 1) if v > 0 else np.zeros_like(dh)
+        out = np.empty(n)
+        for j in range(n):
+            h1 = np.sqrt(v) * Z1
+            h2 = np.sqrt(v) * (rho[j] * Z1 + np.sqrt(1 - rho[j] ** 2) * Z2)
+            acc = 0.0
+            for th in theta:
+                x1 = h1 + a_in * np.cos(th)
+                x2 = h2 + a_in * np.cos(om * tau[j] + th)
+                acc += np.sum(W2 * tr(x1, which) * tr(x2, which))
+            out[j] = acc / theta.size
+        return out
+
+    dh = np.full(n, max(g * g, 1e-3))
+    for it in range(1, max_iter + 1):
+        new = np.fft.irfft(np.fft.rfft(corr(dh, "phi")) * filt, n)
+        change = np.max(np.abs(new - dh))
+        dh = (1 - damping) * dh + damping * new
+        if change < tol:
+            break
+    return {"tau": tau, "delta_h": dh, "c_phi": corr(dh, "phi"), "g_kernel": g * g * corr(dh, "dphi")}
+
+
+def ground_energy(G, period):
+    r"""Lowest eigenvalue of :math:`-\partial_\tau^2 - G(\tau)` with period ``period`` (Fourier-spectral).
+
+    ``G`` is sampled on the uniform grid of one period.  The Bloch ground state of a periodic
+    potential is periodic, so this is the band bottom of the operator on the whole line.
+    """
+    Gv = checks.array("G", G, ndim=1)
+    period = checks.positive("period", period)
+    n = Gv.size
+    Gh = np.fft.fft(Gv) / n  # G(tau) = sum_m Gh_m e^{i q_m tau}
+    idx = np.arange(n)
+    kk = np.where(idx <= n // 2, idx, idx - n)
+    q = 2.0 * math.pi * kk / period
+    diff = (idx[:, None] - idx[None, :]) % n
+    H = np.diag(q ** 2).astype(complex) - Gh[diff]
+    H = 0.5 * (H + H.conj().T)
+    return float(np.linalg.eigvalsh(H)[0])
+
+
+def lambda_max(g, phi="tanh", amplitude=1.0, omega=1.0, sol=None, **kw):
+    r"""Largest Lyapunov exponent (1/tau) of the input-locked periodic state, :math:`-1 + \sqrt{-E_0}`.
+
+    Negative: the periodic (non-chaotic) state is stable; positive: it is unstable (chaos).
+    Returns (lambda_max, solution dict).
+    """
+    if sol is None:
+        sol = periodic_solution(g, phi, amplitude, omega, **kw)
+    E0 = ground_energy(sol["g_kernel"], sol["period"])
+    lam = -1.0 + math.sqrt(max(-E0, 0.0)) if E0 < 0 else -1.0
+    return lam, sol
+
+
+def critical_amplitude(g, phi="tanh", omega=1.0, a_max=None, n_steps=12, tol=1e-4, **kw):
+    r"""Critical input amplitude :math:`A_c(\omega)` where the input-locked state becomes stable.
+
+    Continues the periodic solution from ``a_max`` (default 4 g sqrt(1 + omega^2), deep in the
+    locked regime) down in amplitude on ``n_steps`` geometric steps with warm starts, brackets the
+    sign change of lambda_max and refines it by bisection to ``tol`` (relative).  Returns NaN if
+    lambda_max stays negative down to a_max / 100 (no chaos to suppress, e.g. g < 1).
+
+    Returns
+    -------
+    dict with ``critical_amplitude``, ``omega``, ``lambda_at_a_max`` and the scanned
+    ``amplitudes`` / ``lambdas``.
+    """
+    g = checks.nonnegative("g", g)
+    om = checks.positive("omega", omega)
+    if a_max is None:
+        a_max = 4.0 * max(g, 0.5) * math.sqrt(1.0 + om * om)
+    a_max = checks.positive("a_max", a_max)
+    amps = a_max * np.geomspace(1.0, 0.01, n_steps)
+    lams, init = [], None
+    prev = None
+    for A in amps:
+        lam, sol = lambda_max(g, phi, A, om, init=init, **kw)
+        lams.append(lam)
+        init = sol["delta_h"]
+        if lam > 0 and prev is not None:
+            lo, hi = A, prev[0]
+            init_lo = prev[1]
+            while (hi - lo) > tol * hi:
+                mid = 0.5 * (lo + hi)
+                lm, sm = lambda_max(g, phi, mid, om, init=init_lo, **kw)
+                if lm > 0:
+                    lo = mid
+                else:
+                    hi, init_lo = mid, sm["delta_h"]
+            return {"critical_amplitude": 0.5 * (lo + hi), "omega": om, "lambda_at_a_max": lams[0],
+                    "amplitudes": amps[:len(lams)], "lambdas": np.array(lams)}
+        if lam > 0 and prev is None:
+            raise ValueError(f"a_max = {a_max:g} is invalid: lambda_max = {lam:.3g} > 0 there; give a larger a_max")
+        prev = (A, sol["delta_h"])
+    return {"critical_amplitude": float("nan"), "omega": om, "lambda_at_a_max": lams[0],
+            "amplitudes": amps, "lambdas": np.array(lams)}

@@ -1,0 +1,56 @@
+"""Subject ``dmft``: stationary chaos in random rate networks (Sompolinsky, Crisanti, Sommers 1988)."""
+from recnet.registry import Option, Subject
+
+
+def _derive(phi="tanh", j0=0.0, balanced=False):
+    from recnet.theory import dmft
+    eqs = dmft.equations(phi, j0=j0, balanced=balanced)
+    if isinstance(phi, str) and phi.strip() in ("erf", "relu"):
+        from recnet.theory import gaussian_kernels as gk
+        for k, v in gk.kernels(phi.strip()).items():
+            eqs[f"kernel_C_{k}_zero_mean"] = v
+    return eqs
+
+
+def _predict(g=2.0, phi="tanh", j0=0.0, i0=0.0, balanced=False):
+    from recnet.numerics import dmft
+    out = dmft.solve_stationary(g, phi=phi, j0=j0, i0=i0, balanced=balanced)
+    out["lambda_max_unit"] = "1/tau"
+    out["tau_corr_unit"] = "tau"
+    return out
+
+
+def _validate(backend="numba", quick=False, seed=12345, phi="tanh", gains="1.5,2,3", n=2000,
+              n_networks=3, spiking=True):
+    from recnet.validation import dmft
+    try:
+        gs = tuple(float(v) for v in str(gains).split(",") if v.strip())
+    except ValueError:
+        raise ValueError(f"gains = {gains!r} is invalid: a comma-separated list of numbers, e.g. 1.5,2,3") from None
+    return dmft.validate(gains=gs, phi=phi, n=n, n_networks=n_networks, quick=quick, seed=seed,
+                         spiking=spiking)
+
+
+SUBJECTS = [
+    Subject(
+        "dmft", 1,
+        "random rate network chaos: Delta0, Delta(tau), lambda_max, g_c from the stationary DMFT",
+        options=(
+            Option("g", 2.0, "coupling gain g (std of J_ij times sqrt N)"),
+            Option("phi", "tanh", "transfer function: tanh|erf|relu|linear or a sympy expression in x", type=str),
+            Option("j0", 0.0, "mean coupling J0 (J_ij mean J0/N, or -J0/sqrt(N) with --balanced)"),
+            Option("i0", 0.0, "constant external input (sqrt(N) i0 if balanced)"),
+            Option("balanced", False, "balanced mean coupling -J0/sqrt(N)", type=bool),
+        ),
+        derive=_derive, predict=_predict, validate=_validate,
+        validate_options=(
+            Option("gains", "1.5,2,3", "comma-separated gains to simulate", type=str),
+            Option("n", 2000, "network size N (quick: 500)", type=int),
+            Option("n_networks", 3, "network realisations per gain", type=int),
+            Option("spiking", True, "also validate the Poisson-spiking counterpart", type=bool),
+        ),
+        references=("Sompolinsky, Crisanti, Sommers 1988, PRL 61:259",
+                    "Crisanti, Sompolinsky 2018, PRE 98:062120",
+                    "Kadmon, Sompolinsky 2015, PRX 5:041030"),
+    ),
+]

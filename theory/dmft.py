@@ -1,0 +1,189 @@
+r"""Dynamic mean-field theory of random rate networks (sympy derivations).
+
+Network: :math:`\dot x_i = -x_i + \sum_j J_{ij}\phi(x_j) + I_0`, :math:`J_{ij} = \bar J + g z_{ij}/\sqrt N`
+with :math:`\bar J = J_0/N` (or :math:`-J_0/\sqrt N` and input :math:`\sqrt N I_0`, balanced),
+time in units of tau (Sompolinsky, Crisanti, Sommers 1988, PRL 61:259).
+
+Effective single unit (cavity / generating functional, exact as N -> infinity):
+
+.. math::
+
+    \dot x = -x + \mu + \eta(t),\qquad \langle\eta(t)\eta(t+\tau)\rangle = g^2 C(\tau),\qquad
+    C(\tau) = \langle\phi(x(t))\phi(x(t+\tau))\rangle,
+
+with :math:`\mu = I_0 + J_0\langle\phi\rangle` (balanced: :math:`J_0\langle\phi\rangle = I_0` at
+leading order in N).  Since :math:`x` is the output of the filter :math:`(1 + d/dt)^{-1}` driven by
+Gaussian :math:`\eta`, its autocovariance obeys
+:math:`(1 - \partial_\tau^2)\Delta(\tau) = g^2 C_\phi(\Delta(\tau); \Delta_0, \mu)`, Newton's law
+for a particle in the potential :math:`V(\Delta) = -\Delta^2/2 + g^2 C_\Phi(\Delta;\Delta_0,\mu)`
+(Price's theorem :math:`\partial_\Delta C_\Phi = C_\phi`).  A stationary chaotic solution starts
+at rest at :math:`\Delta_0` and reaches the hilltop :math:`\Delta_\infty` (:math:`V'(\Delta_\infty)=0`)
+in infinite time: energy conservation :math:`V(\Delta_0) = V(\Delta_\infty)` fixes :math:`\Delta_0`.
+Fixed points: :math:`\Delta \equiv \Delta_0 = g^2\langle\phi^2\rangle`, stable while
+:math:`g^2\langle\phi'^2\rangle < 1`: onset :math:`g_c`.
+
+Largest Lyapunov exponent: the tangent dynamics :math:`\dot y = -y + J\phi'(x) y` gives for
+:math:`G(t,s) = \langle y(t)y(s)\rangle` the equation :math:`(\partial_t+1)(\partial_s+1)G =
+g^2 C_{\phi'}(t,s) G`; with :math:`G = e^{\lambda(t+s)}\psi(t-s)`:
+:math:`[-\partial_\tau^2 - g^2 C_{\phi'}(\Delta(\tau))]\psi = -(1+\lambda)^2\psi`, so
+:math:`\lambda_{max} = -1 + \sqrt{-E_0}` with :math:`E_0` the ground-state energy.
+
+Discrete-time map :math:`x_{t+1} = J\phi(x_t)`: :math:`\Delta(k+1) = g^2 C_\phi(\Delta(k);\Delta_0)`,
+:math:`\Delta_0 = g^2\langle\phi^2\rangle`, :math:`\lambda = \tfrac12\ln g^2\langle\phi'^2\rangle`
+(Molgedey, Schuchhardt, Schuster 1992, PRL 69:3717).
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+__all__ = ["symbols", "transfer_expr", "gaussian_average", "gaussian_corr", "equations", "onset",
+           "lyapunov_fixed_point", "map_equations"]
+
+x, tau, t, z, z1, z2 = sp.symbols("x tau t z z_1 z_2", real=True)
+g, J0, I0 = sp.symbols("g J_0 I_0", real=True)
+mu = sp.Symbol("mu", real=True)
+D0, Dinf, D, E, lam = sp.symbols("Delta_0 Delta_infty Delta E lambda", real=True)
+Delta = sp.Function("Delta")
+psi = sp.Function("psi")
+
+
+def symbols():
+    """dict of the symbols used in the equations (name -> sympy Symbol/Function)."""
+    return {"x": x, "tau": tau, "t": t, "g": g, "J0": J0, "I0": I0, "mu": mu, "Delta0": D0,
+            "Delta_inf": Dinf, "Delta": D, "E": E, "lambda": lam, "Delta_fn": Delta, "psi": psi}
+
+
+def transfer_expr(phi="tanh"):
+    r"""(phi, phi', Phi) as sympy expressions in ``x`` (Phi = int_0^x phi, unevaluated if sympy fails).
+
+    ``phi``: "tanh", "erf" (erf(sqrt(pi) x/2)), "relu", "linear" or an expression string in x.
+    """
+    if isinstance(phi, str):
+        key = phi.strip()
+        table = {"tanh": sp.tanh(x), "erf": sp.erf(sp.sqrt(sp.pi) * x / 2), "relu": sp.Max(x, 0), "linear": x}
+        if key in table:
+            f = table[key]
+        else:
+            try:
+                f = sp.sympify(key, locals={"x": x})
+            except (sp.SympifyError, SyntaxError, TypeError) as exc:
+                raise ValueError(f"phi = {phi!r} is invalid: not a sympy expression in x ({exc})") from None
+    else:
+        f = sp.sympify(phi)
+    f = f.subs({s: x for s in f.free_symbols if s.name == "x"})
+    extra = {s for s in f.free_symbols if s != x}
+    if extra:
+        raise ValueError(f"phi = {phi!r} is invalid: it may depend on x only, found {sorted(map(str, extra))}")
+    if not f.has(x):
+        raise ValueError(f"phi = {phi!r} is invalid: it does not depend on x")
+    df = sp.diff(f, x)
+    s = sp.Symbol("s", real=True)
+    if f == sp.tanh(x):
+        P = sp.log(sp.cosh(x))
+    elif f == sp.Max(x, 0):
+        P = sp.Max(x, 0) ** 2 / 2
+    else:
+        try:
+            P = sp.integrate(f.subs(x, s), (s, 0, x))
+        except Exception:  # pragma: no cover - sympy internals
+            P = sp.Integral(f.subs(x, s), (s, 0, x))
+    return f, df, P
+
+
+def _dens(v):
+    return sp.exp(-v ** 2 / 2) / sp.sqrt(2 * sp.pi)
+
+
+def gaussian_average(f, delta0=D0, mean=mu):
+    r""":math:`\langle f(\mu + \sqrt{\Delta_0} z)\rangle` as an unevaluated sympy Integral."""
+    return sp.Integral(f.subs(x, mean + sp.sqrt(delta0) * z) * _dens(z), (z, -sp.oo, sp.oo))
+
+
+def gaussian_corr(f, delta=D, delta0=D0, mean=mu):
+    r""":math:`C_f(\Delta;\Delta_0,\mu) = \int Dz\,[\int Dz_1 f(\mu + \sqrt\Delta z + \sqrt{\Delta_0-\Delta} z_1)]^2`
+    (for :math:`\Delta \ge 0`) as an unevaluated sympy Integral."""
+    inner = sp.Integral(f.subs(x, mean + sp.sqrt(delta) * z + sp.sqrt(delta0 - delta) * z1) * _dens(z1),
+                        (z1, -sp.oo, sp.oo))
+    return sp.Integral(inner ** 2 * _dens(z), (z, -sp.oo, sp.oo))
+
+
+def onset(phi="tanh", fixed_point=0):
+    r"""Onset condition :math:`g_c^2 \phi'(x^*)^2 = 1` at a zero-variance fixed point x* (phi(x*) = 0).
+
+    Returns the solved :math:`g_c` (e.g. 1 for tanh, :math:`1/\phi'(0)` for odd phi).  For ReLU the
+    one-sided Gaussian average :math:`\langle H^2\rangle = 1/2` at the kink gives sqrt 2.
+    """
+    f, df, _ = transfer_expr(phi)
+    if f == sp.Max(x, 0):
+        return sp.sqrt(2)
+    val = sp.simplify(f.subs(x, fixed_point))
+    if val != 0:
+        raise ValueError(f"x* = {fixed_point} is not a zero-variance fixed point: phi(x*) = {val} != 0")
+    d = sp.simplify(df.subs(x, fixed_point))
+    if d == 0:
+        return sp.oo
+    return 1 / sp.Abs(d)
+
+
+def lyapunov_fixed_point(phi="tanh"):
+    r""":math:`\lambda_{max} = -1 + g\sqrt{\langle\phi'^2\rangle}` at a fixed point (bulk spectral radius)."""
+    _, df, _ = transfer_expr(phi)
+    return sp.Eq(lam, -1 + g * sp.sqrt(gaussian_average(df ** 2)))
+
+
+def map_equations(phi="tanh"):
+    """Labelled equations of the discrete-time map x(t+1) = J phi(x(t)) (dict label -> sympy Eq)."""
+    f, df, _ = transfer_expr(phi)
+    k = sp.Symbol("k", integer=True)
+    return {
+        "map_variance": sp.Eq(D0, g ** 2 * gaussian_average(f ** 2, D0, 0)),
+        "map_autocorrelation": sp.Eq(Delta(k + 1), g ** 2 * gaussian_corr(f, Delta(k), D0, 0)),
+        "map_lyapunov": sp.Eq(lam, sp.log(g ** 2 * gaussian_average(df ** 2, D0, 0)) / 2),
+        "map_onset": sp.Eq(g ** 2 * gaussian_average(df ** 2, D0, 0), 1),
+    }
+
+
+def equations(phi="tanh", j0=0, balanced=False):
+    r"""The stationary DMFT as labelled sympy equations (dict label -> sympy object).
+
+    Labels: effective_field, noise_correlation, mean_input, autocorrelation_ode, potential,
+    newton, hilltop, energy_condition, fixed_point, onset_condition, g_c (for zero-mean fixed
+    points), lyapunov_schrodinger, lyapunov_max, lyapunov_fixed_point, eigenfunction_check, and the
+    discrete-time map equations (map_*).  Closed-form kernels for erf/relu/linear are in
+    :mod:`recnet.theory.gaussian_kernels`.
+    """
+    f, df, P = transfer_expr(phi)
+    xt = sp.Function("x")(t)
+    eta = sp.Function("eta")(t)
+    Cphi = gaussian_corr(f, Delta(tau), D0, mu)
+    Cdphi = gaussian_corr(df, Delta(tau), D0, mu)
+    V = -D ** 2 / 2 + g ** 2 * gaussian_corr(P, D, D0, mu)
+    j0s = sp.sympify(j0)
+    mean_phi = gaussian_average(f, D0, mu)
+    if balanced:
+        mean_eq = sp.Eq(J0 * mean_phi, I0)
+    else:
+        mean_eq = sp.Eq(mu, I0 + J0 * mean_phi)
+    eqs = {
+        "effective_field": sp.Eq(sp.Derivative(xt, t), -xt + mu + eta),
+        "noise_correlation": sp.Eq(sp.Function("C_eta")(tau), g ** 2 * sp.Function("C")(tau)),
+        "mean_input": mean_eq.subs(J0, j0s) if j0s != 0 else sp.Eq(mu, I0),
+        "autocorrelation_ode": sp.Eq(Delta(tau) - sp.Derivative(Delta(tau), (tau, 2)), g ** 2 * Cphi),
+        "potential": sp.Eq(sp.Function("V")(D), V),
+        "newton": sp.Eq(sp.Derivative(Delta(tau), (tau, 2)), -sp.Derivative(sp.Function("V")(Delta(tau)), Delta(tau))),
+        "hilltop": sp.Eq(Dinf, g ** 2 * gaussian_corr(f, Dinf, D0, mu)),
+        "energy_condition": sp.Eq(V.subs(D, D0), V.subs(D, Dinf)),
+        "fixed_point": sp.Eq(D0, g ** 2 * gaussian_average(f ** 2, D0, mu)),
+        "onset_condition": sp.Eq(g ** 2 * gaussian_average(df ** 2, D0, mu), 1),
+        "lyapunov_schrodinger": sp.Eq(-sp.Derivative(psi(tau), (tau, 2)) - g ** 2 * Cdphi * psi(tau), E * psi(tau)),
+        "lyapunov_max": sp.Eq(lam, -1 + sp.sqrt(-E)),
+        "lyapunov_fixed_point": lyapunov_fixed_point(phi),
+        "eigenfunction_check": sp.Eq(sp.Symbol("psi_odd"), sp.Derivative(Delta(tau), tau)),
+    }
+    try:
+        if j0s == 0:
+            eqs["g_c"] = sp.Eq(sp.Symbol("g_c"), onset(phi))
+    except ValueError:
+        pass
+    eqs.update(map_equations(phi))
+    return eqs
