@@ -21,11 +21,15 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/recnet validate --all --out $(REPORT)
 
+# one xdist worker per core, each with single-threaded BLAS: more threads than cores make
+# OpenBLAS's spinning threads fight and small factorisations hundreds of times slower
+TESTENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --durations=15 -q
+	$(TESTENV) $(BIN)/python -m pytest -n $(JOBS) --durations=15 -q
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) -q -m "not slow"
+	$(TESTENV) $(BIN)/python -m pytest -n $(JOBS) -q -m "not slow"
 
 bench: $(STAMP)
 	for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -4,8 +4,11 @@ Spikes per second of wall time of recnet's numba kernel (``numerics.scn.simulate
 numpy twin (``numerics.scn.simulate_numpy``, same algorithm) and of NEST 3 (through PyNN, the
 exported network of ``validation.scn_export``: IF_curr_delta, 10^6 all-to-all synapses).  All
 three run the same mode (what PyNN can express): synchronous spiking rule, recurrent delay of one
-step dt = 0.1 ms, absolute reset.  They must agree on the population mean rate within the QP's
-finite-spike bias bound.  Timings on a shared machine are inflated by other load.
+step dt = 0.1 ms, absolute reset.  Checks: the numpy twin emits exactly the numba kernel's spikes
+over its (shorter) window; NEST's spike count agrees with the kernel's within 2% (floating-point
+order differs, the deterministic trajectories can part).  NEST's spikes per second use its
+``Simulate`` wall time only (network construction reported separately).  Timings on a shared
+machine are inflated by other load.
 
     python benchmarks/scn.py [--quick]
 """
@@ -18,7 +21,7 @@ import numpy as np
 
 
 def main(quick=False):
-    from recnet.numerics import scn, scn_qp
+    from recnet.numerics import scn
     from recnet.validation import scn_export
     from recnet.validation.scn import random_decoder
 
@@ -40,33 +43,32 @@ def main(quick=False):
     t0 = time.perf_counter()
     b = scn.simulate_numpy(net, x, t_sim=t_np_sim, **kw)
     t_numpy = time.perf_counter() - t0
-    rq = scn_qp.rates(D, x, mu=mu)
-    bias = scn_qp.finite_spike_bias_bound(D.T @ D + mu * np.eye(N), rq, net.reset)
-    rows = [("recnet numba", a.n_spikes, t_numba, a.r_mean.mean()),
-            ("numpy loop", b.n_spikes, t_numpy, b.r_mean.mean())]
+    same = np.array_equal(a.spike_ids[a.spike_steps < b.spike_steps.max() + 1][:b.n_spikes], b.spike_ids)
+    rows = [("recnet numba", a.n_spikes, t_numba), ("numpy loop", b.n_spikes, t_numpy)]
+    nest_build = None
     try:
-        t0 = time.perf_counter()
         out = scn_export.run(net, x, backend="nest", dt=dt, t_sim=t_sim, t_warm=0.0, n_batches=10)
-        t_nest = time.perf_counter() - t0
-        rows.append(("NEST (PyNN)", out["n_spikes"], t_nest, out["r_mean"].mean()))
-        nest_wall = out["info"].get("wall_run_s") or out["info"].get("wall_time_s")
+        inf = out["info"]
+        rows.append(("NEST (PyNN)", out["n_spikes"], float(inf["wall_simulate_s"])))
+        nest_build = float(inf.get("wall_build_s", 0.0)) + float(inf.get("wall_connect_s", 0.0))
     except ImportError as exc:
         print(f"NEST not available: {exc}")
-        nest_wall = None
     print(f"SCN benchmark: N = {N}, K = {K}, dt = {dt} ms, t_sim = {t_sim} ms (numpy: {t_np_sim} ms)")
-    print(f"QP mean r = {rq.mean():.4f} (finite-spike bias bound, mean {bias.mean():.3f})")
-    print(f"{'simulator':<14} {'spikes':>9} {'wall s':>8} {'spikes/s':>12} {'mean r':>8}")
+    print(f"{'simulator':<14} {'spikes':>9} {'wall s':>8} {'spikes/s':>12} {'rate Hz':>8}")
     sps = {}
-    for name, n, t, r in rows:
+    for name, n, t in rows:
         sps[name] = n / t
-        print(f"{name:<14} {n:>9d} {t:>8.2f} {n / t:>12.4g} {r:>8.4f}")
-        ok = abs(r - rq.mean()) <= bias.mean() + 0.05 * rq.mean()
-        if not ok:
-            print(f"  WARNING: {name} mean r {r:.4f} disagrees with the QP {rq.mean():.4f}")
+        T = t_np_sim if name == "numpy loop" else t_sim
+        print(f"{name:<14} {n:>9d} {t:>8.3f} {n / t:>12.4g} {1000 * n / (N * T):>8.3f}")
+    print(f"numpy twin emits the kernel's spikes exactly: {same}")
+    if "NEST (PyNN)" in sps:
+        n_nest = rows[-1][1]
+        print(f"NEST spike count vs kernel: {n_nest} vs {a.n_spikes} "
+              f"({'agree' if abs(n_nest - a.n_spikes) <= 0.02 * a.n_spikes else 'DISAGREE'} within 2%); "
+              f"NEST network construction {nest_build:.2f} s")
     print(f"ratio numba / numpy: {sps['recnet numba'] / sps['numpy loop']:.1f}x")
     if "NEST (PyNN)" in sps:
-        print(f"ratio numba / NEST : {sps['recnet numba'] / sps['NEST (PyNN)']:.2f}x "
-              f"(NEST wall includes network construction; run only: {nest_wall})")
+        print(f"ratio numba / NEST : {sps['recnet numba'] / sps['NEST (PyNN)']:.2f}x")
     return sps
 
 

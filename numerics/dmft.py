@@ -54,7 +54,7 @@ from recnet.numerics._jit import njit, prange
 from recnet.numerics.gaussian import (ERF, LINEAR, RELU, TANH, USER, corr_kernel, gh_nodes,
                                       mean_kernel, transfer)
 
-__all__ = ["solve_stationary", "autocorrelation", "critical_gain", "map_solution", "profile"]
+__all__ = ["solve_stationary", "autocorrelation", "critical_gain", "map_solution", "profile", "solve_spiking"]
 
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(32)
 MAXSOL = 8
@@ -426,13 +426,15 @@ def nmax_index(a):
 
 
 @njit
-def _solve_one(f, code, g, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, npts, rec):
+def _solve_one(f, code, g, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, npts, rec, kinds=2):
     """All stationary solutions at gain g (chaotic and fixed-point branches); returns their number."""
     nsol = 0
     mus = np.empty(MAXSOL)
     rm = np.empty(MAXSOL)
     rd = np.empty(MAXSOL)
     for kind in (1, 0):
+        if kinds == 0 and kind == 1:
+            continue  # fixed points only (critical_gain)
         prev_r = np.empty(0)
         prev_d = 0.0
         for k in range(npts):
@@ -567,13 +569,13 @@ def critical_gain(phi="tanh", j0=0.0, i0=0.0, balanced=False, n=64):
     # heterogeneous fixed point: follow in g
     def stab(gv):
         rec = np.full((MAXSOL, NREC), np.nan)
-        cnt = _solve_one(tr.f, tr.code, gv, j0, i0, bool(balanced), Z, W, NN, 0.02, False, 1e-8, 1e4, 48, rec)
+        cnt = _solve_one(tr.f, tr.code, gv, j0, i0, bool(balanced), Z, W, NN, 0.02, False, 1e-8, 1e4, 48, rec, 0)
         fps = [rec[s] for s in range(cnt) if rec[s, 0] == 0]
         if not fps:
             return None
         best = min(fps, key=lambda r: r[4])
         return best[4]
-    gs = np.linspace(0.05, 20.0, 160)
+    gs = np.concatenate([np.linspace(0.05, 5.0, 34), np.linspace(5.5, 20.0, 8)])
     prev = None
     for gv in gs:
         lam = stab(gv)
@@ -711,3 +713,104 @@ def map_solution(g, phi="tanh", n=64):
     q = float(corr_kernel(tr.f, tr.code, 1, d0, d0, 0.0, z, w, 0)) if d0 > 0 else float(
         mean_kernel(tr.f, tr.code, 1, 0.0, 1e-300, z, w)) ** 2
     return {"g": g, "delta0": d0, "lambda_max": 0.5 * math.log(g * g * q)}
+
+
+# --------------------------------------------------------------------- Poisson-spiking counterpart
+def solve_spiking(g, phi="1+tanh(x)", j0=0.0, i0=0.0, tau_max=20.0, dtau=0.01, n=None):
+    r"""DMFT of Poisson-spiking rate units (Kadmon & Sompolinsky 2015, PRX 5:041030).
+
+    Units emit Poisson spikes at rate :math:`\phi(h_i)` (per tau_s); the synaptic input
+    :math:`\tau_s\dot h_i = -h_i + I_0 + \sum_j J_{ij} S_j(t)` (time in units of tau_s, each spike
+    of j makes h_i jump by J_ij).  Spike-train correlations are :math:`\langle\phi\rangle\delta(\tau) +
+    C_\phi(\tau)`, so the rate DMFT acquires a shot-noise term:
+
+    .. math::
+
+        (1 - \partial_\tau^2)\Delta = g^2[C_\phi(\Delta(\tau)) + \langle\phi\rangle\delta(\tau)]
+        \Rightarrow \dot\Delta(0^+) = -g^2\langle\phi\rangle/2,\quad
+        \int_{\Delta_\infty}^{\Delta_0}[g^2C_\phi - \Delta]\,d\Delta = -\frac{(g^2\langle\phi\rangle)^2}{8},
+
+    with :math:`\Delta_\infty = g^2 C_\phi(\Delta_\infty)` and :math:`\mu = I_0 + J_0\langle\phi\rangle`.
+    The solution is smooth across the rate network's g_c (the shot noise keeps Delta(tau) decaying
+    below it).  Returns dict with delta0, delta_inf, mu, rate (<phi> per tau_s), tau, delta.
+    """
+    from scipy.integrate import solve_ivp
+    from scipy.optimize import brentq
+    from recnet.numerics.gaussian import gaussian_corr, gaussian_mean
+    tr = transfer(phi)
+    g = checks.positive("g", g)
+    j0 = checks.finite("j0", j0)
+    i0 = checks.finite("i0", i0)
+
+    def nn(d0):
+        if n is not None:
+            return int(n)
+        return int(min(256, max(64, math.ceil(80 * math.sqrt(max(d0, 0.64))))))
+
+    def C(d, d0, mu, which="phi"):
+        return gaussian_corr(tr, d, d0, mu, which=which, n=nn(d0))
+
+    def mu_of(d0):
+        if j0 == 0.0:
+            return i0
+        h = lambda m: m - i0 - j0 * gaussian_mean(tr, d0, m, n=nn(d0))
+        span = abs(i0) + 10 * abs(j0) * (1 + math.sqrt(d0)) + 10
+        grid = np.linspace(-span, span, 201)
+        vals = [h(v) for v in grid]
+        for a, b, fa, fb in zip(grid[:-1], grid[1:], vals[:-1], vals[1:]):
+            if fa * fb <= 0:
+                return brentq(h, a, b, xtol=1e-14)
+        return math.nan
+
+    def hilltop(d0, mu):
+        F = lambda d: g * g * C(d, d0, mu) - d
+        grid = np.linspace(0, d0, 65)
+        vals = [F(d) for d in grid]
+        if vals[0] <= 1e-24:
+            return 0.0
+        for a, b, fa, fb in zip(grid[:-1], grid[1:], vals[:-1], vals[1:]):
+            if fa > 0 >= fb:
+                return brentq(F, a, b, xtol=1e-15 * max(d0, 1e-300))
+        return math.nan
+
+    def resid(d0):
+        mu = mu_of(d0)
+        di = hilltop(d0, mu)
+        if not np.isfinite(di):
+            return math.nan, mu, di
+        half = 0.5 * (d0 - di)
+        dd = di + half * (_GL_X + 1)
+        integ = half * np.sum(_GL_W * (g * g * gaussian_corr(tr, dd, d0, mu, n=nn(d0)) - dd))
+        m1 = gaussian_mean(tr, d0, mu, n=nn(d0))
+        return integ + (g * g * m1) ** 2 / 8.0, mu, di
+
+    grid = np.geomspace(1e-4, 1e3, 60)
+    prev = None
+    d0s = None
+    for d in grid:
+        r = resid(d)[0]
+        if prev is not None and np.isfinite(r) and np.isfinite(prev[1]) and (r > 0) != (prev[1] > 0):
+            d0s = brentq(lambda v: resid(v)[0], prev[0], d, xtol=1e-13, rtol=1e-13)
+            break
+        prev = (d, r)
+    if d0s is None:
+        raise ValueError(f"no stationary spiking-DMFT solution found for g = {g}, phi = {tr.name!r}")
+    _, mu, di = resid(d0s)
+    m1 = gaussian_mean(tr, d0s, mu, n=nn(d0s))
+    v0 = -g * g * m1 / 2.0
+
+    def rhs(t, y):
+        d = min(max(y[0], -d0s), d0s)
+        return [y[1], y[0] - g * g * C(d, d0s, mu)]
+
+    def settled(t, y):
+        return y[1]
+    settled.terminal = True
+    settled.direction = 1
+    tau = np.arange(int(round(tau_max / dtau)) + 1) * dtau
+    sol = solve_ivp(rhs, (0.0, tau[-1]), [d0s, v0], t_eval=tau, rtol=1e-10, atol=1e-12 * d0s,
+                    events=settled, method="DOP853")
+    delta = np.full(tau.size, di)
+    delta[: sol.y.shape[1]] = np.maximum(sol.y[0], di)
+    return {"g": g, "phi": tr.name, "delta0": float(d0s), "delta_inf": float(di), "mu": float(mu),
+            "rate": float(m1), "tau": tau, "delta": delta}

@@ -36,7 +36,7 @@ from recnet.numerics._jit import njit, prange
 __all__ = ["LowRankParams", "solve", "overlap_residual", "pitchfork_strength", "chaos_onset_g",
            "latent_rhs", "latent_trajectory", "phase_diagram"]
 
-N_GH = 32
+N_GH = 32  # tanh: relative error ~5e-5 on the chaotic Delta_0 (1e-9 with 96 nodes)
 _EPS = 1e-12
 # a chaotic solution must have a temporal variance Delta_0 - Delta_inf above this fraction of
 # Delta_0: closer to the static solution the energy residual is O((Delta_0 - Delta_inf)^3) and

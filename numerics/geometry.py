@@ -630,8 +630,20 @@ def solution_space(responses, inputs=None, *, bound, norm="l2", tolerance=0.0, b
     K = 0 if X is None else X.shape[1]
     learn_u = X is not None and U is None
     idx = range(N) if neurons is None else [checks.integer("neurons[]", i, 0, N - 1) for i in neurons]
+    from threadpoolctl import threadpool_limits
+
+    # hundreds of small factorisations: BLAS threads only add synchronisation (and on a busy
+    # machine make a 50 x 200 SVD hundreds of times slower)
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _solution_space_rows(R, X, U, b, idx, bound, norm, tol, margin, active_threshold,
+                                    self_connections, learn_u, K, progress)
+
+
+def _solution_space_rows(R, X, U, b, idx, bound, norm, tol, margin, active_threshold, self_connections,
+                         learn_u, K, progress):
     from tqdm import tqdm
 
+    N = R.shape[1]
     out = []
     Wmin, Wmax = np.full((N, N), np.nan), np.full((N, N), np.nan)
     cert, sign = np.zeros((N, N), bool), np.zeros((N, N), np.int8)

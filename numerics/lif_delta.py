@@ -25,12 +25,13 @@ Layout of the kernel data ("nodes" = neurons first, then spike sources):
   (first, last]; their counts come from a per-source splitmix64 stream (``rng_state``), so results
   do not depend on the number of threads;
 * outgoing synapses in CSR by presynaptic node (``indptr, target, weight, delay``);
-* a ring buffer ``ring[thread, slot, neuron]`` of L = max_delay + 1 slots, one layer per thread so
-  parallel spike delivery never shares an accumulator; a neuron reads the sum over layers.
+* a ring buffer ``ring[slot, neuron]`` of L = max_delay + 1 slots.
 
-Time advances in blocks of B <= min_delay steps (as NEST communicates every min_delay): first
-all neurons and sources are updated for B steps in parallel (no spike emitted in the block can
-arrive within it), then the block's spikes are delivered in parallel over presynaptic ranges.
+Time advances in blocks of B <= min_delay steps (as NEST communicates every min_delay). Thread c
+owns a range of neurons and sources and the synapses onto its neurons (its own CSR part); in one
+parallel region per block it delivers the previous block's spikes to its neurons (no spike emitted
+in a block can arrive within it) and then updates its neurons and sources for B steps. Threads
+never write the same memory, so results do not depend on the number of threads.
 """
 from __future__ import annotations
 
@@ -40,8 +41,8 @@ import numpy as np
 
 from recnet.numerics._jit import njit, prange
 
-__all__ = ["propagators", "fixed_indegree", "advance", "poisson_counts", "simulate_naive",
-           "splitmix64_seeds"]
+__all__ = ["propagators", "fixed_indegree", "advance", "poisson_counts", "poisson_table", "simulate_naive",
+           "splitmix64_seeds", "csr_by_pre"]
 
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -87,36 +88,22 @@ def _u01(state, i):
     return float(z >> _S11) * _INV53
 
 
-@njit
-def _poisson(state, i, lam):
-    """Poisson(lam) by sequential inversion; lam split in parts <= 10 so exp(-part) never underflows."""
-    total = 0
-    parts = int(math.ceil(lam / 10.0))
-    if parts < 1:
-        return 0
-    part = lam / parts
-    e = math.exp(-part)
-    for _ in range(parts):
-        u = _u01(state, i)
-        p = e
-        c = p
-        k = 0
-        while u > c and k < 1000:
-            k += 1
-            p *= part / k
-            c += p
-        total += k
-    return total
-
-
-@njit
 def poisson_counts(lam, rng_state, n_steps):
-    """Counts of ``n_steps`` steps for sources of mean ``lam`` per step (testing helper, same streams)."""
-    S = lam.size
+    """Counts of ``n_steps`` steps for sources of mean ``lam`` per step (testing helper, the
+    generator :func:`advance` uses, same streams)."""
+    return _poisson_counts(poisson_table(lam), rng_state, n_steps)
+
+
+@njit
+def _poisson_counts(pois, rng_state, n_steps):
+    S = pois.shape[1]
     out = np.zeros((n_steps, S), dtype=np.int64)
     for k in range(n_steps):
         for s in range(S):
-            out[k, s] = _poisson(rng_state, s, lam[s])
+            cnt = 0
+            for _ in range(int(pois[1, s])):
+                cnt += _poisson_part(rng_state, s, pois[0, s] / pois[1, s], pois[2, s])
+            out[k, s] = cnt
     return out
 
 
@@ -165,10 +152,16 @@ def fixed_indegree(n_pre, n_post, k, with_replacement, exclude_self, seed):
 
 
 @njit(parallel=True)
-def advance(step0, n_steps, block, npar, refr, y, r, lam, win, rng_state,
+def advance(step0, n_steps, block, npar, refr, y, r, pois, win, rng_state,
             ev_stamp, ev_node, ev_ptr, indptr, target, weight, delay, ring,
-            ulo, slo, plo, spk, rec_node, rec_out, v_col, v_out):
+            ulo, slo, spk, spk_prev, rec_col, rec_out, v_col, v_out):
     """Advance the network ``n_steps`` steps from global step ``step0`` (state arrays updated in place).
+
+    Thread c owns neurons ulo[c]:ulo[c+1] and Poisson sources slo[c]:slo[c+1]. One parallel
+    region per block of B steps: thread c first delivers the previous block's spikes (all
+    presynaptic nodes) to *its own* neurons, through its own CSR part, then updates its neurons
+    and sources for the B steps of this block. No two threads write the same memory, and one
+    synchronisation per block (every min_delay, as NEST) suffices.
 
     Parameters
     ----------
@@ -180,41 +173,73 @@ def advance(step0, n_steps, block, npar, refr, y, r, lam, win, rng_state,
         refractory period in steps.
     y, r : float64[N], int64[N]
         state: V - v_rest (mV) and remaining refractory steps.
-    lam, win, rng_state : float64[S], int64[S, 2], uint64[S]
-        Poisson sources (node N + s): mean count per step, active stamps (win[s,0], win[s,1]],
-        splitmix64 states.
+    pois : float64[3, S]
+        Poisson sources (node N + s): rows lam = rate*dt, number of parts m = ceil(lam/10),
+        exp(-lam/m).
+    win, rng_state : int64[S, 2], uint64[S]
+        active stamps (win[s,0], win[s,1]] and splitmix64 states.
     ev_stamp, ev_node, ev_ptr : int64[E], int64[E], int64[1]
         spike-array events sorted by stamp (spike time / h), node index, next event to emit.
-    indptr, target, weight, delay :
-        outgoing synapses in CSR by presynaptic node (int64, int32, float64 mV, int64 steps).
-    ring : float64[T, L, N]
-        per-thread ring buffers of arriving input (mV).
-    ulo, slo, plo : int64[T+1]
-        neuron, Poisson-source and presynaptic-node ranges of the T parallel chunks.
-    spk : int32[B, N+S+A]
-        workspace: spike counts per step of the block.
-    rec_node, rec_out : int64[R], uint16[n_steps, R]
-        nodes whose spike counts are recorded, and the record.
+    indptr : int64[T, n_nodes + 1]
+        CSR by presynaptic node of the synapses whose target thread c owns (row c), indexing
+        ``target, weight, delay`` (int32, float64 mV, int64 steps).
+    ring : float64[L, N]
+        ring buffer of arriving input (mV), L = max_delay + 1.
+    ulo, slo : int64[T+1]
+        neuron and Poisson-source ranges of the T threads.
+    spk, spk_prev : int32[B, n_nodes]
+        spike counts per step of the current and of the previous block (state between calls).
+    rec_col, rec_out : int64[n_nodes] (-1 = not recorded), uint16[n_steps, R]
+        spike-count record.
     v_col, v_out : int64[N] (-1 = not recorded), float64[n_steps, Rv]
         membrane potential record (mV, after each step).
     """
     N = y.size
-    T = ring.shape[0]
-    L = ring.shape[1]
-    n_nodes = indptr.size - 1
+    T = ulo.size - 1
+    L = ring.shape[0]
+    n_nodes = spk.shape[1]
+    n_src = N + win.shape[0]
     done = 0
+    cur = spk_prev  # swapped at the top of the loop: the first block delivers `spk` (last call's)
+    prev = spk
+    flips = 0
     while done < n_steps:
         nb = min(block, n_steps - done)
         s0 = step0 + done
-        # -- 1. update neurons and Poisson sources for nb steps (no spike can arrive within the block)
+        tmp = cur
+        cur = prev
+        prev = tmp
+        flips += 1
+        # every entry of `cur` is rewritten below except spike-array nodes and rows >= nb
+        for k in range(block):
+            for a in range(n_src, n_nodes):
+                cur[k, a] = 0
+        for k in range(nb, block):
+            for a in range(n_src):
+                cur[k, a] = 0
+        # spike-array events of this block (stamp = step + 1)
+        p = ev_ptr[0]
+        while p < ev_stamp.size and ev_stamp[p] <= s0 + nb:
+            cur[ev_stamp[p] - 1 - s0, ev_node[p]] += 1
+            p += 1
+        ev_ptr[0] = p
         for c in prange(T):
+            lo = ulo[c]
+            hi = ulo[c + 1]
+            # 1. deliver the previous block's spikes to this thread's neurons
+            for k in range(block):
+                n = s0 - block + k
+                for pre in range(n_nodes):
+                    cnt = prev[k, pre]
+                    if cnt != 0:
+                        for q in range(indptr[c, pre], indptr[c, pre + 1]):
+                            ring[(n + delay[q]) % L, target[q]] += weight[q] * cnt
+            # 2. update neurons and Poisson sources for nb steps
             for k in range(nb):
                 slot = (s0 + k) % L
-                for i in range(ulo[c], ulo[c + 1]):
-                    inp = 0.0
-                    for t in range(T):
-                        inp += ring[t, slot, i]
-                        ring[t, slot, i] = 0.0
+                for i in range(lo, hi):
+                    inp = ring[slot, i]
+                    ring[slot, i] = 0.0
                     if r[i] == 0:
                         y[i] = npar[1, i] + npar[0, i] * y[i] + inp
                     else:
@@ -222,42 +247,56 @@ def advance(step0, n_steps, block, npar, refr, y, r, lam, win, rng_state,
                     if y[i] >= npar[2, i]:
                         r[i] = refr[i]
                         y[i] = npar[3, i]
-                        spk[k, i] = 1
+                        cur[k, i] = 1
                     else:
-                        spk[k, i] = 0
+                        cur[k, i] = 0
                     if v_col[i] >= 0:
                         v_out[done + k, v_col[i]] = y[i] + npar[4, i]
+                    if rec_col[i] >= 0:
+                        rec_out[done + k, rec_col[i]] = cur[k, i]
                 stamp = s0 + k + 1
                 for s in range(slo[c], slo[c + 1]):
                     if win[s, 0] < stamp and stamp <= win[s, 1]:
-                        spk[k, N + s] = _poisson(rng_state, s, lam[s])
+                        cnt = 0
+                        for _ in range(int(pois[1, s])):
+                            cnt += _poisson_part(rng_state, s, pois[0, s] / pois[1, s], pois[2, s])
                     else:
-                        spk[k, N + s] = 0
-        # -- 2. spike arrays
-        n_src = N + lam.size
+                        cnt = 0
+                    cur[k, N + s] = cnt
+                    if rec_col[N + s] >= 0:
+                        rec_out[done + k, rec_col[N + s]] = min(cnt, 65535)
         for k in range(nb):
             for a in range(n_src, n_nodes):
-                spk[k, a] = 0
-        p = ev_ptr[0]
-        while p < ev_stamp.size and ev_stamp[p] <= s0 + nb:
-            spk[ev_stamp[p] - 1 - s0, ev_node[p]] += 1
-            p += 1
-        ev_ptr[0] = p
-        # -- 3. record
-        for k in range(nb):
-            for j in range(rec_node.size):
-                rec_out[done + k, j] = min(spk[k, rec_node[j]], 65535)
-        # -- 4. deliver the block's spikes (thread c writes only ring[c])
-        for c in prange(T):
-            for k in range(nb):
-                n = s0 + k
-                for pre in range(plo[c], plo[c + 1]):
-                    cnt = spk[k, pre]
-                    if cnt != 0:
-                        for q in range(indptr[pre], indptr[pre + 1]):
-                            ring[c, (n + delay[q]) % L, target[q]] += weight[q] * cnt
+                if rec_col[a] >= 0:
+                    rec_out[done + k, rec_col[a]] = min(cur[k, a], 65535)
         done += nb
+    if flips % 2 == 1:
+        # the last block's spikes must be in `spk` for the next call
+        for k in range(block):
+            for a in range(n_nodes):
+                spk[k, a] = cur[k, a]
     return done
+
+
+@njit
+def _poisson_part(state, i, part, e):
+    """Poisson(part) by sequential inversion with e = exp(-part) precomputed (part <= 10)."""
+    u = _u01(state, i)
+    p = e
+    c = p
+    k = 0
+    while u > c and k < 1000:
+        k += 1
+        p *= part / k
+        c += p
+    return k
+
+
+def poisson_table(lam):
+    """Rows lam, m = ceil(lam/10) (>= 1), exp(-lam/m) for :func:`advance`'s Poisson sources."""
+    lam = np.asarray(lam, dtype=float)
+    m = np.maximum(1.0, np.ceil(lam / 10.0))
+    return np.ascontiguousarray(np.stack([lam, m, np.exp(-lam / m)])) if lam.size else np.zeros((3, 0))
 
 
 def simulate_naive(n_steps, npar, refr, y0, counts_src, pre, post, weight, delay):

@@ -159,16 +159,17 @@ def check_m(m, n):
     return m
 
 
-def blas_limit(threads="auto", n=0):
+def blas_limit(threads="auto", n=0, m=None):
     """Context manager limiting BLAS threads (threadpoolctl when installed; no-op otherwise).
 
-    ``threads="auto"``: 1 thread below n = 600 (on small matrices multi-threaded BLAS loses more to
+    ``threads="auto"``: 1 thread unless both the state dimension ``n`` and the number of tangent
+    vectors ``m`` reach 600 (on small or thin matrices multi-threaded BLAS loses more to
     synchronisation than it gains, and on a loaded machine spinning threads made steps 10-70x
     slower); None leaves the setting alone; an int sets it.
     """
     import contextlib
     if threads == "auto":
-        threads = 1 if n < 600 else None
+        threads = 1 if min(n, n if m is None else m) < 600 else None
     if threads is None:
         return contextlib.nullcontext()
     threads = checks.integer("blas_threads", threads, minimum=1)

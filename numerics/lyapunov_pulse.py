@@ -18,6 +18,7 @@ Phase transition curves (``model`` 0 = theta, 1 = LIF), parameters ``par``:
 from __future__ import annotations
 
 import math
+import time as _time
 
 import numpy as np
 
@@ -189,7 +190,8 @@ def pulse_spectrum(model, par, omega, ptr, post, n, m, *, blas_threads="auto", *
     ``events_per_ons``.
     """
     from recnet.numerics.lyapunov_common import blas_limit
-    with blas_limit(blas_threads, n):
+    from recnet.numerics.lyapunov_common import check_m
+    with blas_limit(blas_threads, n, check_m(m, n)):
         return _pulse_spectrum(model, par, omega, ptr, post, n, m, **kw)
 
 
@@ -218,14 +220,22 @@ def _pulse_spectrum(model, par, omega, ptr, post, n, m, *, t_sim, t_warm, t_warm
             raise ValueError("a neuron phase became non-finite: check the coupling and drive")
         return dt_ms
 
-    # warm-up of the state (no tangent vectors): chunks of N events
-    t = 0.0
-    while t < t_warm:
-        t += advance(max(1, n // 4), False)
-    # interval from the condition number (the pilot is part of the warm-up of Q)
+    # warm-up of the state (no tangent vectors), in chunks; at least one chunk, which also gives
+    # the network's event rate
+    t, ev = 0.0, 0
+    while True:
+        chunk = max(1, n // 4)
+        t += advance(chunk, False)
+        ev += chunk
+        if t >= t_warm:
+            break
+    ev_per_ms = ev / max(t, 1e-300)
+    # interval from the condition number (the pilot is part of the warm-up of Q); at most 1/20
+    # of the measurement, so that the bootstrap has >= 20 intervals
     if events_per_ons is None:
+        cap = max(16, int(ev_per_ms * t_sim / 20))
         k, best = 16, 16
-        while k <= 50 * n:
+        while k <= cap:
             advance(k, True)
             s_ = np.linalg.svd(Q, compute_uv=False)
             Q[:] = qr_positive(np.asfortranarray(Q), overwrite=True)[0]
@@ -243,6 +253,7 @@ def _pulse_spectrum(model, par, omega, ptr, post, n, m, *, t_sim, t_warm, t_warm
     t = 0.0
     logdet[0] = 0.0
     from tqdm import tqdm
+    wall0 = _time.perf_counter()
     bar = tqdm(total=float(t_sim), disable=progress if progress is not None else None, leave=False,
                desc=f"spike spectrum N={n} m={m}")
     while t < t_sim:
@@ -254,6 +265,7 @@ def _pulse_spectrum(model, par, omega, ptr, post, n, m, *, t_sim, t_warm, t_warm
         t += d
         bar.update(d)
     bar.close()
+    wall = _time.perf_counter() - wall0
     inc = np.array(inc)
     dur = np.array(dur)
     res = summarise(inc, dur, Q, n_boot=n_boot, n_blocks=n_blocks, seed=rng)
@@ -262,5 +274,6 @@ def _pulse_spectrum(model, par, omega, ptr, post, n, m, *, t_sim, t_warm, t_warm
     res.update(rate_hz=float(rate), n_spikes=int(n_spk), events_per_ons=int(events_per_ons), n=n, m=m,
                t_sim_ms=float(t), entropy_per_spike_bits=res["entropy_rate"] / (n * rate) / LN2,
                entropy_per_spike_bits_stderr=res["entropy_rate_stderr"] / (n * rate) / LN2,
-               final_phases=key.copy(), logdet_rate=float(logdet[0] / dur.sum()))
+               final_phases=key.copy(), logdet_rate=float(logdet[0] / dur.sum()),
+               wall_measure_s=wall, spikes_per_wall_s=n_spk / wall if wall > 0 else float("nan"))
     return res

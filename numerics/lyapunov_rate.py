@@ -276,7 +276,7 @@ def spectrum(J, m=None, *, dt=0.1, t_sim=200.0, t_warm=50.0, t_warm_q=20.0, t_on
     ``n_ons`` steps, about ``4 N m^2`` flops.
     """
     J, n, m, dt, t_sim, t_ons = _check_common(J, m, dt, t_sim, t_ons, integrator, time, phi)
-    with blas_limit(blas_threads, n):
+    with blas_limit(blas_threads, n, m):
         return _spectrum(J, n, m, dt, t_sim, t_warm, t_warm_q, t_ons, cond_max, time, integrator,
                          drive_amp, drive_freq, x0, q0, twin, d0, seed, n_boot, n_blocks,
                          return_vectors, progress)

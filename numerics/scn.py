@@ -254,6 +254,8 @@ def _run(V, r, ys, T, W, U, Vs, I_ff, decay, gain, n_steps, k_max, delay_steps, 
 @njit
 def _spike(j, V, r, ys, W, Vs, buf, pos, delay_steps, ref, ref_steps, counts, T, absolute):
     N = V.shape[0]
+    if absolute:
+        V[j] = T[j]                            # the own reset below then gives V_j = T_j + W_jj
     r[j] += 1.0
     counts[j] += 1
     for m in range(ys.shape[0]):

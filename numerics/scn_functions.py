@@ -40,7 +40,7 @@ import numpy as np
 
 from recnet import checks
 
-__all__ = ["tangent_lines", "envelope", "envelope_error_bound", "InhibitoryBoundary", "EINetwork",
+__all__ = ["excitatory_only", "tangent_lines", "envelope", "envelope_error_bound", "InhibitoryBoundary", "EINetwork",
            "inhibitory_boundary", "ei_network", "dc_split", "simulate_io"]
 
 
@@ -172,6 +172,22 @@ class EINetwork:
         prio = np.concatenate([np.zeros(NE, np.int64), np.ones(NI, np.int64)])
         return SCN(D=D, T=np.ascontiguousarray(T), W_fast=np.ascontiguousarray(W), U_slow=np.zeros((N, 0)),
                    V_slow=np.zeros((0, N)), F=np.ascontiguousarray(F), tau=self.tau, priority=prio)
+
+
+def excitatory_only(model):
+    """The E population of ``model`` with the I population removed (y_I = 0): V_i = F^E_i x + w y_E.
+
+    Its boundary is unstable (each E spike raises every E voltage by w d_E): used to show that the
+    rank-2 network is inhibition-stabilised.
+    """
+    from recnet.numerics.scn import SCN
+
+    NE = model.n_e
+    D = np.full((1, NE), model.dE)
+    W = model.w * np.outer(np.ones(NE), D[0])              # as in the E-I network, self term included
+    T = model.TE + 0.5 * model.dE * (1 - model.w)
+    return SCN(D=D, T=np.ascontiguousarray(T), W_fast=np.ascontiguousarray(W), U_slow=np.zeros((NE, 0)),
+               V_slow=np.zeros((0, NE)), F=np.ascontiguousarray(model.FE[:, None]), tau=model.tau)
 
 
 def ei_network(f, df, d2f, x_range, *, n_e=20, n_i=20, w=0.5, dE=0.02, dI=0.02, tau=10.0, c_min=1.0):

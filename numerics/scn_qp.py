@@ -177,3 +177,40 @@ def finite_spike_bias_bound(G, r, resets):
         inv = np.linalg.inv(G[np.ix_(A, A)])
         out[A] = np.abs(inv) @ (0.5 * resets[A])
     return out
+
+
+def dynamic_inversion(W, B, delta, alpha=0.0, tau_r=1.0, tau_u=1.0):
+    """Fixed point and stability of dynamic inversion (Podlaski & Machens 2020, NeurIPS).
+
+    tau_r dr/dt = -r + B u,  tau_u du/dt = W r - alpha u - delta  (``theory.scn.dynamic_inversion``).
+
+    Parameters
+    ----------
+    W : (m, n) forward weights; B : (n, m) feedback; delta : (m,) error; alpha >= 0 controller leak;
+    tau_r, tau_u : time constants (ms).
+
+    Returns
+    -------
+    dict: r_x = B (W B - alpha I)^{-1} delta, u, ``stable_fast_rates`` (max Re eig(W B) < alpha),
+    ``stable`` (all eigenvalues of the full Jacobian have negative real part), ``max_real_eig``
+    (per ms) and the residual |W r_x - delta| (0 for alpha = 0).
+    """
+    W = checks.array("W", W, ndim=2)
+    m, n = W.shape
+    B = checks.array("B", B, ndim=2, shape=(n, m))
+    delta = checks.array("delta", delta, ndim=1, shape=(m,))
+    alpha = checks.nonnegative("alpha", alpha)
+    tau_r = checks.positive("tau_r", tau_r, "ms")
+    tau_u = checks.positive("tau_u", tau_u, "ms")
+    M = W @ B - alpha * np.eye(m)
+    try:
+        u = np.linalg.solve(M, delta)
+    except np.linalg.LinAlgError:
+        raise ValueError("W B - alpha I is singular: no dynamic-inversion fixed point "
+                         "(alpha = 0 with an expanding layer, n < m, or unlucky B)") from None
+    r = B @ u
+    J = np.block([[-np.eye(n) / tau_r, B / tau_r], [W / tau_u, -alpha * np.eye(m) / tau_u]])
+    ev = np.linalg.eigvals(J)
+    return dict(r_x=r, u=u, stable_fast_rates=bool(np.max(np.linalg.eigvals(W @ B).real) < alpha),
+                stable=bool(np.max(ev.real) < 0), max_real_eig=float(np.max(ev.real)),
+                residual=float(np.linalg.norm(W @ r - delta)))

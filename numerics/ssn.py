@@ -598,3 +598,41 @@ def regime_map_naive(W, h_e, h_i, k=0.04, n=2, tau=(20.0, 10.0)):
                 out["isn"][i, j] = int(f["isn"])
                 out["paradoxical"][i, j] = int(f["paradoxical"])
     return out
+
+
+# ------------------------------------------------------------------------- ring (orientation) model
+#: Ring model of Rubin, Van Hooser, Miller 2015 (Neuron 85:402, experimental procedures): 180 E and
+#: 180 I units at preferred orientations 0..179 deg, W_ab(theta, theta') = J_ab G_ori(theta - theta'),
+#: feedforward input c G_FF(theta - theta_stim), Gaussians of width sigma (deg) in the
+#: orientation distance (period 180 deg); k = 0.04, n = 2, tau_E = 20 ms, tau_I = 10 ms.
+RING_DEFAULTS = dict(J_EE=0.044, J_EI=0.023, J_IE=0.042, J_II=0.018, sigma_ori=32.0, sigma_ff=30.0)
+
+
+def _ori_dist(a, b):
+    d = np.abs(np.asarray(a)[:, None] - np.asarray(b)[None, :]) % 180.0
+    return np.minimum(d, 180.0 - d)
+
+
+def ring_model(n_ori=180, J_EE=0.044, J_EI=0.023, J_IE=0.042, J_II=0.018, sigma_ori=32.0):
+    """Signed weights (mV/Hz) of the SSN ring model with ``n_ori`` E and ``n_ori`` I units.
+
+    Order: E units at theta = 0, 180/n_ori, ... then I units at the same angles.  For n_ori != 180
+    the J's are scaled by 180/n_ori so that each unit's summed input weight is unchanged.
+    Returns (W, cell_types, theta_deg).
+    """
+    n_ori = checks.integer("n_ori", n_ori, minimum=2)
+    for name, v in (("J_EE", J_EE), ("J_EI", J_EI), ("J_IE", J_IE), ("J_II", J_II)):
+        checks.nonnegative(name, v, "mV/Hz")
+    sigma_ori = checks.positive("sigma_ori", sigma_ori, "deg")
+    theta = np.arange(n_ori) * 180.0 / n_ori
+    G = np.exp(-_ori_dist(theta, theta) ** 2 / (2 * sigma_ori ** 2)) * (180.0 / n_ori)
+    W = np.block([[J_EE * G, -J_EI * G], [J_IE * G, -J_II * G]])
+    return W, ("E",) * n_ori + ("I",) * n_ori, theta
+
+
+def ring_input(theta, c, theta_stim=(90.0,), sigma_ff=30.0):
+    """Feedforward input (mV) h_a(theta) = c sum_s G_FF(theta - theta_s) to E and I units alike."""
+    c = checks.nonnegative("c", c, "mV")
+    sigma_ff = checks.positive("sigma_ff", sigma_ff, "deg")
+    g = np.exp(-_ori_dist(theta, np.atleast_1d(theta_stim)) ** 2 / (2 * sigma_ff ** 2)).sum(1)
+    return np.concatenate([c * g, c * g])

@@ -32,8 +32,8 @@ import numpy as np
 from recnet import checks
 from recnet.numerics._jit import njit, prange
 
-__all__ = ["FixedPoint", "TLNFixedPoints", "enumerate_supports", "enumerate_supports_numpy",
-           "in_neighbour_masks", "STATUS"]
+__all__ = ["FixedPoint", "TLNFixedPoints", "enumerate_supports", "enumerate_ctln", "enumerate_supports_numpy",
+           "in_neighbour_masks", "domination_tables", "digraphs", "STATUS"]
 
 NOT_FP, FP, FLAGGED, PRUNED = 0, 1, 2, 3
 STATUS = {"not_fixed_point": NOT_FP, "fixed_point": FP, "flagged": FLAGGED, "pruned": PRUNED}
@@ -79,7 +79,7 @@ class TLNFixedPoints:
 
 
 @njit
-def _decide_one(W, b, inn, use_rules, mask, A, idx, x):
+def _decide_one(W, b, ncand, candk, bad, insideok, use_rules, mask, A, idx, x):
     """Decide one support; returns (status, sgn det)."""
     n = W.shape[0]
     s = 0
@@ -93,25 +93,16 @@ def _decide_one(W, b, inn, use_rules, mask, A, idx, x):
                 return NOT_FP, 1
         return FP, 1
     if use_rules:
+        # k dominates j w.r.t. sigma (j in sigma) iff j -> k, (k in sigma => k -/-> j) and no i in
+        # sigma \ {j, k} has i -> j without i -> k: the last is (bad[j, c] & mask) == 0, with
+        # bad[j, c] = inn[j] & ~inn[k] minus {j, k} precomputed for the c-th out-neighbour k of j.
         for a in range(s):
             j = idx[a]
-            own = inn[j] & mask & ~(np.int64(1) << j)
-            # inside domination: k in sigma dominates j
-            for c in range(s):
-                k = idx[c]
-                if k == j:
+            for c in range(ncand[j]):
+                k = candk[j, c]
+                if (mask >> k) & 1 and not insideok[j, c]:
                     continue
-                if (own & ~(np.int64(1) << k)) & ~inn[k]:
-                    continue
-                if ((inn[k] >> j) & 1) and not ((inn[j] >> k) & 1):
-                    return PRUNED, 0
-            # outside domination: k not in sigma dominates j
-            for k in range(n):
-                if (mask >> k) & 1:
-                    continue
-                if own & ~inn[k]:
-                    continue
-                if (inn[k] >> j) & 1:
+                if bad[j, c] & mask == 0:
                     return PRUNED, 0
     # A = [I - W_sigma | b_sigma]
     for r in range(s):
@@ -192,24 +183,25 @@ def _decide_one(W, b, inn, use_rules, mask, A, idx, x):
 
 
 @njit
-def _enumerate_range(W, b, inn, use_rules, lo, hi, status, detsign):
+def _enumerate_range(W, b, ncand, candk, bad, insideok, use_rules, lo, hi, status, detsign):
     n = W.shape[0]
     A = np.empty((n, n + 1))
     idx = np.empty(n, dtype=np.int64)
     x = np.empty(n)
     for mask in range(lo, hi):
-        st, sg = _decide_one(W, b, inn, use_rules, np.int64(mask), A, idx, x)
+        st, sg = _decide_one(W, b, ncand, candk, bad, insideok, use_rules, np.int64(mask), A, idx, x)
         status[mask] = st
         detsign[mask] = sg
 
 
 @njit(parallel=True)
-def _enumerate_kernel(W, b, inn, use_rules, status, detsign):
+def _enumerate_kernel(W, b, ncand, candk, bad, insideok, use_rules, status, detsign):
     """All 2^N supports, split into chunks over threads (each writes its own slice)."""
     total = np.int64(1) << W.shape[0]
     n_chunks = 512 if total > 512 else total
     for c in prange(n_chunks):
-        _enumerate_range(W, b, inn, use_rules, c * total // n_chunks, (c + 1) * total // n_chunks,
+        _enumerate_range(W, b, ncand, candk, bad, insideok, use_rules, c * total // n_chunks,
+                         (c + 1) * total // n_chunks,
                          status, detsign)
 
 
@@ -221,6 +213,27 @@ def in_neighbour_masks(adj):
     adj = np.asarray(adj, bool)
     w = (np.int64(1) << np.arange(adj.shape[0], dtype=np.int64))
     return (adj.astype(np.int64) * w[:, None]).sum(axis=0).astype(np.int64)
+
+
+def domination_tables(adj):
+    """Per node j: its out-neighbours k (candidates to dominate j), the mask of nodes i with
+    i -> j but not i -> k (other than j, k), and whether k -/-> j (needed when k is in sigma)."""
+    adj = np.asarray(adj, bool)
+    n = adj.shape[0]
+    inn = in_neighbour_masks(adj)
+    ncand = np.zeros(n, np.int64)
+    candk = np.zeros((n, max(n, 1)), np.int64)
+    bad = np.zeros((n, max(n, 1)), np.int64)
+    insideok = np.zeros((n, max(n, 1)), np.bool_)
+    for j in range(n):
+        for k in range(n):
+            if k != j and adj[j, k]:
+                c = ncand[j]
+                candk[j, c] = k
+                bad[j, c] = int(inn[j]) & ~int(inn[k]) & ~(1 << j) & ~(1 << k)
+                insideok[j, c] = not adj[k, j]
+                ncand[j] += 1
+    return ncand, candk, bad, insideok
 
 
 def _check(W, b):
@@ -277,14 +290,14 @@ def enumerate_supports(W, b, *, adjacency=None, prune=True, stability=True):
     n = W.shape[0]
     t0 = time.perf_counter()
     use_rules = adjacency is not None and prune
-    inn = in_neighbour_masks(adjacency) if adjacency is not None else np.zeros(n, np.int64)
+    rules = domination_tables(adjacency if adjacency is not None else np.zeros((n, n), bool))
     total = 1 << n
     status = np.empty(total, dtype=np.uint8)
     detsign = np.empty(total, dtype=np.int8)
     if n < _SERIAL_BELOW:
-        _enumerate_range(W, b, inn, use_rules, 0, total, status, detsign)
+        _enumerate_range(W, b, *rules, use_rules, 0, total, status, detsign)
     else:
-        _enumerate_kernel(W, b, inn, use_rules, status, detsign)
+        _enumerate_kernel(W, b, *rules, use_rules, status, detsign)
     fps = []
     flagged = np.flatnonzero(status == FLAGGED)
     exact_masks = {}

@@ -51,7 +51,7 @@ def make(out=None, quick=False):
                         for fp in res.fixed_points)
         ax.set_xlabel("time (tau)")
         ax.set_ylabel("rate x (a.u.)")
-        ax.set_title(f"G = {g}\nFP(G) = {fps} ({res.n_stable if hasattr(res, 'n_stable') else len(res.stable_supports)}"
+        ax.set_title(f"G = {g}\nFP(G) = {fps} ({len(res.stable_supports)}"
                      f" stable); converged starts: {int(sim.converged.sum())}/{len(sim.converged)}", fontsize=8)
         ax.legend(fontsize=7, loc="upper right")
     fig.tight_layout()

@@ -2,7 +2,8 @@
 
 a: a spiking network (d = 32 latent dimensions, N = 128 neurons, Hebb rule, 3 patterns) completes
 a cue with 15% flipped bits: overlap y.xi/d of the spiking readout (line) and of the latent model
-dz/dt = (-z + beta G clip(z))/tau (dashed).  b: capacity P_c (largest number of patterns completed
+dz/dt = (-z + beta G clip(z))/tau (dashed); the spiking readout sits in the face band
+[a - delta, a] (a = 1, delta = 0.1), hence overlaps just below 1.  b: capacity P_c (largest number of patterns completed
 from 10%-corrupted cues with mean overlap >= 0.95) of the latent dynamics against N = 4 d, Hebb
 rule, several pattern draws per size (points), with the least-squares line and its 95% confidence
 band (slope and CI in the legend).

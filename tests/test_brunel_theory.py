@@ -40,8 +40,13 @@ def _num(expr, **vals):
 def test_lambdified_siegert_equals_numba():
     rate = B.siegert_rate()
     f = sp.lambdify((s["mu"], s["sigma"], s["tau"], s["tau_rp"], s["theta"], s["V_r"]), rate, modules="mpmath")
-    for mu, sig, vr in [(10.0, 5.0, 0.0), (24.0, 7.1, 0.0), (15.0, 2.0, 10.0), (30.0, 1.0, 10.0)]:
-        ref = float(f(mu, sig, 0.02, 0.002, 20.0, vr))          # seconds -> Hz
+    # the literal integrand exp(u^2)(1 + erf u) cancels catastrophically for u << 0 (1 + erf(-20)
+    # ~ 1e-176), so mpmath needs that many digits there: the numerics use erfcx instead
+    import mpmath
+    for mu, sig, vr, dps in [(10.0, 5.0, 0.0, 15), (24.0, 7.1, 0.0, 15), (15.0, 2.0, 10.0, 15),
+                             (30.0, 1.0, 10.0, 200)]:
+        with mpmath.workdps(dps):
+            ref = float(f(mu, sig, 0.02, 0.002, 20.0, vr))          # tau in s -> Hz
         assert siegert(mu, sig, v_reset=vr) == pytest.approx(ref, rel=1e-10)
 
 

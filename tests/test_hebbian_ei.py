@@ -115,7 +115,7 @@ def test_normalization_and_wta_closed_forms():
         r = hb.rectified_responses(s, beta)
         np.testing.assert_allclose(r, np.maximum(s - K @ r, 0), atol=1e-12)  # it is a fixed point
     # two driven neurons out of N_E = 2: the weaker is silenced iff s2/s1 < beta/(N + beta)
-    for ratio in (0.2, 0.5, 0.8):
+    for ratio in (0.1, 0.3, 0.6, 0.9):   # thresholds beta/(2+beta) = 0.2, 0.5, 0.8
         for beta in (0.5, 2.0, 8.0):
             r = hb.rectified_responses(np.array([1.0, ratio]), beta)
             assert (r[1] == 0) == (ratio < beta / (2 + beta))

@@ -115,7 +115,7 @@ def test_numba_equals_naive_twin():
     from recnet.validation.backend_numba import compile_network
 
     c = compile_network(net, dt, net.connectivity(7), 1)
-    pre = np.repeat(np.arange(c["n_nodes"]), np.diff(c["indptr"]))
+    pre = np.repeat(np.arange(c["n_nodes"]), np.diff(c["indptr"][0]))
     spikes, v = lif_delta.simulate_naive(n_steps, c["npar"], c["refr"], c["y0"], counts, pre, c["target"],
                                          c["weight"], c["delay"])
     k, i = np.nonzero(spikes)

@@ -19,8 +19,9 @@ def _decoder(k, n, norm=0.1, seed=0):
 # ------------------------------------------------------------------ kernel == naive twin
 @pytest.mark.parametrize("kw", [dict(spikes_per_step=1), dict(spikes_per_step=3), dict(spikes_per_step=0),
                                 dict(spikes_per_step=1, delay=0.2), dict(spikes_per_step=0, delay=0.1, t_ref=0.5),
-                                dict(spikes_per_step=1, sigma_v=0.002, seed=7)],
-                         ids=["greedy1", "greedy3", "sync", "delay", "sync-delay-ref", "noise"])
+                                dict(spikes_per_step=1, sigma_v=0.002, seed=7),
+                                dict(spikes_per_step=0, delay=0.1, reset="absolute")],
+                         ids=["greedy1", "greedy3", "sync", "delay", "sync-delay-ref", "noise", "pynn-mode"])
 def test_kernel_equals_numpy_twin(kw):
     D = _decoder(2, 12, 0.1, 1)
     net = scn.build(D, mu=0.01, tau=20.0)
@@ -145,6 +146,12 @@ def test_dynamic_inversion_fixed_point_and_stability():
 
     sol = solve_ivp(f, (0, 2000), np.zeros(n + m), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(sol.y[:n, -1], r_pred, atol=1e-6)
+    di = scn_qp.dynamic_inversion(W, B, delta, alpha, tau_r=1.0, tau_u=5.0)
+    np.testing.assert_allclose(di["r_x"], r_pred, rtol=1e-12)
+    assert di["stable"] and di["stable_fast_rates"]
+    # alpha = 0: exact inversion W r_x = delta; positive feedback B = +W^T: unstable
+    assert scn_qp.dynamic_inversion(W, B, delta, 0.0)["residual"] < 1e-10
+    assert not scn_qp.dynamic_inversion(W, W.T, delta, 0.1)["stable"]
     eq = tscn.dynamic_inversion()
     w, b, al, de = sp.symbols("w b alpha delta", real=True)
     assert sp.simplify(eq["fixed_point_scalar"].rhs - b * de / (w * b - al)) == 0

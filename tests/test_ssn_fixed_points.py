@@ -220,3 +220,49 @@ def test_bad_input_is_named(kw, match):
     args.update(kw)
     with pytest.raises(ValueError, match=match):
         ssn.fixed_points_2pop(args["W"], args["h"], args["k"], args["n"], args["tau"])
+
+
+@pytest.mark.parametrize("c", [5.0, 40.0])
+def test_ring_model_fixed_point_matches_simulation(c):
+    """Ring (orientation) SSN of Rubin et al. 2015, 36 + 36 units: deflated Newton vs simulation."""
+    Wr, ct, th = ssn.ring_model(36)
+    tau = np.r_[np.full(36, 20.0), np.full(36, 10.0)]
+    h = ssn.ring_input(th, c)
+    fps = ssn.fixed_points(Wr, h, K, 2, tau, ct, n_starts=8, seed=0)
+    st = [f for f in fps if f["stable"]]
+    assert len(st) == 1
+    _, r = ssn.simulate(Wr, h, K, 2, tau, t_sim=2000.0, dt=0.05, cell_types=ct)
+    np.testing.assert_allclose(r[-1], st[0]["rates_hz"], rtol=1e-6, atol=1e-9)
+    assert np.argmax(st[0]["rates_hz"][:36]) == 18           # peak at the stimulus (90 deg)
+
+
+def test_deflated_newton_three_populations_brute_force():
+    """N = 3 (2 E, 1 I): deflated Newton finds every root fsolve finds from a 10^3 grid of starts
+    (including far starts: one root sits at u ~ 200-300 mV), each confirmed by mpmath at 40 digits."""
+    Wn = np.array([[1.25, 0.2, -0.65], [0.2, 1.25, -0.65], [0.6, 0.6, -0.5]])
+    h = np.array([2.0, 1.5, -5.0])
+
+    def F(u):
+        return -u + Wn @ (K * np.maximum(u, 0) ** 2) + h
+    want = []
+    g = np.r_[np.linspace(-20, 60, 7), 150.0, 250.0, 350.0]
+    for a in g:
+        for b in g:
+            for c in g:
+                u, _, ier, _ = so.fsolve(F, [a, b, c], full_output=True, xtol=1e-13)
+                if ier == 1 and np.max(np.abs(F(u))) < 1e-8 and all(np.max(np.abs(u - v)) > 1e-5 for v in want):
+                    want.append(u)
+    got = ssn.fixed_points(Wn, h, K, 2, [20.0, 20.0, 10.0], ("E", "E", "I"), n_starts=40, seed=1)
+    assert len(want) >= 3                                     # several fixed points
+    assert len(got) == len(want)
+    np.testing.assert_allclose(sorted(map(tuple, (f["u_mv"] for f in got))), sorted(map(tuple, want)),
+                               rtol=1e-6, atol=1e-8)
+    import mpmath
+    mpmath.mp.dps = 40
+
+    def Fm(*u):
+        return [-u[i] + sum(mpmath.mpf(Wn[i, j]) * mpmath.mpf(K) * max(u[j], 0) ** 2 for j in range(3))
+                + mpmath.mpf(h[i]) for i in range(3)]
+    for f in got:
+        root = mpmath.findroot(Fm, tuple(f["u_mv"]))
+        np.testing.assert_allclose([float(x) for x in root], f["u_mv"], rtol=1e-10, atol=1e-12)

@@ -15,8 +15,8 @@ and sigma is the support of a fixed point iff (on-support) every entry of (2) is
 (off-support) every k outside sigma gets a non-positive input, b_k + sum_{i in sigma} W_ki x*_i <= 0.
 
 Cramer's rule writes (2) with determinants.  Let s_i^sigma = det((I - W_sigma)_i ; b_sigma), the
-determinant of I - W_sigma with its column i replaced by b_sigma.  CGM19 (Theorem 1.2 / Lemma 2.x)
-state: sigma is a fixed-point support iff
+determinant of I - W_sigma with its column i replaced by b_sigma.  CGM19 state the support test as
+sign conditions on these determinants: sigma is a fixed-point support iff
 
     sgn s_i^sigma = sgn s_j^sigma            for all i, j in sigma,            (3)
     sgn s_k^{sigma+k} = -sgn s_j^sigma       for all j in sigma, k not in sigma,
@@ -27,8 +27,9 @@ sign test written without solving.  The *index* of a fixed point is
 
     idx(sigma) = sgn det(I - W_sigma)                                         (4)
 
-and for a non-degenerate TLN the indices of all fixed points sum to +1 (CGM19, the parity
-theorem: the number of fixed points is odd).  A fixed point is asymptotically stable iff every
+and for a non-degenerate competitive TLN (W_ij <= 0, b > 0; CGM19) the indices of all fixed points
+sum to +1, so the number of fixed points is odd (the parity theorem).  Without such a condition it
+can fail: N = 1, W = 2, b = 1 has no fixed point at all (activity diverges).  A fixed point is asymptotically stable iff every
 eigenvalue of -I + W_sigma has negative real part (off-support neurons relax at rate -1 when the
 off-support inequalities are strict).
 
@@ -52,6 +53,7 @@ __all__ = [
     "equations", "to_fraction_matrix", "to_fraction_vector", "det_exact", "solve_exact",
     "cramer_numerators", "support_fixed_point_exact", "fixed_point_supports_exact",
     "hurwitz_stable_exact", "index_sum", "mask_to_support", "support_to_mask", "all_supports",
+    "permitted_sets",
 ]
 
 
@@ -328,3 +330,35 @@ def mask_to_support(mask, n=None):
 def all_supports(n):
     """Every subset of range(n) as a tuple, by size then lexicographically."""
     return [s for k in range(n + 1) for s in combinations(range(n), k)]
+
+
+# ------------------------------------------------------------------ symmetric networks
+def permitted_sets(W, exact=False):
+    """Permitted sets of a symmetric TLN (Hahnloser, Seung, Slotine 2003, Neural Comput 15:621).
+
+    For symmetric W a set sigma is *permitted* if some input b makes sigma the support of a stable
+    fixed point, which holds iff I - W_sigma is positive definite (all eigenvalues of W_sigma
+    below 1); otherwise sigma is *forbidden*.  By eigenvalue interlacing every subset of a
+    permitted set is permitted and every superset of a forbidden set forbidden, so the permitted
+    sets form a simplicial complex.  ``exact`` decides positive definiteness by Sylvester's
+    criterion (all leading principal minors > 0) in rationals.  Returns the nonempty permitted
+    sets as 0-based tuples (N <= 16).
+    """
+    W = checks.square_matrix("W", W)
+    n = W.shape[0]
+    if n > 16:
+        raise ValueError(f"N = {n} is too large for the permitted-set enumeration: must be <= 16")
+    if not np.array_equal(W, W.T):
+        raise ValueError("W must be symmetric for permitted and forbidden sets (Hahnloser et al. 2003)")
+    Wf = to_fraction_matrix(W) if exact else None
+    out = []
+    for sigma in all_supports(n)[1:]:
+        if exact:
+            A = _sub(Wf, sigma)
+            ok = all(det_exact([row[:m] for row in A[:m]]) > 0 for m in range(1, len(sigma) + 1))
+        else:
+            s = list(sigma)
+            ok = bool(np.linalg.eigvalsh(np.eye(len(s)) - W[np.ix_(s, s)]).min() > 0)
+        if ok:
+            out.append(sigma)
+    return out

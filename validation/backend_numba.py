@@ -33,7 +33,7 @@ def _split(weights, T):
 
 def compile_network(network, dt, connections, threads):
     """Turn a description plus drawn connections into the kernel's arrays (see ``numerics.lif_delta``)."""
-    from recnet.numerics.lif_delta import csr_by_pre, propagators
+    from recnet.numerics.lif_delta import csr_by_pre, poisson_table, propagators
 
     neurons = network.neurons
     poisson = [p for p in network.sources if p.celltype.name == "SpikeSourcePoisson"]
@@ -55,6 +55,7 @@ def compile_network(network, dt, connections, threads):
     y0 = np.concatenate([p.initial_v() for p in neurons]) - v_rest
 
     lam = np.concatenate([p.parameter_array("rate") for p in poisson]) * dt * 1e-3 if S else np.zeros(0)
+    pois = poisson_table(lam)
     if S:
         start = np.concatenate([p.parameter_array("start") for p in poisson])
         stop = start + np.concatenate([p.parameter_array("duration") for p in poisson])
@@ -83,20 +84,21 @@ def compile_network(network, dt, connections, threads):
     post = np.concatenate(posts) if posts else np.zeros(0, np.int64)
     weight = np.concatenate(ws) if ws else np.zeros(0)
     delay = np.concatenate(ds) if ds else np.zeros(0, np.int64)
-    indptr, target, weight, delay = csr_by_pre(n_nodes, pre, post, weight, delay)
+    # synapses grouped by the thread owning the target neuron, then by presynaptic node
+    ulo = _split(np.ones(N), threads)
+    owner = np.searchsorted(ulo, post, side="right") - 1 if post.size else np.zeros(0, np.int64)
+    flat, target, weight, delay = csr_by_pre(threads * n_nodes, owner * n_nodes + pre, post, weight, delay)
+    indptr = np.stack([flat[c * n_nodes:(c + 1) * n_nodes + 1] for c in range(threads)])
     dmin = int(delay.min()) if delay.size else _MAX_BLOCK
     dmax = int(delay.max()) if delay.size else 0
     block = max(1, min(dmin, _MAX_BLOCK))
 
-    out_deg = np.diff(indptr).astype(float)
     return dict(
         N=N, S=S, n_nodes=n_nodes, offset=offset, neurons=neurons, poisson=poisson, arrays=arrays,
-        npar=npar, refr=refr, y0=y0, lam=np.ascontiguousarray(lam), win=np.ascontiguousarray(win),
+        npar=npar, refr=refr, y0=y0, lam=np.ascontiguousarray(lam), pois=pois, win=np.ascontiguousarray(win),
         ev_stamp=ev_stamp, ev_node=ev_node, indptr=indptr,
         target=target, weight=weight, delay=delay, n_synapses=int(pre.size), block=block, L=dmax + 1,
-        ulo=_split(np.ones(N), threads), slo=_split(np.ones(S), threads),
-        # delivery work ~ out-degree (+1 for the scan of the spike matrix)
-        plo=_split(out_deg + 1.0, threads),
+        ulo=ulo, slo=_split(np.ones(S), threads),
     )
 
 
@@ -156,13 +158,16 @@ def run(network, t_sim, *, dt=0.1, seed=None, connections=None, progress=None, c
     r = np.zeros(N, dtype=np.int64)
     rng_state = splitmix64_seeds(S, [0 if seed_int is None else seed_int, 1]) if seed_int is not None \
         else splitmix64_seeds(S, None)
-    ring = np.zeros((T, net["L"], N))
+    ring = np.zeros((net["L"], N))
     spk = np.zeros((net["block"], net["n_nodes"]), dtype=np.int32)
+    spk_prev = np.zeros_like(spk)
     ev_ptr = np.zeros(1, dtype=np.int64)
 
     rec_pops = [p for p in network.populations if "spikes" in p.record]
     rec_node = np.concatenate([net["offset"][p.label] + np.arange(p.size) for p in rec_pops]) if rec_pops \
         else np.zeros(0, np.int64)
+    rec_col = -np.ones(net["n_nodes"], dtype=np.int64)
+    rec_col[rec_node] = np.arange(rec_node.size)
     v_pops = [p for p in network.neurons if "v" in p.record]
     v_col = -np.ones(N, dtype=np.int64)
     col = 0
@@ -183,9 +188,9 @@ def run(network, t_sim, *, dt=0.1, seed=None, connections=None, progress=None, c
                 n = min(chunk, n_steps - step)
                 rec_out = np.zeros((n, rec_node.size), dtype=np.uint16)
                 v_out = np.zeros((n, col))
-                advance(step, n, net["block"], net["npar"], net["refr"], y, r, net["lam"], net["win"], rng_state,
+                advance(step, n, net["block"], net["npar"], net["refr"], y, r, net["pois"], net["win"], rng_state,
                         net["ev_stamp"], net["ev_node"], ev_ptr, net["indptr"], net["target"], net["weight"],
-                        net["delay"], ring, net["ulo"], net["slo"], net["plo"], spk, rec_node, rec_out, v_col, v_out)
+                        net["delay"], ring, net["ulo"], net["slo"], spk, spk_prev, rec_col, rec_out, v_col, v_out)
                 k, j = np.nonzero(rec_out)
                 steps_all.append(k + step)
                 nodes_all.append(j)

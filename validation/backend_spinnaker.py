@@ -187,6 +187,8 @@ def _cell(sim, pop):
     if ct.name == "SpikeSourceArray":
         return sim.SpikeSourceArray(spike_times=[list(map(float, t)) for t in pop.spike_times()])
     params = {k: (float(v) if np.isscalar(v) else pop.parameter_array(k)) for k, v in ct.parameters.items()}
+    if ct.name == "SpikeSourcePoisson" and np.all(np.asarray(params["duration"]) >= 1e9):
+        del params["duration"]  # "forever": sPyNNaker's default (1e10 ms overflows its tick counter)
     if ct.name == "IF_curr_delta":
         return sim.IF_curr_delta(**params)
     if ct.name == "SpikeSourcePoisson":

@@ -270,6 +270,8 @@ def compare_lif_with_nest(n=100, k=10, *, rate=10.0, j0=1.0, tau_m=10.0, delay=1
     Units: tau_m, delay, t_ref, t_stop, resolution [ms]; c_m [pF]; v_reset = E_L, v_thresh [mV].
     NEST is driven through its own Python module (``nest``), not PyNN.
     """
+    import os
+    os.environ.setdefault("PYNEST_QUIET", "1")        # no banner on stdout (keeps --json clean)
     import nest
     from recnet.numerics import lyapunov_lif as LIF
     sim = LIF.simulate(n, k, rate=rate, j0=j0, tau_m=tau_m, delay=delay, t_ref=t_ref, t_stop=t_stop,

@@ -7,7 +7,13 @@ simulator's time-averaged filtered spike trains are compared with the QP rates
 plus the finite-spike bias bound ``sum_j |(G_AA^{-1})_ij| (|D_j|^2 + mu)/2`` (in rate units, see
 ``numerics.scn_qp.finite_spike_bias_bound``).  The latent readout D r is compared with the QP
 readout D r* with the bound propagated through |D|.  A threshold-linear network is checked through
-``validation.scn_bridge``.
+``validation.scn_bridge``.  On backend "nest" the exported network (``validation.scn_export``) is
+run by NEST through PyNN and compared with the QP and with recnet's kernel in the same mode; on
+"spinnaker" it is mapped on the virtual SpiNN-5 board.
+
+Also here: ``validate_lowrank`` (subject ``lowrank-ei``: rank-2 E-I network vs a convex and a
+non-convex target) and ``validate_memory`` (subject ``memory``: pattern completion by the spiking
+network, capacity against N with the fitted slope and its 95% CI).
 """
 from __future__ import annotations
 
@@ -245,7 +251,7 @@ def validate_lowrank(backend="numba", quick=False, seed=12345, n=20, w=0.5, tau=
     import matplotlib.pyplot as plt
 
     from recnet.numerics import scn_functions as sf
-    from recnet.validation.compare import ValidationResult, compare
+    from recnet.validation.compare import ValidationResult, compare, compare_exact
 
     t0 = time.perf_counter()
     g = checks.rng(seed)
@@ -277,6 +283,19 @@ def validate_lowrank(backend="numba", quick=False, seed=12345, n=20, w=0.5, tau=
         ax.set_ylabel("readout y_E")
         ax.set_title(p["label"], fontsize=8)
         ax.legend(fontsize=7)
+        if name == "bump":
+            from recnet.numerics import scn as _scn
+
+            e_only = sf.excitatory_only(p["model"])
+            xe = 0.0
+            run = _scn.simulate(e_only, c=np.array([e_only.lam * xe]), V0=e_only.F[:, 0] * xe, dt=0.01,
+                                t_sim=30.0, record_every=100)
+            y_end = float(run.readout(e_only.D)[-1, 0])
+            fp0 = float(p["model"].fixed_point(np.array([xe]))[0])
+            info["e_alone_readout_after_30ms"] = y_end
+            comps.append(compare_exact("e_population_alone_runs_away", True, bool(y_end > 3 * fp0),
+                                       note=f"without I the E boundary is unstable: y_E = {y_end:.3g} after 30 ms "
+                                            f"vs boundary {fp0:.3g}; with I it stays (inhibition-stabilised)"))
         info[f"{name}_predicted_error"] = p["predicted_error"]
         info[f"{name}_fixed_point_error"] = p["fixed_point_error"]
     fig.tight_layout()

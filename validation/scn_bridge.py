@@ -30,6 +30,8 @@ Errors (what ``agree`` is decided on, per unit):
     M_ii / 2; the rates of the active set A are linear in it, giving
         |x_sim,i - x*_i| <= sum_{j in A} |(M_AA^{-1})_ij| M_jj / (2 s)       (``bias_bound``),
     which shrinks as 1/s.  (It ignores cross-kicks below T_i - M_ii, small for large s.)
+  * units that are silent at the fixed point get an allowance of M_ii / (2 s) (a silent unit whose
+    voltage mid-point is within half a reset of threshold may still spike now and then);
   * statistical: batch means over ``n_batches`` blocks of the post-warm-up window (``stderr``).
   * time step: one spike per step (greedy rule); ``dt`` is chosen so that the network's total
     predicted spike count per step is below 0.1, making the discretisation error small against
@@ -208,7 +210,8 @@ def spiking_check(W, b, *, spikes_per_unit=50.0, tau=20.0, dt=None, t_sim=None, 
     if A.size:
         inv = np.linalg.inv(M[np.ix_(A, A)])
         bias[A] = np.abs(inv) @ (0.5 * np.diag(M)[A]) / s
-    # a silent unit may spike near its threshold: allow half a reset there too
+    # a unit silent at the QP solution whose voltage mid-point lies within half a reset of the
+    # threshold may still spike occasionally: allow half a reset there (an allowance, not a bound)
     silent = np.setdiff1d(np.arange(len(x_tln)), A)
     if silent.size:
         bias[silent] = 0.5 * np.diag(M)[silent] / s

@@ -86,6 +86,18 @@ def validate_rate(W=None, k=0.04, n=2.0, tau=(20.0, 10.0), contrasts=(2.0, 5.0, 
                              note="finite step 0.01 mV: second-order error << 1%"))
         comps.append(compare_exact(f"paradoxical_rate_sim_c{c:g}", f["paradoxical"], bool(sim < 0),
                                    note=f"theory ISN = {f['isn']}"))
+    # 4. N populations: the ring (orientation) model of Rubin et al. 2015, 36 + 36 units
+    Wr, ct, th = ssn.ring_model(36)
+    taur = np.r_[np.full(36, tau[0]), np.full(36, tau[1])]
+    for c in (5.0, 40.0):
+        h = ssn.ring_input(th, c)
+        st = [f for f in ssn.fixed_points(Wr, h, k, n, taur, ct, n_starts=8, seed=0) if f["stable"]]
+        _, r = ssn.simulate(Wr, h, k, n, taur, t_sim=2000.0, dt=0.05, cell_types=ct)
+        pred = st[0]["rates_hz"] if st else np.full(72, np.nan)
+        comps.append(compare(f"ring_peak_rate_e_hz_c{c:g}", pred[:36].max(), r[-1][:36].max(), None,
+                             rel_tol=1e-6, note="deflated Newton (72 units) vs simulation"))
+        comps.append(compare(f"ring_max_rate_error_hz_c{c:g}", 0.0, np.max(np.abs(r[-1] - pred)), None,
+                             abs_tol=1e-6 * (1 + np.max(pred)), note="all 72 units"))
     fig = _rate_figure(W, k, n, tau, contrasts, np.array(sim_curve), integer_n)
     return comps, fig
 

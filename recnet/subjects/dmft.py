@@ -21,7 +21,7 @@ def _predict(g=2.0, phi="tanh", j0=0.0, i0=0.0, balanced=False):
 
 
 def _validate(backend="numba", quick=False, seed=12345, phi="tanh", gains="1.5,2,3", n=2000,
-              n_networks=3, spiking=True):
+              n_networks=4, spiking=True):
     from recnet.validation import dmft
     try:
         gs = tuple(float(v) for v in str(gains).split(",") if v.strip())
@@ -46,7 +46,7 @@ SUBJECTS = [
         validate_options=(
             Option("gains", "1.5,2,3", "comma-separated gains to simulate", type=str),
             Option("n", 2000, "network size N (quick: 500)", type=int),
-            Option("n_networks", 3, "network realisations per gain", type=int),
+            Option("n_networks", 4, "network realisations per gain", type=int),
             Option("spiking", True, "also validate the Poisson-spiking counterpart", type=bool),
         ),
         references=("Sompolinsky, Crisanti, Sommers 1988, PRL 61:259",

@@ -1,0 +1,174 @@
+"""Rank-one plus random networks: theory, solvers, latent dynamics, continuation.
+
+Oracles: closed forms (phi linear; g = 0 where kappa = M_n tanh(M_m kappa)), scipy quadrature and
+brentq written independently here, the Mathieu-free sympy evaluation, Monte Carlo over sampled
+loadings, direct simulation (slow)."""
+import math
+
+import numpy as np
+import pytest
+import scipy.integrate as si
+import scipy.optimize as so
+import sympy as sp
+
+from recnet.numerics import continuation as C
+from recnet.numerics import dmft_lowrank as L
+from recnet.theory import dmft_lowrank as T
+
+
+def _gauss(fun, mean, var):
+    s = math.sqrt(var)
+    return si.quad(lambda z: fun(mean + s * z) * math.exp(-z * z / 2) / math.sqrt(2 * math.pi), -12, 12,
+                   epsabs=1e-13, limit=200)[0]
+
+
+# ------------------------------------------------------------------------------------ theory
+def test_equations_are_labelled_sympy():
+    eqs = T.equations("tanh")
+    for key in ("overlap", "static variance", "chaotic energy condition", "pitchfork of the homogeneous state"):
+        assert isinstance(eqs[key], sp.Eq)
+    assert "\\" in sp.latex(eqs["overlap"])
+
+
+def test_linear_closed_form():
+    s = T.symbols()
+    out = T.linear_closed_form()
+    rhs = out["overlap"].rhs
+    assert sp.simplify(rhs - s["kappa"] * (s["m_mean"] * s["n_mean"] + s["mn_cov"])) == 0
+
+
+def test_user_phi_and_bad_phi():
+    eqs = T.equations("x/(1+x**2)")
+    assert isinstance(eqs["overlap"], sp.Eq)
+    with pytest.raises(ValueError, match="phi"):
+        T.phi_expr("x + y")
+
+
+# ------------------------------------------------------------------------------------ solvers
+def test_g0_overlap_closed_form():
+    # g = 0, Sigma_m = 0: Delta_0 = 0 and kappa = M_n tanh(M_m kappa)
+    rho = 1.7
+    k_ref = so.brentq(lambda k: rho * math.tanh(k) - k, 0.1, 5)
+    sols = L.solve(g=0.0, m_mean=1.0, n_mean=rho, m_std=0.0, n_std=0.0, chaotic=False)
+    pos = [s for s in sols if s["kappa"] > 0]
+    assert len(pos) == 1 and len(sols) == 3  # -kappa, 0, +kappa: every branch reported
+    assert pos[0]["kappa"] == pytest.approx(k_ref, abs=1e-9)
+    assert pos[0]["stable"] and not [s for s in sols if s["kappa"] == 0][0]["stable"]
+
+
+def test_static_heterogeneous_against_quadrature():
+    # g = 0.6, Sigma_m = 0.8, Sigma_mn = 0.3: solve the three equations with scipy independently
+    g, Mm, Mn, Sm, Sn, corr = 0.6, 1.0, 1.5, 0.8, 1.0, 0.375
+    Smn = corr * Sm * Sn
+    sech2 = lambda x: 1 - math.tanh(x) ** 2  # noqa: E731
+
+    def d0_of(k):
+        mu = Mm * k
+        return so.brentq(lambda d: g * g * _gauss(lambda x: math.tanh(x) ** 2, mu, d) + Sm ** 2 * k * k - d,
+                         Sm ** 2 * k * k, Sm ** 2 * k * k + 10)
+
+    def F(k):
+        d0 = d0_of(k)
+        return Mn * _gauss(math.tanh, Mm * k, d0) + Smn * k * _gauss(sech2, Mm * k, d0) - k
+
+    k_ref = so.brentq(F, 0.2, 5)
+    sols = L.solve(g=g, m_mean=Mm, n_mean=Mn, m_std=Sm, n_std=Sn, mn_corr=corr, chaotic=False)
+    k = max(s["kappa"] for s in sols)
+    assert k == pytest.approx(k_ref, rel=1e-6)
+    best = max(sols, key=lambda s: s["kappa"])
+    assert best["delta0"] == pytest.approx(d0_of(k_ref), rel=1e-6)
+
+
+def test_homogeneous_chaotic_is_scs():
+    # kappa = 0, g = 2: Delta_inf = 0 and Delta_0^2/2 = g^2 (<Phi^2> - <Phi>^2), Phi = log cosh
+    g = 2.0
+    Phi = lambda x: math.log(math.cosh(x))  # noqa: E731
+
+    def E(d):
+        return d * d / 2 - g * g * (_gauss(lambda x: Phi(x) ** 2, 0, d) - _gauss(Phi, 0, d) ** 2)
+
+    d_ref = so.brentq(E, 0.5, 5)
+    pf, kind, d0 = L.pitchfork_strength(g, "tanh", n_gh=96)
+    assert kind == "chaotic"
+    assert d0 == pytest.approx(d_ref, rel=1e-7)  # Gauss-Hermite with 96 nodes: converged to ~3e-9
+    assert pf == pytest.approx(1.0 / _gauss(lambda x: 1 - math.tanh(x) ** 2, 0, d_ref), rel=1e-6)
+
+
+def test_pitchfork_static_side():
+    for phi in ("tanh", "erf"):
+        pf, kind, d0 = L.pitchfork_strength(0.7, phi)
+        assert kind == "static" and d0 == 0.0 and pf == pytest.approx(1.0, abs=1e-12)
+    with pytest.raises(ValueError, match="phi"):
+        L.pitchfork_strength(0.5, "relu + 1" if False else "x + 1")
+
+
+def test_bad_input_is_named():
+    with pytest.raises(ValueError, match="mn_corr"):
+        L.LowRankParams(mn_corr=1.5)
+    with pytest.raises(ValueError, match="g"):
+        L.LowRankParams(g=-1)
+
+
+# ------------------------------------------------------------------------------ latent dynamics
+def test_latent_ode_mixture_against_monte_carlo():
+    """Stein's lemma closure vs sampled loadings: two populations, g = 0."""
+    pops = [dict(alpha=0.4, m_mean=1.0, n_mean=0.5, m_std=0.7, mn_cov=0.9),
+            dict(alpha=0.6, m_mean=-0.5, n_mean=1.0, m_std=1.2, mn_cov=1.1)]
+    rng = np.random.default_rng(1)
+    N = 400_000
+    ms, ns = [], []
+    for p in pops:
+        k = int(p["alpha"] * N)
+        sn = 1.5
+        cov = np.array([[p["m_std"] ** 2, p["mn_cov"]], [p["mn_cov"], sn ** 2]])
+        x = rng.multivariate_normal([p["m_mean"], p["n_mean"]], cov, size=k)
+        ms.append(x[:, 0])
+        ns.append(x[:, 1])
+    m, n = np.concatenate(ms), np.concatenate(ns)
+    for kappa in (0.3, 1.2):
+        mc = -kappa + np.mean(n * np.tanh(kappa * m))
+        se = np.std(n * np.tanh(kappa * m)) / math.sqrt(m.size)
+        assert L.latent_rhs(kappa, pops) == pytest.approx(mc, abs=5 * se)
+
+
+def test_latent_fixed_point_is_static_solution():
+    pops = [dict(alpha=1.0, m_mean=1.0, n_mean=1.3, m_std=0.5, mn_cov=0.4)]
+    t, k = L.latent_trajectory(0.5, 60.0, 0.05, pops)
+    sols = L.solve(g=0.0, m_mean=1.0, n_mean=1.3, m_std=0.5, n_std=1.0, mn_corr=0.8, chaotic=False)
+    assert k[-1] == pytest.approx(max(s["kappa"] for s in sols), rel=1e-6)
+    with pytest.raises(ValueError, match="sum to"):
+        L.latent_rhs(0.1, [dict(alpha=0.5, m_mean=1, n_mean=1)])
+
+
+# -------------------------------------------------------------------------------- continuation
+def test_track_branches_keeps_every_solution():
+    def solve_all(p):
+        out = [np.array([0.0])]
+        if p > 0:
+            out += [np.array([math.sqrt(p)]), np.array([-math.sqrt(p)])]
+        return out
+
+    vals = np.linspace(-1, 1, 21)
+    branches = C.track_branches(solve_all, vals)
+    total = sum(len(b.params) for b in branches)
+    assert total == sum(len(solve_all(p)) for p in vals)
+    zero = [b for b in branches if len(b.params) == 21]
+    assert len(zero) == 1 and np.allclose(zero[0].state_array, 0)
+    assert C.bisect_event(lambda p: p - 0.3, 0.0, 1.0, tol=1e-10) == pytest.approx(0.3, abs=1e-9)
+    with pytest.raises(ValueError, match="no sign change"):
+        C.bisect_event(lambda p: 1.0, 0, 1)
+
+
+# ---------------------------------------------------------------------------------- simulation
+@pytest.mark.slow
+def test_kappa_against_simulation():
+    from recnet.validation.lowrank import simulate_rank_one
+    from recnet.validation.stats import mean_sem
+    n = 1000
+    sols = L.solve(g=0.5, m_mean=1.0, n_mean=1.6, m_std=0.0, n_std=1.0, chaotic=False)
+    k_th = max(s["kappa"] for s in sols)
+    ks = [abs(simulate_rank_one(n, 0.5, 1.0, 1.6, n_std=1.0, t_sim=40, t_burn=25, seed=s)["kappa"])
+          for s in range(3)]
+    m, se = mean_sem(ks)
+    # 3 stderr over realisations + the finite-size bias 36/N measured in validation/lowrank.py
+    assert abs(m - k_th) <= 3 * se + 36.0 / n * k_th

@@ -1,0 +1,50 @@
+"""The ``lyapunov`` subject through the command line."""
+import json
+
+import pytest
+
+from recnet.cli import main
+
+
+@pytest.mark.parametrize("model", ["rate", "theta", "lif", "all"])
+def test_predict_json_has_headline_keys(model, capsys):
+    assert main(["predict", "lyapunov", "--model", model, "--json"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    for key in ("exponents", "entropy_rate", "ky_dimension"):
+        assert key in obj
+
+
+def test_predict_subcritical_spectrum(capsys):
+    assert main(["predict", "lyapunov", "--model", "rate", "--g", "0.5", "--n", "100", "--json"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    lam = obj["exponents"]
+    assert len(lam) == 100 and lam == sorted(lam, reverse=True)
+    # quantiles of the closed-form law: the flow's largest exponent tends to g - 1 = -0.5
+    assert obj["lambda_max_flow"] == -0.5 and obj["exponents_flow"][0] < -0.5
+    assert obj["entropy_rate"] == 0 and obj["ky_dimension"] == 0
+
+
+def test_lif_prediction_is_stable(capsys):
+    assert main(["predict", "lyapunov", "--model", "lif", "--json"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert obj["entropy_rate"] == 0.0 and obj["lambda_max"] == 0.0
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["--model", "rate", "--n", "10", "--m", "11"], "m = 11"),
+    (["--model", "rate", "--dt", "1.5"], "dt = 1.5"),
+    (["--model", "theta", "--n", "10", "--k", "10"], "k = 10"),
+    (["--tau-m", "-1"], "tau_m"),
+])
+def test_bad_input(argv, needle, capsys):
+    assert main(["predict", "lyapunov", *argv]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("model", ["theta", "lif"])
+def test_validate_quick_spiking(model, capsys):
+    assert main(["validate", "lyapunov", "--model", model, "--quick", "--json"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert obj["agree"] and len(obj["comparisons"]) >= 3

@@ -1,0 +1,56 @@
+"""The ``tln`` subject on the command line: acceptance graphs through ``predict --json``."""
+import json
+
+import numpy as np
+import pytest
+
+from recnet.cli import main
+
+
+def _predict(capsys, *args):
+    assert main(["predict", "tln", "--json", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_three_cycle(capsys):
+    out = _predict(capsys, "--graph", "1>2,2>3,3>1")
+    assert [s["neurons"] for s in out["supports"]] == [[1, 2, 3]]
+    assert out["supports"][0]["stable"] is False and out["supports"][0]["index"] == 1
+    assert out["index_sum"] == 1 and out["code"]["convex"] == "convex"
+
+
+def test_k3_and_exact_cross_check(capsys):
+    out = _predict(capsys, "--graph", "1<>2,2<>3,1<>3", "--exact")
+    assert [s["neurons"] for s in out["supports"]] == [[1, 2, 3]]
+    assert out["supports"][0]["stable"] is True
+    assert out["supports"][0]["x"] == pytest.approx([0.4, 0.4, 0.4], rel=1e-14)
+    assert out["exact_supports_agree"] is True
+
+
+def test_empty_graph_all_seven(capsys):
+    out = _predict(capsys, "--graph", "empty", "--n", "3")
+    assert len(out["supports"]) == 7 and out["n_stable"] == 3
+
+
+def test_weights_file_and_inputs(capsys, tmp_path):
+    W = np.array([[0.0, -2.0], [-2.0, 0.0]])
+    f = tmp_path / "w.csv"
+    np.savetxt(f, W, delimiter=",")
+    out = _predict(capsys, "--weights", str(f), "--b", "1,1")
+    assert [s["neurons"] for s in out["supports"]] == [[1], [2], [1, 2]]
+    np.save(tmp_path / "w.npy", W)
+    out2 = _predict(capsys, "--weights", str(tmp_path / "w.npy"), "--b", "1")
+    assert out2["supports"] == out["supports"]
+
+
+@pytest.mark.parametrize("args,word", [
+    (["--epsilon", "0.4"], "epsilon"),
+    (["--delta", "-1"], "delta"),
+    (["--graph", "1>1"], "self-loops"),
+    (["--graph", "1-2"], "graph edge"),
+    (["--weights", "/no/such/file.csv", "--b", "1"], "weights"),
+])
+def test_bad_input_is_named(capsys, args, word):
+    assert main(["predict", "tln", *args]) == 2
+    err = capsys.readouterr().err
+    assert word in err and "Traceback" not in err
