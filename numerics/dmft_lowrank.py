@@ -563,15 +563,15 @@ def latent_rhs(kappa, populations, phi="tanh", n_gh=N_GH):
     covariance of m_i and n_i within the population).  The alphas must sum to 1.
     """
     tr = ga.transfer(phi)
-    pops = _check_pops(populations)
+    pops = np.array(_check_pops(populations), dtype=float)
     z, w = ga.gh_nodes(n_gh)
-    k = float(kappa)
-    out = -k
-    for a, Mm, Mn, Sm, Smn in pops:
-        mu, d = Mm * k, Sm * Sm * k * k
-        out += a * (Mn * tr.f(0, mu) if d == 0 else Mn * ga.mean_kernel(tr.f, tr.code, 0, mu, d, z, w))
-        out += a * Smn * k * ga.mean_kernel(tr.f, tr.code, 1, mu, d, z, w)
-    return out
+    k = checks.finite("kappa", kappa)
+    a, Mm, Mn, Sm, Smn = pops.T
+    mu = np.ascontiguousarray(Mm * k)
+    d = np.ascontiguousarray(Sm * Sm * k * k)
+    f0 = ga.mean_array(tr.f, tr.code, 0, mu, d, z, w)
+    f1 = ga.mean_array(tr.f, tr.code, 1, mu, d, z, w)
+    return float(-k + np.sum(a * (Mn * f0 + Smn * k * f1)))
 
 
 def _check_pops(populations):

@@ -42,7 +42,7 @@ import numpy as np
 from recnet.numerics._jit import njit, prange
 
 __all__ = ["propagators", "fixed_indegree", "advance", "poisson_counts", "poisson_table", "simulate_naive",
-           "splitmix64_seeds", "csr_by_pre"]
+           "splitmix64_seeds", "csr_by_pre", "advance_serial"]
 
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -151,8 +151,7 @@ def fixed_indegree(n_pre, n_post, k, with_replacement, exclude_self, seed):
     return out
 
 
-@njit(parallel=True)
-def advance(step0, n_steps, block, npar, refr, y, r, pois, win, rng_state,
+def _advance(step0, n_steps, block, npar, refr, y, r, pois, win, rng_state,
             ev_stamp, ev_node, ev_ptr, indptr, target, weight, delay, ring,
             ulo, slo, spk, spk_prev, rec_col, rec_out, v_col, v_out):
     """Advance the network ``n_steps`` steps from global step ``step0`` (state arrays updated in place).
@@ -200,8 +199,8 @@ def advance(step0, n_steps, block, npar, refr, y, r, pois, win, rng_state,
     n_nodes = spk.shape[1]
     n_src = N + win.shape[0]
     done = 0
-    cur = spk_prev  # swapped at the top of the loop: the first block delivers `spk` (last call's)
-    prev = spk
+    cur = spk  # swapped at the top of the loop, so the first block delivers `spk` (last call's)
+    prev = spk_prev
     flips = 0
     while done < n_steps:
         nb = min(block, n_steps - done)
@@ -278,8 +277,15 @@ def advance(step0, n_steps, block, npar, refr, y, r, pois, win, rng_state,
     return done
 
 
+advance = njit(parallel=True)(_advance)
+advance.__doc__ = _advance.__doc__
+advance_serial = njit(_advance)
+"""The same kernel compiled without threads (``prange`` runs as ``range``): used for one thread,
+where an OpenMP pool would only add barrier and spin-wait costs."""
+
+
 @njit
-def _poisson_part(state, i, part, e):
+def _poisson_part(state, i, part, e):  # noqa: D401
     """Poisson(part) by sequential inversion with e = exp(-part) precomputed (part <= 10)."""
     u = _u01(state, i)
     p = e

@@ -21,6 +21,8 @@ Engelken, Wolf, Abbott 2023, Phys. Rev. Research 5:043044.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import scipy.linalg
 
@@ -100,12 +102,33 @@ def participation_ratio(Q):
     return (q2.sum(axis=0) ** 2) / (q2 * q2).sum(axis=0)
 
 
+def integrated_autocorrelation(x, max_lag=None):
+    """Integrated autocorrelation time of a series, in samples: 1/2 + sum of the autocorrelation
+    over lags until it first drops below zero (initial positive sequence, Geyer 1992)."""
+    x = np.asarray(x, dtype=float)
+    x = x - x.mean()
+    n = x.size
+    v = float(x @ x)
+    if n < 4 or v == 0:
+        return 0.5
+    max_lag = max_lag or n // 4
+    tau = 0.5
+    for lag in range(1, max_lag):
+        r = float(x[:-lag] @ x[lag:]) / v
+        if r <= 0:
+            break
+        tau += r
+    return tau
+
+
 def block_bootstrap(increments, durations, n_boot=200, n_blocks=20, seed=0, alpha=0.05):
     """Exponents and bootstrap confidence intervals from per-interval log growths.
 
-    The run is cut into ``n_blocks`` contiguous blocks (longer than the correlation time of the
-    local growth rates); blocks are resampled with replacement and the exponent recomputed as
-    (sum of log growths) / (sum of durations) in each resample.
+    The run is cut into contiguous blocks, each at least four integrated autocorrelation times of
+    the local growth rate of the summed exponents long (so block means are nearly independent), and
+    at most ``n_blocks`` of them; blocks are resampled with replacement and the exponent recomputed
+    as (sum of log growths) / (sum of durations) in each resample.  With fewer than 4 blocks the
+    errors are NaN (run longer).
 
     Parameters
     ----------
@@ -134,10 +157,18 @@ def block_bootstrap(increments, durations, n_boot=200, n_blocks=20, seed=0, alph
         raise ValueError("no intervals recorded: t_sim is shorter than one re-orthonormalisation interval")
     rng = checks.rng(seed)
     lam = inc.sum(axis=0) / dur.sum()
-    nb = int(min(n_blocks, dur.size))
-    if nb < 2:
+    # block length from the slowest of: the top exponent's and the positive exponents' local rates
+    series = [inc[:, 0] / dur, inc.sum(axis=1) / dur]
+    pos = lam > 0
+    if np.any(pos):
+        series.append(inc[:, pos].sum(axis=1) / dur)
+    tau_int = max(integrated_autocorrelation(s_) for s_ in series)
+    min_len = max(1, int(math.ceil(4 * tau_int)))
+    nb = int(min(n_blocks, dur.size // min_len))
+    if nb < 4:
         nan = np.full(lam.shape, np.nan)
-        return {"exponents": lam, "ci_low": nan, "ci_high": nan, "stderr": nan, "samples": None}
+        return {"exponents": lam, "ci_low": nan, "ci_high": nan, "stderr": nan, "samples": None,
+                "n_blocks": nb, "tau_int": tau_int}
     edges = np.linspace(0, dur.size, nb + 1).astype(int)
     bsum = np.add.reduceat(inc, edges[:-1], axis=0)           # (nb, m)
     bdur = np.add.reduceat(dur, edges[:-1])                   # (nb,)
@@ -145,7 +176,7 @@ def block_bootstrap(increments, durations, n_boot=200, n_blocks=20, seed=0, alph
     boots = bsum[idx].sum(axis=1) / bdur[idx].sum(axis=1)[:, None]
     lo, hi = np.quantile(boots, [alpha / 2, 1 - alpha / 2], axis=0)
     return {"exponents": lam, "ci_low": lo, "ci_high": hi, "stderr": boots.std(axis=0, ddof=1),
-            "samples": boots}
+            "samples": boots, "n_blocks": nb, "tau_int": tau_int}
 
 
 def check_m(m, n):
@@ -212,7 +243,7 @@ def summarise(increments, durations, Q, *, n_boot=200, n_blocks=20, seed=0, n_co
         stderr=boot["stderr"][order], entropy_rate=entropy_rate(lam), ky_dimension=ky_dimension(lam),
         participation_ratio=participation_ratio(Q)[order] if Q is not None else None,
         convergence_t=t[sel], convergence=conv[:, order], t_total=float(t[-1]) if t.size else 0.0,
-        n_intervals=int(dur.size),
+        n_intervals=int(dur.size), n_blocks=boot["n_blocks"], tau_int_intervals=boot["tau_int"],
     )
     # H and D_KY from the same bootstrap resamples (their spread is their standard error)
     smp = boot["samples"]

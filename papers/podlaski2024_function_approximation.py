@@ -23,7 +23,7 @@ def make(out=None, quick=False):
     import matplotlib.pyplot as plt
 
     from recnet.numerics import scn_functions as sf
-    from recnet.validation.scn import lowrank_prediction, target_function
+    from recnet.validation.scn import lowrank_prediction
 
     out = out or "podlaski2024_function_approximation.png"
     fig, ax = plt.subplots(1, 3, figsize=(13, 3.8))
@@ -65,7 +65,6 @@ def make(out=None, quick=False):
     ax[2].set_ylabel("max |y_E - f|")
     ax[2].legend(fontsize=7)
     ax[2].set_title("c: error ~ 1/N^2", fontsize=9)
-    _ = target_function
     fig.suptitle(TITLE, fontsize=9)
     fig.tight_layout()
     fig.savefig(out, dpi=110)

@@ -133,7 +133,7 @@ def test_latent_ode_mixture_against_monte_carlo():
 
 def test_latent_fixed_point_is_static_solution():
     pops = [dict(alpha=1.0, m_mean=1.0, n_mean=1.3, m_std=0.5, mn_cov=0.4)]
-    t, k = L.latent_trajectory(0.5, 60.0, 0.05, pops)
+    t, k = L.latent_trajectory(0.5, 40.0, 0.1, pops)
     sols = L.solve(g=0.0, m_mean=1.0, n_mean=1.3, m_std=0.5, n_std=1.0, mn_corr=0.8, chaotic=False)
     assert k[-1] == pytest.approx(max(s["kappa"] for s in sols), rel=1e-6)
     with pytest.raises(ValueError, match="sum to"):

@@ -58,3 +58,15 @@ def test_check_m():
         C.check_m(0, 10)
     with pytest.raises(TypeError, match="m"):
         C.check_m(2.5, 10)
+
+
+def test_integrated_autocorrelation_of_ar1():
+    # AR(1) with coefficient a: tau_int = 1/2 + sum_k a^k = 1/2 + a/(1 - a) = 4.5 for a = 0.8;
+    # the estimate from 2e5 samples has a relative error of a few percent; allow 10%
+    rng = np.random.default_rng(3)
+    a, n = 0.8, 200_000
+    e = rng.standard_normal(n)
+    x = np.empty(n); x[0] = e[0]
+    for i in range(1, n):
+        x[i] = a * x[i - 1] + e[i]
+    assert C.integrated_autocorrelation(x) == pytest.approx(4.5, rel=0.1)

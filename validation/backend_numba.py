@@ -5,9 +5,15 @@ Use through ``recnet.validation.simulate.simulate(network, t_sim, backend="numba
 """
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
+
+# One synchronisation per min_delay: OpenMP threads that spin while waiting only steal the CPU
+# from other processes on a shared machine. Passive waiting, unless the user chose otherwise
+# (read when the OpenMP runtime starts, i.e. before numba's first parallel call).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from recnet import checks
 from recnet.validation.network import delay_steps
@@ -132,7 +138,7 @@ def run(network, t_sim, *, dt=0.1, seed=None, connections=None, progress=None, c
     import numba
     from tqdm.auto import tqdm
 
-    from recnet.numerics.lif_delta import advance, splitmix64_seeds
+    from recnet.numerics.lif_delta import advance, advance_serial, splitmix64_seeds
 
     dt = network.check(dt)
     t_sim = checks.positive("t_sim", t_sim, "ms")
@@ -175,6 +181,7 @@ def run(network, t_sim, *, dt=0.1, seed=None, connections=None, progress=None, c
         o = net["offset"][p.label]
         v_col[o:o + p.size] = np.arange(col, col + p.size)
         col += p.size
+    kernel = advance if T > 1 else advance_serial
     chunk = max(net["block"], (int(chunk_steps) // net["block"]) * net["block"])
     steps_all, nodes_all, vals = [], [], []
     v_chunks = []
@@ -188,7 +195,7 @@ def run(network, t_sim, *, dt=0.1, seed=None, connections=None, progress=None, c
                 n = min(chunk, n_steps - step)
                 rec_out = np.zeros((n, rec_node.size), dtype=np.uint16)
                 v_out = np.zeros((n, col))
-                advance(step, n, net["block"], net["npar"], net["refr"], y, r, net["pois"], net["win"], rng_state,
+                kernel(step, n, net["block"], net["npar"], net["refr"], y, r, net["pois"], net["win"], rng_state,
                         net["ev_stamp"], net["ev_node"], ev_ptr, net["indptr"], net["target"], net["weight"],
                         net["delay"], ring, net["ulo"], net["slo"], spk, spk_prev, rec_col, rec_out, v_col, v_out)
                 k, j = np.nonzero(rec_out)
