@@ -49,7 +49,8 @@ def _driven_corr(f, code, which, dh, a_in, omega, dtau, theta, z, w):
     v = max(dh[0], 0.0)
     sv = math.sqrt(v)
     nth = theta.size
-    for j in prange(n):
+    half = n // 2 + 1  # C(tau) = C(T - tau): compute half the grid, mirror the rest
+    for j in prange(half):
         c = dh[j]
         if v > 0.0:
             rho = c / v
@@ -71,6 +72,8 @@ def _driven_corr(f, code, which, dh, a_in, omega, dtau, theta, z, w):
                 s += w[k] * f(which, x1) * ga.inner_mean(f, code, which, m2, r, z, w)
             acc += s
         out[j] = acc / nth
+    for j in range(half, n):
+        out[j] = out[n - j]
     return out
 
 
@@ -270,19 +273,31 @@ def critical_amplitude(g, phi="tanh", omega=1.0, a_max=None, n_steps=12, tol=1e-
         lams.append(lam)
         init = sol["delta_h"]
         if lam > 0 and prev is not None:
-            lo, hi = A, prev[0]
-            init_lo = prev[1]
-            while (hi - lo) > tol * hi:
-                mid = 0.5 * (lo + hi)
-                lm, sm = lambda_max(g, phi, mid, om, init=init_lo, **kw)
-                if lm > 0:
-                    lo = mid
+            # Illinois (regula falsi) on lambda_max(A) between the bracketing amplitudes
+            lo, flo, hi, fhi, init_hi = A, lam, prev[0], prev[2], prev[1]
+            side = 0
+            c = hi
+            for _ in range(60):
+                c = (lo * fhi - hi * flo) / (fhi - flo)
+                fc, sc = lambda_max(g, phi, c, om, init=init_hi, **kw)
+                if abs(fc) < 1e-10 or (hi - lo) < tol * hi:
+                    break
+                if fc > 0:
+                    lo, flo = c, fc
+                    if side == -1:
+                        fhi *= 0.5
+                    side = -1
                 else:
-                    hi, init_lo = mid, sm["delta_h"]
-            return {"critical_amplitude": 0.5 * (lo + hi), "omega": om, "lambda_at_a_max": lams[0],
+                    hi, fhi, init_hi = c, fc, sc["delta_h"]
+                    if side == 1:
+                        flo *= 0.5
+                    side = 1
+                if abs(fc) < 1e-7:
+                    break
+            return {"critical_amplitude": float(c), "omega": om, "lambda_at_a_max": lams[0],
                     "amplitudes": amps[:len(lams)], "lambdas": np.array(lams)}
         if lam > 0 and prev is None:
             raise ValueError(f"a_max = {a_max:g} is invalid: lambda_max = {lam:.3g} > 0 there; give a larger a_max")
-        prev = (A, sol["delta_h"])
+        prev = (A, sol["delta_h"], lam)
     return {"critical_amplitude": float("nan"), "omega": om, "lambda_at_a_max": lams[0],
             "amplitudes": amps, "lambdas": np.array(lams)}

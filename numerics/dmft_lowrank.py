@@ -563,15 +563,42 @@ def latent_rhs(kappa, populations, phi="tanh", n_gh=N_GH):
     covariance of m_i and n_i within the population).  The alphas must sum to 1.
     """
     tr = ga.transfer(phi)
-    pops = np.array(_check_pops(populations), dtype=float)
+    pops = np.ascontiguousarray(np.array(_check_pops(populations), dtype=float))
     z, w = ga.gh_nodes(n_gh)
     k = checks.finite("kappa", kappa)
-    a, Mm, Mn, Sm, Smn = pops.T
-    mu = np.ascontiguousarray(Mm * k)
-    d = np.ascontiguousarray(Sm * Sm * k * k)
-    f0 = ga.mean_array(tr.f, tr.code, 0, mu, d, z, w)
-    f1 = ga.mean_array(tr.f, tr.code, 1, mu, d, z, w)
-    return float(-k + np.sum(a * (Mn * f0 + Smn * k * f1)))
+    return float(_latent_rk4(tr.f, tr.code, pops, k, 0.0, 0, z, w)[1])
+
+
+@njit
+def _latent_f(f, code, pops, k, z, w):
+    out = -k
+    for p in range(pops.shape[0]):
+        a, Mm, Mn, Sm, Smn = pops[p, 0], pops[p, 1], pops[p, 2], pops[p, 3], pops[p, 4]
+        mu = Mm * k
+        d = Sm * Sm * k * k
+        out += a * (Mn * ga.mean_kernel(f, code, 0, mu, d, z, w) + Smn * k * ga.mean_kernel(f, code, 1, mu, d, z, w))
+    return out
+
+
+@njit
+def _latent_rk4(f, code, pops, k0, dt, n, z, w):
+    """n RK4 steps of the latent ODE; n = 0 returns [k0, rhs(k0)]."""
+    if n == 0:
+        out = np.empty(2)
+        out[0] = k0
+        out[1] = _latent_f(f, code, pops, k0, z, w)
+        return out
+    out = np.empty(n + 1)
+    k = k0
+    out[0] = k
+    for i in range(n):
+        k1 = _latent_f(f, code, pops, k, z, w)
+        k2 = _latent_f(f, code, pops, k + 0.5 * dt * k1, z, w)
+        k3 = _latent_f(f, code, pops, k + 0.5 * dt * k2, z, w)
+        k4 = _latent_f(f, code, pops, k + dt * k3, z, w)
+        k = k + dt * (k1 + 2 * k2 + 2 * k3 + k4) / 6
+        out[i + 1] = k
+    return out
 
 
 def _check_pops(populations):
@@ -603,18 +630,11 @@ def latent_trajectory(kappa0, t_max, dt, populations, phi="tanh", n_gh=N_GH):
     dt = checks.positive("dt", dt)
     k = checks.finite("kappa0", kappa0)
     n = int(round(t_max / dt))
-    ts = np.arange(n + 1) * dt
-    ks = np.empty(n + 1)
-    ks[0] = k
-    rhs = lambda v: latent_rhs(v, populations, phi, n_gh)  # noqa: E731
-    for i in range(n):
-        k1 = rhs(k)
-        k2 = rhs(k + 0.5 * dt * k1)
-        k3 = rhs(k + 0.5 * dt * k2)
-        k4 = rhs(k + dt * k3)
-        k = k + dt * (k1 + 2 * k2 + 2 * k3 + k4) / 6
-        ks[i + 1] = k
-    return ts, ks
+    tr = ga.transfer(phi)
+    pops = np.ascontiguousarray(np.array(_check_pops(populations), dtype=float))
+    z, w = ga.gh_nodes(n_gh)
+    ks = _latent_rk4(tr.f, tr.code, pops, k, dt, n, z, w)
+    return np.arange(n + 1) * dt, ks
 
 
 def phase_diagram(g_values, strengths, phi="tanh", m_std=0.0, n_gh=32):

@@ -96,14 +96,11 @@ def poisson_counts(lam, rng_state, n_steps):
 
 @njit
 def _poisson_counts(pois, rng_state, n_steps):
-    S = pois.shape[1]
+    S = pois.shape[0]
     out = np.zeros((n_steps, S), dtype=np.int64)
     for k in range(n_steps):
         for s in range(S):
-            cnt = 0
-            for _ in range(int(pois[1, s])):
-                cnt += _poisson_part(rng_state, s, pois[0, s] / pois[1, s], pois[2, s])
-            out[k, s] = cnt
+            out[k, s] = _poisson_draw(pois, rng_state, s)
     return out
 
 
@@ -172,9 +169,8 @@ def _advance(step0, n_steps, block, npar, refr, y, r, pois, win, rng_state,
         refractory period in steps.
     y, r : float64[N], int64[N]
         state: V - v_rest (mV) and remaining refractory steps.
-    pois : float64[3, S]
-        Poisson sources (node N + s): rows lam = rate*dt, number of parts m = ceil(lam/10),
-        exp(-lam/m).
+    pois : float64[S, W]
+        Poisson sources (node N + s), one row each (see :func:`poisson_table`).
     win, rng_state : int64[S, 2], uint64[S]
         active stamps (win[s,0], win[s,1]] and splitmix64 states.
     ev_stamp, ev_node, ev_ptr : int64[E], int64[E], int64[1]
@@ -256,9 +252,7 @@ def _advance(step0, n_steps, block, npar, refr, y, r, pois, win, rng_state,
                 stamp = s0 + k + 1
                 for s in range(slo[c], slo[c + 1]):
                     if win[s, 0] < stamp and stamp <= win[s, 1]:
-                        cnt = 0
-                        for _ in range(int(pois[1, s])):
-                            cnt += _poisson_part(rng_state, s, pois[0, s] / pois[1, s], pois[2, s])
+                        cnt = _poisson_draw(pois, rng_state, s)
                     else:
                         cnt = 0
                     cur[k, N + s] = cnt
@@ -299,10 +293,51 @@ def _poisson_part(state, i, part, e):  # noqa: D401
 
 
 def poisson_table(lam):
-    """Rows lam, m = ceil(lam/10) (>= 1), exp(-lam/m) for :func:`advance`'s Poisson sources."""
+    """Per-source generator rows for Poisson(lam) counts (lam = rate * dt), float64[S, W].
+
+    lam <= 10: inversion with a precomputed CDF: row = [K, 0, 0, F(0), ..., F(K-1)] with
+    K = lam + 10 sqrt(lam) + 15 terms and F(K-1) set to 1 (the tail beyond, < 1e-20, is folded
+    into the last count). lam > 10: m = ceil(lam/10) independent Poisson(lam/m) by sequential
+    inversion (exp(-lam/m) never underflows): row = [-m, lam/m, exp(-lam/m), ...].
+    """
+    from scipy import stats
+
     lam = np.asarray(lam, dtype=float)
-    m = np.maximum(1.0, np.ceil(lam / 10.0))
-    return np.ascontiguousarray(np.stack([lam, m, np.exp(-lam / m)])) if lam.size else np.zeros((3, 0))
+    if lam.size == 0:
+        return np.zeros((0, 3))
+    small = lam <= 10.0
+    K = np.where(small, np.ceil(lam + 10.0 * np.sqrt(lam) + 15.0), 0).astype(int)
+    W = 3 + int(K.max())
+    out = np.zeros((lam.size, W))
+    cache = {}
+    for s_, (l, k) in enumerate(zip(lam, K)):
+        if k:
+            if l not in cache:
+                c = stats.poisson.cdf(np.arange(k), l)
+                c[-1] = 1.0
+                cache[l] = c
+            out[s_, 0] = k
+            out[s_, 3:3 + k] = cache[l]
+        else:
+            m = np.ceil(l / 10.0)
+            out[s_, 0:3] = (-m, l / m, np.exp(-l / m))
+    return out
+
+
+@njit
+def _poisson_draw(pois, state, s):
+    """One Poisson count for source s (row of :func:`poisson_table`)."""
+    K = pois[s, 0]
+    if K > 0:
+        u = _u01(state, s)
+        k = 0
+        while u >= pois[s, 3 + k] and k < K - 1:
+            k += 1
+        return k
+    total = 0
+    for _ in range(int(-K)):
+        total += _poisson_part(state, s, pois[s, 1], pois[s, 2])
+    return total
 
 
 def simulate_naive(n_steps, npar, refr, y0, counts_src, pre, post, weight, delay):

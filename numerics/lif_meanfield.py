@@ -207,7 +207,8 @@ def brunel_prediction(tau_m=20.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0, tau_re
     Returns
     -------
     dict with ``rate_hz`` (= ``rate_e_hz`` = ``rate_i_hz``; the unique stable solution, None if
-    there are several stable ones), ``mu_mv``, ``sigma_mv``, ``cv_isi``, ``nu_thr_hz``,
+    there are several stable ones), ``mu_mv`` (mean input relative to v_rest: the free membrane
+    potential averages v_rest + mu), ``sigma_mv``, ``cv_isi`` (Siegert-theory ISI CV), ``nu_thr_hz``,
     ``nu_ext_hz``, ``c_e``, ``c_i``, ``solutions`` (every solution: ``rate_hz``, ``mu_mv``,
     ``sigma_mv``, ``stable``), ``n_solutions``, ``converged``, ``multistable``.
     """

@@ -127,8 +127,9 @@ def block_bootstrap(increments, durations, n_boot=200, n_blocks=20, seed=0, alph
     The run is cut into contiguous blocks, each at least four integrated autocorrelation times of
     the local growth rate of the summed exponents long (so block means are nearly independent), and
     at most ``n_blocks`` of them; blocks are resampled with replacement and the exponent recomputed
-    as (sum of log growths) / (sum of durations) in each resample.  With fewer than 4 blocks the
-    errors are NaN (run longer).
+    as (sum of log growths) / (sum of durations) in each resample.  If the run holds fewer than 4
+    such blocks, 4 shorter ones are used and ``blocks_short`` is set: the errors are then likely
+    underestimated (run longer).
 
     Parameters
     ----------
@@ -165,10 +166,13 @@ def block_bootstrap(increments, durations, n_boot=200, n_blocks=20, seed=0, alph
     tau_int = max(integrated_autocorrelation(s_) for s_ in series)
     min_len = max(1, int(math.ceil(4 * tau_int)))
     nb = int(min(n_blocks, dur.size // min_len))
-    if nb < 4:
+    short = nb < 4
+    if short:      # the run is short for its correlation time: 4 blocks anyway, flagged
+        nb = min(4, dur.size)
+    if nb < 2:
         nan = np.full(lam.shape, np.nan)
         return {"exponents": lam, "ci_low": nan, "ci_high": nan, "stderr": nan, "samples": None,
-                "n_blocks": nb, "tau_int": tau_int}
+                "n_blocks": nb, "tau_int": tau_int, "blocks_short": True}
     edges = np.linspace(0, dur.size, nb + 1).astype(int)
     bsum = np.add.reduceat(inc, edges[:-1], axis=0)           # (nb, m)
     bdur = np.add.reduceat(dur, edges[:-1])                   # (nb,)
@@ -176,7 +180,7 @@ def block_bootstrap(increments, durations, n_boot=200, n_blocks=20, seed=0, alph
     boots = bsum[idx].sum(axis=1) / bdur[idx].sum(axis=1)[:, None]
     lo, hi = np.quantile(boots, [alpha / 2, 1 - alpha / 2], axis=0)
     return {"exponents": lam, "ci_low": lo, "ci_high": hi, "stderr": boots.std(axis=0, ddof=1),
-            "samples": boots, "n_blocks": nb, "tau_int": tau_int}
+            "samples": boots, "n_blocks": nb, "tau_int": tau_int, "blocks_short": short}
 
 
 def check_m(m, n):
@@ -244,6 +248,7 @@ def summarise(increments, durations, Q, *, n_boot=200, n_blocks=20, seed=0, n_co
         participation_ratio=participation_ratio(Q)[order] if Q is not None else None,
         convergence_t=t[sel], convergence=conv[:, order], t_total=float(t[-1]) if t.size else 0.0,
         n_intervals=int(dur.size), n_blocks=boot["n_blocks"], tau_int_intervals=boot["tau_int"],
+        blocks_short=bool(boot["blocks_short"]),
     )
     # H and D_KY from the same bootstrap resamples (their spread is their standard error)
     smp = boot["samples"]

@@ -34,7 +34,6 @@ import math
 import time as _time
 
 import numpy as np
-import scipy.linalg
 from scipy.linalg import blas as _blas
 
 from recnet import checks
@@ -129,9 +128,9 @@ def _check_common(J, m, dt, t_sim, t_ons, integrator, time, phi):
     t_sim = checks.positive("t_sim", t_sim, "tau")
     if t_ons is not None:
         t_ons = checks.positive("t_ons", t_ons, "tau")
-        if not dt < t_ons * (1 + 1e-12):
+        if not dt < t_ons:
             raise ValueError(f"dt = {dt:g} tau is invalid: must be smaller than the re-orthonormalisation "
-                             f"interval t_ons = {t_ons:g} tau")
+                             f"interval t_ons = {t_ons:g} tau (t_ons=None chooses it, down to one step)")
         if t_ons > t_sim:
             raise ValueError(f"t_ons = {t_ons:g} tau is invalid: must not exceed t_sim = {t_sim:g} tau")
     if time not in ("continuous", "map"):
@@ -239,7 +238,8 @@ def spectrum(J, m=None, *, dt=0.1, t_sim=200.0, t_warm=50.0, t_warm_q=20.0, t_on
         warm-up of the tangent vectors (discarded) [tau].
     t_ons : float or None
         re-orthonormalisation interval [tau]; None: chosen from the condition number
-        (:func:`choose_t_ons` with ``cond_max``).  Must exceed ``dt``.
+        (:func:`choose_t_ons` with ``cond_max``; may be a single step).  If given, it must exceed
+        ``dt`` and is rounded to a whole number of steps.
     phi : {"tanh"}
         transfer function.
     time : {"continuous", "map"}

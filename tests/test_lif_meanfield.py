@@ -166,3 +166,17 @@ def test_cross_check_nnmt(g, eta, v_reset):
                                   np.array([eta * 10.0]), eps_tol=1e-13)
     ours = L.brunel_prediction(g=g, eta=eta, v_reset=v_reset)["rate_hz"]
     np.testing.assert_allclose(ref, ours, rtol=1e-9)
+
+
+def test_paper_figure_quick(tmp_path):
+    from recnet.papers import brunel2000_fig2 as fig
+    m = fig.compute(quick=True)
+    # the map's regions: balanced, unique states for g > 4 and eta > 1; several stable states for
+    # excitation-dominated weak drive (g gamma < 1, eta < 0.8)
+    g, eta = m["g"], m["eta"]
+    i5, k2 = np.argmin(abs(g - 5.0)), np.argmin(abs(eta - 2.0))
+    assert m["rate_hz"][i5, k2] == pytest.approx(L.brunel_prediction(g=g[i5], eta=eta[k2], v_reset=10.0)["rate_hz"], rel=1e-10)
+    assert np.all(m["n_stable"][g > 4.5][:, eta > 1.0] == 1)
+    assert np.any(m["n_stable"][g < 3.0][:, eta < 0.7] == 2)
+    path = fig.make(out=tmp_path / "fig2.png", quick=True)
+    assert path.exists() and path.stat().st_size > 10000

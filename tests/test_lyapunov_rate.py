@@ -112,6 +112,10 @@ def test_bad_input_is_named():
         R.spectrum(J, 11)
     with pytest.raises(ValueError, match="dt = 0.5"):
         R.spectrum(J, 2, dt=0.5, t_ons=0.2)
+    with pytest.raises(ValueError, match="dt = 0.2"):          # dt >= t_ons, the wording
+        R.spectrum(J, 2, dt=0.2, t_ons=0.2)
+    with pytest.raises(ValueError, match="q0 contains NaN"):
+        R.spectrum(J, 2, q0=np.full((10, 2), np.nan))
     with pytest.raises(ValueError, match="x0 contains NaN"):
         R.spectrum(J, 2, x0=np.full(10, np.nan))
     with pytest.raises(ValueError, match="dt = 1.5"):

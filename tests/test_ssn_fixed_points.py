@@ -99,7 +99,7 @@ def test_bistable_standard_parameters_classified_and_simulated():
 @pytest.mark.parametrize("n", [2, 3])
 def test_deflated_newton_finds_the_polynomial_roots(n):
     rng = np.random.default_rng(7)
-    for _ in range(6):
+    for _ in range(4):
         mag = rng.uniform(0.2, 1.5, 4)
         Wr = np.array([[mag[0], -mag[1]], [mag[2], -mag[3]]])
         h = rng.uniform(-5, 25, 2)
@@ -266,3 +266,13 @@ def test_deflated_newton_three_populations_brute_force():
     for f in got:
         root = mpmath.findroot(Fm, tuple(f["u_mv"]))
         np.testing.assert_allclose([float(x) for x in root], f["u_mv"], rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("h", [(2.0, -5.0), (20.0, 20.0), (-1.0, 4.0), (-1.0, -2.0), (6.0, -30.0)])
+def test_all_supports_match_exact_real_root_isolation(h):
+    """Every fixed point (all supports) = sympy's exact real-root isolation with rational inputs."""
+    ex = tssn.exact_fixed_points(1.25, 0.65, 1.2, 0.5, h[0], h[1], K, 2)
+    got = ssn.fixed_points_2pop(W, h, K, 2, TAU)
+    assert sorted(f["support"] for f in got) == sorted(e[0] for e in ex)
+    np.testing.assert_allclose(sorted(tuple(f["u_mv"]) for f in got),
+                               sorted((float(e[1]), float(e[2])) for e in ex), rtol=1e-10, atol=1e-12)

@@ -142,7 +142,7 @@ def balanced_limit_sigma2():
 
 def cv_isi(nu_=nu, mu_=mu, sigma_=sigma):
     r"""ISI coefficient of variation of the LIF neuron with white noise (Tuckwell 1988; Brunel 2000
-    Appendix A):
+    Appendix A.1):
 
         CV^2 = 2 pi (nu tau)^2 \int_{y_r}^{y_theta} dx e^{x^2} \int_{-oo}^{x} dy e^{y^2} (1 + erf y)^2.
 

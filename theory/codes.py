@@ -229,19 +229,29 @@ def is_max_intersection_complete(code):
     return intersections_of_facets(code) <= code
 
 
-def convexity(code, n=None):
+def convexity(code, n=None, max_faces=20000):
     """Convexity verdicts of a code (empty codeword added by convention).
 
     Returns a dict: ``intersection_complete``, ``max_intersection_complete``,
     ``local_obstructions`` (list of frozensets), ``mandatory_codewords``, ``convex``
-    ("convex" / "not convex" / "undecided") and ``reason``.
+    ("convex" / "not convex" / "undecided") and ``reason``.  When the simplicial complex would
+    have more than ``max_faces`` faces (bounded by the sum of 2^|facet|) the local-obstruction
+    search is skipped (``local_obstructions`` is None) and only the intersection tests decide.
     """
     code = normalize_code(code)
     if n is None:
         n = max((max(c) + 1 for c in code if c), default=0)
+    ic = is_intersection_complete(code)
+    size = sum(2 ** len(f) for f in facets(code))
+    if size > max_faces:
+        mic = is_max_intersection_complete(code)
+        verdict = "convex" if mic else "undecided"
+        reason = ("max-intersection-complete" if mic else
+                  f"complex too large for the local-obstruction search (~{size} faces > {max_faces})")
+        return {"intersection_complete": ic, "max_intersection_complete": mic, "local_obstructions": None,
+                "mandatory_codewords": None, "undecided_links": [], "convex": verdict, "reason": reason}
     mand, undecided = _mandatory(code)
     obstr = [s for s in mand if s not in code]
-    ic = is_intersection_complete(code)
     mic = is_max_intersection_complete(code)
     if obstr:
         verdict, reason = "not convex", "local obstruction (a mandatory codeword is missing)"

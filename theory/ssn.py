@@ -26,7 +26,7 @@ __all__ = [
     "symbols", "weight_matrix", "dynamics", "fixed_point_equations", "jacobian",
     "stability_conditions", "isn_condition", "response_matrix", "paradoxical_response",
     "transition_scale", "strong_input_limit", "supersaturation_condition",
-    "reduced_polynomial", "ring_fixed_point_equations", "equations",
+    "reduced_polynomial", "support_polynomials", "exact_fixed_points", "ring_fixed_point_equations", "equations",
 ]
 
 
@@ -179,6 +179,65 @@ def reduced_polynomial(n=2):
     P = s["W_IE"] * k * uE ** n - s["W_II"] * q + s["h_I"]
     poly = sp.expand(k * P ** n - q)
     return {"q": sp.simplify(q), "P": sp.expand(P), "poly": poly}
+
+
+def support_polynomials(n=2):
+    r"""For integer n, the univariate polynomial and the sign conditions of every support.
+
+    Returns a dict keyed by support ("EI", "E", "I", "none"), each a dict with ``variable``,
+    ``poly`` (= 0 at a fixed point; None for "none") and ``conditions`` (sympy relations that
+    must hold: the active net inputs > 0, the silent ones <= 0), with u_I = P(u_E) for "EI".
+    Together these are all fixed points of the two-population SSN.
+    """
+    n = int(n)
+    s = symbols()
+    uE, uI, k = s["u_E"], s["u_I"], s["k"]
+    red = reduced_polynomial(n)
+    return {
+        "EI": {"variable": uE, "poly": red["poly"], "conditions": [uE > 0, red["P"] > 0]},
+        "E": {"variable": uE, "poly": s["W_EE"] * k * uE ** n - uE + s["h_E"],
+              "conditions": [uE > 0, s["W_IE"] * k * uE ** n + s["h_I"] <= 0]},
+        "I": {"variable": uI, "poly": -s["W_II"] * k * uI ** n - uI + s["h_I"],
+              "conditions": [uI > 0, -s["W_EI"] * k * uI ** n + s["h_E"] <= 0]},
+        "none": {"variable": None, "poly": None, "conditions": [s["h_E"] <= 0, s["h_I"] <= 0]},
+    }
+
+
+def exact_fixed_points(W_EE, W_EI, W_IE, W_II, h_E, h_I, k, n=2, digits=30):
+    r"""All fixed points of the two-population SSN, exactly: rational parameters, sympy's real-root
+    isolation of each support polynomial, conditions checked exactly; values to ``digits`` digits.
+
+    Parameters are the weight magnitudes (mV s), inputs (mV) and k (Hz/mV^n), given as numbers
+    (converted with ``nsimplify``, so decimals are taken as the rationals they print as).
+    Returns a list of (support, u_E, u_I) with sympy Floats, sorted by u_E.
+    """
+    s = symbols()
+    sub = {s[name]: sp.nsimplify(v) for name, v in (("W_EE", W_EE), ("W_EI", W_EI), ("W_IE", W_IE),
+                                                     ("W_II", W_II), ("h_E", h_E), ("h_I", h_I), ("k", k))}
+    if sub[s["k"]] <= 0:
+        raise ValueError(f"k = {k!r} is invalid: must be > 0")
+    out = []
+    red = reduced_polynomial(n)
+    for sup, d in support_polynomials(n).items():
+        if sup == "none":
+            if all(bool(c.subs(sub)) for c in d["conditions"]):
+                out.append(("none", sub[s["h_E"]], sub[s["h_I"]]))
+            continue
+        x = d["variable"]
+        if sup == "EI" and sub[s["W_EI"]] == 0:
+            raise ValueError("W_EI = 0: the E equation decouples; use the numerical solver")
+        poly = sp.Poly(sp.together(d["poly"].subs(sub)).as_numer_denom()[0], x)
+        for root in sp.real_roots(poly):
+            if all(bool(sp.simplify(c.subs(sub).subs(x, root))) if not isinstance(c, bool) else c
+                   for c in d["conditions"]):
+                if sup == "EI":
+                    out.append((sup, root, red["P"].subs(sub).subs(x, root)))
+                elif sup == "E":
+                    out.append((sup, root, (s["W_IE"] * s["k"] * x ** n + s["h_I"]).subs(sub).subs(x, root)))
+                else:
+                    out.append((sup, (-s["W_EI"] * s["k"] * x ** n + s["h_E"]).subs(sub).subs(x, root), root))
+    out = [(a, sp.N(b, digits), sp.N(c, digits)) for a, b, c in out]
+    return sorted(out, key=lambda t: t[1])
 
 
 def ring_fixed_point_equations(N=4):

@@ -132,6 +132,7 @@ def validate_spiking(backend="numba", quick=False, seed=12345, n_exc=None, t_sim
     t_sim = (500.0 if quick else 1000.0) if not t_sim else checks.positive("t_sim", t_sim, "ms")
     comps = []
     info = {"n_exc": n_exc, "n_inh": n_exc // 4, "t_sim_ms": t_sim, "t_warm_ms": 200.0}
+    points = []
     for lvl, mu in zip(("weak", "strong"), SPIKING_DRIVES):
         base = np.array([mu, 0.9 * mu])
         pert = base + [0.0, SPIKING_DELTA_I]
@@ -143,6 +144,8 @@ def validate_spiking(backend="numba", quick=False, seed=12345, n_exc=None, t_sim
                 "(0.05-0.2 mV jumps) and the 0.1 ms grid")
         comps.append(compare(f"spiking_rate_e_hz_{lvl}", mf0["rates_hz"][0], e0, se0, rel_tol=0.10, note=note))
         comps.append(compare(f"spiking_rate_i_hz_{lvl}", mf0["rates_hz"][1], i0, si0, rel_tol=0.10, note=note))
+        points.append((mu, 0.0, e0, se0, i0, si0))
+        points.append((mu, SPIKING_DELTA_I, e1, se1, i1, si1))
         d_th = mf1["rates_hz"][1] - mf0["rates_hz"][1]
         d_sim = i1 - i0
         d_se = float(np.hypot(si0, si1))
@@ -156,8 +159,37 @@ def validate_spiking(backend="numba", quick=False, seed=12345, n_exc=None, t_sim
         comps.append(compare_exact(f"spiking_paradoxical_{lvl}", mf0["paradoxical"], sim_sign < 0,
                                    note="paradoxical <=> ISN at a stable 2-population fixed point"))
         info[f"w_eff_{lvl}"] = mf0["w_eff"]
+        info[f"rates_hz_meanfield_{lvl}"] = mf0["rates_hz"]
         info[f"isn_{lvl}"] = mf0["isn"]
+    kf, nf, mu0 = sp.fit_power_law(params, mu_range=(10.0, 18.0), pop=0)
+    info["lif_power_law_fit_e"] = {"k_hz_per_mv_n": kf, "n": nf, "mu0_mv": mu0,
+                                   "fit_range_mv": [10.0, 18.0]}
+    comps.append(compare_exact("lif_transfer_supralinear", True, bool(nf > 1.0),
+                               note=f"Siegert E curve fitted by k [mu - mu0]_+^n: n = {nf:.2f}"))
+    info["_points"] = points
     return comps, info
+
+
+def _spiking_figure(points, params=None, backend="numba"):
+    import matplotlib.pyplot as plt
+    from recnet.validation import ssn_spiking as sp
+    mus = np.linspace(10.0, 18.0, 33)
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    for dI, ls in ((0.0, "-"), (SPIKING_DELTA_I, "--")):
+        th = np.array([sp.meanfield(params, mu_ext=[m, 0.9 * m + dI])["rates_hz"] for m in mus])
+        ax.plot(mus, th[:, 0], "C0" + ls, label=f"E Siegert, +{dI:g} mV to I")
+        ax.plot(mus, th[:, 1], "C3" + ls, label=f"I Siegert, +{dI:g} mV to I")
+    for mu, dI, e, se, i, si in points:
+        mk = "o" if dI == 0 else "^"
+        ax.errorbar(mu, e, se, fmt="C0" + mk, mfc="none" if dI else None)
+        ax.errorbar(mu, i, si, fmt="C3" + mk, mfc="none" if dI else None)
+    ax.set_yscale("log")
+    ax.set_xlabel("external mean input to E (mV); I gets 0.9x")
+    ax.set_ylabel("rate (Hz)")
+    ax.set_title(f"spiking E-I network ({backend}): points = simulation")
+    ax.legend(fontsize=6)
+    fig.tight_layout()
+    return fig
 
 
 def validate(W=None, k=0.04, n=2.0, tau=(20.0, 10.0), backend="numba", quick=False, seed=12345,
@@ -167,4 +199,6 @@ def validate(W=None, k=0.04, n=2.0, tau=(20.0, 10.0), backend="numba", quick=Fal
         raise ValueError(f"backend = {backend!r} is invalid for ssn: must be 'numba' or 'nest'")
     comps, fig = validate_rate(W, k, n, tau, seed=seed)
     sc, info = validate_spiking(backend, quick, seed, n_exc, t_sim)
-    return ValidationResult("ssn", backend, comps + sc, figures={"rates_vs_input": fig}, info=info)
+    fig2 = _spiking_figure(info.pop("_points"), backend=backend)
+    return ValidationResult("ssn", backend, comps + sc, figures={"rates_vs_input": fig, "spiking_rates": fig2},
+                            info=info)

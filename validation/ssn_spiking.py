@@ -133,8 +133,8 @@ def meanfield(params=None, mu_ext=None, tau_rate=None):
     out = []
     for x in sols:
         eps = 1e-4 * (1 + x)
-        w = np.column_stack([(_phi(x + e * eps[b] * 0 + np.eye(2)[b] * eps[b], p, ext)
-                              - _phi(x - np.eye(2)[b] * eps[b], p, ext)) / (2 * eps[b]) for b, e in enumerate(np.eye(2))])
+        w = np.column_stack([(_phi(x + e * eps[b], p, ext) - _phi(x - e * eps[b], p, ext)) / (2 * eps[b])
+                             for b, e in enumerate(np.eye(2))])
         J = (-np.eye(2) + w) / tr[:, None]
         stable = bool(np.max(np.linalg.eigvals(J).real) < 0)
         out.append((x, w, stable))

@@ -68,3 +68,49 @@ SUBJECTS = [
                     "Dubreuil, Valente, Beiran, Mastrogiuseppe, Ostojic 2022, Nat Neurosci 25:783"),
     ),
 ]
+
+
+# ------------------------------------------------------------------------------------- dmft-driven
+def _driven_derive(phi="tanh"):
+    from recnet.theory import dmft_driven
+    return dmft_driven.equations(phi)
+
+
+def _driven_predict(g=1.5, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, critical=True):
+    from recnet import checks
+    from recnet.numerics import dmft_driven as D
+    tau = checks.positive("tau", tau, "ms")
+    om = D.omega_from_hz(frequency, tau)
+    kw = dict(n_theta=16, n_gh=20)
+    lam, sol = D.lambda_max(g, phi, amplitude, om, **kw)
+    out = {"g": float(g), "phi": str(phi), "amplitude": float(amplitude), "frequency_hz": float(frequency),
+           "tau_ms": tau, "omega_per_tau": om, "filtered_amplitude": sol["filtered_amplitude"],
+           "lambda_max_per_tau": lam, "lambda_max_per_ms": lam / tau,
+           "state": "input-locked (non-chaotic)" if lam < 0 else "chaotic (locked state unstable)",
+           "delta_h0": float(sol["delta_h"][0])}
+    if critical:
+        r = D.critical_amplitude(g, phi, om, tol=1e-3, **kw)
+        out["critical_amplitude"] = r["critical_amplitude"]
+    return out
+
+
+def _driven_validate(backend="numba", quick=False, seed=12345, g=1.5, phi="tanh", n=1500, realisations=3):
+    from recnet.validation import dmft_driven
+    return dmft_driven.validate(quick=quick, seed=seed, g=g, phi=phi, n=n, realisations=realisations)
+
+
+SUBJECTS.append(Subject(
+    "dmft-driven", 1,
+    "sinusoidally driven random rate networks: chaos suppression, critical amplitude vs frequency",
+    options=(Option("g", 1.5, "coupling gain (J_ij std g/sqrt(N))"),
+             Option("phi", "tanh", PHI_HELP, type=str),
+             Option("amplitude", 1.0, "input amplitude A of I_i = A cos(2 pi f t + theta_i)"),
+             Option("frequency", 5.0, "input frequency f", unit="Hz"),
+             Option("tau", 10.0, "single-unit time constant", unit="ms"),
+             Option("critical", True, "also compute the critical amplitude at this frequency", type=bool)),
+    derive=_driven_derive, predict=_driven_predict, validate=_driven_validate,
+    validate_options=(Option("n", 1500, "network size", type=int),
+                      Option("realisations", 3, "network realisations per point", type=int)),
+    references=("Rajan, Abbott, Sompolinsky 2010, PRE 82:011903",
+                "Engelken, Ingrosso, Khajeh, Goedeke, Abbott 2022, PLoS Comput Biol 18:e1010590"),
+))

@@ -101,8 +101,10 @@ def _predict(graph="1>2,2>3,3>1", n=0, epsilon=0.25, delta=0.5, theta=1.0, weigh
             "convex": v["convex"], "reason": v["reason"],
             "intersection_complete": v["intersection_complete"],
             "max_intersection_complete": v["max_intersection_complete"],
-            "local_obstructions": [sorted(i + 1 for i in s) for s in v["local_obstructions"]],
-            "mandatory_codewords": [sorted(i + 1 for i in s) for s in v["mandatory_codewords"]],
+            "local_obstructions": None if v["local_obstructions"] is None else
+            [sorted(i + 1 for i in s) for s in v["local_obstructions"]],
+            "mandatory_codewords": None if v["mandatory_codewords"] is None else
+            [sorted(i + 1 for i in s) for s in v["mandatory_codewords"]],
         }
     return out
 
