@@ -26,6 +26,7 @@ from recnet.numerics import gaussian as ga
 from recnet.numerics._jit import njit, prange
 
 __all__ = ["periodic_solution", "periodic_solution_numpy", "lambda_max", "critical_amplitude",
+           "static_limit", "critical_amplitude_static",
            "ground_energy", "omega_from_hz"]
 
 
@@ -79,8 +80,8 @@ def _driven_corr(f, code, which, dh, a_in, omega, dtau, theta, z, w):
 
 def _grid(omega, n_tau):
     T = 2.0 * math.pi / omega
-    if n_tau is None:
-        n_tau = int(2 ** math.ceil(math.log2(max(32.0, T / 0.15))))
+    if n_tau is None:  # even, step <= 0.25 tau (C(tau) is smooth on the scale of tau; spectral in tau)
+        n_tau = 2 * int(math.ceil(max(32.0, T / 0.25) / 2))
     n_tau = checks.integer("n_tau", n_tau, minimum=8, maximum=1 << 14)
     return T, n_tau, T / n_tau
 
@@ -93,7 +94,7 @@ def _check(g, amplitude, omega):
 
 
 def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_theta=24, n_gh=24,
-                      tol=1e-10, max_iter=2000, damping=0.5, init=None):
+                      tol=1e-9, max_iter=2000, damping=0.5, init=None):
     r"""Input-locked periodic DMFT state of a sinusoidally driven random network.
 
     Parameters
@@ -106,7 +107,7 @@ def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_the
     omega : float > 0
         angular frequency (rad per tau).
     n_tau : int, optional
-        grid points over one period (default: a power of two with step <= 0.15 tau, >= 32).
+        grid points over one period (default: even, step <= 0.25 tau, >= 32).
     n_theta : int
         phase grid (trapezoid rule).
     n_gh : int
@@ -301,3 +302,46 @@ def critical_amplitude(g, phi="tanh", omega=1.0, a_max=None, n_steps=12, tol=1e-
         prev = (A, sol["delta_h"], lam)
     return {"critical_amplitude": float("nan"), "omega": om, "lambda_at_a_max": lams[0],
             "amplitudes": amps, "lambdas": np.array(lams)}
+
+
+def static_limit(g, phi="tanh", amplitude=1.0, n_theta=64, n_gh=48):
+    r"""The omega -> 0 limit: a frozen state under static random input A cos(theta_i).
+
+    :math:`\Delta = g^2\langle\phi^2(\sqrt\Delta z + A\cos\theta)\rangle_{z,\theta}` (largest root),
+    :math:`\lambda_{\max} = -1 + g\sqrt{\langle\phi'^2\rangle}` (radius of the bulk of the stability
+    matrix).  Returns (lambda_max, Delta).
+    """
+    import scipy.optimize as so
+    g = checks.nonnegative("g", g)
+    A = checks.nonnegative("amplitude", amplitude)
+    tr = ga.transfer(phi)
+    z, w = ga.gh_nodes(n_gh)
+    th = 2.0 * np.pi * np.arange(n_theta) / n_theta
+    zz = z[:, None]
+    uu = A * np.cos(th)[None, :]
+
+    def avg(fun, D):
+        return float(np.sum(w[:, None] * fun(np.sqrt(D) * zz + uu)) / n_theta)
+
+    f0 = lambda x: tr(x, "phi") ** 2  # noqa: E731
+    h = lambda D: g * g * avg(f0, D) - D  # noqa: E731
+    hi = 1.0
+    while h(hi) > 0 and hi < 1e6:
+        hi *= 2
+    Ds = np.geomspace(1e-10, hi, 60)
+    hv = np.array([h(D) for D in Ds])
+    idx = np.where((hv[:-1] >= 0) & (hv[1:] < 0))[0]
+    D = so.brentq(h, Ds[idx[-1]], Ds[idx[-1] + 1]) if idx.size else 0.0
+    lam = -1.0 + g * math.sqrt(avg(lambda x: tr(x, "dphi") ** 2, max(D, 0.0)))
+    return lam, D
+
+
+def critical_amplitude_static(g, phi="tanh", a_max=10.0, **kw):
+    """Critical amplitude of the omega -> 0 limit (root of :func:`static_limit`'s lambda_max)."""
+    import scipy.optimize as so
+    f = lambda A: static_limit(g, phi, A, **kw)[0]  # noqa: E731
+    if f(0.0) <= 0:
+        return float("nan")
+    if f(a_max) > 0:
+        raise ValueError(f"a_max = {a_max:g} is invalid: still chaotic there")
+    return float(so.brentq(f, 0.0, a_max, xtol=1e-10))

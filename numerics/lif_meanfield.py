@@ -191,7 +191,7 @@ def brunel_prediction(tau_m=20.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0, tau_re
         sigma = sqrt(tau J^2 (C_E nu_ext + C_E nu + g^2 C_I nu))
         1/nu  = tau_refrac + tau sqrt(pi) \int_{(V_r-mu)/sigma}^{(theta-mu)/sigma} e^{u^2}(1+erf u) du
 
-    with C_E = round(epsilon n_e), C_I = round(epsilon gamma n_e), nu_thr = theta/(J C_E tau),
+    with C_E = round(epsilon n_e), C_I = round(epsilon gamma n_e) (N_I = round(gamma n_e)), nu_thr = theta/(J C_E tau),
     nu_ext = eta nu_thr, theta = v_thresh - v_rest, V_r = v_reset - v_rest.  E and I neurons are
     identical, so nu_E = nu_I = nu.  All roots on [0, 1/tau_refrac) are found by a scan of
     ``n_scan`` points (geometric and linear) and Brent's method.
@@ -216,7 +216,7 @@ def brunel_prediction(tau_m=20.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0, tau_re
     n_scan = checks.integer("n_scan", n_scan, minimum=10)
     n_i = int(round(gamma * n_e))
     c_e = int(round(epsilon * n_e))
-    c_i = int(round(epsilon * n_i))
+    c_i = int(round(epsilon * gamma * n_e))   # as recnet.validation.brunel.brunel_sizes
     theta = v_thresh - v_rest
     nu_thr = theta / (j * c_e * tau_m * 1e-3)
     nu_ext = eta * nu_thr
@@ -297,7 +297,7 @@ def brunel_rate_map(g_values, eta_values, tau_m=20.0, v_thresh=20.0, v_reset=0.0
     n_scan = checks.integer("n_scan", n_scan, minimum=10)
     n_i = int(round(gamma * n_e))
     c_e = int(round(epsilon * n_e))
-    c_i = int(round(epsilon * n_i))
+    c_i = int(round(epsilon * gamma * n_e))   # as recnet.validation.brunel.brunel_sizes
     nu_thr = (v_thresh - v_rest) / (j * c_e * tau_m * 1e-3)
     G, E = np.meshgrid(g_values, eta_values, indexing="ij")
     params = np.empty((G.size, 10))

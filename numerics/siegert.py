@@ -9,8 +9,9 @@ with spike and reset to ``v_reset`` when V reaches ``v_thresh``, then ``tau_refr
 Conventions and units (PyNN's):
 
 * ``mu`` [mV] is the mean input *relative to the resting potential*: the free membrane potential
-  (no threshold) fluctuates around ``v_rest + mu``.  ``sigma`` [mV] is the standard deviation of
-  that free membrane potential.  For delta synapses with in-degree C, weight J [mV] and presynaptic
+  (no threshold) fluctuates around ``v_rest + mu``.  ``sigma`` [mV] is the noise amplitude of
+  the equation above (Brunel's convention): the free membrane potential has standard deviation
+  ``sigma / sqrt(2)``.  For delta synapses with in-degree C, weight J [mV] and presynaptic
   rate nu [Hz], ``mu = tau_m C J nu`` and ``sigma**2 = tau_m C J**2 nu`` (tau_m in s).
 * ``v_thresh``, ``v_reset``, ``v_rest`` in mV (absolute); only the differences
   ``v_thresh - v_rest`` and ``v_reset - v_rest`` enter, so shifting all three by the same amount
@@ -482,7 +483,9 @@ def siegert(mu, sigma, tau_m=20.0, tau_refrac=2.0, v_thresh=20.0, v_reset=0.0, v
     mu : float or array, mV
         Mean input relative to ``v_rest`` (the free membrane potential's mean is ``v_rest + mu``).
     sigma : float or array, mV
-        Standard deviation of the free membrane potential (>= 0; 0 gives the noise-free rate).
+        Noise amplitude (>= 0; 0 gives the noise-free rate): ``sigma**2 = tau_m sum_k C_k J_k**2 nu_k``
+        for shot-noise input (tau_m in s); the free membrane potential's standard deviation is
+        ``sigma / sqrt(2)``.
     tau_m, tau_refrac : float or array, ms
     v_thresh, v_reset, v_rest : float or array, mV (absolute potentials)
 

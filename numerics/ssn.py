@@ -37,7 +37,9 @@ __all__ = [
 #: Rubin, Van Hooser, Miller 2015 (Neuron 85:402, experimental procedures) and Ahmadian et al.
 #: 2013 (Fig. 2, k = 0.04); tau_E = 20 ms, tau_I = 10 ms and the weight magnitudes
 #: W_EE = 1.25, W_EI = 0.65, W_IE = 1.2, W_II = 0.5 (mV s) are the published two-population
-#: SSN of Hennequin, Ahmadian, Rubin, Lengyel, Miller 2018 (Neuron 98:846, Table/Methods).
+#: SSN of Hennequin, Ahmadian, Rubin, Lengyel, Miller 2018 (Neuron 98:846), who used them with
+#: k = 0.3; here they are combined with k = 0.04 (the Ahmadian 2013 Fig. 2 weights could not be
+#: retrieved to check them; change W freely, every function takes it as an argument).
 DEFAULTS = dict(W_EE=1.25, W_EI=0.65, W_IE=1.2, W_II=0.5, k=0.04, n=2.0, tau_E=20.0, tau_I=10.0)
 
 

@@ -25,6 +25,9 @@ def make(out=None, quick=False, v_reset=0.0, backends=None, seed=12345):
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
+    from recnet.validation.backend_numba import prefer_workqueue
+
+    prefer_workqueue()  # before any numba parallel launch: NEST's libgomp and numba's OpenMP clash
     from recnet.numerics.lif_meanfield import brunel_prediction
     from recnet.validation.brunel import brunel_network
     from recnet.validation.simulate import simulate

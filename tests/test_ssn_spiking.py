@@ -69,3 +69,18 @@ def test_spiking_rates_and_paradoxical_response(spiking_backend):
     assert abs(d) > 3 * dse                               # resolved
     assert np.sign(d) == np.sign(mf1["rates_hz"][1] - mf0["rates_hz"][1])
     assert (d < 0) == mf0["paradoxical"] == mf0["isn"]
+
+
+def test_meanfield_matches_multi_population_siegert_solver():
+    """Cross-check with recnet.numerics.lif_meanfield.solve_rates (an independent implementation)."""
+    from recnet.numerics.lif_meanfield import solve_rates
+    p = dict(sp.DEFAULTS)
+    K = np.array([[p["K_ee"], p["K_ei"]], [p["K_ie"], p["K_ii"]]], float)
+    J = np.array([[p["J_ee"], p["J_ei"]], [p["J_ie"], p["J_ii"]]], float)
+    for mu in SPIKING_DRIVES:
+        ext = np.array([mu, 0.9 * mu])
+        rp, rm = sp.external_rates(ext, p)
+        out = solve_rates(K, J, np.column_stack([rp, rm]), np.array([[p["J_ext"], -p["J_ext"]]] * 2),
+                          tau_m=np.array([p["tau_m_e"], p["tau_m_i"]]), v_thresh=p["v_thresh"],
+                          v_reset=p["v_reset"], tau_refrac=p["tau_refrac"])
+        np.testing.assert_allclose(out["rates_hz"], sp.meanfield(mu_ext=ext)["rates_hz"], rtol=1e-7)

@@ -22,7 +22,8 @@ approximation are (Brunel 2000, eqs. 4-5)
     sigma^2 = C_E J^2 tau (nu_ext + nu (1 + g^2 gamma)).
 
 nu_thr = theta/(J C_E tau) is the external rate that alone brings the mean input to threshold.
-The mean first-passage time of the OU process from V_r to theta gives the Siegert rate (eq. 21),
+(sigma is the amplitude in tau dV/dt = -V + mu + sigma sqrt(tau) xi(t), Brunel eq. 2; the free
+membrane potential's standard deviation is sigma/sqrt(2).)  The mean first-passage time of the OU process from V_r to theta gives the Siegert rate (eq. 21),
 which must equal the rate that produced mu and sigma (self-consistency).
 """
 from __future__ import annotations

@@ -67,6 +67,9 @@ def _quiet():
 
 
 def _import():
+    from recnet.validation.backend_numba import prefer_workqueue
+
+    prefer_workqueue()
     os.environ.setdefault("PYNEST_QUIET", "1")
     try:
         with _quiet():

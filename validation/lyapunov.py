@@ -187,7 +187,7 @@ def validate_rate(quick=False, seed=12345, n=None, g=2.0, m=None, t_sim=None, dt
     amps = [0.0, 1.0, 2.0, 4.0]
     J = R.random_coupling(nd, g, seed=rng)
     # half the spectrum: enough for H and (at g = 2, D_KY/N ~ 0.1) for D_KY
-    drv = [R.spectrum(J, nd // 2, dt=dt, t_sim=40.0 if quick else 80.0, t_warm=20.0, t_warm_q=5.0,
+    drv = [R.spectrum(J, nd // 2, dt=dt, t_sim=80.0, t_warm=20.0, t_warm_q=5.0,
                       t_ons=1.0, twin=False, drive_amp=a, drive_freq=0.2, seed=rng) for a in amps]
     for key, lab in (("lambda1", r"$\lambda_1$"), ("entropy_rate", "H"), ("ky_dimension", r"$D_{KY}$")):
         vals = [d.exponents[0] if key == "lambda1" else d[key] for d in drv]

@@ -79,7 +79,7 @@ SUBJECTS = [
         "siegert", 1,
         "stationary rate and ISI CV of a LIF neuron with white-noise input (Siegert formula)",
         options=(Option("mu", 15.0, "mean input relative to v_rest", "mV"),
-                 Option("sigma", 5.0, "standard deviation of the free membrane potential", "mV"))
+                 Option("sigma", 5.0, "noise amplitude, sigma^2 = tau_m C J^2 nu (free-membrane SD is sigma/sqrt 2)", "mV"))
         + NEURON_OPTIONS,
         derive=_derive_siegert, predict=_predict_siegert,
         references=REFS[1:] + ("Brunel 2000, J Comput Neurosci 8:183, eq. 21",),

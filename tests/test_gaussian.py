@@ -1,0 +1,122 @@
+"""Gaussian kernels: closed forms vs quadrature (1e-12), vs mpmath, vs sympy derivations, naive twin."""
+import math
+
+import mpmath as mp
+import numpy as np
+import pytest
+
+from recnet.numerics import gaussian as G
+
+D0 = 1.3
+RHOS = np.linspace(-0.9, 0.9, 7)
+
+
+@pytest.mark.parametrize("which", ["phi", "dphi", "Phi"])
+def test_erf_closed_form_matches_quadrature(which):
+    d = RHOS * D0
+    closed = G.gaussian_corr("erf", d, D0, which=which)
+    quad = G.gaussian_corr("erf", d, D0, which=which, method="quad", n=120)
+    assert np.max(np.abs(closed - quad)) < 1e-12
+
+
+@pytest.mark.parametrize("which", ["phi", "dphi", "Phi"])
+def test_relu_closed_form_matches_quadrature(which):
+    # quadrature: Plackett/Price single integrals (Gauss-Legendre), the path used for mu != 0
+    d = np.linspace(-1, 1, 9) * D0
+    closed = G.gaussian_corr("relu", d, D0, which=which)
+    quad = G.gaussian_corr("relu", d, D0, mu=1e-300, which=which)
+    assert np.max(np.abs(closed - quad)) < 1e-12
+
+
+def _mp_corr(f, dd, d0, mu):
+    mp.mp.dps = 25
+    s, r = mp.sqrt(dd), mp.sqrt(d0 - dd)
+
+    def inner(m):
+        return mp.quad(lambda z: f(m + r * z) * mp.npdf(z), [-mp.inf, -m / r, mp.inf])
+    return float(mp.quad(lambda z: inner(mu + s * z) ** 2 * mp.npdf(z), [-mp.inf, -mu / s, mp.inf]))
+
+
+@pytest.mark.parametrize("which,f", [(0, lambda v: max(v, 0)), (1, lambda v: 1.0 if v > 0 else 0.0),
+                                     (2, lambda v: max(v, 0) ** 2 / 2)])
+def test_relu_with_mean_against_mpmath(which, f):
+    val = G.gaussian_corr("relu", 0.7, D0, mu=0.4, which=which)
+    assert abs(val - _mp_corr(f, 0.7, D0, 0.4)) < 1e-12
+    val0 = G.gaussian_corr("relu", 0.7, D0, mu=0.0, which=which)
+    assert abs(val0 - _mp_corr(f, 0.7, D0, 0.0)) < 1e-12
+
+
+def test_tanh_quadrature_against_mpmath():
+    val = G.gaussian_corr("tanh", 0.5, 1.0, mu=0.3, n=64)
+    assert abs(val - _mp_corr(mp.tanh, 0.5, 1.0, 0.3)) < 1e-10
+
+
+def test_sympy_kernels_agree_with_numerics():
+    import sympy as sp
+    from recnet.theory import gaussian_kernels as gk
+    D, Dz, mu = gk.symbols()
+    for name in ("erf", "relu"):
+        k = gk.kernels(name)
+        for which, expr in k.items():
+            fn = sp.lambdify((D, Dz), expr, "mpmath")
+            for dd in (-0.8, 0.1, 0.9):
+                assert abs(float(fn(dd, D0)) - G.gaussian_corr(name, dd, D0, which=which)) < 1e-12
+        assert all(sp.simplify(r.subs({D: sp.Rational(1, 3), Dz: sp.Rational(6, 5)})) == 0 or
+                   abs(float(r.subs({D: sp.Rational(1, 3), Dz: sp.Rational(6, 5)}))) < 1e-14
+                   for r in gk.verify_price(k))
+
+
+def test_linear_kernels_derived_by_sympy():
+    import sympy as sp
+    from recnet.theory import gaussian_kernels as gk
+    D, Dz, mu = gk.symbols()
+    k = gk.linear_kernels()
+    for which, expr in k.items():
+        v = float(expr.subs({D: 0.4, Dz: 1.1, mu: 0.3}))
+        assert abs(v - G.gaussian_corr("linear", 0.4, 1.1, mu=0.3, which=which)) < 1e-12
+
+
+def test_price_theorem_numerically_for_tanh():
+    h = 1e-5
+    d = 0.6
+    fd = (G.gaussian_corr("tanh", d + h, 1.2) - G.gaussian_corr("tanh", d - h, 1.2)) / (2 * h)
+    assert abs(fd - G.gaussian_corr("tanh", d, 1.2, which="dphi")) < 1e-7
+
+
+def _naive_corr(fun, d, d0, mu, n=64):
+    z, w = np.polynomial.hermite_e.hermegauss(n)
+    w = w / math.sqrt(2 * math.pi)
+    L = np.linalg.cholesky(np.array([[d0, d], [d, d0]]))
+    Z1, Z2 = np.meshgrid(z, z, indexing="ij")
+    W2 = np.outer(w, w)
+    x = mu + L[0, 0] * Z1
+    y = mu + L[1, 0] * Z1 + L[1, 1] * Z2
+    return float(np.sum(W2 * fun(x) * fun(y)))
+
+
+def test_kernel_matches_naive_numpy_twin():
+    for d in (-0.5, 0.2, 0.8):
+        assert abs(G.gaussian_corr("tanh", d, 1.0, mu=0.2) - _naive_corr(np.tanh, d, 1.0, 0.2)) < 1e-10
+
+
+def test_user_expression_equals_builtin():
+    a = G.gaussian_corr("tanh(x)", 0.4, 1.1, mu=0.1, which="dphi")
+    b = G.gaussian_corr("tanh", 0.4, 1.1, mu=0.1, which="dphi")
+    assert abs(a - b) < 1e-13
+    # no closed primitive finite on [-30, 30]: Phi falls back to Gauss-Legendre, still correct
+    c = G.gaussian_mean("tanh(x) + x/10", 0.9, which="Phi")
+    ref = G.gaussian_mean("tanh", 0.9, which="Phi") + G.gaussian_mean("linear", 0.9, which="Phi") / 10
+    assert abs(c - ref) < 1e-10
+
+
+@pytest.mark.parametrize("bad,match", [("foo(y)", "x only"), ("3", "does not depend"), ("tanh(", "invalid")])
+def test_bad_phi_is_named(bad, match):
+    with pytest.raises(ValueError, match=match):
+        G.transfer(bad)
+
+
+def test_bad_covariance_is_rejected():
+    with pytest.raises(ValueError, match="delta"):
+        G.gaussian_corr("tanh", 2.0, 1.0)
+    with pytest.raises(ValueError, match="which"):
+        G.gaussian_corr("tanh", 0.1, 1.0, which="phi2")
