@@ -35,7 +35,7 @@ import numpy as np
 
 from recnet import checks
 from recnet.numerics._jit import njit, prange
-from recnet.numerics.siegert import _siegert_one, check_neuron, cv_isi, siegert
+from recnet.numerics.siegert import _siegert_one, check_neuron, cv_isi
 
 __all__ = ["brunel_prediction", "brunel_inputs", "solve_rates", "brunel_rate_map", "check_brunel"]
 

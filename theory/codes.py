@@ -167,7 +167,7 @@ def is_contractible(delta):
         return True  # a cone
     if any(reduced_betti_gf2(delta)):
         return False
-    if _collapsible(delta):
+    if len(delta) <= 600 and _collapsible(delta):  # greedy collapse costs ~faces^3: small links only
         return True
     return None
 
@@ -229,7 +229,7 @@ def is_max_intersection_complete(code):
     return intersections_of_facets(code) <= code
 
 
-def convexity(code, n=None, max_faces=20000):
+def convexity(code, n=None, max_faces=4000):
     """Convexity verdicts of a code (empty codeword added by convention).
 
     Returns a dict: ``intersection_complete``, ``max_intersection_complete``,
