@@ -32,6 +32,7 @@ test-fast: $(STAMP)
 	$(TESTENV) $(BIN)/python -m pytest -n $(JOBS) -q -m "not slow"
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:

@@ -691,7 +691,7 @@ def autocorrelation(g, tau, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dt
     return np.interp(tau, p["tau"], p["delta"])
 
 
-def map_solution(g, phi="tanh", n=64):
+def map_solution(g, phi="tanh", n=240):
     r"""DMFT of the discrete-time map :math:`x_{t+1} = J\phi(x_t)` (no mean, no input).
 
     :math:`\Delta_0 = g^2\langle\phi^2\rangle_{\Delta_0}` (nonzero root, else 0),

@@ -35,7 +35,6 @@ never write the same memory, so results do not depend on the number of threads.
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 

@@ -48,6 +48,7 @@ def test_zero_amplitude_is_the_frozen_state():
     assert lam == pytest.approx(lam_s, abs=1e-7)
 
 
+@pytest.mark.slow
 def test_low_frequency_approaches_static_limit():
     lam0, _ = D.static_limit(1.5, "tanh", 0.7)
     lam, _ = D.lambda_max(1.5, "tanh", 0.7, 0.02, n_theta=16, n_gh=20)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from recnet.numerics import lif_delta
-from recnet.validation.network import (AllToAllConnector, FixedNumberPreConnector, FromListConnector, IF_curr_delta,
+from recnet.validation.network import (FixedNumberPreConnector, FromListConnector, IF_curr_delta,
                                        Network, OneToOneConnector, SpikeSourceArray, SpikeSourcePoisson,
                                        StaticSynapse)
 from recnet.validation.simulate import simulate

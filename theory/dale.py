@@ -99,7 +99,7 @@ def graph_code(W, inputs="positive"):
     """The graph condition's code (module docstring): list of supports (0-based tuples), nonempty."""
     W = checks.square_matrix("W", W)
     _check_inputs(inputs)
-    types = neuron_types(W)
+    neuron_types(W)  # raises if Dale's law is violated
     n = W.shape[0]
     inh_edge = (W < 0) & ~np.eye(n, dtype=bool)   # inh_edge[k, j]: j -> k inhibitory
     exc_edge = (W > 0) & ~np.eye(n, dtype=bool)
@@ -118,7 +118,6 @@ def graph_code(W, inputs="positive"):
                     break
             if ok:
                 out.append(sig)
-    del types
     return out
 
 

@@ -33,7 +33,7 @@ def simulate_lambda(n, g, amplitude, omega, phi="tanh", t_sim=150.0, t_start=50.
     return res["lambda1"]
 
 
-def validate(quick=False, seed=12345, g=1.5, phi="tanh", n=1500, realisations=3, omegas=(0.314, 1.0)):
+def validate(quick=False, seed=12345, g=2.0, phi="tanh", n=1500, realisations=3, omegas=(0.314, 1.0)):
     """Simulated lambda_1 below and above the predicted critical amplitude at two frequencies.
 
     Parameters

@@ -76,7 +76,7 @@ def _driven_derive(phi="tanh"):
     return dmft_driven.equations(phi)
 
 
-def _driven_predict(g=1.5, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, critical=True):
+def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, critical=True):
     from recnet import checks
     from recnet.numerics import dmft_driven as D
     tau = checks.positive("tau", tau, "ms")
@@ -94,7 +94,7 @@ def _driven_predict(g=1.5, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, c
     return out
 
 
-def _driven_validate(backend="numba", quick=False, seed=12345, g=1.5, phi="tanh", n=1500, realisations=3):
+def _driven_validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", n=1500, realisations=3):
     from recnet.validation import dmft_driven
     return dmft_driven.validate(quick=quick, seed=seed, g=g, phi=phi, n=n, realisations=realisations)
 
@@ -102,7 +102,7 @@ def _driven_validate(backend="numba", quick=False, seed=12345, g=1.5, phi="tanh"
 SUBJECTS.append(Subject(
     "dmft-driven", 1,
     "sinusoidally driven random rate networks: chaos suppression, critical amplitude vs frequency",
-    options=(Option("g", 1.5, "coupling gain (J_ij std g/sqrt(N))"),
+    options=(Option("g", 2.0, "coupling gain (J_ij std g/sqrt(N))"),
              Option("phi", "tanh", PHI_HELP, type=str),
              Option("amplitude", 1.0, "input amplitude A of I_i = A cos(2 pi f t + theta_i)"),
              Option("frequency", 5.0, "input frequency f", unit="Hz"),
