@@ -95,9 +95,7 @@ def main(argv=None):
     ap.add_argument("--g", type=float, default=5.0)
     ap.add_argument("--seed", type=int, default=12345)
     a = ap.parse_args(argv)
-    from recnet.validation.backend_numba import prefer_workqueue
-
-    prefer_workqueue()  # NEST's libgomp and numba's OpenMP layer in one process can clash
+    import recnet.numerics._jit  # noqa: F401  numba threading layer set before NEST starts
     p = dict(tau_m=20.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0, tau_refrac=2.0, g=a.g, eta=2.0, epsilon=0.1,
              j=0.1, n_e=10000, gamma=0.25, delay=1.5)
     t_warm, t_sim, dt = 500.0, 2000.0, 0.1

@@ -1,5 +1,17 @@
-"""One place for numba flags (cache on disk everywhere; no fastmath, NaN checks matter)."""
+"""One place for numba flags (cache on disk everywhere; no fastmath, NaN checks matter).
+
+It also fixes numba's threading layer before any parallel kernel runs: numba's OpenMP layer and the
+libgomp bundled with the NEST wheel crash the process when both start in one process (a segfault in
+NEST's kernel set-up), so recnet uses numba's own "workqueue" layer unless the user chose one with
+NUMBA_THREADING_LAYER.
+"""
+import os
+
 import numba
+from numba.np.ufunc import parallel as _parallel
+
+if not _parallel._is_initialized and "NUMBA_THREADING_LAYER" not in os.environ:
+    numba.config.THREADING_LAYER = "workqueue"
 
 _DEFAULTS = dict(cache=True, fastmath=False, nogil=True)
 

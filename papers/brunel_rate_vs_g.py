@@ -25,9 +25,7 @@ def make(out=None, quick=False, v_reset=0.0, backends=None, seed=12345):
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    from recnet.validation.backend_numba import prefer_workqueue
-
-    prefer_workqueue()  # before any numba parallel launch: NEST's libgomp and numba's OpenMP clash
+    import recnet.numerics._jit  # noqa: F401  numba threading layer set before NEST starts
     from recnet.numerics.lif_meanfield import brunel_prediction
     from recnet.validation.brunel import brunel_network
     from recnet.validation.simulate import simulate

@@ -63,3 +63,17 @@ def test_negative_time_constant_is_named(subject, option, capsys):
 
 def test_figure_list(capsys):
     assert main(["figure"]) == 0
+
+
+def test_not_applicable_comparisons_are_reported_but_not_counted():
+    from recnet.validation.compare import ValidationResult, compare, format_table
+
+    ok = compare("rate_hz", 10.0, 10.1, 0.1)
+    off = compare("cv_isi", 0.4, 0.17, 0.01).not_applicable("population activity oscillates")
+    res = ValidationResult("x", "numba", [ok, off])
+    assert res.agree and off.to_dict()["agree"] is None and off.to_dict()["applicable"] is False
+    assert "n/a" in format_table(res.comparisons) and "oscillates" in format_table(res.comparisons)
+    # only non-applicable comparisons: nothing was tested, so no agreement is claimed
+    assert not ValidationResult("x", "numba", [off]).agree
+    bad = compare("rate_hz", 10.0, 12.0, 0.1)
+    assert not ValidationResult("x", "numba", [bad, off]).agree

@@ -67,9 +67,7 @@ def _quiet():
 
 
 def _import():
-    from recnet.validation.backend_numba import prefer_workqueue
-
-    prefer_workqueue()
+    import recnet.numerics._jit  # noqa: F401  numba threading layer set before NEST starts
     os.environ.setdefault("PYNEST_QUIET", "1")
     try:
         with _quiet():

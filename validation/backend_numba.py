@@ -5,33 +5,11 @@ Use through ``recnet.validation.simulate.simulate(network, t_sim, backend="numba
 """
 from __future__ import annotations
 
-import os
 import time
 
 import numpy as np
 
-# One synchronisation per min_delay: OpenMP threads that spin while waiting only steal the CPU
-# from other processes on a shared machine. Passive waiting, unless the user chose otherwise
-# (read when the OpenMP runtime starts, i.e. before numba's first parallel call).
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
-
-def prefer_workqueue():
-    """Use numba's own "workqueue" threading layer unless one is chosen or already running.
-
-    numba's OpenMP layer and the libgomp bundled with the NEST wheel can crash the process
-    (segfault in NEST's kernel setup) when both run in one process; the workqueue layer avoids
-    two OpenMP runtimes. Must run before numba's first parallel launch; a user's
-    NUMBA_THREADING_LAYER wins.
-    """
-    import numba
-    from numba.np.ufunc import parallel
-
-    if not parallel._is_initialized and "NUMBA_THREADING_LAYER" not in os.environ:
-        numba.config.THREADING_LAYER = "workqueue"
-
-
-prefer_workqueue()
+import recnet.numerics._jit  # noqa: F401  (fixes numba's threading layer before any parallel run)
 
 from recnet import checks
 from recnet.validation.network import delay_steps

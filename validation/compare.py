@@ -50,6 +50,10 @@ class Comparison:
         the verdict of ``rule``.
     rule : str
         how agreement was decided, e.g. ``|sim - pred| <= 3 stderr + 3% |pred|``.
+    applicable : bool
+        False when the simulated state lies outside the domain the theory claims (say why in
+        ``note``, e.g. a stationary-state formula in an oscillating network): the values are still
+        reported, ``agree`` is shown as n/a (None in JSON) and does not enter the verdict.
     """
 
     quantity: str
@@ -59,11 +63,19 @@ class Comparison:
     agree: bool
     rule: str = ""
     note: str = ""
+    applicable: bool = True
+
+    def not_applicable(self, reason):
+        """Mark this comparison as outside the theory's domain, with the reason."""
+        self.applicable = False
+        self.note = f"{self.note}; not compared: {reason}" if self.note else f"not compared: {reason}"
+        return self
 
     def to_dict(self):
         return _plain({"quantity": self.quantity, "predicted": self.predicted,
                        "simulated": self.simulated, "stderr": self.stderr,
-                       "agree": bool(self.agree), "rule": self.rule, "note": self.note})
+                       "agree": bool(self.agree) if self.applicable else None,
+                       "applicable": self.applicable, "rule": self.rule, "note": self.note})
 
 
 def compare(quantity, predicted, simulated, stderr, *, n_sigma=3.0, rel_tol=0.0, abs_tol=0.0, note=""):
@@ -112,7 +124,9 @@ class ValidationResult:
 
     @property
     def agree(self):
-        return bool(self.comparisons) and all(c.agree for c in self.comparisons)
+        """True when there is at least one applicable comparison and every applicable one agrees."""
+        used = [c for c in self.comparisons if c.applicable]
+        return bool(used) and all(c.agree for c in used)
 
     def to_dict(self):
         return _plain({"subject": self.subject, "backend": self.backend, "agree": self.agree,
@@ -136,14 +150,18 @@ def format_table(comparisons, markdown=False):
         sim = _fmt(c.simulated)
         if c.stderr is not None:
             sim += f" +- {_fmt(c.stderr)}"
-        rows.append((c.quantity, _fmt(c.predicted), sim, "yes" if c.agree else "NO", c.rule))
+        verdict = "n/a" if not c.applicable else ("yes" if c.agree else "NO")
+        rows.append((c.quantity, _fmt(c.predicted), sim, verdict, c.rule))
     head = ("quantity", "predicted", "simulated +- stderr", "agree", "rule")
+    why = [f"{c.quantity}: {c.note}" for c in comparisons if not c.applicable]
     if markdown:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in r) + " |" for r in rows]
+        lines += ([""] + [f"- n/a {w}" for w in why]) if why else []
         return "\n".join(lines)
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
     fmt = "  ".join("{:<%d}" % w for w in widths)
     out = [fmt.format(*head), fmt.format(*("-" * w for w in widths))]
     out += [fmt.format(*r) for r in rows]
+    out += [f"n/a {w}" for w in why]
     return "\n".join(out)

@@ -68,7 +68,7 @@ def validate(gains=(1.5, 2.0, 3.0), phi="tanh", n=2000, n_networks=4, quick=Fals
              spiking=True, t_trans=None, t_meas=None):
     """Compare Delta_0, Delta(tau = 2) and lambda_max of simulated networks with the DMFT.
 
-    ``quick``: N = min(n, 500), shorter runs.  Returns a ``ValidationResult`` with a figure of
+    ``quick``: N = min(n, 300), at least 6 networks, T = 30 tau.  Returns a ``ValidationResult`` with a figure of
     Delta(tau) (theory lines, simulation points with standard errors).
     """
     import matplotlib
@@ -81,10 +81,10 @@ def validate(gains=(1.5, 2.0, 3.0), phi="tanh", n=2000, n_networks=4, quick=Fals
     n_networks = checks.integer("n_networks", n_networks, minimum=2, maximum=50)
     gains = tuple(checks.positive("g", v) for v in gains)
     if quick:
-        n = min(n, 400)
+        n = min(n, 300)
         n_networks = max(n_networks, 6)
     t_trans = 20.0 if t_trans is None else checks.positive("t_trans", t_trans)
-    t_meas = (40.0 if quick else 60.0) if t_meas is None else checks.positive("t_meas", t_meas)
+    t_meas = (30.0 if quick else 50.0) if t_meas is None else checks.positive("t_meas", t_meas)
     from scipy.stats import t as student_t
     # few realisations: the 3-sigma rule uses Student's t quantile (99.73 %, two-sided)
     n_sig = float(student_t.ppf(0.99865, n_networks - 1))

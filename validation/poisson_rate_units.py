@@ -105,9 +105,9 @@ def validate(quick=False, seed=12345, gains=(1.5, 3.5), phi="1+tanh(x)", n=None,
     from scipy.stats import t as student_t
 
     t0 = time.perf_counter()
-    n = (500 if quick else 1500) if n is None else checks.integer("n", n, minimum=50)
+    n = (300 if quick else 1500) if n is None else checks.integer("n", n, minimum=50)
     n_networks = (4 if quick else 4) if n_networks is None else checks.integer("n_networks", n_networks, minimum=2)
-    t_trans, t_meas = 20.0, (60.0 if quick else 120.0)
+    t_trans, t_meas = 20.0, (40.0 if quick else 120.0)
     n_sig = float(student_t.ppf(0.99865, n_networks - 1))
     res = ValidationResult("dmft_spiking", "numba")
     fig, ax = plt.subplots(figsize=(5.5, 4))

@@ -45,7 +45,7 @@ SUBJECTS = [
         derive=_derive, predict=_predict, validate=_validate,
         validate_options=(
             Option("gains", "1.5,2,3", "comma-separated gains to simulate", type=str),
-            Option("n", 2000, "network size N (quick: 500)", type=int),
+            Option("n", 2000, "network size N (quick: 300)", type=int),
             Option("n_networks", 4, "network realisations per gain", type=int),
             Option("spiking", True, "also validate the Poisson-spiking counterpart", type=bool),
         ),
