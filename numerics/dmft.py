@@ -51,8 +51,7 @@ import numpy as np
 
 from recnet import checks
 from recnet.numerics._jit import njit, prange
-from recnet.numerics.gaussian import (ERF, LINEAR, RELU, TANH, USER, corr_kernel, gh_nodes,
-                                      mean_kernel, transfer)
+from recnet.numerics.gaussian import TANH, USER, corr_kernel, gh_nodes, mean_kernel, transfer
 
 __all__ = ["solve_stationary", "autocorrelation", "critical_gain", "map_solution", "profile", "solve_spiking"]
 
@@ -108,22 +107,31 @@ def _bisect_dinf(f, code, g, d0, mu, Z, W, NN, lo, hi, flo):
 
 @njit
 def _delta_inf(f, code, g, d0, mu, Z, W, NN):
-    """Smallest root of F(D) = g^2 C_phi(D) - D on [0, d0] where F goes from + to - (V's hilltop)."""
+    """Hilltop of V: the root of F(D) = g^2 C_phi(D) - D on [0, d0] where F goes from + to -.
+
+    F is convex on [0, d0] (C_phi is absolutely monotone there), so its minimum is where
+    g^2 C_phi'(D) = 1 (bisection); the hilltop is the root of F left of the minimum.  NaN if F > 0
+    on the whole interval (no hilltop).
+    """
     m1 = _mean(f, code, 0, mu, d0, Z, W, NN)  # C_phi(0) = <phi>^2
     f0 = g * g * m1 * m1
     if f0 <= 1e-24 * (1.0 + d0):  # <phi> = 0 up to rounding (odd phi, mu = 0): hilltop at 0
         return 0.0
-    m = 64
-    prev = f0
-    dprev = 0.0
-    for k in range(1, m + 1):
-        d = d0 * k / m
-        fd = g * g * _C(f, code, 0, d, d0, mu, Z, W, NN) - d
-        if fd <= 0.0 and prev > 0.0:
-            return _bisect_dinf(f, code, g, d0, mu, Z, W, NN, dprev, d, prev)
-        prev = fd
-        dprev = d
-    return math.nan
+    lo, hi = 0.0, d0
+    if g * g * _C(f, code, 1, d0, d0, mu, Z, W, NN) > 1.0:
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            if g * g * _C(f, code, 1, mid, d0, mu, Z, W, NN) > 1.0:
+                hi = mid
+            else:
+                lo = mid
+        dmin = 0.5 * (lo + hi)
+    else:
+        dmin = d0
+    fmin = g * g * _C(f, code, 0, dmin, d0, mu, Z, W, NN) - dmin
+    if fmin > 0.0:
+        return math.nan
+    return _bisect_dinf(f, code, g, d0, mu, Z, W, NN, 0.0, dmin, f0)
 
 
 @njit
@@ -432,24 +440,62 @@ def _solve_one(f, code, g, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, n
     mus = np.empty(MAXSOL)
     rm = np.empty(MAXSOL)
     rd = np.empty(MAXSOL)
-    for kind in (1, 0):
+    base = np.empty(npts)
+    for k in range(npts):
+        base[k] = d_lo * (d_hi / d_lo) ** (k / (npts - 1))
+    for kind in (0, 1):
         if kinds == 0 and kind == 1:
             continue  # fixed points only (critical_gain)
+        grid = base
+        if kind == 1 and nsol > 0:
+            # a chaotic solution can sit close to a heterogeneous fixed point (where the hilltop
+            # appears): add points fp (1 +- 10^u), u in [-7, 0], for every fixed point found
+            extra = np.empty(nsol * 44)
+            for q in range(nsol):
+                for u in range(22):
+                    e = 10.0 ** (-7.0 + 7.0 * u / 21.0)
+                    extra[q * 44 + u] = rec[q, 1] * (1.0 + e)
+                    extra[q * 44 + 22 + u] = rec[q, 1] * (1.0 - 0.999 * e)
+            grid = np.sort(np.concatenate((base, extra[extra > 0.0])))
         prev_r = np.empty(0)
         prev_d = 0.0
-        for k in range(npts):
-            d0 = d_lo * (d_hi / d_lo) ** (k / (npts - 1))
+        for k in range(grid.size):
+            d0 = grid[k]
             # scan with the caller's node set only (cheap); roots are refined with the adaptive sets
             r = _branch_fun(f, code, kind, g, d0, j0, i0, balanced, Z, W, NN[:1], mus, rm, rd).copy()
             if k > 0 and r.size == prev_r.size:
                 for b in range(r.size):
-                    if math.isnan(r[b]) or math.isnan(prev_r[b]):
+                    lo_d = prev_d
+                    if kind == 1 and math.isnan(prev_r[b]) and not math.isnan(r[b]) and r[b] < 0.0:
+                        # the hilltop appears between prev_d and d0 (tangency, where the energy
+                        # residual is > 0): walk to that boundary to bracket the root
+                        a_, b2 = prev_d, d0
+                        for _ in range(60):
+                            mid = math.sqrt(a_ * b2)
+                            rr = _branch_fun(f, code, kind, g, mid, j0, i0, balanced, Z, W, NN[:1], mus, rm, rd)
+                            if rr.size != r.size or math.isnan(rr[b]):
+                                a_ = mid
+                            else:
+                                b2 = mid
+                                if rr[b] > 0.0:
+                                    break
+                        lo_d = b2
+                        rr = _branch_fun(f, code, kind, g, lo_d, j0, i0, balanced, Z, W, NN[:1], mus, rm, rd)
+                        if rr.size != r.size or not (rr[b] > 0.0):
+                            continue
+                    elif math.isnan(r[b]) or math.isnan(prev_r[b]):
                         continue
-                    if (r[b] > 0.0) != (prev_r[b] > 0.0):
-                        ds, mu_s, di_s = _solve_branch_root(f, code, kind, g, prev_d, d0, b, r.size,
+                    elif (r[b] > 0.0) == (prev_r[b] > 0.0):
+                        continue
+                    if True:
+                        ds, mu_s, di_s = _solve_branch_root(f, code, kind, g, lo_d, d0, b, r.size,
                                                             j0, i0, balanced, Z, W, NN)
                         if math.isnan(ds) or nsol >= rec.shape[0]:
                             continue
+                        if kind == 1 and ds - di_s < 1e-6 * ds:
+                            continue  # degenerate: the fixed point itself, already reported
+                        if kind == 1 and g * g * _C(f, code, 0, ds, ds, mu_s, Z, W, NN) <= ds:
+                            continue  # V'(Delta0) <= 0: the particle cannot start down (spurious)
                         rec[nsol, 0] = kind
                         rec[nsol, 1] = ds
                         rec[nsol, 2] = di_s
@@ -716,7 +762,7 @@ def map_solution(g, phi="tanh", n=240):
 
 
 # --------------------------------------------------------------------- Poisson-spiking counterpart
-def solve_spiking(g, phi="1+tanh(x)", j0=0.0, i0=0.0, tau_max=20.0, dtau=0.01, n=None, _debug=False):
+def solve_spiking(g, phi="1+tanh(x)", j0=0.0, i0=0.0, tau_max=20.0, dtau=0.01, n=None):
     r"""DMFT of Poisson-spiking rate units (Kadmon & Sompolinsky 2015, PRX 5:041030).
 
     Units emit Poisson spikes at rate :math:`\phi(h_i)` (per tau_s); the synaptic input
@@ -789,8 +835,6 @@ def solve_spiking(g, phi="1+tanh(x)", j0=0.0, i0=0.0, tau_max=20.0, dtau=0.01, n
     d0s = None
     for d in grid:
         r = resid(d)[0]
-        if _debug:
-            print(d, resid(d))
         if prev is not None and np.isfinite(r) and not np.isfinite(prev[1]) and r < 0:
             # the hilltop appears at the fixed point Delta0_fp = g^2 <phi^2> (Delta_inf = Delta0),
             # where the residual is the kick term > 0: bracket from just above it

@@ -41,6 +41,7 @@ __all__ = ["NeuronSpace", "SolutionSpace", "neuron_space", "solution_space", "sa
            "synapse_labels", "symmetric_solution"]
 
 _NORMS = ("l2", "linf")
+_FAST_PATH_MIN = 16   # directions per neuron from which the numba active-set path is used
 
 
 @dataclass
@@ -530,7 +531,8 @@ def neuron_space(Z, c, y, bound, *, norm="l2", tolerance=0.0, margin=None, activ
             # certified active-set fast path; what it cannot certify goes to Clarabel
             for need, sgn in ((need_hi, 1.0), (need_lo, -1.0)):
                 ids = np.flatnonzero(need)
-                if ids.size:
+                # a handful of directions is cheaper in Clarabel than the kernel's one-off compile
+                if ids.size >= _FAST_PATH_MIN:
                     v, ub, good, _ = _l2_support(np.ascontiguousarray(sgn * A[ids]), np.ascontiguousarray(F),
                                               np.ascontiguousarray(f), float(rho), 4 * F.shape[0] + 20)
                     done = ids[good]

@@ -223,7 +223,7 @@ def simulate(J, phi="tanh", t_sim=200.0, dt=0.05, x0=None, i0=0.0, amp=0.0, omeg
     parallel : bool
         split the matrix-vector product over threads (numba prange).  Off by default: on the
         2-core test machine under load the serial loop was fastest (N = 2000: serial loop 11 ms,
-        prange 31 ms, numpy/BLAS gemv 28 ms per product; see benchmarks/dmft.py).
+        prange 31 ms, numpy/BLAS gemv 28 ms per product, measured on a loaded shared machine).
 
     Returns
     -------

@@ -40,4 +40,14 @@ def test_stationary_limit_is_scs():
     _, _, d0 = L.pitchfork_strength(2.0, "tanh", n_gh=96)  # chaotic kappa = 0 state = SCS Delta_0
     # O(h) exponential-Euler error at h = 0.1 plus quadrature: measured 2e-4 relative
     assert res["delta"][-1, -1] == pytest.approx(d0, rel=2e-3)
-    assert TT.decorrelated_variance(res, 20.0) == pytest.approx(d0, rel=2e-3)  # Delta_inf = 0
+    assert TT.decorrelated_variance(res, 40.0) == pytest.approx(d0, rel=2e-3)  # Delta_inf = 0 (tau_c ~ 5)
+
+
+@pytest.mark.slow
+def test_balanced_common_input_does_not_suppress_chaos():
+    """Engelken et al. 2022: in a balanced network common input is cancelled by the mean feedback and
+    leaves the chaotic fluctuations, independent input of the same amplitude suppresses them."""
+    cv = TT.common_vs_independent(amplitude=2.0, omega=0.5, t_burn=30.0, dt=0.25, n_gh=12, n_theta=6)
+    assert cv["none"] > 1.0
+    assert cv["common"] == pytest.approx(cv["none"], rel=0.05)
+    assert cv["independent"] < 0.1 * cv["none"]

@@ -246,3 +246,15 @@ def test_sampling_an_empty_space_is_an_error():
     space = geo.solution_space([[1.0, 0.0]], bound=1.0, progress=False)
     with pytest.raises(ValueError, match="infeasible"):
         geo.sample_solutions(space, 2)
+
+
+def test_fast_path_and_cone_solver_give_the_same_space(monkeypatch):
+    gt = vg.random_ground_truth(30, 12, 4, density=0.3, seed=8)
+    B = 1.1 * np.linalg.norm(np.hstack([gt["W"], gt["U"]]), axis=1).max()
+    fast = geo.solution_space(gt["R"], gt["X"], bound=B, neurons=[0, 1, 2], progress=False)
+    monkeypatch.setattr(geo, "_FAST_PATH_MIN", 10**9)
+    slow = geo.solution_space(gt["R"], gt["X"], bound=B, neurons=[0, 1, 2], progress=False)
+    for a, b in zip(fast.neurons, slow.neurons):
+        np.testing.assert_allclose(a.w_min, b.w_min, atol=1e-7)
+        np.testing.assert_allclose(a.w_max, b.w_max, atol=1e-7)
+        np.testing.assert_array_equal(a.sign, b.sign)

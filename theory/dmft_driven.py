@@ -155,7 +155,6 @@ def recursion_check(K=3, L=3):
     residuals (all zero).
     """
     a, b, D0 = sp.symbols("a b D_0", positive=True)
-    Q = sp.Matrix(K + 1, L + 1, lambda i, j: sp.Symbol(f"Q_{min(i, j)}{max(i, j)}"))
     Qs = sp.Matrix(max(K, L) + 1, max(K, L) + 1, lambda i, j: sp.Symbol(f"Q_{min(i, j)}{max(i, j)}"))
 
     def cov(k, l):
@@ -168,5 +167,4 @@ def recursion_check(K=3, L=3):
             lhs = cov(k + 1, l + 1)
             rhs = a * cov(k, l + 1) + a * cov(k + 1, l) - a ** 2 * cov(k, l) + b ** 2 * Qs[k, l]
             res.append(sp.expand(lhs - rhs))
-    del Q
     return res

@@ -65,8 +65,11 @@ def simulate_stats(g, phi="tanh", n=2000, seed=None, t_trans=50.0, t_meas=100.0,
 
 
 def validate(gains=(1.5, 2.0, 3.0), phi="tanh", n=2000, n_networks=4, quick=False, seed=12345,
-             spiking=True, t_trans=None, t_meas=None):
+             spiking=True, t_trans=None, t_meas=None, j0=0.0, i0=0.0):
     """Compare Delta_0, Delta(tau = 2) and lambda_max of simulated networks with the DMFT.
+
+    ``j0``, ``i0``: mean coupling J0/N and constant input (the DMFT's primary solution is compared;
+    Delta is the autocovariance about the population mean, so it includes the static part).
 
     ``quick``: N = min(n, 300), at least 6 networks, T = 30 tau.  Returns a ``ValidationResult`` with a figure of
     Delta(tau) (theory lines, simulation points with standard errors).
@@ -94,8 +97,9 @@ def validate(gains=(1.5, 2.0, 3.0), phi="tanh", n=2000, n_networks=4, quick=Fals
     lag_cmp = 2.0
     fs = 1000.0 / n
     for gi, (g, child) in enumerate(zip(gains, ss.spawn(len(gains)))):
-        theo = D.profile(g, phi=phi, tau_max=20.0, dtau=0.01)
-        runs = [simulate_stats(g, phi, n, seed=np.random.default_rng(s), t_trans=t_trans, t_meas=t_meas)
+        theo = D.profile(g, phi=phi, j0=j0, i0=i0, tau_max=20.0, dtau=0.01)
+        runs = [simulate_stats(g, phi, n, seed=np.random.default_rng(s), t_trans=t_trans, t_meas=t_meas,
+                               j0=j0, i0=i0)
                 for s in child.spawn(n_networks)]
         d0 = mean_sem([r["delta0"] for r in runs])
         lam = mean_sem([r["lambda1"] for r in runs])
@@ -120,7 +124,7 @@ def validate(gains=(1.5, 2.0, 3.0), phi="tanh", n=2000, n_networks=4, quick=Fals
         res.info[f"delta0_samples_g{g:g}"] = [r["delta0"] for r in runs]
         res.info[f"lambda1_samples_g{g:g}"] = [r["lambda1"] for r in runs]
     gg = np.linspace(1.02, max(gains) * 1.1, 40)
-    sol = D.solve_stationary(gg, phi=phi)
+    sol = D.solve_stationary(gg, phi=phi, j0=j0, i0=i0)
     ax[1].plot(gg, sol["lambda_max"], "k-", label="DMFT")
     ax[1].axhline(0, color="0.6", lw=0.5)
     ax[0].set_xlabel(r"lag $\tau$ ($\tau_{unit}$)")

@@ -39,7 +39,7 @@ def validate(quick=False, seed=12345, g=2.0, phi="tanh", n=1500, realisations=3,
     Parameters
     ----------
     quick : bool
-        N = 400, 2 realisations, shorter runs.
+        N = 800, 2 realisations, shorter runs.
     g : float
         coupling gain (> 1: chaotic without input).
     n, realisations : network size and realisations per point (full run).
@@ -49,7 +49,7 @@ def validate(quick=False, seed=12345, g=2.0, phi="tanh", n=1500, realisations=3,
     t0 = time.perf_counter()
     g = checks.positive("g", g)
     if quick:
-        n_units, reps, t_sim, t_start = 400, 2, 100.0, 30.0
+        n_units, reps, t_sim, t_start = 800, 2, 100.0, 30.0
     else:
         n_units = checks.integer("n", n, minimum=50)
         reps = checks.integer("realisations", realisations, minimum=2)
@@ -75,12 +75,13 @@ def validate(quick=False, seed=12345, g=2.0, phi="tanh", n=1500, realisations=3,
                                        note=f"A = {fac:g} A_c, A_c = {ac:.4g}"))
             if fac > 1:
                 # the locked state is the attractor: its DMFT exponent is the simulated one;
-                # 3 stderr over realisations + a finite-size allowance 16/N (1/tau): measured at
-                # omega = 0.314, A = 0.82, g = 1.5: lambda_N - lambda_DMFT = -0.040 (N=400),
-                # -0.016 (N=1000), -0.022 +- 0.009 (N=2000)
+                # 3 stderr over realisations + a finite-size allowance 24/N (1/tau) from measured
+                # lambda_N - lambda_DMFT at omega = 0.314: g = 1.5, A = 0.82: -0.040 (N=400),
+                # -0.016 (N=1000), -0.022 +- 0.009 (N=2000); g = 2, A = 1.77: -0.061 (N=400),
+                # +0.004 (N=800), +0.006 (N=1600), two realisations each
                 comps.append(compare(f"lambda_max_omega{om:g}_a{A:.3g}_per_tau", lam_th, m, se, n_sigma=3,
-                                     abs_tol=16.0 / n_units,
-                                     note="input-locked state; abs_tol 16/N: measured finite-size bias"))
+                                     abs_tol=24.0 / n_units,
+                                     note="input-locked state; abs_tol 24/N: measured finite-size bias"))
     info["points"] = [dict(omega=p[0], amplitude=p[1], critical_amplitude=p[2], lambda_theory=p[3],
                            lambda_sim=p[4], lambda_sim_stderr=p[5]) for p in points]
     info["wall_time_theory_and_sim_s"] = round(time.perf_counter() - t0, 2)

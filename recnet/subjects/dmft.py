@@ -21,14 +21,16 @@ def _predict(g=2.0, phi="tanh", j0=0.0, i0=0.0, balanced=False):
 
 
 def _validate(backend="numba", quick=False, seed=12345, phi="tanh", gains="1.5,2,3", n=2000,
-              n_networks=4, spiking=True):
+              n_networks=4, spiking=True, j0=0.0, i0=0.0, balanced=False):
     from recnet.validation import dmft
     try:
         gs = tuple(float(v) for v in str(gains).split(",") if v.strip())
     except ValueError:
         raise ValueError(f"gains = {gains!r} is invalid: a comma-separated list of numbers, e.g. 1.5,2,3") from None
+    if balanced:
+        raise ValueError("balanced = True is not simulated by `validate dmft` (predict only)")
     return dmft.validate(gains=gs, phi=phi, n=n, n_networks=n_networks, quick=quick, seed=seed,
-                         spiking=spiking)
+                         spiking=spiking, j0=j0, i0=i0)
 
 
 SUBJECTS = [

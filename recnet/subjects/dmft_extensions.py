@@ -76,7 +76,8 @@ def _driven_derive(phi="tanh"):
     return dmft_driven.equations(phi)
 
 
-def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, critical=True):
+def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, critical=True,
+                    balanced_comparison=False):
     from recnet import checks
     from recnet.numerics import dmft_driven as D
     tau = checks.positive("tau", tau, "ms")
@@ -91,6 +92,11 @@ def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, c
     if critical:
         r = D.critical_amplitude(g, phi, om, tol=1e-3, **kw)
         out["critical_amplitude"] = r["critical_amplitude"]
+    if balanced_comparison:
+        from recnet.numerics import dmft_twotime as TT
+        cv = TT.common_vs_independent(g=g, phi="relu", amplitude=amplitude, omega=om)
+        out["balanced_relu_chaotic_variance"] = {"no_input": cv["none"], "common_input": cv["common"],
+                                                 "independent_input": cv["independent"]}
     return out
 
 
@@ -107,7 +113,9 @@ SUBJECTS.append(Subject(
              Option("amplitude", 1.0, "input amplitude A of I_i = A cos(2 pi f t + theta_i)"),
              Option("frequency", 5.0, "input frequency f", unit="Hz"),
              Option("tau", 10.0, "single-unit time constant", unit="ms"),
-             Option("critical", True, "also compute the critical amplitude at this frequency", type=bool)),
+             Option("critical", True, "also compute the critical amplitude at this frequency", type=bool),
+             Option("balanced_comparison", False, "two-time DMFT of a balanced ReLU network: chaotic variance "
+                    "under common vs independent input of this amplitude and frequency (slow)", type=bool)),
     derive=_driven_derive, predict=_driven_predict, validate=_driven_validate,
     validate_options=(Option("n", 1500, "network size", type=int),
                       Option("realisations", 3, "network realisations per point", type=int)),
