@@ -108,12 +108,12 @@ def validate(gains=(1.5, 2.0, 3.0), phi="tanh", n=2000, n_networks=4, quick=Fals
         dt_ = mean_sem([r["delta_tau"][k] for r in runs])
         note = f"N = {n}, {n_networks} networks, T = {t_meas:g} tau after {t_trans:g} tau"
         res.comparisons.append(compare(f"delta0_g{g:g}", theo["delta0"], d0[0], d0[1],
-                                       n_sigma=n_sig, rel_tol=FS_REL_DELTA * fs, note=note + "; finite-size allowance 2%*1000/N"))
+                                       n_sigma=n_sig, rel_tol=FS_REL_DELTA * fs, note=note + "; finite-size allowance 2%*1000/N (empirical, read off the N-trend of papers/scs1988_autocorrelation, not a derived 1/N correction)"))
         pred_lag = float(np.interp(lag_cmp, theo["tau"], theo["delta"]))
         res.comparisons.append(compare(f"delta_tau2_g{g:g}", pred_lag, dt_[0], dt_[1],
                                        n_sigma=n_sig, rel_tol=FS_REL_DELTA * fs, note=note))
         res.comparisons.append(compare(f"lambda_max_g{g:g}_per_tau", theo["lambda_max"], lam[0], lam[1],
-                                       n_sigma=n_sig, rel_tol=FS_REL_LAMBDA * fs, note=note + "; finite-size allowance 10%*1000/N"))
+                                       n_sigma=n_sig, rel_tol=FS_REL_LAMBDA * fs, note=note + "; finite-size allowance 10%*1000/N (empirical, read off the N-trend, not a derived 1/N correction)"))
         acs = np.array([r["delta_tau"] for r in runs])
         m, se = acs.mean(0), acs.std(0, ddof=1) / math.sqrt(len(runs))
         col = f"C{gi}"
