@@ -101,8 +101,8 @@ def validate(quick=False, seed=12345, phi="tanh", n=None, realisations=None, pro
     Parameters
     ----------
     quick : bool
-        N = 600, 3 realisations, shorter runs (about a minute), instead of N = ``n`` (default 1500)
-        and ``realisations`` (default 4).
+        N = 600, 3 realisations, shorter runs, instead of N = ``n`` (default 1000) and
+        ``realisations`` (default 3).
     seed : int
     phi : str
         transfer function (odd, so that the homogeneous state kappa = 0 exists).
@@ -118,9 +118,9 @@ def validate(quick=False, seed=12345, phi="tanh", n=None, realisations=None, pro
     if quick:
         n_units, reps, t_static, t_chaos = 600, 3, 40.0, 80.0
     else:
-        n_units = 1500 if n is None else checks.integer("n", n, minimum=100)
-        reps = 4 if realisations is None else checks.integer("realisations", realisations, minimum=2)
-        t_static, t_chaos = 50.0, 150.0
+        n_units = 1000 if n is None else checks.integer("n", n, minimum=100)
+        reps = 3 if realisations is None else checks.integer("realisations", realisations, minimum=2)
+        t_static, t_chaos = 50.0, 100.0
     if quick and n is not None:
         n_units = min(checks.integer("n", n, minimum=100), 600)
     comps, info = [], {"n": n_units, "realisations": reps, "phi": str(phi)}

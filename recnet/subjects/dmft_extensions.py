@@ -37,7 +37,7 @@ def _lowrank_predict(g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0, m_std=1.0, n_std
     return out
 
 
-def _lowrank_validate(backend="numba", quick=False, seed=12345, phi="tanh", n=3000, realisations=6):
+def _lowrank_validate(backend="numba", quick=False, seed=12345, phi="tanh", n=1000, realisations=3):
     from recnet.validation import lowrank
     return lowrank.validate(quick=quick, seed=seed, phi=phi, n=n, realisations=realisations)
 
@@ -61,8 +61,8 @@ SUBJECTS = [
         "rank-one plus random rate networks: overlap kappa, static/chaotic states, bifurcations",
         options=LOWRANK_OPTIONS,
         derive=_lowrank_derive, predict=_lowrank_predict, validate=_lowrank_validate,
-        validate_options=(Option("n", 3000, "network size", type=int),
-                          Option("realisations", 6, "network realisations per point", type=int)),
+        validate_options=(Option("n", 1000, "network size", type=int),
+                          Option("realisations", 3, "network realisations per point", type=int)),
         references=("Mastrogiuseppe & Ostojic 2018, Neuron 99:609",
                     "Beiran, Dubreuil, Valente, Mastrogiuseppe, Ostojic 2021, Neural Comput 33:1572",
                     "Dubreuil, Valente, Beiran, Mastrogiuseppe, Ostojic 2022, Nat Neurosci 25:783"),
