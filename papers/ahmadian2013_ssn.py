@@ -8,7 +8,6 @@ line marks the ISN onset g_E W_EE = 1.  (b) dr_I/dh_I from theory (line) and fro
 of I drive in the rate simulation (points): it turns negative (paradoxical) exactly at the ISN
 onset (Ahmadian, Rubin, Miller 2013, Figs. 2 and 5; Tsodyks et al. 1997).
 """
-import argparse
 from pathlib import Path
 
 import numpy as np
@@ -80,8 +79,6 @@ def make(out=None, quick=False):
 
 
 if __name__ == "__main__":
-    p = argparse.ArgumentParser(description=TITLE)
-    p.add_argument("-o", "--output", default=None)
-    p.add_argument("--quick", action="store_true")
-    a = p.parse_args()
-    print(make(a.output, a.quick))
+    from recnet.papers._script import run
+
+    run(make, TITLE)

@@ -6,7 +6,6 @@ set 10% above the truth's largest row norm, and counts the truly non-zero synaps
 (with their sign), for growing P.  Declared certainties are checked against the truth: the framework
 admits no false ones (Biswas & Fitzgerald 2022), and the figure shows the count of those too.
 """
-import argparse
 from pathlib import Path
 
 import numpy as np
@@ -58,8 +57,6 @@ def make(out=None, quick=False):
 
 
 if __name__ == "__main__":
-    p = argparse.ArgumentParser(description=TITLE)
-    p.add_argument("-o", "--output", default=None)
-    p.add_argument("--quick", action="store_true")
-    a = p.parse_args()
-    print(make(a.output, a.quick))
+    from recnet.papers._script import run
+
+    run(make, TITLE)

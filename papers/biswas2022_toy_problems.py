@@ -7,7 +7,6 @@ silent patterns: a wedge of the plane inside the sphere.  Right: three synapses,
 silent pattern: a segment of a line.  Points are hit-and-run samples of the set computed by
 ``recnet.numerics.geometry``; the axis planes w_j = 0 the set does not cross mark certain synapses.
 """
-import argparse
 from pathlib import Path
 
 import numpy as np
@@ -74,8 +73,6 @@ def make(out=None, quick=False):
 
 
 if __name__ == "__main__":
-    p = argparse.ArgumentParser(description=TITLE)
-    p.add_argument("-o", "--output", default=None)
-    p.add_argument("--quick", action="store_true")
-    a = p.parse_args()
-    print(make(a.output, a.quick))
+    from recnet.papers._script import run
+
+    run(make, TITLE)

@@ -7,7 +7,6 @@ the mu r_i term moves the faces slightly outward).
 """
 from __future__ import annotations
 
-import argparse
 
 import numpy as np
 
@@ -58,8 +57,6 @@ def make(out=None, quick=False):
 
 
 if __name__ == "__main__":
-    p = argparse.ArgumentParser(description=TITLE)
-    p.add_argument("-o", "--output", default=None)
-    p.add_argument("--quick", action="store_true")
-    a = p.parse_args()
-    print(make(a.output, a.quick))
+    from recnet.papers._script import run
+
+    run(make, TITLE)

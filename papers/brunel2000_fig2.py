@@ -11,7 +11,6 @@ are not drawn.
 """
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
@@ -64,8 +63,6 @@ def make(out=None, quick=False):
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=TITLE)
-    ap.add_argument("-o", "--output", default=None)
-    ap.add_argument("--quick", action="store_true")
-    a = ap.parse_args()
-    print(make(a.output, quick=a.quick))
+    from recnet.papers._script import run
+
+    run(make, TITLE)

@@ -11,7 +11,6 @@ opposite faces, 'ping-pong'); e: the same delay with a 4x wider box, which absor
 """
 from __future__ import annotations
 
-import argparse
 
 import numpy as np
 
@@ -101,8 +100,6 @@ def make(out=None, quick=False):
 
 
 if __name__ == "__main__":
-    p = argparse.ArgumentParser(description=TITLE)
-    p.add_argument("-o", "--output", default=None)
-    p.add_argument("--quick", action="store_true")
-    a = p.parse_args()
-    print(make(a.output, a.quick))
+    from recnet.papers._script import run
+
+    run(make, TITLE)

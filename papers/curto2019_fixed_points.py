@@ -9,10 +9,8 @@ whether FP(G) is the same at two other legal parameter sets (for n = 3 the fixed
 depend on the graph only).  Examples from the paper: the 3-cycle has FP(G) = {123} (unstable), the
 complete graph {123} (stable), the empty graph all seven subsets.
 """
-import argparse
 from pathlib import Path
 
-import numpy as np
 
 TITLE = "Fixed-point supports of all 3-node CTLNs (index, stability)"
 REFERENCE = "C. Curto, J. Geneson, K. Morrison, Neural Comput 31:94 (2019)"
@@ -70,8 +68,6 @@ def make(out=None, quick=False):
 
 
 if __name__ == "__main__":
-    p = argparse.ArgumentParser(description=TITLE)
-    p.add_argument("-o", "--output", default=None)
-    p.add_argument("--quick", action="store_true")
-    a = p.parse_args()
-    print(make(a.output, a.quick))
+    from recnet.papers._script import run
+
+    run(make, TITLE)

@@ -9,7 +9,6 @@ mandatory codeword {3} (its link in the code's simplicial complex is not contrac
 obstruction to convexity (Curto et al. 2017).  Every codeword is confirmed by enumerating the fixed
 points of (W, b) at the witness input b the feasibility problem returned.
 """
-import argparse
 from pathlib import Path
 
 import numpy as np
@@ -73,8 +72,6 @@ def make(out=None, quick=False):
 
 
 if __name__ == "__main__":
-    p = argparse.ArgumentParser(description=TITLE)
-    p.add_argument("-o", "--output", default=None)
-    p.add_argument("--quick", action="store_true")
-    a = p.parse_args()
-    print(make(a.output, a.quick))
+    from recnet.papers._script import run
+
+    run(make, TITLE)

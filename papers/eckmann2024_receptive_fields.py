@@ -11,7 +11,6 @@ neuron tuned to group A from four I neurons (A, B, mixed, uniform): theory a* vs
 E neurons to a mixture of both groups, against the contrast of group B, for two inhibition
 strengths; theory r = [s - beta/N sum r]_+ (lines) vs rate simulation of the circuit (points).
 """
-import argparse
 from pathlib import Path
 
 import numpy as np
@@ -115,8 +114,6 @@ def make(out=None, quick=False):
 
 
 if __name__ == "__main__":
-    p = argparse.ArgumentParser(description=TITLE)
-    p.add_argument("-o", "--output", default=None)
-    p.add_argument("--quick", action="store_true")
-    a = p.parse_args()
-    print(make(a.output, a.quick))
+    from recnet.papers._script import run
+
+    run(make, TITLE)

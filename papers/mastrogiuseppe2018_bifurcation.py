@@ -7,7 +7,6 @@ kappa = 0 static or chaotic solution) and the chaos onset of the heterogeneous s
 (g^2 <[phi'^2]> = 1).  Points: one simulated network per grid point, classified by |kappa| (> 0.15:
 heterogeneous) and the temporal variance (> 1e-3: chaotic).
 """
-import argparse
 
 import numpy as np
 
@@ -56,8 +55,6 @@ def make(out=None, quick=False):
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=TITLE)
-    ap.add_argument("-o", "--output", default=None)
-    ap.add_argument("--quick", action="store_true")
-    a = ap.parse_args()
-    print(make(a.output, a.quick))
+    from recnet.papers._script import run
+
+    run(make, TITLE)

@@ -6,7 +6,6 @@ J = -1/sqrt(K)), simulated exactly event by event; full Lyapunov spectra from th
 Jacobians.  Panel A: spectra against i/N for several K; panel B: entropy production per spike
 H/(N nu) in bits with bootstrap error bars; panel C: largest exponent and D_KY/N against K.
 """
-import argparse
 from pathlib import Path
 
 import numpy as np
@@ -56,8 +55,6 @@ def make(out=None, quick=False):
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=TITLE)
-    ap.add_argument("-o", "--output", default=None)
-    ap.add_argument("--quick", action="store_true")
-    a = ap.parse_args()
-    print(make(a.output, a.quick))
+    from recnet.papers._script import run
+
+    run(make, TITLE)

@@ -8,7 +8,6 @@ examples in that family, not the paper's exact figure graphs), at (epsilon, delt
 predicted by the enumeration (all unstable) and the fraction of random starts that converged
 (predicted: 0).
 """
-import argparse
 from pathlib import Path
 
 import numpy as np
@@ -61,8 +60,6 @@ def make(out=None, quick=False):
 
 
 if __name__ == "__main__":
-    p = argparse.ArgumentParser(description=TITLE)
-    p.add_argument("-o", "--output", default=None)
-    p.add_argument("--quick", action="store_true")
-    a = p.parse_args()
-    print(make(a.output, a.quick))
+    from recnet.papers._script import run
+
+    run(make, TITLE)

@@ -9,7 +9,6 @@ the paper.  Markers: simulated largest Lyapunov exponent at 0.7 A_c (filled: lam
 and 1.4 A_c (open: lambda_1 < 0, locked), one realisation each.  The paper used a rectified tanh;
 this figure uses tanh.
 """
-import argparse
 
 import numpy as np
 
@@ -61,8 +60,6 @@ def make(out=None, quick=False):
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=TITLE)
-    ap.add_argument("-o", "--output", default=None)
-    ap.add_argument("--quick", action="store_true")
-    a = ap.parse_args()
-    print(make(a.output, a.quick))
+    from recnet.papers._script import run
+
+    run(make, TITLE)
