@@ -273,8 +273,12 @@ def main(argv=None):
         prog="recnet",
         description="recnet: derive closed-form predictions for recurrent networks, validate them "
                     "against simulations, draw the figures.",
-        epilog="commands: list | derive SUBJECT | predict SUBJECT | validate SUBJECT|--all | figure [NAME]. "
-               "`recnet COMMAND SUBJECT --help` lists a subject's options.")
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="commands: list | derive SUBJECT | predict SUBJECT | validate SUBJECT|--all | figure [NAME]\n"
+               f"subjects: {', '.join(s.name for s in registry.all_subjects())}\n"
+               f"backends (validate --backend): {', '.join(BACKENDS)} (numba is built in; nest and spinnaker "
+               "need the recnet[nest] / recnet[spinnaker] extras)\n"
+               "`recnet COMMAND SUBJECT --help` lists a subject's options with their units.")
     top.add_argument("command", choices=("list", "derive", "predict", "validate", "figure"))
     top.add_argument("--version", action="version", version="recnet " + __import__("recnet").__version__)
     if not argv or argv[0] in ("-h", "--help", "--version"):
