@@ -152,12 +152,19 @@ def validate_spiking(backend="numba", quick=False, seed=12345, n_exc=None, t_sim
         comps.append(compare(f"spiking_delta_rate_i_hz_{lvl}", d_th, d_sim, d_se, rel_tol=0.25,
                              note=f"+{SPIKING_DELTA_I:g} mV to I; 25%: difference of two 10%-accurate rates"))
         sim_sign = int(np.sign(d_sim)) if abs(d_sim) > 3 * d_se else 0
-        comps.append(compare_exact(f"spiking_sign_dnu_i_{lvl}", int(np.sign(d_th)), sim_sign,
-                                   note=f"sign of the I-rate change (0: not resolved at 3 stderr); "
-                                        f"theory ISN = {mf0['isn']} (w_EE = {mf0['w_eff'][0, 0]:.2f}), "
-                                        f"paradoxical = {mf0['paradoxical']}"))
-        comps.append(compare_exact(f"spiking_paradoxical_{lvl}", mf0["paradoxical"], sim_sign < 0,
-                                   note="paradoxical <=> ISN at a stable 2-population fixed point"))
+        sign_c = compare_exact(f"spiking_sign_dnu_i_{lvl}", int(np.sign(d_th)), sim_sign,
+                               note=f"sign of the I-rate change (0: not resolved at 3 stderr); "
+                                    f"theory ISN = {mf0['isn']} (w_EE = {mf0['w_eff'][0, 0]:.2f}), "
+                                    f"paradoxical = {mf0['paradoxical']}")
+        para_c = compare_exact(f"spiking_paradoxical_{lvl}", mf0["paradoxical"], sim_sign < 0,
+                               note="paradoxical <=> ISN at a stable 2-population fixed point")
+        if quick and sim_sign == 0:
+            # a quick run may be too short to resolve the change: it cannot decide the sign either
+            # way; the full run must resolve it (there an unresolved sign fails)
+            why = "the change is not resolved at 3 stderr in this quick run; run without --quick"
+            sign_c.not_applicable(why)
+            para_c.not_applicable(why)
+        comps += [sign_c, para_c]
         info[f"w_eff_{lvl}"] = mf0["w_eff"]
         info[f"rates_hz_meanfield_{lvl}"] = mf0["rates_hz"]
         info[f"isn_{lvl}"] = mf0["isn"]
