@@ -295,7 +295,6 @@ def brunel_rate_map(g_values, eta_values, tau_m=20.0, v_thresh=20.0, v_reset=0.0
     if np.any(eta_values < 0):
         checks.nonnegative("eta", float(eta_values.min()))
     n_scan = checks.integer("n_scan", n_scan, minimum=10)
-    n_i = int(round(gamma * n_e))
     c_e = int(round(epsilon * n_e))
     c_i = int(round(epsilon * gamma * n_e))   # as recnet.validation.brunel.brunel_sizes
     nu_thr = (v_thresh - v_rest) / (j * c_e * tau_m * 1e-3)

@@ -69,39 +69,33 @@ def gaussian_coupling(n, g, j0=0.0, balanced=False, self_coupling=True, seed=Non
 
 
 @njit
+def _row2(J, a, b, i, do_b):
+    """(J a)_i and, if do_b, (J b)_i: one pass over row i (J row-major, memory bound)."""
+    n = J.shape[1]
+    s0 = 0.0
+    s1 = 0.0
+    if do_b:
+        for j in range(n):
+            s0 += J[i, j] * a[j]
+            s1 += J[i, j] * b[j]
+    else:
+        for j in range(n):
+            s0 += J[i, j] * a[j]
+    return s0, s1
+
+
+@njit
 def _matvec2(J, a, b, ha, hb, do_b):
-    """ha = J a and (if do_b) hb = J b in one pass over J (row-major, memory bound)."""
-    n = J.shape[0]
-    for i in range(n):
-        s0 = 0.0
-        s1 = 0.0
-        if do_b:
-            for j in range(n):
-                s0 += J[i, j] * a[j]
-                s1 += J[i, j] * b[j]
-        else:
-            for j in range(n):
-                s0 += J[i, j] * a[j]
-        ha[i] = s0
-        hb[i] = s1
+    """ha = J a and (if do_b) hb = J b; serial (no thread start-up cost for small N)."""
+    for i in range(J.shape[0]):
+        ha[i], hb[i] = _row2(J, a, b, i, do_b)
 
 
 @njit(parallel=True)
 def _matvec2_par(J, a, b, ha, hb, do_b):
-    """Parallel twin of _matvec2 (rows split over threads; each row its own accumulators)."""
-    n = J.shape[0]
-    for i in prange(n):
-        s0 = 0.0
-        s1 = 0.0
-        if do_b:
-            for j in range(n):
-                s0 += J[i, j] * a[j]
-                s1 += J[i, j] * b[j]
-        else:
-            for j in range(n):
-                s0 += J[i, j] * a[j]
-        ha[i] = s0
-        hb[i] = s1
+    """Parallel twin of _matvec2: rows split over threads, each row its own accumulators."""
+    for i in prange(J.shape[0]):
+        ha[i], hb[i] = _row2(J, a, b, i, do_b)
 
 
 @njit

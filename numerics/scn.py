@@ -487,7 +487,6 @@ def simulate_numpy(net, x=None, *, c=None, dxdt=None, dt=0.05, t_sim=1000.0, t_w
     rec_every = p["rec_every"]
     n_rec = n_steps // rec_every if rec_every else 0
     rec_r = np.zeros((n_rec, N))
-    r_acc = np.zeros(N)
     nb = p["n_batches"]
     n_meas = n_steps - n_warm
     edges = n_warm + (np.arange(nb + 1) * n_meas) // nb

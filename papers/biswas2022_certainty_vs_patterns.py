@@ -9,6 +9,7 @@ admits no false ones (Biswas & Fitzgerald 2022), and the figure shows the count 
 from pathlib import Path
 
 import numpy as np
+from recnet.papers._script import run, save
 
 TITLE = "Certain synapses of a recurrent circuit vs number of response patterns"
 REFERENCE = "T. Biswas, J. E. Fitzgerald, Phys. Rev. Research 4, 023255 (2022)"
@@ -50,13 +51,8 @@ def make(out=None, quick=False):
     ax.set_ylabel("non-zero synapses certain (fraction)")
     ax.set_ylim(0, 1)
     ax.set_title(f"N = {n} recurrent neurons, {frac.shape[0]} networks; false certainties: {false}", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save(fig, out, dpi=120)
 
 
 if __name__ == "__main__":
-    from recnet.papers._script import run
-
     run(make, TITLE)

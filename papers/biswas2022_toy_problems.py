@@ -10,6 +10,7 @@ silent pattern: a segment of a line.  Points are hit-and-run samples of the set 
 from pathlib import Path
 
 import numpy as np
+from recnet.papers._script import run, save
 
 TITLE = "Biswas & Fitzgerald 2022 toy solution spaces (2 and 3 synapses)"
 REFERENCE = "T. Biswas, J. E. Fitzgerald, Phys. Rev. Research 4, 023255 (2022), Fig. 4"
@@ -65,14 +66,8 @@ def make(out=None, quick=False):
         ax.set_zlabel("w3")
         lab = ", ".join(f"w{j + 1}: {'+' if s > 0 else '-' if s < 0 else '?'}" for j, s in enumerate(ns.sign))
         ax.set_title(f"{name}\ndimension {ns.dimension}; certain signs {lab}", fontsize=9)
-    fig.suptitle(REFERENCE, fontsize=9)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save(fig, out, REFERENCE, dpi=120)
 
 
 if __name__ == "__main__":
-    from recnet.papers._script import run
-
     run(make, TITLE)

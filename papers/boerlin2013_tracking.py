@@ -9,6 +9,7 @@ from __future__ import annotations
 
 
 import numpy as np
+from recnet.papers._script import run, save
 
 TITLE = "Boerlin et al. 2013: spike-coding network tracking a 2-D signal"
 REFERENCE = "Boerlin, Machens, Deneve 2013, PLoS Comput Biol 9:e1003258"
@@ -49,14 +50,8 @@ def make(out=None, quick=False):
     ax[2].set_xlabel("time (ms)")
     ax[2].set_ylabel("error (a.u.)")
     ax[2].legend(fontsize=7)
-    fig.suptitle(TITLE, fontsize=9)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save(fig, out, TITLE, dpi=120)
 
 
 if __name__ == "__main__":
-    from recnet.papers._script import run
-
     run(make, TITLE)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from recnet.papers._script import run, save
 
 TITLE = "Brunel 2000 Fig. 2-style stationary rate map over (g, nu_ext/nu_thr), theory"
 REFERENCE = "Brunel N (2000) J Comput Neurosci 8:183-208, Fig. 2"
@@ -56,13 +57,8 @@ def make(out=None, quick=False):
     ax.set_ylabel(r"external drive $\nu_{ext}/\nu_{thr}$")
     ax.set_title("Brunel 2000 network, $V_r$ = 10 mV: Siegert theory", fontsize=10)
     ax.legend(loc="upper right", fontsize=7, framealpha=0.8)
-    fig.tight_layout()
-    fig.savefig(out, dpi=130)
-    plt.close(fig)
-    return out
+    return save(fig, out, dpi=130)
 
 
 if __name__ == "__main__":
-    from recnet.papers._script import run
-
     run(make, TITLE)

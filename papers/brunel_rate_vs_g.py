@@ -10,9 +10,9 @@ Error bars: batch-means standard error of the population rate (recnet.validation
 """
 from __future__ import annotations
 
-import argparse
 
 import numpy as np
+from recnet.papers._script import run, save
 
 TITLE = "Brunel network: rate vs relative inhibition g, theory and two simulators"
 REFERENCE = "Brunel 2000, J Comput Neurosci 8:183 (Fig. 2 regime, model A)"
@@ -66,16 +66,8 @@ def make(out=None, quick=False, v_reset=0.0, backends=None, seed=12345):
     ax.set_title(f"N_E = {size['n_e']}, C_E = {round(size['epsilon'] * size['n_e'])}, eta = 2, "
                  f"v_reset = {v_reset:g} mV", fontsize=10)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save(fig, out, dpi=120)
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=TITLE)
-    ap.add_argument("-o", "--out", default=None, help="output file (PNG)")
-    ap.add_argument("--quick", action="store_true", help="small network, short runs")
-    ap.add_argument("--v-reset", type=float, default=0.0, help="reset potential (mV)")
-    a = ap.parse_args()
-    print(make(a.out, quick=a.quick, v_reset=a.v_reset))
+    run(make, TITLE)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 
 import numpy as np
+from recnet.papers._script import run, save
 
 TITLE = "Calaim et al. 2022: bounding box of the coding error and its robustness"
 REFERENCE = "Calaim, Dehmelt, Goncalves, Machens 2022, eLife 11:e73276"
@@ -92,14 +93,8 @@ def make(out=None, quick=False):
     axes[5].set_yscale("log")
     axes[5].legend(fontsize=7)
     axes[5].set_title("f: robustness to neuron loss", fontsize=9)
-    fig.suptitle(TITLE, fontsize=9)
-    fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    return out
+    return save(fig, out, TITLE, dpi=110)
 
 
 if __name__ == "__main__":
-    from recnet.papers._script import run
-
     run(make, TITLE)

@@ -7,10 +7,10 @@ the largest N; panel C: entropy rate per neuron H/N and attractor dimension D_KY
 bootstrap error bars; the DMFT lambda_max (recnet.numerics.dmft) is drawn on panel B when
 ``--dmft`` is given.
 """
-import argparse
 from pathlib import Path
 
 import numpy as np
+from recnet.papers._script import run, save
 
 TITLE = "Lyapunov spectra of chaotic rate networks for several N and g"
 REFERENCE = "R. Engelken, F. Wolf, L. F. Abbott, Phys. Rev. Research 5, 043044 (2023)"
@@ -63,16 +63,8 @@ def make(out=None, quick=False, dmft=False):
     axs[2].errorbar(gs, Dk, yerr=Ds, fmt="s", label=r"$D_{KY}/N$")
     axs[2].set_xlabel("g"); axs[2].set_ylabel("per neuron"); axs[2].set_title("C  entropy and dimension")
     axs[2].legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save(fig, out, dpi=120)
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=TITLE)
-    ap.add_argument("-o", "--output", default=None)
-    ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--dmft", action="store_true", help="mark the DMFT lambda_max (slow)")
-    a = ap.parse_args()
-    print(make(a.output, a.quick, a.dmft))
+    run(make, TITLE)

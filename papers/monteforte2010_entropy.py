@@ -9,6 +9,7 @@ H/(N nu) in bits with bootstrap error bars; panel C: largest exponent and D_KY/N
 from pathlib import Path
 
 import numpy as np
+from recnet.papers._script import run, save
 
 TITLE = "Entropy per spike and Lyapunov spectra of theta networks against in-degree K"
 REFERENCE = "M. Monteforte, F. Wolf, Phys. Rev. Lett. 105, 268104 (2010)"
@@ -48,13 +49,8 @@ def make(out=None, quick=False):
     axs[2].set_xscale("log"); axs[2].set_xlabel("in-degree K"); axs[2].set_ylabel(r"$\lambda_1$ (1/s)")
     ax2.set_ylabel(r"$D_{KY}/N$", color="C1")
     axs[2].set_title("C  largest exponent and dimension")
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save(fig, out, dpi=120)
 
 
 if __name__ == "__main__":
-    from recnet.papers._script import run
-
     run(make, TITLE)

@@ -8,9 +8,9 @@ of neurons per population: exact boundary error (points) and the theory f'' h^2 
 """
 from __future__ import annotations
 
-import argparse
 
 import numpy as np
+from recnet.papers._script import run, save
 
 TITLE = "Podlaski & Machens 2024: function approximation with latent boundaries"
 REFERENCE = "Podlaski & Machens 2024, Neural Comput 36:803"
@@ -65,16 +65,8 @@ def make(out=None, quick=False):
     ax[2].set_ylabel("max |y_E - f|")
     ax[2].legend(fontsize=7)
     ax[2].set_title("c: error ~ 1/N^2", fontsize=9)
-    fig.suptitle(TITLE, fontsize=9)
-    fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    return out
+    return save(fig, out, TITLE, dpi=110)
 
 
 if __name__ == "__main__":
-    a = argparse.ArgumentParser(description=TITLE)
-    a.add_argument("-o", "--output", default=None)
-    a.add_argument("--quick", action="store_true")
-    args = a.parse_args()
-    print(make(args.output, args.quick))
+    run(make, TITLE)

@@ -10,9 +10,9 @@ band (slope and CI in the legend).
 """
 from __future__ import annotations
 
-import argparse
 
 import numpy as np
+from recnet.papers._script import run, save
 
 TITLE = "Hypercube-vertex associative memory: pattern completion and capacity linear in N"
 REFERENCE = "Podlaski & Machens 2024, arXiv:2411.17485; recnet's construction (theory.scn_memory)"
@@ -61,16 +61,8 @@ def make(out=None, quick=False):
     ax[1].set_ylabel("capacity P_c (patterns)")
     ax[1].legend(fontsize=7)
     ax[1].set_title(f"b: slope 95% CI [{fit['slope_ci'][0]:.4f}, {fit['slope_ci'][1]:.4f}] per neuron", fontsize=9)
-    fig.suptitle(TITLE, fontsize=9)
-    fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    return out
+    return save(fig, out, TITLE, dpi=110)
 
 
 if __name__ == "__main__":
-    a = argparse.ArgumentParser(description=TITLE)
-    a.add_argument("-o", "--output", default=None)
-    a.add_argument("--quick", action="store_true")
-    args = a.parse_args()
-    print(make(args.output, args.quick))
+    run(make, TITLE)

@@ -112,14 +112,19 @@ def cmd_list(args):
 
 
 # ---------------------------------------------------------------------------------------- derive
-def cmd_derive(subject, argv):
-    p = argparse.ArgumentParser(prog=f"recnet derive {subject.name}", description=subject.summary)
-    p.add_argument("--latex", action="store_true", help="print LaTeX instead of pretty text")
+def _parse_subject_options(subject, command, argv, flag, flag_help):
+    """Parse `recnet COMMAND SUBJECT` arguments: the subject's options plus one boolean flag."""
+    p = argparse.ArgumentParser(prog=f"recnet {command} {subject.name}", description=subject.summary)
+    p.add_argument(flag, action="store_true", help=flag_help)
     _add_options(p, subject.options)
-    args = vars(p.parse_args(argv))
-    latex = args.pop("latex")
+    return vars(p.parse_args(argv))
+
+
+def cmd_derive(subject, argv):
     if subject.derive is None:
         raise CLIError(f"subject {subject.name!r} has nothing to derive")
+    args = _parse_subject_options(subject, "derive", argv, "--latex", "print LaTeX instead of pretty text")
+    latex = args.pop("latex")
     import sympy
     eqs = _call_with_accepted(subject.derive, args)
     for label, expr in eqs.items():
@@ -132,13 +137,10 @@ def cmd_derive(subject, argv):
 
 # --------------------------------------------------------------------------------------- predict
 def cmd_predict(subject, argv):
-    p = argparse.ArgumentParser(prog=f"recnet predict {subject.name}", description=subject.summary)
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    _add_options(p, subject.options)
-    args = vars(p.parse_args(argv))
-    as_json = args.pop("json")
     if subject.predict is None:
         raise CLIError(f"subject {subject.name!r} has no prediction")
+    args = _parse_subject_options(subject, "predict", argv, "--json", "print one JSON object")
+    as_json = args.pop("json")
     out = _call_with_accepted(subject.predict, args)
     if as_json:
         print(_dump(out))
