@@ -1,15 +1,24 @@
-r"""Hebbian plasticity with synapse-type-specific normalization in a linear E-I circuit (numba).
+r"""Synapse-type-specific competitive Hebbian learning: closed forms and recnet's reduced E-I model.
 
-Model and results: ``recnet.theory.hebbian_ei`` (after Eckmann, Young, Gjorgjieva 2024, PNAS
-121:e2305326121).  Linear steady-state responses
+Two parts (theory: ``recnet.theory.hebbian_ei``; the paper: Eckmann, Young, Gjorgjieva 2024, PNAS
+121:e2305326121, SM = its Supplementary Material):
+
+* the paper's model evaluated in closed form (end of this module): eigencircuit rate amplitudes
+  (SM Eqs. 145-146), effective attraction (SM Eq. 147), the collapsed fixed point of the fully
+  plastic network (SM Eq. 132), the exact growth rates of decorrelating perturbations and the
+  decorrelation thresholds (exact, and the paper's beta ~ 0 estimate, SM Eq. 211), the rescaled
+  attractions of a co-tuned E-I fixed point of one neuron (SM Eq. 110) and its switch threshold.
+  Simulations of that model: ``recnet.numerics.hebbian_network``;
+* recnet's reduced circuit (numba, kept as a special case): linear steady-state responses
 
     r_E = W_ex x - W_ei r_I,   r_I = W_ix x + W_ie r_E - W_ii r_I
 
-(all W >= 0 magnitudes, Dale's law; rates in Hz, weights dimensionless), inputs x with correlation
-Q = <x x^T> (Hz^2).  Plastic types: ``ex`` (E feedforward), ``ix`` (I feedforward), ``ei``
-(I -> E).  One step: W <- W + eta * G (G = <r_post r_pre^T> averaged, or one sample r_post r_pre^T
-in the stochastic version), clipped at 0, then every row rescaled to its type's total
-(``norm="l2"``: Euclidean norm, ``"l1"``: sum).
+  (all W >= 0 magnitudes, Dale's law; rates in Hz, weights dimensionless), inputs x with
+  correlation Q = <x x^T> (Hz^2), plastic types ``ex`` (E feedforward), ``ix`` (I feedforward),
+  ``ei`` (I -> E), each with its own norm (``norm="l2"``: Euclidean, ``"l1"``: sum).  One step:
+  W <- W + eta * G (G = <r_post r_pre^T> averaged, or one sample r_post r_pre^T), clipped at 0,
+  rows rescaled to the type's total.  With ``ex`` and ``ei`` plastic, L1 norms and I inputs tuned
+  to input channels it is exactly the paper's one-neuron circuit of SM Sec. 2 (main Fig. 1J).
 """
 from __future__ import annotations
 
@@ -21,7 +30,9 @@ from recnet.numerics._jit import njit
 __all__ = ["Circuit", "make_circuit", "response_matrix", "hebbian_drive", "averaged", "averaged_naive",
            "stochastic", "principal_eigenvector", "cotuning_weights", "decorrelation_threshold",
            "antisymmetric_growth_per_step", "field_growth_matrix", "normalized_responses",
-           "rectified_responses", "block_correlation"]
+           "rectified_responses", "block_correlation", "eigencircuit_amplitudes", "effective_attraction",
+           "collapsed_state", "collapse_growth_rates", "collapse_jacobian", "decorrelation_thresholds",
+           "independent_channels", "feedforward_mode_attractions", "feedforward_switch_threshold"]
 
 _TYPES = ("ex", "ix", "ei")
 
@@ -373,3 +384,156 @@ def block_correlation(n_per_group=4, a=0.25, b=1.0, s=0.2):
     cov[:n, :n] += checks.nonnegative("b", b)
     cov[n:, n:] += b
     return mean, cov, np.outer(mean, mean) + cov
+
+
+# =============================================================================================
+# The paper's fully plastic E-I network (Eckmann, Young, Gjorgjieva 2024, SM Secs. 2-5): closed
+# forms evaluated numerically.  Simulations: ``recnet.numerics.hebbian_network``.
+# =============================================================================================
+def _norm_args(w_ee, w_ei, w_ie, w_ii):
+    return tuple(checks.nonnegative(n, v) for n, v in
+                 (("w_ee", w_ee), ("w_ei", w_ei), ("w_ie", w_ie), ("w_ii", w_ii)))
+
+
+def eigencircuit_amplitudes(n_e, w_ee, w_ei, w_ie, w_ii, sigma=1.0):
+    """Rate standard deviations (sigma_E, sigma_I) and Phi of an eigencircuit of n_e E neurons (any
+    number of I neurons) tuned to one input mode of standard deviation sigma (SM Eqs. 145-146, L1
+    norms w_ee (joint feedforward + recurrent E), w_ei, w_ie (joint), w_ii).  Requires 0 < Phi < 1."""
+    n_e = checks.integer("n_e", n_e, minimum=1)
+    w_ee, w_ei, w_ie, w_ii = _norm_args(w_ee, w_ei, w_ie, w_ii)
+    sigma = checks.positive("sigma", sigma)
+    g = w_ie / (1.0 + w_ii)
+    phi = w_ee - w_ei * g
+    if not 0.0 < phi < 1.0:
+        raise ValueError(f"Phi = w_ee - w_ei w_ie/(1 + w_ii) = {phi:.4g} is invalid: the eigencircuit "
+                         f"amplitudes (SM Eq. 146) need 0 < Phi < 1")
+    s_e = sigma * (-1.0 + np.sqrt(1.0 + 4.0 * phi * (1.0 - phi) * n_e)) / (2.0 * (1.0 - phi) * n_e)
+    return s_e, g * s_e / phi, phi
+
+
+def effective_attraction(lam, n_e, n_i, sigma_e, sigma_i):
+    """SM Eq. 147: lambda-bar = lambda + n_E sigma_E^2 - n_I sigma_I^2 (lambda = sigma^2, Hz^2)."""
+    return lam + n_e * sigma_e ** 2 - n_i * sigma_i ** 2
+
+
+def collapsed_state(n_e, n_i, n_f, w_ee, w_ei, w_ie, w_ii, channel=0):
+    """Weights of the fully collapsed fixed point: all neurons in one eigencircuit on input channel
+    ``channel`` (independent input channels).  Each row is its Hebbian drive, L1-normalized (SM Eq.
+    132: weights in proportion to the presynaptic rate amplitudes 1 (the input), a_E, a_I of SM Eq. 146).
+    Returns (weights dict for ``hebbian_network``, a_E, a_I) with a the rate amplitude per unit input."""
+    n_i = checks.integer("n_i", n_i, minimum=1)
+    n_f = checks.integer("n_f", n_f, minimum=2)
+    ch = checks.integer("channel", channel, minimum=0, maximum=n_f - 1)
+    a_e, a_i, _ = eigencircuit_amplitudes(n_e, w_ee, w_ei, w_ie, w_ii)
+    s = 1.0 + n_e * a_e
+    W = {"EF": np.zeros((n_e, n_f)), "IF": np.zeros((n_i, n_f))}
+    W["EF"][:, ch] = w_ee / s
+    W["EE"] = np.full((n_e, n_e), w_ee * a_e / s)
+    W["EI"] = np.full((n_e, n_i), w_ei / n_i)
+    W["IF"][:, ch] = w_ie / s
+    W["IE"] = np.full((n_i, n_e), w_ie * a_e / s)
+    W["II"] = np.full((n_i, n_i), w_ii / n_i)
+    return W, a_e, a_i
+
+
+def collapse_growth_rates(n_e, n_i, w_ee, w_ei, w_ie, w_ii, lam1, lam2):
+    """Growth rates (per unit learning rate, Hz^2) of perturbations of the collapsed state on a
+    channel of variance lam1 toward an empty channel of variance lam2 (linear network, L1 norms).
+
+    Returns dict: ``mu_e`` = lam2 - lam1 a_E (1 + N_E a_E)/W_EE (sum-zero E perturbations, exact,
+    derived in ``recnet.theory.hebbian_ei.collapse_growth_rate``), ``mu_i`` (same for I),
+    ``paper`` = lam2 - lambda-bar* with lambda-bar* = lam1 (1 + N_E a_E^2 - N_I a_I^2) (SM Eqs. 147,
+    198 with beta = 0), ``a_e``, ``a_i``, ``phi``.
+    """
+    lam1 = checks.positive("lam1", lam1, "Hz^2")
+    lam2 = checks.positive("lam2", lam2, "Hz^2")
+    n_i = checks.integer("n_i", n_i, minimum=1)
+    a_e, a_i, phi = eigencircuit_amplitudes(n_e, w_ee, w_ei, w_ie, w_ii)
+    return {"mu_e": lam2 - lam1 * a_e * (1 + n_e * a_e) / w_ee,
+            "mu_i": lam2 - lam1 * a_i * (1 + n_e * a_e) / w_ie,
+            "paper": lam2 - lam1 * (1 + n_e * a_e ** 2 - n_i * a_i ** 2),
+            "a_e": a_e, "a_i": a_i, "phi": phi}
+
+
+def collapse_jacobian(W, lam1, lam2, channel=0):
+    """Linearized averaged dynamics of the feedforward weights onto an empty channel of variance lam2
+    around a collapsed state W on ``channel`` (variance lam1): d f/dt = (lam2 M - diag(Gamma)) f with
+    M = (1 - W_rec)^{-1} and Gamma the E-pool normalization factors of every neuron (derived here;
+    first order in f, all other weights unchanged at first order).  Returns the (N_E+N_I) matrix."""
+    from recnet.numerics import hebbian_network as hn
+    M = hn.response_matrix(W)
+    ne = W["EF"].shape[0]
+    R = M @ np.vstack([W["EF"], W["IF"]])
+    q = np.zeros(R.shape[1])
+    q[channel] = lam1
+    RQ = R * q
+    C = RQ @ R.T
+    gam_e = (RQ[:ne].sum(1) + C[:ne, :ne].sum(1)) / (W["EF"][:ne].sum(1) + W["EE"].sum(1))
+    gam_i = (RQ[ne:].sum(1) + C[ne:, :ne].sum(1)) / (W["IF"].sum(1) + W["IE"].sum(1))
+    return lam2 * M - np.diag(np.r_[gam_e, gam_i])
+
+
+def decorrelation_thresholds(n_e, n_i, w_ee, w_ie, w_ii, lam1=1.0, lam2=1.0):
+    """Inhibition thresholds on the I->E norm W_EI for the collapsed state to lose stability.
+
+    ``exact``: closed form of ``recnet.theory.hebbian_ei.exact_decorrelation_threshold`` (mu_E = 0);
+    ``paper``: root of lam2 = lambda-bar*(W_EI) (SM Eqs. 147, 211; for lam1 = lam2 the closed form
+    W_EE (1 + W_II)/W_IE - sqrt(N_I/N_E)).  Decorrelation above the threshold.
+    """
+    import scipy.optimize as so
+    n_e = checks.integer("n_e", n_e, minimum=1)
+    n_i = checks.integer("n_i", n_i, minimum=1)
+    w_ee, _, w_ie, w_ii = _norm_args(w_ee, 0.0, w_ie, w_ii)
+    rho = checks.positive("lam2", lam2, "Hz^2") / checks.positive("lam1", lam1, "Hz^2")
+    a_c = (-1 + np.sqrt(1 + 4 * n_e * rho * w_ee)) / (2 * n_e)
+    phi_c = rho * w_ee / (1 + n_e * a_c ** 2)
+    exact = (w_ee - phi_c) * (1 + w_ii) / w_ie
+    g = w_ie / (1 + w_ii)
+    lo, hi = max(0.0, (w_ee - 1) / g) + 1e-12, w_ee / g - 1e-12      # 0 < Phi < 1
+
+    def f(w_ei):
+        return collapse_growth_rates(n_e, n_i, w_ee, w_ei, w_ie, w_ii, lam1, lam2)["paper"]
+    try:
+        paper = so.brentq(f, lo, hi, xtol=1e-13)
+    except ValueError:
+        paper = float("nan")
+    return {"exact": float(exact), "paper": float(paper), "phi_c": float(phi_c), "a_c": float(a_c)}
+
+
+def independent_channels(lams):
+    """Second-moment matrix diag(lams) of independent zero-mean input channels (Hz^2)."""
+    lams = checks.array("lams", lams, ndim=1)
+    if np.any(lams <= 0):
+        raise ValueError("lams must be > 0 (channel variances, Hz^2)")
+    return np.diag(lams)
+
+
+def feedforward_mode_attractions(lam, a, w_e, w_i, mode=0):
+    """Rescaled attractions lambda'_j = (k_E - k_I a_j^2) lambda_j of every input mode seen from the
+    co-tuned fixed point on ``mode`` (SM Eqs. 104-110): one neuron, E inputs = independent channels of
+    variance lam_j (Hz^2), one inhibitory input neuron per channel with rate a_j x_j, plastic E and I
+    weights with L1 norms w_e, w_i; the fixed point has w_E = w_e e_mode, w_I = w_i e_mode
+    (co-tuned), so k_E = w_e and k_I = w_i / a_mode.  The fixed point is stable iff lambda'_mode is
+    the largest and positive (SM Eq. 96; Eq. 97 holds for equal E and I learning rates)."""
+    lam = checks.array("lam", lam, ndim=1)
+    a = checks.array("a", a, ndim=1, shape=lam.shape)
+    if np.any(lam <= 0) or np.any(a <= 0):
+        raise ValueError("lam (variances, Hz^2) and a (inhibitory tuning amplitudes) must be > 0")
+    w_e = checks.positive("w_e", w_e)
+    w_i = checks.nonnegative("w_i", w_i)
+    m = checks.integer("mode", mode, minimum=0, maximum=len(lam) - 1)
+    return (w_e - w_i / a[m] * a ** 2) * lam
+
+
+def feedforward_switch_threshold(lam, a, w_e, mode=0, other=1):
+    """Inhibitory norm w_I* above which the co-tuned fixed point on ``mode`` loses stability against
+    ``other`` (lambda'_mode = lambda'_other; derived here from SM Eqs. 96, 110):
+    w_I* = w_E (lam_m - lam_o) / (a_m lam_m - a_o^2 lam_o / a_m)."""
+    lam = checks.array("lam", lam, ndim=1)
+    a = checks.array("a", a, ndim=1, shape=lam.shape)
+    w_e = checks.positive("w_e", w_e)
+    m, o = mode, other
+    den = a[m] * lam[m] - a[o] ** 2 * lam[o] / a[m]
+    if den <= 0:
+        raise ValueError("no finite threshold: inhibition repels the other mode at least as much")
+    return float(w_e * (lam[m] - lam[o]) / den)
