@@ -56,3 +56,35 @@ def test_mandatory_codewords_are_intersections_of_facets_with_noncontractible_li
 def test_parse_errors_are_named():
     with pytest.raises(ValueError, match="codeword"):
         c.parse_code("1a")
+
+
+def test_convex_code_from_chen_frick_shiu():
+    # Chen, Frick, Shiu 2019 ("Neural codes, decidability, and a new local obstruction to convexity",
+    # SIAM J Appl Algebra Geometry 3), introduction: this code arises from
+    # four convex open sets in the plane, so it is convex.
+    v = _v("123,234,12,23,13,24,34,1,2,3,4")
+    assert v["convex"] == "convex" and v["local_obstructions"] == []
+
+
+def test_three_maximal_codewords_without_obstruction_are_convex():
+    # facets 123, 124, 135; 124 & 135 = {1} is missing but not mandatory (Lk_1 is the path 4-2-3-5),
+    # so no local obstruction; <= 3 maximal codewords => convex (Johnston-Shiu-Spinner, via Ahmed et al. 2025)
+    code = c.parse_code("2,3,12,13,15,23,24,123,124,135")
+    v = c.convexity(code)
+    assert not v["max_intersection_complete"] and v["local_obstructions"] == []
+    assert v["convex"] == "convex" and "three maximal" in v["reason"]
+    delta = c.simplicial_complex(code)
+    assert c.is_contractible(c.link(delta, {0})) is True
+    # the Lienkaemper-Shiu-Woodstock code has four maximal codewords: the rule must not apply
+    assert len([f for f in c.facets(c.parse_code("2345,123,134,145,13,14,23,34,45,3,4")) if f]) == 4
+
+
+def test_dale_excitatory_codes_are_convex():
+    """MI24 (abstract): intersection-complete codes are convex (Cruz-Giusti-Itskov-Kronholm 2019); every
+    excitatory code of the 142 E/I-labelled digraphs on <= 3 nodes, in the strong regime, gets 'convex'."""
+    from recnet.numerics import dale_networks as dn
+    from recnet.theory import dale
+    for n in (2, 3):
+        for adj, types, W in dn.dale_networks(n, "strong", 3):
+            code = dale.excitatory_code(W, types)
+            assert c.is_intersection_complete(code) and c.convexity(code, n)["convex"] == "convex"

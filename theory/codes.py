@@ -16,10 +16,14 @@ CGJ17), with the usual convention that the empty codeword belongs to C:
   if it contains every intersection of maximal codewords; max-intersection-complete codes (hence
   intersection-complete ones) are convex (Cruz, Giusti, Itskov, Kronholm 2019) and have no local
   obstruction (CGJ17);
-* for n <= 4 a code is convex iff it has no local obstruction (CGJ17).
+* for n <= 4 a code is convex iff it has no local obstruction (CGJ17; as restated by Lienkaemper,
+  Shiu, Woodstock 2017, who give a 5-neuron counterexample beyond);
+* a code with at most three maximal codewords is convex iff it has no local obstruction (Johnston,
+  Shiu, Spinner; stated as known in Ahmed et al. 2025, arXiv:2510.20323, which shows that four
+  maximal codewords can also need "wheels").
 
-The convexity verdict is therefore "convex" (max-intersection-complete, or n <= 4 without local
-obstruction), "not convex" (a local obstruction), or "undecided" (no local obstruction, not
+The convexity verdict is therefore "convex" (max-intersection-complete, or no local obstruction with
+n <= 4 or at most three maximal codewords), "not convex" (a local obstruction), or "undecided" (no local obstruction, not
 max-intersection-complete, n >= 5: such codes can be non-convex, Lienkaemper, Shiu, Woodstock 2017).
 
 Contractibility of a link is decided by: a cone vertex (contractible), nonzero reduced homology
@@ -259,6 +263,8 @@ def convexity(code, n=None, max_faces=4000):
         verdict, reason = "convex", "max-intersection-complete"
     elif n <= 4 and not undecided:
         verdict, reason = "convex", "no local obstruction on n <= 4 neurons"
+    elif len([f for f in facets(code) if f]) <= 3 and not undecided:
+        verdict, reason = "convex", "no local obstruction, at most three maximal codewords"
     else:
         verdict, reason = "undecided", "no local obstruction found, not max-intersection-complete"
     return {"intersection_complete": ic, "max_intersection_complete": mic, "local_obstructions": obstr,

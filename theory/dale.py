@@ -1,37 +1,50 @@
 """Dale networks: TLNs whose neurons are excitatory or inhibitory, and their combinatorial codes.
 
 A TLN dx/dt = -x + [W x + b]_+ obeys Dale's law when every column of W (the outgoing weights of a
-neuron j, ``W[:, j]``) has one sign: excitatory (>= 0) or inhibitory (<= 0).  Its signed graph has
-an edge j -> i of type E or I when W_ij != 0.
+neuron j, ``W[:, j]``) has one sign: excitatory E (>= 0) or inhibitory I (<= 0).  Its graph has an
+edge j -> i of type E or I when W_ij != 0 (i != j).
 
-Milicevic & Itskov 2024 (SIAM J Appl Math 84:2522, "The combinatorial code and the graph rules of
-Dale networks") characterise the *combinatorial code* of a Dale network, the supports of its
-steady states over all inputs, by (i) a condition on the connectivity graph and (ii) a spectral
-condition on W; in weak coupling the code depends on the graph only (and is a sublattice for
-excitatory networks), in strong coupling a generic network's code is intersection-complete.
+Milicevic & Itskov 2024 (SIAM J Appl Math 84:2522; arXiv:2211.08618, "The combinatorial code and
+the graph rules of Dale networks", below MI24).  What we could read of the paper (abstract and one
+proof; the definitions section was not available to us) states: the combinatorial code of a Dale
+network is characterised by (i) a condition on the connectivity graph and (ii) a spectral condition
+on W; in the weak coupling regime the code depends only on the graph and is a sublattice (closed
+under unions and intersections), and a learning rule encodes a sublattice in a weakly coupled
+excitatory network; in the strong coupling regime the code of a generic Dale network is
+intersection-complete, hence convex.  The proofs work under a genericity "Ground Assumption"
+(nonsingular matrices), with excitatory neurons partitioned into *inhibited* ones (receiving an
+inhibitory edge) and *uninhibited* ones, and a graph rule: adding an inhibitory neuron whose
+excitatory targets are all already inhibited leaves the code unchanged.
 
-What this module computes (stated in our own terms; the paper's text was not available to us, so
-the two conditions below are our derivation of the same kind of characterisation, and the tests
-check them against a direct computation rather than against the paper):
+Our reading (an inference from those statements, stated so it can be checked): inputs are
+nonnegative, b >= 0 (with b > 0 an excitatory network would have the single codeword "all on",
+leaving no sublattice to learn), and the code lives on the excitatory neurons, the inhibitory
+ones acting as interneurons:
 
-* ``code_over_inputs(W, inputs, stable)``: sigma is a codeword iff some input b of the class
-  (``"positive"``: b > 0; ``"nonnegative"``: b >= 0) gives a fixed point with support sigma,
-  decided *exactly as a linear feasibility problem*: exists x_sigma >= 1, b in the class with
-  b_sigma = (I - W_sigma) x_sigma and b_k + W_{k,sigma} x_sigma <= 0 for k outside (the set is a
-  cone, so x_sigma >= 1 is x_sigma > 0 up to scale); with ``stable=True`` the fixed point must also
-  be stable: every eigenvalue of -I + W_sigma has negative real part (the spectral condition).
-* ``graph_code(W, inputs)``, the graph condition: for positive inputs, every k outside sigma
-  receives an inhibitory edge from sigma; for nonnegative inputs, every k outside sigma receives
-  an inhibitory edge from sigma or no excitatory edge from sigma.
-* Weak coupling, ``||W||_inf = max_i sum_j |W_ij| < 1``: then every principal submatrix of W has
-  spectral radius < 1 (stability holds) and every excitatory row sum is < 1, and the code over
-  inputs *equals* the graph code (proof sketch: give the inhibitory neurons of sigma a large
-  activity M and the excitatory ones 1; b_sigma = (I - W_sigma) x_sigma > 0 since excitatory row
-  sums are < 1, and any outside neuron with an inhibitory edge from sigma is silenced for large M;
-  conversely an outside neuron with excitatory but no inhibitory input from sigma cannot be silent
-  under b_k >= 0, nor any neuron without inhibitory input under b_k > 0).  The graph code is
-  closed under unions; for purely excitatory networks with nonnegative inputs it is the lattice
-  of forward-closed sets (closed under unions and intersections, a sublattice).
+    code_E(W) = { supp(x) & E : x a fixed point of (W, b) for some b >= 0 }.
+
+For it we prove and test (``excitatory_code`` against the linear-programming oracle
+``recnet.numerics.dale_networks.excitatory_code_lp``) the characterisation
+
+    alpha in code_E(W)  <=>  (G) no excitatory edge from alpha to an uninhibited excitatory
+                                 neuron outside alpha, and
+                             (S) rho(W[U, U]) < 1 for U = alpha & uninhibited excitatory neurons
+
+(generic W: rho(W[U, U]) != 1).  Proof sketch: switch on every inhibitory neuron at a large rate t;
+this silences every inhibited outsider and gives every inhibited member any input it needs;
+uninhibited members need x_U > 0 with (I - W_UU) x_U >= (excitation from the rest of alpha) >= 0,
+which by Collatz-Wielandt / M-matrix theory exists iff rho(W_UU) < 1; an uninhibited outsider
+with an excitatory edge from alpha can never be silenced under b >= 0.  Consequences: both
+conditions are closed under intersections (rho is monotone on principal submatrices of a
+nonnegative matrix), so code_E is always intersection-complete and hence convex; (G) is also
+closed under unions, so under weak coupling rho(W_EE) < 1 (then (S) always holds) the code depends
+only on the graph and is a sublattice; and the inhibitory-neuron graph rule holds.  Stable fixed
+points (``stable=True`` in the oracle, "steady states") additionally need -I + W_sigma Hurwitz on
+the whole active set sigma; under ||W||_inf < 1 every such matrix is Hurwitz (Gershgorin) and the
+stable code equals code_E; beyond that it is computed by the oracle only.
+
+The older full-support functions (``graph_code`` here, ``code_over_inputs`` in numerics: codewords include the
+inhibitory neurons, inputs b > 0 or b >= 0) are recnet's own definitions, not MI24's.
 """
 from __future__ import annotations
 
@@ -41,8 +54,11 @@ import numpy as np
 
 from recnet import checks
 
-__all__ = ["neuron_types", "is_dale", "random_dale", "weak_coupling", "graph_code", "code_over_inputs",
-           "is_union_closed", "is_intersection_closed"]
+__all__ = ["neuron_types", "is_dale", "random_dale", "weak_coupling", "graph_code",
+           "is_union_closed", "is_intersection_closed",
+           # MI24 (our reading, module docstring): the excitatory code under b >= 0
+           "inhibited_excitatory", "excitatory_spectral_radius", "weakly_coupled", "codeword_conditions",
+           "excitatory_code", "is_sublattice", "add_inhibitory_neuron", "encode_sublattice"]
 
 
 def neuron_types(W, tol=0.0):
@@ -85,7 +101,9 @@ def random_dale(n, n_inh, *, density=0.5, scale=0.3, seed=None):
 
 
 def weak_coupling(W):
-    """True if ||W||_inf = max_i sum_j |W_ij| < 1 (the weak-coupling regime used here)."""
+    """True if ||W||_inf = max_i sum_j |W_ij| < 1: every -I + W_sigma is Hurwitz (Gershgorin) and
+    rho(W_EE) < 1, so it implies ``weakly_coupled`` and makes stable and all fixed points give the same
+    code."""
     W = checks.square_matrix("W", W)
     return bool(np.abs(W).sum(axis=1).max() < 1.0)
 
@@ -121,53 +139,6 @@ def graph_code(W, inputs="positive"):
     return out
 
 
-def code_over_inputs(W, inputs="positive", stable=True, return_inputs=False):
-    """Supports sigma (nonempty, 0-based) of fixed points of (W, b) for some b in the input class,
-    decided by linear feasibility (scipy HiGHS); with ``stable`` only stable ones (spectral
-    condition Re eig(-I + W_sigma) < 0).  N <= 12.  With ``return_inputs`` also a dict
-    sigma -> one witness input b (a network (W, b) that has the fixed point on sigma)."""
-    from scipy.optimize import linprog
-
-    W = checks.square_matrix("W", W)
-    _check_inputs(inputs)
-    n = W.shape[0]
-    if n > 12:
-        raise ValueError(f"N = {n} is too large for the input-space code: must be <= 12")
-    lb_b = 1.0 if inputs == "positive" else 0.0
-    out, witness = [], {}
-    for s in range(1, n + 1):
-        for sig in combinations(range(n), s):
-            sl = list(sig)
-            if stable and np.linalg.eigvals(-np.eye(s) + W[np.ix_(sl, sl)]).real.max() >= 0:
-                continue
-            rest = [k for k in range(n) if k not in sig]
-            # variables: x_sigma (s), b_rest (n - s); b_sigma = (I - W_sigma) x_sigma >= lb_b
-            A_ub, b_ub = [], []
-            M = np.eye(s) - W[np.ix_(sl, sl)]
-            for r in range(s):  # -(M x)_r <= -lb_b
-                A_ub.append(np.concatenate([-M[r], np.zeros(n - s)]))
-                b_ub.append(-lb_b)
-            for t, k in enumerate(rest):  # b_k + W_k,sigma x <= 0
-                row = np.zeros(n)
-                row[:s] = W[k, sl]
-                row[s + t] = 1.0
-                A_ub.append(row)
-                # positive inputs: the strict problem (b > 0, input < 0) is a cone, so <= -1 is
-                # equivalent to < 0 and keeps the witness off the boundary; b >= 0 allows input 0
-                b_ub.append(-1.0 if inputs == "positive" else 0.0)
-            bounds = [(1.0, None)] * s + [(lb_b, None)] * (n - s)
-            r = linprog(np.zeros(n), A_ub=np.array(A_ub), b_ub=np.array(b_ub), bounds=bounds, method="highs")
-            if r.status == 0:
-                out.append(sig)
-                b = np.zeros(n)
-                b[sl] = M @ r.x[:s]
-                b[rest] = r.x[s:]
-                witness[sig] = b
-            elif r.status not in (2,):  # 2 = infeasible
-                raise RuntimeError(f"linear program for sigma = {sig} ended with status {r.status}: {r.message}")
-    return (out, witness) if return_inputs else out
-
-
 def is_union_closed(code):
     """Closed under pairwise unions."""
     cs = {frozenset(c) for c in code}
@@ -178,3 +149,169 @@ def is_intersection_closed(code, include_empty=False):
     """Closed under pairwise intersections (the empty intersection allowed if ``include_empty``)."""
     cs = {frozenset(c) for c in code}
     return all((a & b) in cs or (include_empty and not (a & b)) for a in cs for b in cs)
+
+
+# ----------------------------------------------------------------------------------------------
+# Milicevic & Itskov 2024, our reading: the code on the excitatory neurons under inputs b >= 0
+# ----------------------------------------------------------------------------------------------
+
+def _types(W, types):
+    n = W.shape[0]
+    if types is None:
+        return neuron_types(W)
+    types = [str(t).upper() for t in types]
+    if len(types) != n or any(t not in ("E", "I") for t in types):
+        raise ValueError(f"types = {types!r} is invalid: give one of 'E'/'I' per neuron ({n} neurons)")
+    off = W - np.diag(np.diag(W))
+    for j, t in enumerate(types):
+        col = off[:, j]
+        if (t == "E" and (col < 0).any()) or (t == "I" and (col > 0).any()):
+            raise ValueError(f"neuron {j + 1} is declared {t} but its column (outgoing weights) has the other sign")
+    return types
+
+
+def _check_dale(W, types=None):
+    W = checks.square_matrix("W", W)
+    t = _types(W, types)
+    for i, ti in enumerate(t):
+        if ti == "E" and W[i, i] < 0:
+            raise ValueError(f"W[{i + 1},{i + 1}] = {W[i, i]} < 0: an excitatory neuron's self-weight must be >= 0")
+        if ti == "I" and W[i, i] > 0:
+            raise ValueError(f"W[{i + 1},{i + 1}] = {W[i, i]} > 0: an inhibitory neuron's self-weight must be <= 0")
+    E = tuple(i for i in range(W.shape[0]) if t[i] == "E")
+    I = tuple(i for i in range(W.shape[0]) if t[i] == "I")
+    return W, E, I
+
+
+def inhibited_excitatory(W, types=None):
+    """(inhibited, uninhibited): excitatory neurons (0-based) that do / do not receive an inhibitory
+    edge (W_ki < 0 for some inhibitory i != k).  MI24's partition of the excitatory neurons."""
+    W, E, I = _check_dale(W, types)
+    inh = tuple(k for k in E if any(W[k, i] < 0 for i in I if i != k))
+    return inh, tuple(k for k in E if k not in inh)
+
+
+def excitatory_spectral_radius(W, types=None):
+    """rho(W_EE), the Perron root of the excitatory-to-excitatory block (0 without E neurons)."""
+    W, E, _ = _check_dale(W, types)
+    if not E:
+        return 0.0
+    return float(np.abs(np.linalg.eigvals(W[np.ix_(E, E)])).max())
+
+
+def weakly_coupled(W, types=None):
+    """Weak coupling as used here: rho(W_EE) < 1.  Then condition (S) holds for every alpha (Perron
+    roots of principal submatrices of a nonnegative matrix are <= rho(W_EE)), so the code depends only
+    on the graph.  (MI24's own definition was not available to us; this is the condition under which
+    the graph-only statement holds for ``excitatory_code``.)"""
+    return excitatory_spectral_radius(W, types) < 1.0
+
+
+def _m_matrix_exact(A):
+    """I - A for a nonnegative rational A: sign of 'is a nonsingular M-matrix' (rho(A) < 1) decided by
+    the leading principal minors of the Z-matrix I - A (all > 0 iff nonsingular M-matrix); returns
+    (rho < 1, degenerate) with degenerate when a minor is exactly 0 (rho(A) could be exactly 1)."""
+    from recnet.theory.tln import det_exact
+    n = len(A)
+    M = [[(1 if i == j else 0) - A[i][j] for j in range(n)] for i in range(n)]
+    for m in range(1, n + 1):
+        d = det_exact([row[:m] for row in M[:m]])
+        if d == 0:
+            return False, True
+        if d < 0:
+            return False, False
+    return True, False
+
+
+def codeword_conditions(W, alpha, types=None, exact=False):
+    """MI24 conditions (our reading) for a set ``alpha`` of excitatory neurons (0-based).
+
+    Returns a dict: ``graph`` (G: no excitatory edge from alpha to an uninhibited excitatory neuron
+    outside alpha), ``spectral`` (S: rho(W[U, U]) < 1, U = uninhibited excitatory neurons of alpha),
+    ``rho`` (float), ``degenerate`` (rho(W_UU) = 1 within round-off, re-decided exactly; exactly 1 is
+    the non-generic case the characterisation excludes), ``codeword`` (G and S).  ``exact`` decides S
+    in rational arithmetic (the exact binary values of W) through the leading principal minors of
+    I - W_UU."""
+    W, E, I = _check_dale(W, types)
+    alpha = tuple(sorted(int(a) for a in alpha))
+    if any(a not in E for a in alpha):
+        raise ValueError(f"alpha = {[a + 1 for a in alpha]} is invalid: it must contain excitatory neurons only "
+                         f"(excitatory: {[e + 1 for e in E]})")
+    _, unin = inhibited_excitatory(W, ["E" if i in E else "I" for i in range(W.shape[0])])
+    g = not any(W[k, a] > 0 for k in unin if k not in alpha for a in alpha)
+    U = [a for a in alpha if a in unin]
+    rho, degenerate = 0.0, False
+    if U:
+        A = W[np.ix_(U, U)]
+        rho = float(np.abs(np.linalg.eigvals(A)).max())
+        if exact or abs(rho - 1.0) < 1e-9:
+            from recnet.theory.tln import to_fraction_matrix
+            s, degenerate = _m_matrix_exact(to_fraction_matrix(A))
+        else:
+            s = rho < 1.0
+    else:
+        s = True
+    return {"graph": bool(g), "spectral": bool(s), "rho": rho, "degenerate": bool(degenerate),
+            "codeword": bool(g and s)}
+
+
+def excitatory_code(W, types=None, exact=False):
+    """code_E(W) by MI24's two conditions (module docstring): sorted list of tuples of excitatory
+    neurons (0-based), the empty codeword included.  Cost: 2^|E| Perron roots."""
+    W, E, I = _check_dale(W, types)
+    t = ["E" if i in E else "I" for i in range(W.shape[0])]
+    out = []
+    for s in range(len(E) + 1):
+        for alpha in combinations(E, s):
+            if codeword_conditions(W, alpha, t, exact)["codeword"]:
+                out.append(alpha)
+    return out
+
+
+def is_sublattice(code):
+    """Closed under pairwise unions and intersections (the empty set counted as a codeword)."""
+    return is_union_closed(code) and is_intersection_closed(code, include_empty=True)
+
+
+def add_inhibitory_neuron(W, to, frm=None):
+    """W' with one more (inhibitory) neuron n: ``to`` (length n, <= 0) its outgoing weights W'[:n, n],
+    ``frm`` (length n, Dale-consistent signs) its incoming weights W'[n, :n] (default 0).  MI24's graph
+    rule: if every excitatory target of the new neuron is already inhibited, code_E(W') = code_E(W)."""
+    W = checks.square_matrix("W", W)
+    n = W.shape[0]
+    to = checks.array("to", to, ndim=1, shape=(n,))
+    if (to > 0).any():
+        raise ValueError("to must be <= 0: the new neuron is inhibitory")
+    frm = np.zeros(n) if frm is None else checks.array("frm", frm, ndim=1, shape=(n,))
+    Wp = np.zeros((n + 1, n + 1))
+    Wp[:n, :n] = W
+    Wp[:n, n] = to
+    Wp[n, :n] = frm
+    return Wp
+
+
+def encode_sublattice(code, n=None, weight=0.9):
+    """A weakly coupled excitatory network whose excitatory code (b >= 0) is the given sublattice.
+
+    Our rule (MI24 give a learning rule for the same task; theirs was not available to us): an edge
+    i -> j, W_ji = weight / n, whenever every codeword containing i also contains j.  The code of the
+    result is the family of sets closed under these edges, which equals ``code`` exactly when ``code``
+    is a sublattice of 2^[n] containing the empty set and [n] (Birkhoff: such sublattices are the
+    down-set lattices of preorders).  ``code``: iterable of iterables of 0-based neurons.
+    """
+    cs = {frozenset(int(i) for i in c) for c in code}
+    if n is None:
+        n = max((max(c) + 1 for c in cs if c), default=0)
+    n = checks.integer("n", n, minimum=1)
+    weight = checks.in_range("weight", weight, 0.0, 1.0, low_inclusive=False, high_inclusive=False)
+    full = frozenset(range(n))
+    cs |= {frozenset()}
+    if full not in cs or not is_sublattice(cs):
+        raise ValueError("code must be closed under unions and intersections and contain the set of all "
+                         f"{n} neurons (a sublattice of 2^[n] with the empty set and [n])")
+    W = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            if i != j and all(j in c for c in cs if i in c):
+                W[j, i] = weight / n
+    return W
