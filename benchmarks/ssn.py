@@ -2,7 +2,8 @@
 
 recnet: ``numerics.ssn.regime_map`` (exact polynomial elimination for n = 2, all supports, parallel
 numba kernel) on a 200 x 200 grid of (h_E, h_I) in [-10, 40] mV for the standard two-population
-SSN (k = 0.04, n = 2, W = (1.25, 0.65, 1.2, 0.5) mV s, tau = (20, 10) ms).
+SSN (k = 0.04, n = 2, tau = (20, 10) ms, the published Rubin et al. 2015 weight set
+W = (3.512, 1.836, 3.352, 1.437) mV s; ``--weights hennequin2018`` for (1.25, 0.65, 1.2, 0.5)).
 Peer: a plain scipy loop: ``scipy.optimize.fsolve`` on F(u) = -u + W k [u]_+^2 + h from the
 previous grid point's solution (and from h if that fails), then the Jacobian's eigenvalues; this
 finds one fixed point per input (not all of them).  Check: wherever recnet finds exactly one
@@ -10,7 +11,7 @@ stable fixed point and scipy converged to a stable one, the E and I rates agree 
 the fraction of grid points where scipy agrees is printed.  Timings on a shared machine are
 inflated by other load.
 
-    python benchmarks/ssn.py [--quick]
+    python benchmarks/ssn.py [--quick] [--weights rubin2015|hennequin2018]
 """
 from __future__ import annotations
 
@@ -46,9 +47,9 @@ def scipy_map(W, he, hi, k, tau):
     return rE, rI, stable
 
 
-def main(quick=False):
+def main(quick=False, weights="rubin2015"):
     from recnet.numerics import ssn
-    p = ssn.default_parameters()
+    p = ssn.default_parameters(weights)
     W, k, tau = p["W"], p["k"], p["tau"]
     n = 50 if quick else 200
     he = np.linspace(-10, 40, n)
@@ -85,4 +86,6 @@ def main(quick=False):
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
-    main(ap.parse_args().quick)
+    ap.add_argument("--weights", default="rubin2015", choices=("rubin2015", "hennequin2018"))
+    a = ap.parse_args()
+    main(a.quick, a.weights)

@@ -8,15 +8,18 @@ Neuron 85:402):
 Units: rates r in Hz, inputs h and net inputs u in mV, W in mV/Hz (signed; Dale's law: the
 columns of E populations are >= 0, those of I populations <= 0), k in Hz/mV^n, tau in ms.
 
-Two ways to find *all* fixed points:
+Ways to find the fixed points:
 
 * two populations, integer n (``fixed_points_2pop``): every support (both active, E only,
   I only, none) reduces exactly to univariate polynomials (``recnet.theory.ssn.reduced_polynomial``:
   degree n^2 for both active, n for one active); their real roots that satisfy the sign
   constraints are all the fixed points;
-* any N and any n > 1 (``fixed_points``): Newton on F(u) = -u + W k[u]_+^n + h with deflation
-  (Farrell, Birkisson, Funke 2015, SIAM J Sci Comput 37:A2026) from many starts; found roots
-  are divided out so that later starts converge elsewhere.
+* any N, integer n (``fixed_points``, method "homotopy", the default for N <= 6): the 2^N
+  supports, each a polynomial system solved completely by total-degree homotopy continuation
+  (``recnet.numerics.ssn_homotopy``);
+* any N and any n > 1 (``fixed_points``, method "newton"): Newton on F(u) = -u + W k[u]_+^n + h
+  with deflation (Farrell, Birkisson, Funke 2015, SIAM J Sci Comput 37:A2026) from many starts;
+  found roots are divided out so that later starts converge elsewhere (not guaranteed complete).
 
 ``regime_map`` evaluates the polynomial method on a grid of inputs in a parallel numba kernel.
 """
@@ -28,26 +31,84 @@ from recnet import checks
 from recnet.numerics._jit import njit, prange
 
 __all__ = [
-    "DEFAULTS", "default_parameters", "check_network", "rates", "jacobian", "classify",
+    "DEFAULTS", "WEIGHT_SETS", "RING_DEFAULTS", "default_parameters", "ring_uniform_weights",
+    "check_network", "rates", "jacobian", "classify",
     "fixed_points_2pop", "fixed_points", "simulate", "simulate_naive", "regime_map",
     "regime_map_naive", "input_response",
 ]
 
-#: Standard two-population parameters.  k = 0.04 Hz/mV^2 and n = 2 are the SSN values of
-#: Rubin, Van Hooser, Miller 2015 (Neuron 85:402, experimental procedures) and Ahmadian et al.
-#: 2013 (Fig. 2, k = 0.04); tau_E = 20 ms, tau_I = 10 ms and the weight magnitudes
-#: W_EE = 1.25, W_EI = 0.65, W_IE = 1.2, W_II = 0.5 (mV s) are the published two-population
-#: SSN of Hennequin, Ahmadian, Rubin, Lengyel, Miller 2018 (Neuron 98:846), who used them with
-#: k = 0.3; here they are combined with k = 0.04 (the Ahmadian 2013 Fig. 2 weights could not be
-#: retrieved to check them; change W freely, every function takes it as an argument).
-DEFAULTS = dict(W_EE=1.25, W_EI=0.65, W_IE=1.2, W_II=0.5, k=0.04, n=2.0, tau_E=20.0, tau_I=10.0)
+#: Ring (orientation) model of Rubin, Van Hooser, Miller 2015 (Neuron 85:402, experimental
+#: procedures): 180 E and 180 I units at preferred orientations 0..179 deg,
+#: W_ab(theta, theta') = J_ab G_ori(theta - theta'), G a Gaussian of width sigma_ori (deg) in the
+#: orientation distance (period 180 deg), feedforward input c G_FF(theta - theta_stim) of width
+#: sigma_ff; k = 0.04, n = 2, tau_E = 20 ms, tau_I = 10 ms.  (The same J's, k and n appear in
+#: public re-implementations of that model.)
+RING_DEFAULTS = dict(J_EE=0.044, J_EI=0.023, J_IE=0.042, J_II=0.018, sigma_ori=32.0, sigma_ff=30.0)
 
 
-def default_parameters():
-    """The standard 2-population SSN: dict with signed ``W`` (mV/Hz), ``k``, ``n``, ``tau`` (ms)."""
-    d = DEFAULTS
+def ring_uniform_weights(J_EE=0.044, J_EI=0.023, J_IE=0.042, J_II=0.018, sigma_ori=32.0, n_ori=180):
+    r"""Two-population weights (magnitudes, mV s) of the ring SSN driven by an orientation-uniform input.
+
+    With h_a(theta) independent of theta the ring's dynamics keep the rates uniform, and each unit
+    of type a receives :math:`\sum_{\theta'} J_{ab} G_{ori}(\theta - \theta') r_b`; so the uniform
+    state obeys the two-population SSN exactly with
+    :math:`W_{ab} = J_{ab} S`, :math:`S = \sum_{j=0}^{n_{ori}-1} \exp(-d_j^2 / 2\sigma_{ori}^2)
+    \cdot 180/n_{ori}`, d_j the periodic distance of orientation j * 180/n_ori deg to 0.
+    For Rubin et al. 2015's 180 units and sigma_ori = 32 deg, S = 79.8175...
+
+    Returns a dict ``W_EE, W_EI, W_IE, W_II`` (mV s = mV/Hz).
+    """
+    n_ori = checks.integer("n_ori", n_ori, minimum=2)
+    sigma_ori = checks.positive("sigma_ori", sigma_ori, "deg")
+    th = np.arange(n_ori) * 180.0 / n_ori
+    d = np.minimum(th % 180.0, 180.0 - th % 180.0)
+    S = float(np.exp(-d ** 2 / (2 * sigma_ori ** 2)).sum() * 180.0 / n_ori)
+    out = {}
+    for name, v in (("W_EE", J_EE), ("W_EI", J_EI), ("W_IE", J_IE), ("W_II", J_II)):
+        out[name] = checks.nonnegative(name.replace("W", "J"), v, "mV s") * S
+    return out
+
+
+#: Published two-population weight sets (magnitudes, mV s = mV/Hz), each with the k and n it was
+#: published with.
+#:
+#: ``rubin2015`` (the default): Rubin, Van Hooser, Miller 2015 (Neuron 85:402), whose SSN uses
+#: k = 0.04 Hz/mV^2, n = 2, tau_E = 20 ms, tau_I = 10 ms and the ring weights J_EE = 0.044,
+#: J_EI = 0.023, J_IE = 0.042, J_II = 0.018 mV s with sigma_ori = 32 deg over 180 orientations.
+#: Its orientation-uniform mode is exactly a two-population SSN with W_ab = J_ab * 79.8175...
+#: (``ring_uniform_weights``): W = (3.512, 1.836, 3.352, 1.437) mV s.  The 2x2 numbers are thus
+#: derived (exactly) from the published ring, not printed in the paper; the tests check the
+#: reduction against the 360-unit ring itself.
+#:
+#: ``hennequin2018``: Hennequin, Ahmadian, Rubin, Lengyel, Miller 2018 (Neuron 98:846):
+#: W_EE = 1.25, W_EI = 0.65, W_IE = 1.2, W_II = 0.5 mV s, published with k = 0.3 Hz/mV^2, n = 2
+#: and the same time constants.  Kept as an option (the previous default, used at k = 0.04).
+WEIGHT_SETS = {
+    "rubin2015": dict(ring_uniform_weights(), k=0.04, n=2.0, tau_E=20.0, tau_I=10.0,
+                      source="Rubin, Van Hooser, Miller 2015, Neuron 85:402 (ring SSN, uniform mode)"),
+    "hennequin2018": dict(W_EE=1.25, W_EI=0.65, W_IE=1.2, W_II=0.5, k=0.3, n=2.0, tau_E=20.0, tau_I=10.0,
+                          source="Hennequin, Ahmadian, Rubin, Lengyel, Miller 2018, Neuron 98:846"),
+}
+
+#: Standard two-population parameters: the ``rubin2015`` set with k = 0.04 Hz/mV^2, n = 2,
+#: tau_E = 20 ms, tau_I = 10 ms (Rubin et al. 2015; k = 0.04 is also Ahmadian et al. 2013, Fig. 2).
+DEFAULTS = {key: WEIGHT_SETS["rubin2015"][key]
+            for key in ("W_EE", "W_EI", "W_IE", "W_II", "k", "n", "tau_E", "tau_I")}
+
+
+def default_parameters(weights="rubin2015", k=None):
+    """A published 2-population SSN: dict with signed ``W`` (mV/Hz), ``k``, ``n``, ``tau`` (ms).
+
+    ``weights``: a key of ``WEIGHT_SETS`` ("rubin2015", default, or "hennequin2018").  ``k``
+    (Hz/mV^n): default 0.04 (the standard value, Rubin et al. 2015) whatever the set; pass
+    ``k="published"`` for the k the set was published with (0.3 for hennequin2018).
+    """
+    if weights not in WEIGHT_SETS:
+        raise ValueError(f"weights = {weights!r} is invalid: must be one of {sorted(WEIGHT_SETS)}")
+    d = WEIGHT_SETS[weights]
     W = np.array([[d["W_EE"], -d["W_EI"]], [d["W_IE"], -d["W_II"]]])
-    return dict(W=W, k=d["k"], n=d["n"], tau=np.array([d["tau_E"], d["tau_I"]]))
+    kk = d["k"] if k == "published" else (0.04 if k is None else checks.positive("k", k, "Hz/mV^n"))
+    return dict(W=W, k=kk, n=d["n"], tau=np.array([d["tau_E"], d["tau_I"]]), source=d["source"])
 
 
 # --------------------------------------------------------------------------------- input checks
@@ -368,18 +429,47 @@ def fixed_points_2pop(W, h, k=0.04, n=2, tau=(20.0, 10.0)):
 
 # -------------------------------------------------------------- N populations: deflated Newton
 def fixed_points(W, h, k=0.04, n=2.0, tau=None, cell_types=None, n_starts=32, seed=0,
-                 max_iter=60, tol=1e-10):
-    r"""Fixed points of an N-population SSN by deflated Newton from many starts (any n >= 1).
+                 max_iter=60, tol=1e-10, method="auto"):
+    r"""Fixed points of an N-population SSN, classified.
 
-    Solves F(u) = -u + W k [u]_+^n + h = 0 (u in mV).  Each root found is deflated with
-    M(u) = prod_i (||u - u_i||^{-2} + 1) (Farrell et al. 2015), so the Newton step
-    d = -J^{-1} F becomes d / (1 - grad log M . d).  Starts: 0, h, the balanced solution
-    -W^{-1} h (if W is invertible) and ``n_starts`` random points on the scale of these.
-    Finding all roots is not guaranteed for N > 2 (it is checked against the exact polynomial
-    method for N = 2 in the tests).
+    ``method``:
 
-    Returns a list of dicts as ``fixed_points_2pop`` (sorted by the first rate).
+    * ``"homotopy"`` (integer n): *all* fixed points, by enumerating the 2^N supports and solving
+      each support's polynomial system -x + k W_SS x^n + h_S = 0 by total-degree homotopy
+      continuation with the gamma trick (``recnet.numerics.ssn_homotopy``; complete with
+      probability one, and checked: the result's entries carry ``complete``);
+    * ``"newton"`` (any n >= 1): Newton on F(u) = -u + W k [u]_+^n + h = 0 (u in mV) with
+      deflation; each root found is deflated with M(u) = prod_i (||u - u_i||^{-2} + 1) (Farrell
+      et al. 2015), so the Newton step d = -J^{-1} F becomes d / (1 - grad log M . d).  Starts: 0,
+      h, the balanced solution -W^{-1} h (if W is invertible) and ``n_starts`` random points on the
+      scale of these.  Not guaranteed to find all roots;
+    * ``"auto"`` (default): homotopy for integer n <= 12 and N <= 6 (3^N - 1 paths for n = 2: 0.04 s
+      for N = 3, ~2.5 s for N = 6 on a loaded 2-core machine),
+      deflated Newton otherwise (e.g. the 72-unit ring model).
+
+    Returns a list of dicts as ``fixed_points_2pop`` (sorted by the rates), each with ``method``
+    and ``complete`` (True for a homotopy result that passed its completeness check, None for
+    Newton).
     """
+    if method not in ("auto", "homotopy", "newton"):
+        raise ValueError(f"method = {method!r} is invalid: must be 'auto', 'homotopy' or 'newton'")
+    Wc = checks.square_matrix("W", W)
+    integer_n = float(n).is_integer() and 1 <= float(n) <= 12
+    if method == "homotopy" and not integer_n:
+        raise ValueError(f"n = {n!r} is invalid for method='homotopy': must be an integer in [1, 12]")
+    if method == "homotopy" or (method == "auto" and integer_n and Wc.shape[0] <= 6):
+        from recnet.numerics import ssn_homotopy
+        W, h, k, n, tau, ct = check_network(W, h, k, n, tau, cell_types)
+        us, info = ssn_homotopy.all_fixed_points(W, h, k, int(n), seed=seed)
+        res = []
+        for u in us:
+            d = classify(W, u, k, int(n), tau, ct)
+            d["support"] = _support(u) if W.shape[0] == 2 else "".join("1" if x > 0 else "0" for x in u)
+            d["method"] = "homotopy"
+            d["complete"] = info["complete"]
+            res.append(d)
+        res.sort(key=lambda d: tuple(d["rates_hz"]) + tuple(d["u_mv"]))
+        return res
     W, h, k, n, tau, ct = check_network(W, h, k, n, tau, cell_types)
     checks.integer("n_starts", n_starts, minimum=1)
     gen = checks.rng(seed)
@@ -437,8 +527,10 @@ def fixed_points(W, h, k=0.04, n=2.0, tau=None, cell_types=None, n_starts=32, se
     for u in roots:
         d = classify(W, u, k, n, tau, ct)
         d["support"] = _support(u) if N == 2 else "".join("1" if x > 0 else "0" for x in u)
+        d["method"] = "newton"
+        d["complete"] = None
         res.append(d)
-    res.sort(key=lambda d: tuple(d["rates_hz"]))
+    res.sort(key=lambda d: tuple(d["rates_hz"]) + tuple(d["u_mv"]))
     return res
 
 
@@ -603,13 +695,6 @@ def regime_map_naive(W, h_e, h_i, k=0.04, n=2, tau=(20.0, 10.0)):
 
 
 # ------------------------------------------------------------------------- ring (orientation) model
-#: Ring model of Rubin, Van Hooser, Miller 2015 (Neuron 85:402, experimental procedures): 180 E and
-#: 180 I units at preferred orientations 0..179 deg, W_ab(theta, theta') = J_ab G_ori(theta - theta'),
-#: feedforward input c G_FF(theta - theta_stim), Gaussians of width sigma (deg) in the
-#: orientation distance (period 180 deg); k = 0.04, n = 2, tau_E = 20 ms, tau_I = 10 ms.
-RING_DEFAULTS = dict(J_EE=0.044, J_EI=0.023, J_IE=0.042, J_II=0.018, sigma_ori=32.0, sigma_ff=30.0)
-
-
 def _ori_dist(a, b):
     d = np.abs(np.asarray(a)[:, None] - np.asarray(b)[None, :]) % 180.0
     return np.minimum(d, 180.0 - d)

@@ -1,12 +1,18 @@
 """The stabilized supralinear network: rates against input and the paradoxical effect.
 
-Two populations, k = 0.04 Hz/mV^2, n = 2, W = (1.25, 0.65, 1.2, 0.5) mV s, tau = (20, 10) ms,
-input h = c (1, 1) mV.  (a) Stable fixed-point rates (lines, exact polynomial method) and rate
-simulations from rest (points): slope 2 (supralinear, r ~ k c^2) at weak input, sublinear growth
-and finally a falling E rate (supersaturation, W_EI h_I > W_II h_E) at strong input; the dotted
-line marks the ISN onset g_E W_EE = 1.  (b) dr_I/dh_I from theory (line) and from a 0.01 mV step
-of I drive in the rate simulation (points): it turns negative (paradoxical) exactly at the ISN
-onset (Ahmadian, Rubin, Miller 2013, Figs. 2 and 5; Tsodyks et al. 1997).
+Two populations, k = 0.04 Hz/mV^2, n = 2, tau = (20, 10) ms and the published weight set of
+Rubin, Van Hooser, Miller 2015 (their ring SSN's uniform mode, W = (3.512, 1.836, 3.352, 1.437)
+mV s; ``recnet.numerics.ssn.WEIGHT_SETS``; ``compute(weights="hennequin2018")`` for
+W = (1.25, 0.65, 1.2, 0.5) mV s), input h = c (1, 1) mV.
+
+(a) Stable fixed-point rates (lines, exact polynomial method) and rate simulations from rest
+(points): slope 2 (supralinear, r ~ k c^2) at weak input, sublinear growth and finally a falling
+E rate (supersaturation, W_EI h_I > W_II h_E) at strong input; the dashed line marks the ISN onset
+g_E W_EE = 1 (c = 2.8 mV for the default set).  With the default set the E rate reaches 0 at
+c ~ 270 mV; beyond it only I is active and dr_I/dh_I > 0 again.
+(b) dr_I/dh_I from theory (line) and from a 0.01 mV step of I drive in the rate simulation
+(points): it turns negative (paradoxical) exactly at the ISN onset (Ahmadian, Rubin, Miller 2013,
+Figs. 2 and 5; Tsodyks et al. 1997).
 """
 from pathlib import Path
 
@@ -16,9 +22,9 @@ TITLE = "SSN: supralinear-to-sublinear rates and the paradoxical response (Ahmad
 REFERENCE = "Y. Ahmadian, D. B. Rubin, K. D. Miller, Neural Comput. 25, 1994 (2013)"
 
 
-def compute(quick=False):
+def compute(quick=False, weights="rubin2015"):
     from recnet.numerics import ssn
-    p = ssn.default_parameters()
+    p = ssn.default_parameters(weights)
     W, k, tau = p["W"], p["k"], p["tau"]
     cs = np.geomspace(0.3, 3000, 80 if quick else 200)
     th = ssn.input_response(W, [1.0, 1.0], cs, k, 2, tau)

@@ -208,11 +208,11 @@ def exact_fixed_points(W_EE, W_EI, W_IE, W_II, h_E, h_I, k, n=2, digits=30):
     isolation of each support polynomial, conditions checked exactly; values to ``digits`` digits.
 
     Parameters are the weight magnitudes (mV s), inputs (mV) and k (Hz/mV^n), given as numbers
-    (converted with ``nsimplify``, so decimals are taken as the rationals they print as).
+    (converted with ``nsimplify(rational=True)``, so decimals are taken as the rationals they print as).
     Returns a list of (support, u_E, u_I) with sympy Floats, sorted by u_E.
     """
     s = symbols()
-    sub = {s[name]: sp.nsimplify(v) for name, v in (("W_EE", W_EE), ("W_EI", W_EI), ("W_IE", W_IE),
+    sub = {s[name]: sp.nsimplify(v, rational=True) for name, v in (("W_EE", W_EE), ("W_EI", W_EI), ("W_IE", W_IE),
                                                      ("W_II", W_II), ("h_E", h_E), ("h_I", h_I), ("k", k))}
     if sub[s["k"]] <= 0:
         raise ValueError(f"k = {k!r} is invalid: must be > 0")
