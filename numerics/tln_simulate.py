@@ -28,7 +28,7 @@ import numpy as np
 from recnet import checks
 from recnet.numerics._jit import njit, prange
 
-__all__ = ["TLNSimulation", "simulate_tln", "simulate_tln_numpy", "tln_velocity"]
+__all__ = ["TLNSimulation", "simulate_tln", "simulate_tln_numpy", "tln_velocity", "max_lyapunov_exponent"]
 
 # Status codes of a trajectory.
 RUNNING, CONVERGED, DIVERGED = 0, 1, 2
@@ -275,6 +275,61 @@ def simulate_tln_numpy(W, b, x0, t_max=200.0, dt=0.01, *, tau=1.0, tol=1e-9, met
         steps[active] += 1
     return TLNSimulation(x_final=x, converged=status == CONVERGED, diverged=status == DIVERGED,
                          t_end=steps * dt, residual=res)
+
+
+def max_lyapunov_exponent(W, b, x0, *, t_warm=200.0, t_sim=1000.0, t_renorm=1.0, d0=1e-7, dt=0.01,
+                          tau=1.0):
+    """Largest Lyapunov exponent of the TLN attractor reached from ``x0`` (two-trajectory Benettin).
+
+    A reference trajectory and a twin at distance ``d0`` are integrated together
+    (``simulate_tln``, RK4); every ``t_renorm`` the separation d is measured and the twin pulled
+    back to distance ``d0`` along it, and
+
+        lambda_1 = sum_k log(d_k / d0) / t_sim                      (Benettin et al. 1980)
+
+    in 1/tau.  lambda_1 > 0: chaos; lambda_1 = 0 (to O(1/t_sim)): a limit cycle or a quasi-periodic
+    attractor; lambda_1 < 0: a stable fixed point (the run stops once the reference converges,
+    |dx/dt| < 1e-12, and the exponent so far is returned).
+
+    Parameters
+    ----------
+    W, b : the TLN (dimensionless weights, inputs in rate units); x0 : (N,) start.
+    t_warm, t_sim, t_renorm, dt : float, in the unit of tau (transient discarded, measured time,
+        renormalisation interval, RK4 step).
+    d0 : float
+        separation of the twin (rate units).
+
+    Returns
+    -------
+    (lambda_1 in 1/tau, x at the end of the run)
+    """
+    W = checks.square_matrix("W", W)
+    n = W.shape[0]
+    b = checks.array("b", b, ndim=1, shape=(n,))
+    x = checks.array("x0", x0, ndim=1, shape=(n,))
+    t_warm = checks.nonnegative("t_warm", t_warm)
+    t_sim = checks.positive("t_sim", t_sim)
+    t_renorm = checks.positive("t_renorm", t_renorm)
+    d0 = checks.positive("d0", d0)
+    if t_renorm > t_sim:
+        raise ValueError(f"t_renorm = {t_renorm:g} is invalid: must be <= t_sim = {t_sim:g}")
+    if t_warm > 0:
+        x = simulate_tln(W, b, x, t_max=t_warm, dt=dt, tau=tau, tol=1e-12).x_final[0]
+    rng = np.random.default_rng(0)  # direction of the first perturbation only (deterministic)
+    v = rng.standard_normal(n)
+    y = x + d0 * v / np.linalg.norm(v)
+    acc, t = 0.0, 0.0
+    for _ in range(int(round(t_sim / t_renorm))):
+        r = simulate_tln(W, b, np.stack([x, y]), t_max=t_renorm, dt=dt, tau=tau, tol=1e-12)
+        x, y = r.x_final
+        d = float(np.linalg.norm(y - x))
+        t += t_renorm
+        if d == 0.0 or r.converged[0]:
+            acc += np.log(max(d, 1e-300) / d0)
+            break
+        acc += np.log(d / d0)
+        y = x + (d0 / d) * (y - x)
+    return acc / t, x
 
 
 # --------------------------------------------------------------- Poisson-unit realisation

@@ -54,3 +54,21 @@ def test_bad_input_is_named(capsys, args, word):
     assert main(["predict", "tln", *args]) == 2
     err = capsys.readouterr().err
     assert word in err and "Traceback" not in err
+
+
+def test_graph_from_graphml_gml_and_networkx(tmp_path):
+    import networkx as nx
+
+    from recnet.theory import ctln
+    g = nx.DiGraph([(i, i % 11 + 1) for i in range(1, 12)])  # 11-cycle: labels '10', '11' sort numerically
+    nx.write_graphml(g, tmp_path / "g.graphml")
+    nx.write_gml(g, tmp_path / "g.gml")
+    want = ctln.parse_graph(",".join(f"{i}>{i % 11 + 1}" for i in range(1, 12)))
+    for spec in (str(tmp_path / "g.graphml"), str(tmp_path / "g.gml"), g):
+        assert (ctln.parse_graph(spec) == want).all()
+    (tmp_path / "bad.graphml").write_text("<not graphml")
+    import pytest
+    with pytest.raises(ValueError, match="cannot be read"):
+        ctln.parse_graph(str(tmp_path / "bad.graphml"))
+    with pytest.raises(ValueError, match="self-loops"):
+        ctln.adjacency(nx.DiGraph([(1, 1)]))

@@ -95,6 +95,7 @@ def test_stable_supports_are_target_free_cliques_up_to_4_nodes():
             res = te.enumerate_ctln(adj)
             tfc = [s for s in res.supports if gr.is_clique(adj, s) and gr.is_target_free(adj, s)]
             assert res.stable_supports == tfc
+            assert gr.target_free_cliques(adj) == tfc  # networkx clique enumeration agrees
 
 
 def test_rule_predicates_on_small_examples():
@@ -109,3 +110,20 @@ def test_rule_predicates_on_small_examples():
     adj2 = ctln.parse_graph("1>2", 2)
     assert gr.dominations(adj2, (0, 1)) == [(1, 0)]
     assert gr.rule_domination(adj2, (0, 1)) is False
+
+
+def test_networkx_queries_and_digraph_input():
+    import networkx as nx
+    adj = ctln.parse_graph("1>2,2>3,3>1,3>4,4>3,1>4")
+    assert gr.induced_cycles(adj) == [(0, 1, 2)]  # {1,3,4} is no induced cycle: 3<>4
+    g = nx.DiGraph([(1, 2), (2, 3), (3, 1), (3, 4), (4, 3), (1, 4)])
+    assert gr.graph(g) == gr.graph(adj)
+    assert gr.target_free_cliques(g) == gr.target_free_cliques(adj)
+    r = te.enumerate_ctln(g)  # the public API takes a networkx DiGraph
+    assert r.supports == te.enumerate_ctln(adj).supports
+    # cycles found by networkx: every induced cycle of every 4-node graph passes the rule's own test
+    for a in te.digraphs(4):
+        for c in gr.induced_cycles(a):
+            assert gr.is_cycle(a, c)
+        brute = [s for s in tln.all_supports(4)[1:] if gr.is_cycle(a, s)]
+        assert gr.induced_cycles(a) == brute

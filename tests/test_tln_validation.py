@@ -7,15 +7,16 @@ from recnet.theory import ctln
 from recnet.validation import tln as vtln
 
 
-def _run(graph, n=None, seed=1):
+def _run(graph, n=None, seed=1, spiking=True):
     adj = ctln.parse_graph(graph, n)
     W = ctln.ctln_weights(adj)
-    return vtln.validate(W, np.ones(adj.shape[0]), adjacency=adj, quick=True, seed=seed)
+    return vtln.validate(W, np.ones(adj.shape[0]), adjacency=adj, quick=True, seed=seed, spiking=spiking)
 
 
 @pytest.mark.slow
-def test_two_target_free_cliques_both_found_and_spiking_agrees():
+def test_two_target_free_cliques_both_found_and_ei_spiking_agrees():
     r = _run("1<>2,3<>4,1>3")
+    assert "E-I LIF" in r.info["spiking_model"]
     assert r.agree, [c for c in r.comparisons if not c.agree]
     by = {c.quantity: c for c in r.comparisons}
     assert by["stable_supports"].predicted == [[1, 2], [3, 4]]
@@ -26,6 +27,9 @@ def test_three_cycle_limit_cycle_no_convergence():
     r = _run("1>2,2>3,3>1")
     assert r.agree, [c for c in r.comparisons if not c.agree]
     assert r.info["attractor_neurons"] == [[1, 2, 3]]
+    by = {c.quantity: c for c in r.comparisons}
+    assert by["spiking_no_steady_state"].simulated and by["spiking_sequence_along_edges"].simulated
+    assert "tln_spiking" in r.figures
 
 
 def test_k3_uses_the_spike_coding_bridge():
@@ -52,3 +56,4 @@ def test_a_wrong_prediction_would_be_caught():
     finally:
         te.enumerate_supports = orig
     assert not r.agree
+

@@ -31,7 +31,7 @@ import sympy as sp
 from recnet import checks
 
 __all__ = ["check_parameters", "ctln_weights", "ctln_weights_exact", "parse_graph", "graph_to_string",
-           "adjacency", "equations", "uniform_in_degree_fixed_point"]
+           "adjacency", "equations", "uniform_in_degree_fixed_point", "to_networkx", "from_networkx"]
 
 
 def check_parameters(epsilon, delta, theta=1.0):
@@ -46,14 +46,59 @@ def check_parameters(epsilon, delta, theta=1.0):
     return epsilon, delta, theta
 
 
+def _is_networkx(g):
+    return type(g).__module__.startswith("networkx")
+
+
+def from_networkx(g):
+    """Adjacency matrix of a networkx (Di)Graph.
+
+    Nodes are taken in sorted order when they are sortable (numerically for digit-string labels
+    read from files; else in insertion order) and numbered from 0; an undirected ``Graph`` gives both directions of every edge.  Self-loops are refused
+    (a CTLN graph is simple).
+    """
+    import networkx as nx
+
+    if not isinstance(g, (nx.Graph, nx.DiGraph)) or g.is_multigraph():
+        raise TypeError(f"graph must be a networkx Graph or DiGraph (not a multigraph), got {type(g).__name__}")
+    nodes = list(g.nodes)
+    try:
+        if all(isinstance(v, str) and v.strip().lstrip("-").isdigit() for v in nodes):
+            nodes = sorted(nodes, key=int)  # labels read from files ('1', '2', ..., '10')
+        else:
+            nodes = sorted(nodes)
+    except TypeError:
+        pass
+    loops = list(nx.nodes_with_selfloops(g))
+    if loops:
+        raise ValueError(f"graph has self-loops at nodes {loops}: a CTLN graph is simple")
+    return nx.to_numpy_array(g, nodelist=nodes, weight=None, dtype=float).astype(bool)
+
+
+def to_networkx(adj):
+    """The graph as a ``networkx.DiGraph`` on nodes 0..N-1 (edge i -> j iff ``adj[i, j]``)."""
+    import networkx as nx
+
+    a = adjacency(adj)
+    g = nx.DiGraph()
+    g.add_nodes_from(range(a.shape[0]))
+    g.add_edges_from(zip(*(v.tolist() for v in np.nonzero(a))))
+    return g
+
+
 def adjacency(adj, n=None):
-    """Validate an adjacency matrix (square, 0/1, zero diagonal) and return it as bool."""
+    """Validate an adjacency matrix (square, 0/1, zero diagonal) and return it as bool.
+
+    ``adj`` may also be a networkx ``DiGraph`` (or ``Graph``: both directions), see :func:`from_networkx`.
+    """
+    if _is_networkx(adj):
+        adj = from_networkx(adj)
     a = np.asarray(adj)
     if a.ndim != 2 or a.shape[0] != a.shape[1]:
         raise ValueError(f"adjacency has shape {a.shape}: must be a square matrix")
     if n is not None and a.shape[0] != n:
         raise ValueError(f"adjacency has shape {a.shape}: must be ({n}, {n})")
-    if not np.isin(a, (0, 1, True, False)).all():
+    if a.dtype != bool and not ((a == 0) | (a == 1)).all():
         raise ValueError("adjacency must hold only 0/1 (or booleans)")
     a = a.astype(bool)
     if a.diagonal().any():
@@ -82,13 +127,26 @@ def ctln_weights_exact(adj, epsilon="1/4", delta="1/2"):
 
 def parse_graph(spec, n=None):
     """Parse a graph: an edge list ``"1>2,2>3,3>1"`` (nodes from 1; ``1<>2`` for both directions),
-    or a file holding such a list (commas or new lines) or a 0/1 adjacency matrix (rows = sources).
+    or a file holding such a list (commas or new lines) or a 0/1 adjacency matrix (rows = sources),
+    or a GraphML / GML file (``.graphml``, ``.gml``, read with networkx; nodes in sorted order),
+    or a networkx (Di)Graph.
 
     ``n`` fixes the number of nodes (default: the largest node named).  Returns a bool matrix.
     """
+    if _is_networkx(spec):
+        return adjacency(spec, n)
     if not isinstance(spec, str):
-        raise TypeError(f"graph must be a string, got {type(spec).__name__}")
+        raise TypeError(f"graph must be a string or a networkx DiGraph, got {type(spec).__name__}")
     text = spec
+    if os.path.isfile(spec) and spec.lower().endswith((".graphml", ".gml")):
+        import networkx as nx
+
+        reader = nx.read_graphml if spec.lower().endswith(".graphml") else nx.read_gml
+        try:
+            g = reader(spec)
+        except Exception as exc:  # networkx raises several parser-specific errors
+            raise ValueError(f"graph file {spec!r} cannot be read: {exc}") from None
+        return adjacency(g, n)
     if os.path.isfile(spec):
         with open(spec) as fh:
             text = fh.read()

@@ -29,6 +29,7 @@ graph with up to 5 nodes (tests/test_tln_graph_rules.py).
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -36,7 +37,7 @@ import numpy as np
 __all__ = ["Graph", "graph", "in_degrees_within", "is_independent", "sinks", "is_clique", "is_target_free",
            "uniform_in_degree", "is_cycle", "dominations", "rule_independent_set", "rule_clique",
            "rule_cycle", "rule_uniform_in_degree", "rule_domination", "domination_survives",
-           "decide", "RULES"]
+           "decide", "RULES", "bidirectional_graph", "target_free_cliques", "induced_cycles"]
 
 
 class Graph(NamedTuple):
@@ -48,9 +49,13 @@ class Graph(NamedTuple):
 
 
 def graph(adj):
-    """Bitmask form of a boolean adjacency matrix (``adj[i, j]`` = i -> j); a Graph passes through."""
+    """Bitmask form of a boolean adjacency matrix (``adj[i, j]`` = i -> j) or a networkx DiGraph
+    (nodes in sorted order, numbered from 0); a Graph passes through."""
     if isinstance(adj, Graph):
         return adj
+    if type(adj).__module__.startswith("networkx"):
+        from recnet.theory.ctln import from_networkx
+        adj = from_networkx(adj)
     a = np.asarray(adj, bool)
     if a.ndim != 2 or a.shape[0] != a.shape[1]:
         raise ValueError(f"adjacency has shape {a.shape}: must be a square matrix")
@@ -68,6 +73,7 @@ def _mask(sigma):
     return m
 
 
+@lru_cache(maxsize=1 << 16)
 def _members(mask):
     out, i = [], 0
     while mask:
@@ -75,7 +81,7 @@ def _members(mask):
             out.append(i)
         mask >>= 1
         i += 1
-    return out
+    return tuple(out)
 
 
 def _pop(m):
@@ -235,3 +241,49 @@ def decide(adj, sigma):
         if v is not None:
             return bool(v), name
     return None, None
+
+
+# -------------------------------------------------------------- whole-graph queries (networkx)
+def _adj(adj):
+    from recnet.theory.ctln import adjacency
+    if isinstance(adj, Graph):
+        return np.array([[(adj.out[i] >> j) & 1 for j in range(adj.n)] for i in range(adj.n)], bool)
+    return adjacency(adj)
+
+
+def bidirectional_graph(adj):
+    """The undirected networkx Graph whose edges are the bidirectional edges i <-> j of G."""
+    import networkx as nx
+
+    a = _adj(adj)
+    g = nx.Graph()
+    g.add_nodes_from(range(a.shape[0]))
+    g.add_edges_from((int(i), int(j)) for i, j in zip(*np.nonzero(a & a.T)) if i < j)
+    return g
+
+
+def target_free_cliques(adj):
+    """All target-free cliques of G (sorted by size, then nodes; 0-based tuples).
+
+    Cliques of the directed graph are the cliques of its bidirectional graph; they are listed with
+    networkx ``enumerate_all_cliques`` and kept when no outside node receives an edge from every
+    member.  By CGM19 each is a stable fixed-point support of the CTLN, and for graphs of up to
+    4 nodes (Curto, Geneson, Morrison, 'Stable fixed points of CTLNs') these are all of them.
+    """
+    import networkx as nx
+
+    g = graph(adj)
+    cl = [tuple(sorted(c)) for c in nx.enumerate_all_cliques(bidirectional_graph(adj))]
+    return sorted((c for c in cl if is_target_free(g, c)), key=lambda c: (len(c), c))
+
+
+def induced_cycles(adj):
+    """Node sets (sorted 0-based tuples, |sigma| >= 3) whose induced subgraph is a directed cycle
+    (networkx ``simple_cycles``, kept when :func:`is_cycle` holds for the induced subgraph)."""
+    import networkx as nx
+
+    from recnet.theory.ctln import to_networkx
+
+    g = graph(adj)
+    out = {tuple(sorted(c)) for c in nx.simple_cycles(to_networkx(_adj(adj))) if len(c) >= 3}
+    return sorted((c for c in out if is_cycle(g, c)), key=lambda c: (len(c), c))

@@ -8,7 +8,12 @@ spiking realisation of the steady states.
    trajectory, and where no fixed point is stable no trajectory may converge (the attractors are
    limit cycles or chaotic; their active neurons are reported).
 2. **Spiking check.**  For symmetric W with I - W positive definite (the TLN's fixed point solves a
-   QP) the spike-coding network of ``validation.scn_bridge`` is used.  Otherwise each TLN unit is
+   QP) the spike-coding network of ``validation.scn_bridge`` is used.  Any other CTLN (W built
+   from the graph, uniform b) is realised by an excitatory-inhibitory network of LIF neurons
+   (``validation.tln_spiking``, on the numba backend or NEST): its active sets must be the
+   predicted stable supports (active: rate / nu0 - 3 SEM > 0.05, i.e. 2.5 Hz), and without a
+   stable fixed point the activity must not settle and its most active node must move along the
+   graph's edges.  Any other TLN: each unit is
    realised by a pool of Poisson neurons whose filtered spike trains obey the TLN on average
    (``numerics.tln_simulate.simulate_poisson_tln``); started next to each predicted stable fixed
    point, its time-averaged state must equal x* within 3 batch-means standard errors (no
@@ -44,7 +49,7 @@ def simulate_from_random_starts(W, b, n_init, *, t_max=300.0, dt=0.02, seed=None
     return tln_simulate.simulate_tln(W, b, X0, t_max=t_max, dt=dt, tol=1e-9, record_every=record_every)
 
 
-def validate(W, b, *, adjacency=None, quick=False, seed=12345, n_init=None, spiking=True):
+def validate(W, b, *, adjacency=None, quick=False, seed=12345, n_init=None, spiking=True, backend="numba"):
     """Compare the predicted stable fixed points with rate and spiking simulations.
 
     Parameters
@@ -58,14 +63,18 @@ def validate(W, b, *, adjacency=None, quick=False, seed=12345, n_init=None, spik
     seed : int or Generator
     n_init : int or None
         number of random initial conditions (default 200, quick 60).
-    spiking : bool
-        run the spiking check.
+    spiking : bool or {"auto", "scn", "ei", "poisson"}
+        run the spiking check (True = "auto": the spike-coding bridge when I - W is symmetric
+        positive definite, the E-I LIF realisation (``validation.tln_spiking``) for any other
+        CTLN, Poisson pools otherwise).
+    backend : {"numba", "nest"}
+        simulator of the E-I LIF realisation.
 
     Returns
     -------
-    ValidationResult (subject ``tln``, backend ``numba``).
+    ValidationResult (subject ``tln``; backend ``backend`` when the E-I LIF check ran, else ``numba``).
     """
-    from recnet.numerics import tln_enumerate, tln_simulate
+    from recnet.numerics import tln_enumerate
 
     t0 = time.perf_counter()
     W = checks.square_matrix("W", W)
@@ -113,12 +122,17 @@ def validate(W, b, *, adjacency=None, quick=False, seed=12345, n_init=None, spik
     # ---- spiking check
     figs = {}
     if spiking:
-        sc, spk = _spiking(W, b, stable, attractor_neurons, quick, rng)
+        sc, spk = _spiking(W, b, stable, attractor_neurons, quick, rng, adjacency,
+                           "auto" if spiking is True else spiking, backend, seed)
         comps += sc
+        fig_spk = spk.pop("_figure", None)
+        if fig_spk is not None:
+            figs["tln_spiking"] = fig_spk
         info.update(spk)
     figs["tln_trajectories"] = _figure(sim, res, stable)
     info["wall_time_s"] = time.perf_counter() - t0
-    return ValidationResult("tln", "numba", comps, figs, info)
+    # only the E-I LIF realisation runs on the chosen backend; rate, SCN and Poisson-pool checks are numba
+    return ValidationResult("tln", backend if "spiking_backend" in info else "numba", comps, figs, info)
 
 
 def _is_qp(W):
@@ -127,11 +141,34 @@ def _is_qp(W):
     return bool(np.linalg.eigvalsh(np.eye(W.shape[0]) - 0.5 * (W + W.T)).min() > 1e-9)
 
 
-def _spiking(W, b, stable, attractor_neurons, quick, rng):
+def _ctln_parameters(W, b, adjacency):
+    """(epsilon, delta, theta) of a CTLN built from ``adjacency``, or None if W, b are not of that form."""
+    a = np.asarray(adjacency, bool)
+    off = ~np.eye(W.shape[0], dtype=bool)
+    e, ne = W[a.T & off], W[~a.T & off]
+    if not np.allclose(b, b[0]) or (e.size and not np.allclose(e, e[0])) or (ne.size and not np.allclose(ne, ne[0])):
+        return None
+    eps = 1.0 + e[0] if e.size else 0.25
+    dlt = -1.0 - ne[0] if ne.size else 0.5
+    return eps, dlt, float(b[0])
+
+
+def _spiking(W, b, stable, attractor_neurons, quick, rng, adjacency=None, mode="auto", backend="numba", seed=12345):
     from recnet.numerics import tln_simulate
 
     comps, info = [], {}
-    if _is_qp(W):
+    if mode not in ("auto", "scn", "ei", "poisson"):
+        raise ValueError(f"spiking = {mode!r} is invalid: choose True/False, 'auto', 'scn', 'ei' or 'poisson'")
+    params = _ctln_parameters(W, b, adjacency) if adjacency is not None else None
+    if mode == "ei" and params is None:
+        raise ValueError("spiking = 'ei' needs a CTLN (W built from the adjacency with uniform b)")
+    if mode == "ei" or (mode == "auto" and params is not None and not _is_qp(W)):
+        from recnet.validation import tln_spiking
+        seed_int = int(rng.integers(0, 2**31 - 1))
+        c, spk, fig = tln_spiking.spiking_check(adjacency, *params, backend=backend, quick=quick, seed=seed_int)
+        spk["_figure"] = fig
+        return c, spk
+    if mode in ("auto", "scn") and _is_qp(W):
         from recnet.validation import scn_bridge
         r = scn_bridge.spiking_check(W, b, spikes_per_unit=25.0 if quick else 50.0, seed=rng)
         comps += r.comparisons(prefix="scn_x")

@@ -113,7 +113,9 @@ def _validate(backend="numba", quick=False, seed=12345, graph="1>2,2>3,3>1", n=0
               theta=1.0, weights="", b="", n_init=0):
     from recnet.validation import tln as vtln
     W, bv, adj = _network(graph, n, epsilon, delta, theta, weights, b)
-    return vtln.validate(W, bv, adjacency=adj, quick=quick, seed=seed, n_init=n_init or None)
+    if backend not in ("numba", "nest"):
+        raise ValueError(f"backend = {backend!r} is invalid for tln: choose 'numba' or 'nest'")
+    return vtln.validate(W, bv, adjacency=adj, quick=quick, seed=seed, n_init=n_init or None, backend=backend)
 
 
 SUBJECTS = [
@@ -133,7 +135,7 @@ SUBJECTS = [
                    type=str, choices=("all", "stable")),
             Option("exact", False, "cross-check every support in exact rational arithmetic (N <= 10)", type=bool),
         ),
-        derive=_derive, predict=_predict, validate=_validate,
+        derive=_derive, predict=_predict, validate=_validate, backends=("numba", "nest"),
         validate_options=(Option("n_init", 0, "initial conditions to simulate (0: automatic)", type=int),),
         references=(
             "Curto, Geneson, Morrison 2019, Neural Comput 31:94 (fixed points of competitive TLNs)",
