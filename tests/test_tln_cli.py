@@ -72,3 +72,28 @@ def test_graph_from_graphml_gml_and_networkx(tmp_path):
         ctln.parse_graph(str(tmp_path / "bad.graphml"))
     with pytest.raises(ValueError, match="self-loops"):
         ctln.adjacency(nx.DiGraph([(1, 1)]))
+
+
+def test_dale_block_matches_linear_programming_oracle(capsys, tmp_path):
+    """--weights with a Dale matrix reports its excitatory code; the oracle decides every support by an LP."""
+    from recnet.numerics import dale_networks
+
+    rng = np.random.default_rng(7)
+    for trial in range(5):
+        types = ["E", "E", "E", "I", "I"]
+        mag = rng.uniform(0.1, 2.0, (5, 5)) * (rng.random((5, 5)) < 0.6)
+        np.fill_diagonal(mag, 0.0)
+        for j in range(5):               # an all-zero column would read as excitatory
+            if not mag[:, j].any():
+                mag[(j + 1) % 5, j] = 1.0
+        W = mag * np.array([1.0 if t == "E" else -1.0 for t in types])[None, :]
+        f = tmp_path / f"w{trial}.txt"
+        np.savetxt(f, W)                      # whitespace-separated
+        out = _predict(capsys, "--weights", str(f), "--b", "1")
+        lp = dale_networks.excitatory_code_lp(W, types)
+        assert out["dale"]["neuron_types"] == types
+        assert out["dale"]["excitatory_code"] == [[i + 1 for i in c] for c in lp]
+    f = tmp_path / "mixed.txt"
+    W = np.array([[0.0, 0.4, -0.2], [0.3, 0.0, 0.1], [0.2, -0.5, 0.0]])  # column 2: +0.4 and -0.5
+    np.savetxt(f, W, delimiter=",")
+    assert _predict(capsys, "--weights", str(f), "--b", "1")["dale"] is None

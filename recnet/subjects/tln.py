@@ -18,8 +18,13 @@ def _network(graph, n, epsilon, delta, theta, weights, b):
     if weights:
         path = str(weights)
         try:
-            W = np.load(path) if path.endswith(".npy") else np.loadtxt(path, delimiter=",", ndmin=2)
-        except OSError as exc:
+            if path.endswith(".npy"):
+                W = np.load(path)
+            else:  # comma- or whitespace-separated rows
+                with open(path) as fh:
+                    text = fh.read()
+                W = np.loadtxt(path, delimiter="," if "," in text else None, ndmin=2)
+        except (OSError, ValueError) as exc:
             raise ValueError(f"weights = {path!r} cannot be read: {exc}") from None
         W = checks.square_matrix("weights", W)
         adj = None
@@ -58,6 +63,25 @@ def _derive():
     return out
 
 
+def _dale_block(W):
+    """For a weight matrix that obeys Dale's law: its excitatory code over inputs b >= 0 (the graph
+    plus spectral characterisation of recnet.theory.dale, after Milicevic & Itskov 2024); None otherwise."""
+    from recnet.theory import codes, dale
+
+    if not dale.is_dale(W):
+        return None
+    types = dale.neuron_types(W)
+    inhibited, _ = dale.inhibited_excitatory(W, types)
+    words = dale.excitatory_code(W, types)
+    v = codes.convexity([w for w in words if w], W.shape[0])
+    return {"neuron_types": types,
+            "inhibited_excitatory": [i + 1 for i in inhibited],
+            "excitatory_spectral_radius": dale.excitatory_spectral_radius(W, types),
+            "weakly_coupled": dale.weakly_coupled(W, types),
+            "excitatory_code": [[i + 1 for i in w] for w in words],
+            "excitatory_code_convex": v["convex"], "excitatory_code_convexity_reason": v["reason"]}
+
+
 def _predict(graph="1>2,2>3,3>1", n=0, epsilon=0.25, delta=0.5, theta=1.0, weights="", b="",
              code="all", exact=False):
     import numpy as np
@@ -93,6 +117,8 @@ def _predict(graph="1>2,2>3,3>1", n=0, epsilon=0.25, delta=0.5, theta=1.0, weigh
         ex = tln.fixed_point_supports_exact(W, bv)
         out["exact_supports_agree"] = [r["support"] for r in ex] == res.supports and \
             [r["stable"] for r in ex] == [fp.stable for fp in res.fixed_points]
+    if adj is None and N <= 16:
+        out["dale"] = _dale_block(W)
     words = [fp.support for fp in res.fixed_points if code == "all" or fp.stable]
     if len(words) <= 200:
         v = codes.convexity(words, N)
