@@ -41,6 +41,13 @@ solve_stationary(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, ...) -> dict
     (every solution found, each a dict), for scalar g; arrays (primary branch) for array g.
 autocorrelation(g, tau, phi="tanh", ...) -> Delta(tau) of the primary solution.
 critical_gain(phi="tanh", j0=0.0, i0=0.0, balanced=False) -> g_c.
+continue_chaotic(phi, g0, ...) -> the chaotic branch followed in g by pseudo-arclength (folds).
+
+Non-odd phi (e.g. 1 + tanh) with J0 = 0: <phi> != 0 gives each unit a quenched static field, so
+Delta_inf > 0 (:func:`recnet.theory.dmft.static_variance_equations`).  The chaotic state then lies
+within ~1e-3 (relative) of the unstable heterogeneous fixed point in Delta0 while its temporal
+variance a = Delta0 - Delta_inf is O(1); at fixed mean input the chaotic branch is therefore
+scanned in a (hilltop root Delta_inf(a), then the energy condition), not in Delta0.
 map_solution(g, phi="tanh") -> discrete-time map x(t+1) = J phi(x(t)): delta0, lambda_max.
 """
 from __future__ import annotations
@@ -53,7 +60,8 @@ from recnet import checks
 from recnet.numerics._jit import njit, prange
 from recnet.numerics.gaussian import TANH, USER, corr_kernel, gh_nodes, mean_kernel, transfer
 
-__all__ = ["solve_stationary", "autocorrelation", "critical_gain", "map_solution", "profile", "solve_spiking"]
+__all__ = ["solve_stationary", "autocorrelation", "critical_gain", "map_solution", "profile", "solve_spiking",
+           "continue_chaotic"]
 
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(32)
 MAXSOL = 8
@@ -66,13 +74,17 @@ NREC = 9
 # ------------------------------------------------------------------------------- small pieces
 @njit
 def _pick(code, d0, NN):
-    """Index of the Gauss-Hermite set for variance d0: tanh(sqrt(d0) z) sharpens as d0 grows, so
-    tanh/user functions need ~80 sqrt(d0) nodes for |error| < 1e-8 (measured against 240 nodes);
-    sets are sorted by size, the first being the caller's n."""
+    """Index of the node set for variance d0.  Set 0 is the caller's Gauss-Hermite set (closed-form
+    kernels: erf, ReLU, linear).  tanh and user functions use the trapezoid sets 1, 2, ...: for a
+    Gaussian-weighted integrand analytic in a strip of half-width w the uniform trapezoid rule errs
+    by ~exp(-2 pi w / h), and tanh(sqrt(d0) z) has w = pi / (2 sqrt(d0)); 64 sqrt(max(d0, 1)) points
+    on [-8.5, 8.5] give |error| < 1e-11 for C_phi and C_phi' at every Delta/Delta0 (measured for
+    1 + tanh against 3001 points, Delta0 up to 60), where Gauss-Hermite with 400 nodes still errs by
+    2e-6 at Delta0 = 16 (it resolves a sharp sigmoid only as exp(-c sqrt(n)))."""
     if code != TANH and code != USER:
         return 0
-    need = 80.0 * math.sqrt(max(d0, 0.64))
-    for k in range(NN.size):
+    need = 64.0 * math.sqrt(max(d0, 1.0))
+    for k in range(1, NN.size):
         if NN[k] >= need:
             return k
     return NN.size - 1
@@ -341,8 +353,10 @@ def _profile(f, code, g, d0, mu, dinf, Z, W, NN, h, tau_max, use_tab):
             break
         dl[k] = y
     pot = np.empty(nmax)
-    for k in range(nmax):
+    for k in range(min(end + 1, nmax)):
         pot[k] = -g * g * _Cfast(f, code, 1, dl[k], d0, mu, Z, W, NN, xs1, vs1, use_tab)
+    if end + 1 < nmax:  # the tail holds Delta_inf: one value
+        pot[end + 1:] = -g * g * _Cfast(f, code, 1, dinf, d0, mu, Z, W, NN, xs1, vs1, use_tab)
     return dl, pot, end
 
 
@@ -434,6 +448,240 @@ def nmax_index(a):
 
 
 @njit
+def _add_chaotic(f, code, g, d0, dinf, mu, Z, W, NN, h, use_tab, rec, nsol):
+    """Append the chaotic solution (d0, dinf, mu) with its exponent and correlation time to ``rec``
+    unless V'(Delta0) <= 0 (the particle cannot start down: spurious); returns the new count."""
+    if nsol >= rec.shape[0] or g * g * _C(f, code, 0, d0, d0, mu, Z, W, NN) <= d0:
+        return nsol
+    rec[nsol, 0] = 1
+    rec[nsol, 1] = d0
+    rec[nsol, 2] = dinf
+    rec[nsol, 3] = mu
+    lam, tc, e0, tend = _chaotic_extras(f, code, g, d0, mu, dinf, Z, W, NN, h, use_tab)
+    rec[nsol, 4] = lam
+    rec[nsol, 5] = tc
+    rec[nsol, 6] = 1.0 if lam > 0.0 else 0.0
+    rec[nsol, 7] = e0
+    rec[nsol, 8] = tend
+    return nsol + 1
+
+
+# ------------------------------------------- chaotic branch at fixed mean input: (Delta_inf, a) form
+@njit
+def _hill_F(f, code, g, s, a, mu, Z, W, NN):
+    """G(s) = g^2 C_phi(s; s + a, mu) - s: the hilltop condition at static variance s, amplitude a."""
+    return g * g * _C(f, code, 0, s, s + a, mu, Z, W, NN) - s
+
+
+@njit
+def _illinois_s(f, code, g, a, mu, Z, W, NN, lo, hi, flo, fhi):
+    """Root of G(s) = g^2 C_phi(s; s + a) - s in [lo, hi] (flo > 0 >= fhi), Illinois method."""
+    side = 0
+    c = 0.5 * (lo + hi)
+    for it in range(200):
+        c = (lo * fhi - hi * flo) / (fhi - flo) if fhi != flo else 0.5 * (lo + hi)
+        if it % 8 == 7 or not (lo < c < hi):
+            c = 0.5 * (lo + hi)
+        fc = _hill_F(f, code, g, c, a, mu, Z, W, NN)
+        if fc == 0.0:
+            return c
+        if fc > 0.0:
+            lo, flo = c, fc
+            if side == 1:
+                fhi *= 0.5
+            side = 1
+        else:
+            hi, fhi = c, fc
+            if side == -1:
+                flo *= 0.5
+            side = -1
+        if hi - lo <= 1e-14 * hi:
+            break
+    return c
+
+
+@njit
+def _hill_roots(f, code, g, a, mu, Z, W, NN, sgrid, out):
+    r"""Static variances :math:`\Delta_\infty = s` solving the hilltop condition
+    :math:`s = g^2 C_\phi(s; s + a)` at fluctuation amplitude :math:`a = \Delta_0 - \Delta_\infty`,
+    with the particle's hilltop condition :math:`g^2 C_{\phi'}(s; s + a) < 1` (s is the left root of
+    the convex :math:`F(\Delta) = g^2 C_\phi(\Delta) - \Delta` at fixed :math:`\Delta_0`).
+
+    Zero-mean case (<phi> = 0 at the given variance, odd phi without input): s = 0.  Otherwise the
+    sign changes of G on ``sgrid`` (caller's node set) are refined by bisection with the adaptive
+    node sets.  Returns the number of roots (ascending in s) written to ``out``.
+    """
+    m1 = _mean(f, code, 0, mu, a, Z, W, NN)
+    if g * g * m1 * m1 <= 1e-24 * (1.0 + a):
+        if g * g * _C(f, code, 1, 0.0, a, mu, Z, W, NN) < 1.0:
+            out[0] = 0.0
+            return 1
+        return 0
+    cnt = 0
+    sa = 0.0
+    ga = _hill_F(f, code, g, sa, a, mu, Z, W, NN[:1])
+    for k in range(sgrid.size):
+        sb = sgrid[k]
+        gb = _hill_F(f, code, g, sb, a, mu, Z, W, NN[:1])
+        if ga > 0.0 and gb <= 0.0:
+            # refine with the adaptive node sets; widen the bracket by a grid cell if the accurate
+            # signs do not bracket (the coarse scan is only a guide)
+            lo, hi = sa, sb
+            flo = _hill_F(f, code, g, lo, a, mu, Z, W, NN)
+            fhi = _hill_F(f, code, g, hi, a, mu, Z, W, NN)
+            if not (flo > 0.0 and fhi <= 0.0):
+                lo = sgrid[k - 2] if k >= 2 else 0.0
+                hi = sgrid[k + 1] if k + 1 < sgrid.size else sb
+                flo = _hill_F(f, code, g, lo, a, mu, Z, W, NN)
+                fhi = _hill_F(f, code, g, hi, a, mu, Z, W, NN)
+            if flo > 0.0 and fhi <= 0.0:
+                s = _illinois_s(f, code, g, a, mu, Z, W, NN, lo, hi, flo, fhi)
+                if g * g * _C(f, code, 1, s, s + a, mu, Z, W, NN) < 1.0 and cnt < out.size:
+                    if cnt == 0 or s > out[cnt - 1] * (1.0 + 1e-12):
+                        out[cnt] = s
+                        cnt += 1
+        sa, ga = sb, gb
+    return cnt
+
+
+@njit
+def _chaos_fun(f, code, g, a, mu, Z, W, NN, sgrid, sroots):
+    """Energy residual int_s^{s+a} (g^2 C_phi - D) dD for every hilltop root s at amplitude a."""
+    ns = _hill_roots(f, code, g, a, mu, Z, W, NN, sgrid, sroots)
+    out = np.empty(ns)
+    for b in range(ns):
+        out[b] = _energy(f, code, g, sroots[b] + a, mu, sroots[b], Z, W, NN)
+    return out
+
+
+@njit
+def _chaos_root(f, code, g, lo, hi, b, nb, mu, Z, W, NN, sgrid):
+    """Root in a (Illinois in log a) of hilltop branch b's energy residual between lo and hi;
+    returns (a, s) or NaNs."""
+    sr = np.empty(MAXSOL)
+    flo = math.nan
+    fhi = math.nan
+    r = _chaos_fun(f, code, g, lo, mu, Z, W, NN, sgrid, sr)
+    if r.size != nb:
+        # lo lies (with the accurate quadrature) just outside the region where the hilltop exists:
+        # walk to its edge, where the residual is > 0
+        a_lo, a_hi = lo, hi
+        for _ in range(80):
+            mid = math.sqrt(a_lo * a_hi)
+            rr = _chaos_fun(f, code, g, mid, mu, Z, W, NN, sgrid, sr)
+            if rr.size != nb:
+                a_lo = mid
+            else:
+                a_hi = mid
+                if rr[b] > 0.0:
+                    break
+        lo = a_hi
+    for _ in range(6):
+        r = _chaos_fun(f, code, g, lo, mu, Z, W, NN, sgrid, sr)
+        flo = r[b] if r.size == nb else math.nan
+        r = _chaos_fun(f, code, g, hi, mu, Z, W, NN, sgrid, sr)
+        fhi = r[b] if r.size == nb else math.nan
+        if math.isnan(flo) or math.isnan(fhi) or (flo > 0.0) != (fhi > 0.0):
+            break
+        # the scan's (coarser) quadrature bracketed a root the accurate one puts just outside:
+        # the residual falls with a through the root, so widen on the side the signs point to
+        if flo > 0.0:
+            hi *= 1.25
+        else:
+            lo /= 1.25
+    if math.isnan(flo) or math.isnan(fhi) or (flo > 0.0) == (fhi > 0.0):
+        return math.nan, math.nan
+    a_, fa, c_hi, fb = math.log(lo), flo, math.log(hi), fhi
+    side = 0
+    c = 0.5 * (a_ + c_hi)
+    for it in range(120):
+        c = (a_ * fb - c_hi * fa) / (fb - fa) if fb != fa else 0.5 * (a_ + c_hi)
+        if it % 8 == 7 or not (min(a_, c_hi) < c < max(a_, c_hi)):
+            c = 0.5 * (a_ + c_hi)
+        r = _chaos_fun(f, code, g, math.exp(c), mu, Z, W, NN, sgrid, sr)
+        if r.size != nb or math.isnan(r[b]):
+            return math.nan, math.nan
+        fc = r[b]
+        if fc == 0.0:
+            break
+        if (fc > 0.0) == (fb > 0.0):
+            c_hi, fb = c, fc
+            if side == -1:
+                fa *= 0.5
+            side = -1
+        else:
+            a_, fa = c, fc
+            if side == 1:
+                fb *= 0.5
+            side = 1
+        if abs(c_hi - a_) < 1e-13:
+            break
+    a = math.exp(c)
+    r = _chaos_fun(f, code, g, a, mu, Z, W, NN, sgrid, sr)
+    if r.size != nb:
+        return math.nan, math.nan
+    return a, sr[b]
+
+
+@njit
+def _chaotic_fixed_mu(f, code, g, mu, Z, W, NN, h, use_tab, base, rec, nsol):
+    r"""Chaotic solutions at fixed mean input mu, in the variables (Delta_inf, a = Delta_0 - Delta_inf).
+
+    The two stationary conditions are the hilltop :math:`\Delta_\infty = g^2 C_\phi(\Delta_\infty;
+    \Delta_0)` and the energy condition :math:`\int_{\Delta_\infty}^{\Delta_0}[g^2 C_\phi - \Delta]
+    d\Delta = 0`.  For odd phi :math:`\Delta_\infty = 0` and a = Delta_0; for non-odd phi (e.g.
+    1 + tanh) the chaotic Delta_0 lies within ~1e-3 (relative) of the unstable heterogeneous fixed
+    point while a is O(1): scanning a (not Delta_0) keeps the brackets wide.  Appends records to
+    ``rec`` from index ``nsol`` and returns the new count.
+    """
+    sr = np.empty(MAXSOL)
+    prev_r = np.empty(0)
+    prev_a = 0.0
+    # scan node set: the caller's for zero-mean phi (Delta_inf = 0; refined later), the adaptive sets
+    # when Delta_inf > 0 (the chaotic window is then narrow and the coarse quadrature can miss it)
+    m1 = _mean(f, code, 0, mu, 1.0, Z, W, NN)
+    NS = NN[:1] if g * g * m1 * m1 <= 1e-24 else NN
+    for k in range(base.size):
+        a = base[k]
+        r = _chaos_fun(f, code, g, a, mu, Z, W, NS, base, sr).copy()
+        if k > 0 and r.size == prev_r.size:
+            for b in range(r.size):
+                lo_a = prev_a
+                if math.isnan(prev_r[b]) or math.isnan(r[b]):
+                    continue
+                if (r[b] > 0.0) == (prev_r[b] > 0.0):
+                    continue
+                a_s, s_s = _chaos_root(f, code, g, lo_a, a, b, r.size, mu, Z, W, NN, base)
+                if math.isnan(a_s) or nsol >= rec.shape[0]:
+                    continue
+                nsol = _add_chaotic(f, code, g, s_s + a_s, s_s, mu, Z, W, NN, h, use_tab, rec, nsol)
+        elif k > 0 and r.size > prev_r.size and r.size > 0:
+            # a hilltop appears between prev_a and a (tangency, where the residual is > 0): walk to
+            # the boundary so that a root just past it is bracketed
+            a_lo, a_hi = prev_a, a
+            for _ in range(60):
+                mid = math.sqrt(a_lo * a_hi)
+                rr = _chaos_fun(f, code, g, mid, mu, Z, W, NS, base, sr)
+                if rr.size < r.size:
+                    a_lo = mid
+                else:
+                    a_hi = mid
+                    if rr[r.size - 1] > 0.0:
+                        break
+            rr = _chaos_fun(f, code, g, a_hi, mu, Z, W, NS, base, sr)
+            if rr.size == r.size:
+                for b in range(r.size):
+                    if rr[b] > 0.0 and r[b] < 0.0 and nsol < rec.shape[0]:
+                        a_s, s_s = _chaos_root(f, code, g, a_hi, a, b, r.size, mu, Z, W, NN, base)
+                        if math.isnan(a_s):
+                            continue
+                        nsol = _add_chaotic(f, code, g, s_s + a_s, s_s, mu, Z, W, NN, h, use_tab, rec, nsol)
+        prev_r = r
+        prev_a = a
+    return nsol
+
+
+@njit
 def _solve_one(f, code, g, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, npts, rec, kinds=2):
     """All stationary solutions at gain g (chaotic and fixed-point branches); returns their number."""
     nsol = 0
@@ -446,6 +694,11 @@ def _solve_one(f, code, g, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, n
     for kind in (0, 1):
         if kinds == 0 and kind == 1:
             continue  # fixed points only (critical_gain)
+        if kind == 1 and j0 == 0.0 and not balanced:
+            # fixed mean input: scan the fluctuation amplitude a = Delta0 - Delta_inf (well conditioned
+            # also when Delta_inf > 0, non-odd phi)
+            nsol = _chaotic_fixed_mu(f, code, g, i0, Z, W, NN, h, use_tab, base, rec, nsol)
+            continue
         grid = base
         if kind == 1 and nsol > 0:
             # a chaotic solution can sit close to a heterogeneous fixed point (where the hilltop
@@ -487,38 +740,30 @@ def _solve_one(f, code, g, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, n
                         continue
                     elif (r[b] > 0.0) == (prev_r[b] > 0.0):
                         continue
-                    if True:
-                        ds, mu_s, di_s = _solve_branch_root(f, code, kind, g, lo_d, d0, b, r.size,
-                                                            j0, i0, balanced, Z, W, NN)
-                        if math.isnan(ds) or nsol >= rec.shape[0]:
-                            continue
-                        if kind == 1 and ds - di_s < 1e-6 * ds:
-                            continue  # degenerate: the fixed point itself, already reported
-                        if kind == 1 and g * g * _C(f, code, 0, ds, ds, mu_s, Z, W, NN) <= ds:
-                            continue  # V'(Delta0) <= 0: the particle cannot start down (spurious)
-                        rec[nsol, 0] = kind
-                        rec[nsol, 1] = ds
-                        rec[nsol, 2] = di_s
-                        rec[nsol, 3] = mu_s
-                        if kind == 1:
-                            lam, tc, e0, tend = _chaotic_extras(f, code, g, ds, mu_s, di_s, Z, W, NN, h, use_tab)
-                            rec[nsol, 4] = lam
-                            rec[nsol, 5] = tc
-                            rec[nsol, 6] = 1.0 if lam > 0.0 else 0.0
-                            rec[nsol, 7] = e0
-                            rec[nsol, 8] = tend
-                        else:
-                            q = _C(f, code, 1, ds, ds, mu_s, Z, W, NN)  # <phi'^2>
-                            lam = -1.0 + g * math.sqrt(q)
-                            # outlier of the mean coupling (rank one J0/N): -1 + J0 <phi'>
-                            if j0 != 0.0 and not balanced:
-                                lam = max(lam, -1.0 + j0 * _mean(f, code, 1, mu_s, ds, Z, W, NN))
-                            rec[nsol, 4] = lam
-                            rec[nsol, 5] = math.inf
-                            rec[nsol, 6] = 1.0 if lam < 0.0 else 0.0
-                            rec[nsol, 7] = math.nan
-                            rec[nsol, 8] = 0.0
-                        nsol += 1
+                    ds, mu_s, di_s = _solve_branch_root(f, code, kind, g, lo_d, d0, b, r.size,
+                                                        j0, i0, balanced, Z, W, NN)
+                    if math.isnan(ds) or nsol >= rec.shape[0]:
+                        continue
+                    if kind == 1 and ds - di_s < 1e-6 * ds:
+                        continue  # degenerate: the fixed point itself, already reported
+                    if kind == 1:
+                        nsol = _add_chaotic(f, code, g, ds, di_s, mu_s, Z, W, NN, h, use_tab, rec, nsol)
+                        continue
+                    rec[nsol, 0] = kind
+                    rec[nsol, 1] = ds
+                    rec[nsol, 2] = di_s
+                    rec[nsol, 3] = mu_s
+                    q = _C(f, code, 1, ds, ds, mu_s, Z, W, NN)  # <phi'^2>
+                    lam = -1.0 + g * math.sqrt(q)
+                    # outlier of the mean coupling (rank one J0/N): -1 + J0 <phi'>
+                    if j0 != 0.0 and not balanced:
+                        lam = max(lam, -1.0 + j0 * _mean(f, code, 1, mu_s, ds, Z, W, NN))
+                    rec[nsol, 4] = lam
+                    rec[nsol, 5] = math.inf
+                    rec[nsol, 6] = 1.0 if lam < 0.0 else 0.0
+                    rec[nsol, 7] = math.nan
+                    rec[nsol, 8] = 0.0
+                    nsol += 1
             prev_r = r
             prev_d = d0
     # the zero-variance fixed point x_i = mu with phi(mu) = 0 (not bracketed by the log scan)
@@ -556,14 +801,19 @@ def _solve_many(f, code, gs, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi,
 
 # ----------------------------------------------------------------------------------- Python API
 def _node_sets(n):
-    """Gauss-Hermite node sets (padded 2-D arrays): the caller's n, then larger sets up to 256."""
-    sizes = [n] + [m for m in (64, 96, 128, 160, 200, 256) if m > n]
+    """Node sets (padded 2-D arrays Z, W and sizes NN): set 0 the caller's n Gauss-Hermite nodes,
+    sets 1.. trapezoid rules on [-8.5, 8.5] (Gaussian mass outside 2e-17) with 65 ... 1025 points
+    (enough for tanh-like phi up to Delta0 ~ 250 by the rule of ``_pick``)."""
+    z0, w0 = gh_nodes(n)
+    sizes = [n] + [65, 97, 129, 161, 201, 257, 321, 401, 513, 641, 801, 1025]
     Z = np.zeros((len(sizes), max(sizes)))
     W = np.zeros_like(Z)
-    for k, m in enumerate(sizes):
-        z, w = gh_nodes(m)
+    Z[0, :n] = z0
+    W[0, :n] = w0
+    for k, m in enumerate(sizes[1:], start=1):
+        z = (np.arange(m) - 0.5 * (m - 1)) * (17.0 / (m - 1))  # exactly symmetric about 0
         Z[k, :m] = z
-        W[k, :m] = w
+        W[k, :m] = (z[1] - z[0]) * np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
     return Z, W, np.array(sizes, dtype=np.int64)
 
 
@@ -657,7 +907,9 @@ def solve_stationary(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0
         constant external input (balanced: sqrt(N) i0).
     balanced : bool
     n : int
-        Gauss-Hermite nodes per dimension (48: |error| < 1e-9 for tanh).
+        Gauss-Hermite nodes per dimension of the coarse scan (and of the closed-form-kernel
+        functions erf/ReLU/linear); tanh and user functions are refined with trapezoid sets of
+        64 sqrt(max(Delta0, 1)) points (|kernel error| < 1e-11, see ``_pick``).
     dtau : float
         step of Delta(tau) and of the Schroedinger grid (tau units); error O(dtau^2) in lambda_max.
     delta_range, n_scan :
@@ -869,3 +1121,96 @@ def solve_spiking(g, phi="1+tanh(x)", j0=0.0, i0=0.0, tau_max=20.0, dtau=0.01, n
     delta[: sol.y.shape[1]] = np.maximum(sol.y[0], di)
     return {"g": g, "phi": tr.name, "delta0": float(d0s), "delta_inf": float(di), "mu": float(mu),
             "rate": float(m1), "tau": tau, "delta": delta}
+
+
+# ------------------------------------------------------ continuation of the chaotic branch in g
+@njit
+def _static_residuals(f, code, g, s, a, mu, Z, W, NN):
+    """(hilltop residual, energy residual, g^2 C_phi'(s; s + a)) at Delta_inf = s, amplitude a."""
+    d0 = s + a
+    return (_hill_F(f, code, g, s, a, mu, Z, W, NN), _energy(f, code, g, d0, mu, s, Z, W, NN),
+            g * g * _C(f, code, 1, s, d0, mu, Z, W, NN))
+
+
+def continue_chaotic(phi="tanh", g0=2.0, i0=0.0, start=None, g_range=(0.05, 20.0), ds=0.05, n_steps=300,
+                     direction=1, n=48, dtau=0.01, lyapunov=True, ds_max=None):
+    r"""Follow the stationary chaotic branch in g by pseudo-arclength continuation (through folds).
+
+    Unknowns :math:`(\Delta_\infty, a = \Delta_0 - \Delta_\infty)`, equations: the hilltop
+    :math:`\Delta_\infty = g^2 C_\phi(\Delta_\infty; \Delta_0)` and the energy condition
+    :math:`\int_{\Delta_\infty}^{\Delta_0}(g^2C_\phi - \Delta)\,d\Delta = 0`
+    (:func:`recnet.theory.dmft.static_variance_equations`), continued in g with
+    :func:`recnet.numerics.continuation.arclength`; unlike per-g bracketing this follows a branch
+    around a fold (e.g. odd phi with phi'''(0) > 0, whose chaos appears discontinuously through an
+    attractor-repeller fold: Pazo 2024, arXiv:2405.14607).  Mean input fixed (J0 = 0): mu = i0.
+
+    Parameters
+    ----------
+    phi : transfer function (see :func:`solve_stationary`).
+    g0 : float > 0
+        starting gain; the start is the primary chaotic solution there unless ``start`` =
+        (delta_inf, delta0) is given.
+    g_range : (low, high)
+        stop when g leaves it.
+    ds, n_steps, direction, ds_max : arclength step (units of (Delta, g)), step budget, initial
+        sign of dg, largest step (default 20 ds).
+    lyapunov : bool
+        also compute lambda_max (1/tau) at every point (Schroedinger problem; ~0.05 s each).
+
+    Returns
+    -------
+    dict with arrays ``g``, ``delta0``, ``delta_inf``, ``hilltop`` (g^2 C_phi'(Delta_inf) < 1: the
+    particle picture holds), ``lambda_max`` (NaN if not requested), ``folds`` (list of dicts with g,
+    delta0, delta_inf) and ``converged`` (False when the step fell below its minimum, as where the
+    branch ends at a = 0, the onset of a continuous transition).
+    """
+    from recnet.numerics.continuation import arclength
+    tr, _, i0, n, h = _check_common(phi, 0.0, i0, n, dtau)
+    g0 = checks.positive("g0", g0)
+    Z, W, NN = _node_sets(n)
+    if start is None:
+        sol = solve_stationary(g0, tr, 0.0, i0, False, n, h)
+        ch = [b for b in sol["branches"] if b["chaotic"]]
+        if not ch:
+            raise ValueError(f"g0 = {g0} is invalid: no chaotic solution there to start from "
+                             f"(give start=(delta_inf, delta0))")
+        s0, d0 = ch[0]["delta_inf"], ch[0]["delta0"]
+    else:
+        s0, d0 = float(start[0]), float(start[1])
+        if not (0.0 <= s0 < d0):
+            raise ValueError(f"start = {start!r} is invalid: need 0 <= delta_inf < delta0")
+
+    def F(x, gv):
+        if gv <= 0.0 or x[1] <= 0.0:
+            return np.array([np.nan, np.nan])
+        if x[1] < 1e-9:
+            return np.array([np.nan, np.nan])  # the branch has reached a = 0 (its end)
+        r = _static_residuals(tr.f, tr.code, gv, max(x[0], 0.0), x[1], i0, Z, W, NN)
+        # energy residual / a^2: O(1) as a -> 0 (E ~ a^2 (g^2 <phi'>^2 - 1)/2), so the branch's end
+        # at a = 0 is regular and no spurious tiny-a solutions are accepted
+        return np.array([r[0], r[1] / (x[1] * x[1])])
+
+    if s0 == 0.0:
+        # Delta_inf = 0 (zero-mean phi): the hilltop equation holds identically; keep it pinned
+        F1 = lambda x, gv: F(np.array([0.0, x[0]]), gv)[1:]
+        res = arclength(F1, [d0], g0, ds=ds, n_steps=n_steps, p_range=g_range, direction=direction,
+                        ds_max=ds_max)
+        xs = np.column_stack([np.zeros(res["p"].size), res["x"][:, 0]])
+        folds = [(gf, np.array([0.0, xf[0]])) for gf, xf in res["folds"]]
+    else:
+        res = arclength(F, [s0, d0 - s0], g0, ds=ds, n_steps=n_steps, p_range=g_range, direction=direction,
+                        ds_max=ds_max)
+        xs = res["x"]
+        folds = res["folds"]
+    gs = res["p"]
+    hill = np.array([_static_residuals(tr.f, tr.code, gv, max(x[0], 0.0), x[1], i0, Z, W, NN)[2] < 1.0
+                     for gv, x in zip(gs, xs)])
+    lam = np.full(gs.size, np.nan)
+    if lyapunov:
+        use_tab = tr.code in (TANH, USER)
+        for k, (gv, x) in enumerate(zip(gs, xs)):
+            lam[k] = _chaotic_extras(tr.f, tr.code, gv, x[0] + x[1], i0, max(x[0], 0.0), Z, W, NN, h, use_tab)[0]
+    return {"g": gs, "delta0": xs[:, 0] + xs[:, 1], "delta_inf": xs[:, 0], "hilltop": hill, "lambda_max": lam,
+            "folds": [{"g": float(gf), "delta0": float(xf[0] + xf[1]), "delta_inf": float(xf[0])}
+                      for gf, xf in folds],
+            "converged": res["converged"]}

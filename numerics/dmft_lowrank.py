@@ -168,6 +168,31 @@ def _energy(f, code, g, mu, S, d0, z, w):
 
 
 @njit
+def _energy_root(f, code, g, mu, S, a, fa, b, fb, dib, z, w):
+    """Root of the energy residual between a (fa < 0) and b (fb >= 0), Illinois method.
+
+    Returns (Delta_0, Delta_inf) at the root (Delta_inf of the last evaluation, ``dib`` if none)."""
+    side = 0
+    c = b
+    dic = dib
+    for _ in range(100):
+        c = (a * fb - b * fa) / (fb - fa)
+        fc, dic = _energy(f, code, g, mu, S, c, z, w)
+        if fc == 0.0 or abs(b - a) < 1e-12 * max(1.0, c):
+            break
+        if fc * fb < 0.0:
+            a, fa = b, fb
+            b, fb = c, fc
+            side = 0
+        else:
+            b, fb = c, fc
+            if side == 1:
+                fa *= 0.5
+            side = 1
+    return c, dic
+
+
+@njit
 def _chaotic(f, code, g, mu, S, z, w):
     """(Delta_0, Delta_inf) of the chaotic solution at given mu and static variance S (NaN if none).
 
@@ -212,25 +237,7 @@ def _chaotic(f, code, g, mu, S, z, w):
                 else:
                     lo_b = mid
         if math.isfinite(a) and ea < 0.0 and eb >= 0.0:
-            fa, fb = ea, eb
-            side = 0
-            c = b
-            dic = dib
-            for _ in range(100):
-                c = (a * fb - b * fa) / (fb - fa)
-                fc, dic = _energy(f, code, g, mu, S, c, z, w)
-                if fc == 0.0 or abs(b - a) < 1e-12 * max(1.0, c):
-                    break
-                if fc * fb < 0.0:
-                    a, fa = b, fb
-                    b, fb = c, fc
-                    side = 0
-                else:
-                    b, fb = c, fc
-                    if side == 1:
-                        fa *= 0.5
-                    side = 1
-            return c, dic
+            return _energy_root(f, code, g, mu, S, a, ea, b, eb, dib, z, w)
         a, ea = b, eb
     return math.nan, math.nan
 
@@ -244,24 +251,7 @@ def _chaotic_warm(f, code, g, mu, S, guess, z, w):
         ea, dia = _energy(f, code, g, mu, S, a, z, w)
         eb, dib = _energy(f, code, g, mu, S, b, z, w)
         if dia < a * (1.0 - VALID_GAP) and dib < b * (1.0 - VALID_GAP) and ea < 0.0 and eb >= 0.0:
-            fa, fb = ea, eb
-            side = 0
-            c = b
-            dic = dib
-            for _ in range(100):
-                c = (a * fb - b * fa) / (fb - fa)
-                fc, dic = _energy(f, code, g, mu, S, c, z, w)
-                if fc == 0.0 or abs(b - a) < 1e-12 * max(1.0, c):
-                    break
-                if fc * fb < 0.0:
-                    a, fa = b, fb
-                    b, fb = c, fc
-                    side = 0
-                else:
-                    b, fb = c, fc
-                    if side == 1:
-                        fa *= 0.5
-                    side = 1
+            c, dic = _energy_root(f, code, g, mu, S, a, ea, b, eb, dib, z, w)
             if dic < c * (1.0 - VALID_GAP):
                 return c, dic
     return _chaotic(f, code, g, mu, S, z, w)

@@ -91,37 +91,32 @@ def _pair(f, code, dkk, dll, dkl, mk, ml, a_i, om, tk, tl, theta, z, w):
     return acc / nth
 
 
+@njit
+def _q_entry(f, code, g, k, l, h, D, mu, a_f, om, ph, theta, z, w):
+    """Q_{k,l} = g^2 <phi(x_k) phi(x_l)> (one entry of row k)."""
+    return g * g * _pair(f, code, D[k, k], D[l, l], D[k, l], mu[k], mu[l], a_f, om,
+                         k * h + ph, l * h + ph, theta, z, w)
+
+
 @njit(parallel=True)
 def _row_par(f, code, g, k, h, D, mu, a_f, om, ph, theta, z, w, Q):
-    tk = k * h
     for l in prange(k + 1):
-        Q[l] = g * g * _pair(f, code, D[k, k], D[l, l], D[k, l], mu[k], mu[l], a_f, om,
-                             tk + ph, l * h + ph, theta, z, w)
+        Q[l] = _q_entry(f, code, g, k, l, h, D, mu, a_f, om, ph, theta, z, w)
 
 
 @njit
 def _row_ser(f, code, g, k, h, D, mu, a_f, om, ph, theta, z, w, Q):
-    tk = k * h
     for l in range(k + 1):
-        Q[l] = g * g * _pair(f, code, D[k, k], D[l, l], D[k, l], mu[k], mu[l], a_f, om,
-                             tk + ph, l * h + ph, theta, z, w)
+        Q[l] = _q_entry(f, code, g, k, l, h, D, mu, a_f, om, ph, theta, z, w)
 
 
 @njit
-def _mean_phi(f, code, dkk, mk, a_i, om, tk, theta, z, w):
+def _mean_f(f, code, which, dkk, mk, a_i, om, tk, theta, z, w):
+    """<f(x_k)> averaged over the Gaussian part and the phase (which = 0: phi, 1: phi')."""
     acc = 0.0
     sk = math.sqrt(max(dkk, 0.0))
     for it in range(theta.size):
-        acc += ga.inner_mean(f, code, 0, mk + a_i * math.cos(om * tk + theta[it]), sk, z, w)
-    return acc / theta.size
-
-
-@njit
-def _mean_dphi(f, code, dkk, mk, a_i, om, tk, theta, z, w):
-    acc = 0.0
-    sk = math.sqrt(max(dkk, 0.0))
-    for it in range(theta.size):
-        acc += ga.inner_mean(f, code, 1, mk + a_i * math.cos(om * tk + theta[it]), sk, z, w)
+        acc += ga.inner_mean(f, code, which, mk + a_i * math.cos(om * tk + theta[it]), sk, z, w)
     return acc / theta.size
 
 
@@ -152,14 +147,14 @@ def _two_time(f, code, g, n, h, d00, mu0, jbar, i0, a_c, a_i, om, theta, z, w, i
             D[l + 1, k + 1] = v
         drive = i0 + a_c * math.cos(om * tk)
         if not implicit:
-            nu = _mean_phi(f, code, D[k, k], mu[k], a_f, om, tk + ph, theta, z, w)
+            nu = _mean_f(f, code, 0, D[k, k], mu[k], a_f, om, tk + ph, theta, z, w)
             mu[k + 1] = a * mu[k] + b * (jbar * nu + drive)
         else:
             m = mu[k]
             tph = (k + 1) * h + ph
             for _ in range(60):
-                nu = _mean_phi(f, code, D[k + 1, k + 1], m, a_f, om, tph, theta, z, w)
-                dnu = _mean_dphi(f, code, D[k + 1, k + 1], m, a_f, om, tph, theta, z, w)
+                nu = _mean_f(f, code, 0, D[k + 1, k + 1], m, a_f, om, tph, theta, z, w)
+                dnu = _mean_f(f, code, 1, D[k + 1, k + 1], m, a_f, om, tph, theta, z, w)
                 res = m - a * mu[k] - b * (jbar * nu + drive)
                 der = 1.0 - b * jbar * dnu
                 step = res / der

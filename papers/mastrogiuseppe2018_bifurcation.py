@@ -24,9 +24,9 @@ def make(out=None, quick=False):
     out = out or "mastrogiuseppe2018_bifurcation.png"
     gs = np.linspace(0.0, 3.0, 7 if quick else 16)
     pf = np.array([L.pitchfork_strength(g, "tanh")[0] for g in gs])
-    strengths = np.array([1.5, 3.0]) if quick else np.linspace(1.25, 4.0, 8)
+    strengths = np.array([1.5, 3.0]) if quick else np.linspace(1.1, 4.0, 9)
     gstar = np.array([L.chaos_onset_g(m_mean=1.0, n_mean=s, m_std=0.0, n_std=1.0) for s in strengths])
-    fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    fig, ax = plt.subplots(figsize=(8.0, 4.5))
     ax.plot(gs, pf, "k-", label="pitchfork (homogeneous -> heterogeneous)")
     ax.plot(gstar, strengths, "k--", label="chaos onset of the heterogeneous state")
     ax.axvline(1.0, color="k", lw=0.8, ymax=0.25)
@@ -47,7 +47,7 @@ def make(out=None, quick=False):
     ax.set_xlabel("random strength g")
     ax.set_ylabel("structure strength m^T n / N")
     ax.set_title(f"phi = tanh, N = {n}")
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))  # outside: no point hidden
     fig.tight_layout()
     fig.savefig(out, dpi=120)
     plt.close(fig)

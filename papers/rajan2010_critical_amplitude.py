@@ -6,8 +6,15 @@ The line is A_c(f) from lambda_max of the input-locked DMFT state = 0
 (:func:`recnet.numerics.dmft_driven.critical_amplitude`); the dotted line its f -> 0 limit (frozen
 state under static random input).  The minimum at an intermediate frequency is the "resonance" of
 the paper.  Markers: simulated largest Lyapunov exponent at 0.7 A_c (filled: lambda_1 > 0, chaos)
-and 1.4 A_c (open: lambda_1 < 0, locked), one realisation each.  The paper used a rectified tanh;
-this figure uses tanh.
+and 1.4 A_c (open: lambda_1 < 0, locked), one realisation each.
+
+The paper used a rectified tanh, phi(x) = R0 tanh(x/R0) for x <= 0 and (2 - R0) tanh(x/(2 - R0)) for
+x > 0 with R0 = 0.1 (phi(0) = 0, phi'(0) = 1).  This figure uses tanh: with that phi the stationary
+DMFT (recnet.numerics.dmft, trapezoid kernels) gives at g = 1.5 a weakly chaotic state with a static
+variance (Delta0 = 0.305, Delta_inf = 0.276, lambda_max = 0.029) next to an unstable heterogeneous
+fixed point (lambda = 0.050), but the driven solver's Gauss-Hermite kernels do not resolve the
+negative branch (phi' has width 0.1 there): at n_gh = 48 its lambda of the near-static locked state
+is -0.003 instead of 0.050, so A_c for the rectified tanh is not yet reliable.
 """
 
 import numpy as np

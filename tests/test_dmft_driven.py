@@ -1,8 +1,6 @@
 """Driven random networks: theory identities, the spectral Schroedinger solver against Mathieu
 characteristic values, the periodic DMFT against its numpy twin and the static limits, the
 non-monotonic critical amplitude."""
-import math
-
 import numpy as np
 import pytest
 import scipy.special as ss

@@ -74,7 +74,6 @@ def test_sympy_kernels_agree_with_numerics():
 
 
 def test_linear_kernels_derived_by_sympy():
-    import sympy as sp
     from recnet.theory import gaussian_kernels as gk
     D, Dz, mu = gk.symbols()
     k = gk.linear_kernels()
@@ -125,3 +124,19 @@ def test_bad_covariance_is_rejected():
         G.gaussian_corr("tanh", 2.0, 1.0)
     with pytest.raises(ValueError, match="which"):
         G.gaussian_corr("tanh", 0.1, 1.0, which="phi2")
+
+
+def test_tanh_fast_paths_equal_generic_quadrature():
+    # the inlined tanh inner average and the odd-symmetry halving of the outer sum (built-in tanh)
+    # against the generic cfunc path of the same function given as a user expression
+    from recnet.numerics import gaussian as G
+    t, u = G.transfer("tanh"), G.transfer("tanh(x)")
+    m = 65
+    zt = (np.arange(m) - 0.5 * (m - 1)) * (17.0 / (m - 1))
+    wt = (zt[1] - zt[0]) * np.exp(-zt ** 2 / 2) / np.sqrt(2 * np.pi)
+    for z, w in (G.gh_nodes(48), (zt, wt), (zt[:-1], wt[:-1])):  # the last set is asymmetric
+        for which in (0, 1, 2):
+            for d, d0, mu in ((0.7, 1.3, 0.0), (-0.4, 1.3, 0.0), (0.7, 1.3, 0.2), (2.0, 2.0, 0.0)):
+                a = G.corr_kernel(t.f, t.code, which, d, d0, mu, z, w, 0)
+                b = G.corr_kernel(u.f, u.code, which, d, d0, mu, z, w, 0)
+                assert a == pytest.approx(b, rel=1e-13, abs=1e-15)

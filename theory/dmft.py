@@ -37,12 +37,13 @@ from __future__ import annotations
 import sympy as sp
 
 __all__ = ["symbols", "transfer_expr", "gaussian_average", "gaussian_corr", "equations", "onset",
-           "lyapunov_fixed_point", "map_equations"]
+           "lyapunov_fixed_point", "map_equations", "static_variance_equations"]
 
 x, tau, t, z, z1, z2 = sp.symbols("x tau t z z_1 z_2", real=True)
 g, J0, I0 = sp.symbols("g J_0 I_0", real=True)
 mu = sp.Symbol("mu", real=True)
 D0, Dinf, D, E, lam = sp.symbols("Delta_0 Delta_infty Delta E lambda", real=True)
+amp = sp.Symbol("a", nonnegative=True)
 Delta = sp.Function("Delta")
 psi = sp.Function("psi")
 
@@ -50,7 +51,7 @@ psi = sp.Function("psi")
 def symbols():
     """dict of the symbols used in the equations (name -> sympy Symbol/Function)."""
     return {"x": x, "tau": tau, "t": t, "g": g, "J0": J0, "I0": I0, "mu": mu, "Delta0": D0,
-            "Delta_inf": Dinf, "Delta": D, "E": E, "lambda": lam, "Delta_fn": Delta, "psi": psi}
+            "Delta_inf": Dinf, "Delta": D, "E": E, "lambda": lam, "Delta_fn": Delta, "psi": psi, "a": amp}
 
 
 def transfer_expr(phi="tanh"):
@@ -143,13 +144,58 @@ def map_equations(phi="tanh"):
     }
 
 
+def static_variance_equations(phi="tanh"):
+    r"""The stationary DMFT when :math:`\langle\phi\rangle \ne 0` (non-odd phi, or an input :math:`\mu \ne 0`).
+
+    With :math:`J_{ij} \sim \mathcal N(0, g^2/N)` the population mean of the field is zero, but each
+    unit's time-averaged rate :math:`m_i = \overline{\phi(x_i)}` is not, so the field
+    :math:`h_i = \sum_j J_{ij}\phi(x_j)` has a quenched static part :math:`\sum_j J_{ij} m_j` of variance
+    :math:`g^2\,\overline{m^2}` over units: :math:`\Delta(\tau\to\infty) = \Delta_\infty > 0`.  Writing
+    :math:`\Delta_0 = \Delta_\infty + a` (a: the temporal variance of each unit, averaged over units),
+    the stationary chaotic state solves two conditions in :math:`(\Delta_\infty, a)`:
+
+    * hilltop: :math:`\Delta_\infty = g^2 C_\phi(\Delta_\infty; \Delta_\infty + a)`
+      (the :math:`\tau\to\infty` limit of the autocorrelation ODE; :math:`C_\phi(\Delta_\infty)` is the
+      average over the static Gaussian field of the squared time-averaged rate), with
+      :math:`g^2 C_{\phi'}(\Delta_\infty) < 1` (a maximum of V, reached in infinite time);
+    * energy: :math:`V(\Delta_0) = V(\Delta_\infty)`, i.e.
+      :math:`\int_{\Delta_\infty}^{\Delta_\infty + a}[g^2 C_\phi(\Delta) - \Delta]\,d\Delta = 0`
+      (Price's theorem :math:`\partial_\Delta C_\Phi = C_\phi`), and :math:`V'(\Delta_0) < 0`;
+
+    a = 0 is the heterogeneous fixed point :math:`\Delta_0 = g^2\langle\phi^2\rangle`, unstable when
+    :math:`g^2\langle\phi'^2\rangle > 1` (this defines g_c, e.g. 2.5387 for 1 + tanh).  For odd phi
+    without input :math:`\Delta_\infty = 0` and the equations reduce to SCS 1988.  The Lyapunov
+    problem is unchanged; its continuum starts at :math:`-g^2 C_{\phi'}(\Delta_\infty) > -1`, so the
+    zero mode :math:`\psi = \dot\Delta` (E = -1) stays bound.
+
+    Returns a dict label -> sympy object: static_field, hilltop_static, hilltop_stability,
+    energy_static, start_down, jensen_bound, fixed_point_limit, lyapunov_continuum,
+    time_averaged_rate.
+    """
+    f, df, P = transfer_expr(phi)
+    d0 = Dinf + amp
+    m = sp.Symbol("m_i", real=True)
+    return {
+        "static_field": sp.Eq(Dinf, g ** 2 * sp.Symbol(r"\overline{m^2}", positive=True)),
+        "hilltop_static": sp.Eq(Dinf, g ** 2 * gaussian_corr(f, Dinf, d0, mu)),
+        "hilltop_stability": sp.StrictLessThan(g ** 2 * gaussian_corr(df, Dinf, d0, mu), 1),
+        "energy_static": sp.Eq(sp.Integral(g ** 2 * gaussian_corr(f, D, d0, mu) - D, (D, Dinf, d0)), 0),
+        "start_down": sp.StrictGreaterThan(g ** 2 * gaussian_average(f ** 2, d0, mu), d0),
+        "jensen_bound": sp.GreaterThan(Dinf, g ** 2 * gaussian_average(f, d0, mu) ** 2),
+        "fixed_point_limit": sp.Eq(D0, g ** 2 * gaussian_average(f ** 2, D0, mu)),
+        "lyapunov_continuum": sp.Eq(E, -g ** 2 * gaussian_corr(df, Dinf, d0, mu)),
+        "time_averaged_rate": sp.Eq(m, sp.Symbol(r"\overline{\phi(x_i)}")),
+    }
+
+
 def equations(phi="tanh", j0=0, balanced=False):
     r"""The stationary DMFT as labelled sympy equations (dict label -> sympy object).
 
     Labels: effective_field, noise_correlation, mean_input, autocorrelation_ode, potential,
     newton, hilltop, energy_condition, fixed_point, onset_condition, g_c (for zero-mean fixed
-    points), lyapunov_schrodinger, lyapunov_max, lyapunov_fixed_point, eigenfunction_check, and the
-    discrete-time map equations (map_*).  Closed-form kernels for erf/relu/linear are in
+    points), lyapunov_schrodinger, lyapunov_max, lyapunov_fixed_point, eigenfunction_check, the
+    discrete-time map equations (map_*) and the two conditions in (Delta_inf, a) that hold when
+    <phi> != 0 (:func:`static_variance_equations`).  Closed-form kernels for erf/relu/linear are in
     :mod:`recnet.theory.gaussian_kernels`.
     """
     f, df, P = transfer_expr(phi)
@@ -186,4 +232,5 @@ def equations(phi="tanh", j0=0, balanced=False):
     except ValueError:
         pass
     eqs.update(map_equations(phi))
+    eqs.update(static_variance_equations(phi))
     return eqs

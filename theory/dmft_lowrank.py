@@ -151,7 +151,7 @@ def latent_ode(phi="tanh", n_populations=2):
     covariance :math:`\\Sigma_{mn,p}`; Stein's lemma closes the dynamics on kappa.
     """
     s = symbols()
-    k, t = s["kappa"], s["t"]
+    t = s["t"]
     f, df, _ = _derivatives(phi)
     kt = sp.Function("kappa")(t)
     rhs = -kt
@@ -191,6 +191,6 @@ def stein_identity():
     Returned as a sympy Eq for f = exp (both sides then evaluate in closed form, see tests).
     """
     s = symbols()
-    k, Mm, Mn, Sm, Smn = s["kappa"], s["m_mean"], s["n_mean"], s["m_std"], s["mn_cov"]
+    k, Mn, Smn = s["kappa"], s["n_mean"], s["mn_cov"]
     return sp.Eq(sp.Symbol("E[n_i phi(x_i)]"),
                  Mn * sp.Symbol("<[phi]>") + Smn * k * sp.Symbol("<[phi']>"))
