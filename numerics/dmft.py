@@ -228,6 +228,33 @@ def _branch_fun(f, code, kind, g, d0, j0, i0, balanced, Z, W, NN, mus, res_mu, r
 
 
 @njit
+def _illinois_point(a, fa, b, fb, it):
+    """Next Illinois (modified regula falsi) point in [a, b]; a bisection every 8th step or when the
+    secant leaves the bracket."""
+    c = (a * fb - b * fa) / (fb - fa) if fb != fa else 0.5 * (a + b)
+    if it % 8 == 7 or not (min(a, b) < c < max(a, b)):
+        c = 0.5 * (a + b)
+    return c
+
+
+@njit
+def _illinois_update(a, fa, b, fb, side, c, fc):
+    """Replace the end point of [a, b] whose residual has fc's sign by c; halve the kept end's residual
+    when the same end is kept twice (the Illinois rule).  Returns (a, fa, b, fb, side)."""
+    if (fc > 0.0) == (fb > 0.0):
+        b, fb = c, fc
+        if side == -1:
+            fa *= 0.5
+        side = -1
+    else:
+        a, fa = c, fc
+        if side == 1:
+            fb *= 0.5
+        side = 1
+    return a, fa, b, fb, side
+
+
+@njit
 def _solve_branch_root(f, code, kind, g, lo, hi, b, nb, j0, i0, balanced, Z, W, NN):
     """Root in Delta0 (Illinois in log Delta0) of mu-branch b's residual between lo and hi."""
     mus = np.empty(MAXSOL)
@@ -244,25 +271,14 @@ def _solve_branch_root(f, code, kind, g, lo, hi, b, nb, j0, i0, balanced, Z, W, 
     side = 0
     c = 0.5 * (a + c_hi)
     for it in range(120):
-        c = (a * fb - c_hi * fa) / (fb - fa) if fb != fa else 0.5 * (a + c_hi)
-        if it % 8 == 7 or not (min(a, c_hi) < c < max(a, c_hi)):
-            c = 0.5 * (a + c_hi)
+        c = _illinois_point(a, fa, c_hi, fb, it)
         r = _branch_fun(f, code, kind, g, math.exp(c), j0, i0, balanced, Z, W, NN, mus, rm, rd)
         if r.size != nb or math.isnan(r[b]):
             return math.nan, math.nan, math.nan
         fc = r[b]
         if fc == 0.0:
             break
-        if (fc > 0.0) == (fb > 0.0):
-            c_hi, fb = c, fc
-            if side == -1:
-                fa *= 0.5
-            side = -1
-        else:
-            a, fa = c, fc
-            if side == 1:
-                fb *= 0.5
-            side = 1
+        a, fa, c_hi, fb, side = _illinois_update(a, fa, c_hi, fb, side, c, fc)
         if abs(c_hi - a) < 1e-13:
             break
     d0 = math.exp(c)
@@ -595,25 +611,14 @@ def _chaos_root(f, code, g, lo, hi, b, nb, mu, Z, W, NN, sgrid):
     side = 0
     c = 0.5 * (a_ + c_hi)
     for it in range(120):
-        c = (a_ * fb - c_hi * fa) / (fb - fa) if fb != fa else 0.5 * (a_ + c_hi)
-        if it % 8 == 7 or not (min(a_, c_hi) < c < max(a_, c_hi)):
-            c = 0.5 * (a_ + c_hi)
+        c = _illinois_point(a_, fa, c_hi, fb, it)
         r = _chaos_fun(f, code, g, math.exp(c), mu, Z, W, NN, sgrid, sr)
         if r.size != nb or math.isnan(r[b]):
             return math.nan, math.nan
         fc = r[b]
         if fc == 0.0:
             break
-        if (fc > 0.0) == (fb > 0.0):
-            c_hi, fb = c, fc
-            if side == -1:
-                fa *= 0.5
-            side = -1
-        else:
-            a_, fa = c, fc
-            if side == 1:
-                fb *= 0.5
-            side = 1
+        a_, fa, c_hi, fb, side = _illinois_update(a_, fa, c_hi, fb, side, c, fc)
         if abs(c_hi - a_) < 1e-13:
             break
     a = math.exp(c)

@@ -1,14 +1,20 @@
 """Sompolinsky, Crisanti & Sommers 1988: autocorrelations of a chaotic random network, and finite size.
 
 Left: the autocovariance Delta(tau) of x for several gains g (DMFT lines; simulated networks as
-points with standard errors over realisations).  Right: Delta_0 and lambda_max against network size
-N (500 ... 8000; quick: 250 ... 1000) at g = 2, with the N -> infinity DMFT values as lines.
+points with standard errors over realisations).  Middle and right: the finite-size trend of
+Delta_0 and lambda_max against 1/N for N = 500 ... 8000 (quick: 125 ... 500) at g = 2 and 3:
+simulation means with standard errors over realisations, the weighted fit q_inf + a/N
+(``recnet.validation.dmft_finite_size``; errors from the pooled realisation spread), its
+extrapolation to N = infinity (open squares) and the DMFT value as a thick line at 1/N = 0 (the
+N -> infinity theory).  Lambda is measured over [40, 120] tau (the tangent vector runs from t = 0;
+see ``recnet.validation.dmft`` for the alignment check).
 
 Run: ``recnet figure scs1988_autocorrelation [--quick]`` or ``python -m recnet.papers.scs1988_autocorrelation``.
+The full run simulates networks up to N = 8000 (a few realisations at the largest sizes) and takes
+tens of minutes on two cores; ``--quick`` takes about a minute.
 """
 from __future__ import annotations
 
-import argparse
 import math
 
 import numpy as np
@@ -23,16 +29,19 @@ def make(out=None, quick=False, seed=1988):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from recnet.numerics import dmft as D
-    from recnet.validation.dmft import simulate_stats
+    from recnet.validation import dmft_finite_size as F
+    from recnet.validation.dmft import FIT_MODEL, finite_size_scan, simulate_stats
 
     out = out or "scs1988_autocorrelation.png"
     gains = (1.5, 2.0, 3.0) if quick else (1.2, 1.5, 2.0, 3.0)
     n_sim = 300 if quick else 2000
     n_net = 2 if quick else 4
     t_meas = 30.0 if quick else 100.0
-    sizes = (250, 500, 1000) if quick else (500, 1000, 2000, 4000, 8000)
+    sizes = (125, 250, 500) if quick else (500, 1000, 2000, 4000, 8000)
+    counts = (6, 3, 2) if quick else (12, 6, 3, 2, 1)
+    fs_gains = (2.0,) if quick else (2.0, 3.0)
     ss = np.random.SeedSequence(seed)
-    fig, ax = plt.subplots(1, 3, figsize=(14, 4))
+    fig, ax = plt.subplots(1, 3, figsize=(15, 4.3))
     for i, (g, child) in enumerate(zip(gains, ss.spawn(len(gains)))):
         th = D.profile(g, tau_max=20.0)
         col = f"C{i}"
@@ -42,37 +51,39 @@ def make(out=None, quick=False, seed=1988):
         acs = np.array([r["delta_tau"] for r in runs])
         lags = runs[0]["lags"]
         m, se = acs.mean(0), acs.std(0, ddof=1) / math.sqrt(n_net)
-        ax[0].errorbar(lags[::4], m[::4], yerr=se[::4], fmt="o", ms=3, color=col)
+        ax[0].errorbar(lags[::5], m[::5], yerr=se[::5], fmt="o", ms=3, color=col)
     ax[0].set_xlabel(r"lag $\tau$ (units of $\tau$)")
     ax[0].set_ylabel(r"$\Delta(\tau)$")
     ax[0].set_title(f"autocovariance (points: N = {n_sim}, {n_net} networks)")
     ax[0].legend(fontsize=8)
-    g = 2.0
-    th = D.solve_stationary(g)
-    d0s, lams = [], []
-    for n, child in zip(sizes, np.random.SeedSequence(seed + 1).spawn(len(sizes))):
-        k = max(2, n_net if n <= 2000 else 2)
-        runs = [simulate_stats(g, "tanh", n, seed=np.random.default_rng(s), t_trans=20.0, t_meas=t_meas)
-                for s in child.spawn(k)]
-        d = [r["delta0"] for r in runs]
-        lm = [r["lambda1"] for r in runs]
-        d0s.append((np.mean(d), np.std(d, ddof=1) / math.sqrt(k)))
-        lams.append((np.mean(lm), np.std(lm, ddof=1) / math.sqrt(k)))
-    d0s, lams = np.array(d0s), np.array(lams)
-    ax[1].errorbar(sizes, d0s[:, 0], yerr=d0s[:, 1], fmt="o", label="simulation")
-    ax[1].axhline(th["delta0"], color="k", label=r"DMFT ($N\to\infty$)")
-    ax[1].set_xscale("log")
-    ax[1].set_xlabel("network size N")
+    for j, (g, child) in enumerate(zip(fs_gains, np.random.SeedSequence(seed + 1).spawn(len(fs_gains)))):
+        th = D.solve_stationary(g)
+        scan = finite_size_scan(g, sizes, counts, seed=child, t_trans=20.0, t_meas=t_meas,
+                                t_lyap_start=20.0 if quick else 40.0)
+        col = f"C{gains.index(g)}"
+        for axx, q, key in ((ax[1], "delta0", "delta0"), (ax[2], "lambda_max", "lambda_max")):
+            pred = float(th[key])
+            f = F.fit_samples(scan["sizes"], scan[q], model=FIT_MODEL[q], var_power="fit")
+            x = 1.0 / np.asarray(sizes, float)
+            axx.errorbar(x, f["means"], yerr=f["sems"], fmt="o", color=col, label=f"simulation, g = {g:g}")
+            xx = np.linspace(0.0, x.max() * 1.05, 100)
+            A = np.vstack([np.ones_like(xx), xx] + ([xx ** 2] if len(f["coef"]) == 3 else [])).T
+            if FIT_MODEL[q] == "1/sqrt(N)":
+                A = np.vstack([np.ones_like(xx), np.sqrt(xx)]).T
+            axx.plot(xx, A @ f["coef"], "-", color=col, lw=1,
+                     label=f"fit q_inf + a/N (chi2/dof = {f['chi2_dof']:.2g})")
+            axx.errorbar([0.0], [f["q_inf"]], yerr=[f["q_inf_stderr"]], fmt="s", mfc="none", color=col, capsize=3,
+                         label=r"extrapolation $N\to\infty$")
+            axx.plot([0.0, x.max() * 0.15], [pred, pred], "k-", lw=2.5,
+                     label=r"DMFT ($N\to\infty$)" if j == 0 else None)
+    ax[1].set_xlabel("1 / N")
     ax[1].set_ylabel(r"$\Delta_0$")
-    ax[1].set_title(f"g = {g:g}")
-    ax[1].legend()
-    ax[2].errorbar(sizes, lams[:, 0], yerr=lams[:, 1], fmt="o", label="simulation (tangent vector)")
-    ax[2].axhline(th["lambda_max"], color="k", label=r"DMFT ($N\to\infty$)")
-    ax[2].set_xscale("log")
-    ax[2].set_xlabel("network size N")
+    ax[1].set_title(r"finite size: $\Delta_0$")
+    ax[1].legend(fontsize=7)
+    ax[2].set_xlabel("1 / N")
     ax[2].set_ylabel(r"$\lambda_{max}$ (1/$\tau$)")
-    ax[2].set_title(f"g = {g:g}")
-    ax[2].legend()
+    ax[2].set_title(r"finite size: $\lambda_{max}$ (tangent vector)")
+    ax[2].legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(out, dpi=120)
     plt.close(fig)
@@ -80,8 +91,6 @@ def make(out=None, quick=False, seed=1988):
 
 
 if __name__ == "__main__":
-    p = argparse.ArgumentParser(description=TITLE)
-    p.add_argument("-o", "--out", default=None)
-    p.add_argument("--quick", action="store_true")
-    a = p.parse_args()
-    print(make(a.out, a.quick))
+    from recnet.papers._script import run
+
+    run(make, TITLE)

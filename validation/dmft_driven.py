@@ -6,7 +6,9 @@ time in units of tau.  For each of two frequencies the DMFT critical amplitude A
 computed; networks are simulated at A = 0.4 A_c (predicted chaotic: lambda_1 > 0) and A = 1.6 A_c
 (predicted input-locked: lambda_1 < 0, equal to the DMFT exponent of the locked state).  The
 largest exponent is measured with a tangent vector (Benettin) in
-:func:`recnet.numerics.rate_network.simulate`; mean and standard error over realisations.
+:func:`recnet.numerics.rate_network.simulate`; mean and standard error over realisations.  The
+locked-state exponent, a N -> infinity prediction, is compared after extrapolation in N (no
+empirical finite-size allowance).
 """
 from __future__ import annotations
 
@@ -36,52 +38,81 @@ def simulate_lambda(n, g, amplitude, omega, phi="tanh", t_sim=150.0, t_start=50.
 def validate(quick=False, seed=12345, g=2.0, phi="tanh", n=1500, realisations=3, omegas=(0.314, 1.0)):
     """Simulated lambda_1 below and above the predicted critical amplitude at two frequencies.
 
+    Below (A = 0.4 A_c) the sign of lambda_1 is checked at the largest N.  Above (A = 1.6 A_c) the
+    network is input-locked and its exponent is the DMFT exponent of the locked state, a
+    N -> infinity prediction: lambda_1 is measured at N/4, N/2 and N and extrapolated to
+    N -> infinity by a weighted fit lambda_inf + a/N (``recnet.validation.dmft_finite_size``;
+    errors from the pooled realisation spread, inflated by sqrt(chi2/dof) when > 1), compared at
+    the Student-t 99.73 % level with no empirical allowance; the largest-N value is an n/a row.
+
     Parameters
     ----------
     quick : bool
-        N = 800, 2 realisations, shorter runs.
+        largest N = 600, 2 realisations there, shorter runs.
     g : float
         coupling gain (> 1: chaotic without input).
-    n, realisations : network size and realisations per point (full run).
+    n, realisations : largest network size and realisations at that size (smaller sizes get
+        about realisations * n / N_k, at most 8).
     omegas : angular frequencies (1/tau).
     """
     from recnet.numerics import dmft_driven as D
+    from recnet.validation import dmft_finite_size as F
+    from recnet.validation.dmft import _default_counts
     t0 = time.perf_counter()
     g = checks.positive("g", g)
     if quick:
-        n_units, reps, t_sim, t_start = 800, 2, 100.0, 30.0
+        n_units, reps, t_sim, t_start = 600, 2, 80.0, 30.0
     else:
-        n_units = checks.integer("n", n, minimum=50)
+        n_units = checks.integer("n", n, minimum=200)
         reps = checks.integer("realisations", realisations, minimum=2)
-        t_sim, t_start = 200.0, 50.0
-    comps, info = [], {"n": n_units, "realisations": reps, "g": g, "phi": str(phi)}
+        t_sim, t_start = 100.0, 40.0
+    sizes = sorted({n_units // 4, n_units // 2, n_units})
+    counts = _default_counts(sizes, reps, max_count=8)
+    comps, info = [], {"n": n_units, "realisations": reps, "g": g, "phi": str(phi), "sizes_locked": sizes,
+                       "realisations_locked": counts, "t_sim_tau": t_sim, "t_lyap_start_tau": t_start}
     kw = dict(n_theta=16, n_gh=20)
     points = []
     ss = np.random.SeedSequence(seed)
-    seeds = iter(ss.spawn(64))
+    seeds = iter(ss.spawn(256))
     for om in omegas:
         ac = D.critical_amplitude(g, phi, om, tol=1e-3, **kw)["critical_amplitude"]
         info[f"critical_amplitude_omega{om:g}"] = ac
         for fac in (0.4, 1.6):
             A = fac * ac
             lam_th, _ = D.lambda_max(g, phi, A, om, **kw)
-            lams = [simulate_lambda(n_units, g, A, om, phi, t_sim, t_start, seed=np.random.default_rng(next(seeds)))
-                    for _ in range(reps)]
+            if fac > 1:
+                per_size = [np.array([simulate_lambda(nn, g, A, om, phi, t_sim, t_start,
+                                                      seed=np.random.default_rng(next(seeds))) for _ in range(k)])
+                            for nn, k in zip(sizes, counts)]
+            else:
+                # the sign of the chaotic exponent: at the largest N only, one realisation fewer
+                per_size = [np.array([simulate_lambda(n_units, g, A, om, phi, t_sim, t_start,
+                                                      seed=np.random.default_rng(next(seeds)))
+                                      for _ in range(max(2, reps - 1))])]
+            lams = per_size[-1]
             m, se = mean_sem(lams)
             points.append((om, A, ac, lam_th, m, se))
             pred_sign = "negative" if fac > 1 else "positive"
             sim_sign = "negative" if m < 0 else "positive"
             comps.append(compare_exact(f"sign_lambda_omega{om:g}_a{A:.3g}", pred_sign, sim_sign,
-                                       note=f"A = {fac:g} A_c, A_c = {ac:.4g}"))
+                                       note=f"A = {fac:g} A_c, A_c = {ac:.4g}, N = {n_units}, {lams.size} networks"))
             if fac > 1:
-                # the locked state is the attractor: its DMFT exponent is the simulated one;
-                # 3 stderr over realisations + a finite-size allowance 24/N (1/tau) from measured
-                # lambda_N - lambda_DMFT at omega = 0.314: g = 1.5, A = 0.82: -0.040 (N=400),
-                # -0.016 (N=1000), -0.022 +- 0.009 (N=2000); g = 2, A = 1.77: -0.061 (N=400),
-                # +0.004 (N=800), +0.006 (N=1600), two realisations each
-                comps.append(compare(f"lambda_max_omega{om:g}_a{A:.3g}_per_tau", lam_th, m, se, n_sigma=3,
-                                     abs_tol=24.0 / n_units,
-                                     note="input-locked state; abs_tol 24/N: measured finite-size bias"))
+                f = F.fit_samples(sizes, per_size, model="1/N", var_power="fit")
+                n_sig = F.n_sigma_for(f["error_dof"])
+                chi = "n/a" if f["dof"] == 0 else f"{f['chi2_dof']:.2f}"
+                comps.append(compare(
+                    f"lambda_max_omega{om:g}_a{A:.3g}_n_inf_per_tau", lam_th, f["q_inf"], f["q_inf_stderr"],
+                    n_sigma=n_sig,
+                    note=f"input-locked state; extrapolation lambda_inf + a/N over N = {sizes} ({counts} networks), "
+                         f"chi2/dof = {chi}, errors from the pooled spread var = c N^-{f['var_power']:.2f}; "
+                         f"Student-t {n_sig:.2f} sigma; lambda over [{t_start:g}, {t_sim:g}] tau"))
+                comps.append(compare(f"lambda_max_omega{om:g}_a{A:.3g}_n{n_units}_per_tau", lam_th, m, se,
+                                     n_sigma=n_sig, note=f"largest N; fitted finite-size shift a/N = "
+                                                         f"{f['a'] / n_units:+.3g}/tau")
+                             .not_applicable("finite-N value; the verdict is the extrapolated row"))
+                info[f"lambda_locked_omega{om:g}_fit"] = {"q_inf": f["q_inf"], "q_inf_stderr": f["q_inf_stderr"],
+                                                          "a": f["a"], "chi2_dof": f["chi2_dof"],
+                                                          "means": f["means"], "sems": f["sems"], "theory": lam_th}
     info["points"] = [dict(omega=p[0], amplitude=p[1], critical_amplitude=p[2], lambda_theory=p[3],
                            lambda_sim=p[4], lambda_sim_stderr=p[5]) for p in points]
     info["wall_time_theory_and_sim_s"] = round(time.perf_counter() - t0, 2)

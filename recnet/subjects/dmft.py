@@ -15,22 +15,29 @@ def _derive(phi="tanh", j0=0.0, balanced=False):
 def _predict(g=2.0, phi="tanh", j0=0.0, i0=0.0, balanced=False):
     from recnet.numerics import dmft
     out = dmft.solve_stationary(g, phi=phi, j0=j0, i0=i0, balanced=balanced)
+    # Delta0 = Delta_inf (static variance of the quenched field, > 0 for non-odd phi) + the temporal
+    # variance of each unit
+    out["temporal_variance"] = out["delta0"] - out["delta_inf"]
     out["lambda_max_unit"] = "1/tau"
     out["tau_corr_unit"] = "tau"
     return out
 
 
 def _validate(backend="numba", quick=False, seed=12345, phi="tanh", gains="1.5,2,3", n=2000,
-              n_networks=4, spiking=True, j0=0.0, i0=0.0, balanced=False):
+              n_networks=2, spiking=True, j0=0.0, i0=0.0, balanced=False, sizes=""):
     from recnet.validation import dmft
     try:
         gs = tuple(float(v) for v in str(gains).split(",") if v.strip())
     except ValueError:
         raise ValueError(f"gains = {gains!r} is invalid: a comma-separated list of numbers, e.g. 1.5,2,3") from None
+    try:
+        ns = tuple(int(v) for v in str(sizes).split(",") if v.strip()) or None
+    except ValueError:
+        raise ValueError(f"sizes = {sizes!r} is invalid: a comma-separated list of integers, e.g. 250,500,1000,2000") from None
     if balanced:
         raise ValueError("balanced = True is not simulated by `validate dmft` (predict only)")
     return dmft.validate(gains=gs, phi=phi, n=n, n_networks=n_networks, quick=quick, seed=seed,
-                         spiking=spiking, j0=j0, i0=i0)
+                         spiking=spiking, j0=j0, i0=i0, sizes=ns)
 
 
 SUBJECTS = [
@@ -47,8 +54,11 @@ SUBJECTS = [
         derive=_derive, predict=_predict, validate=_validate,
         validate_options=(
             Option("gains", "1.5,2,3", "comma-separated gains to simulate", type=str),
-            Option("n", 2000, "network size N (quick: 300)", type=int),
-            Option("n_networks", 4, "network realisations per gain", type=int),
+            Option("n", 2000, "largest network size N; the finite-size extrapolation uses N/8, N/4, N/2, N "
+                   "(quick: at most 500, N/4, N/2, N)", type=int),
+            Option("n_networks", 2, "network realisations at the largest size (about n_networks*N/N_k, at most 16, "
+                   "at the smaller sizes N_k)", type=int),
+            Option("sizes", "", "comma-separated network sizes for the extrapolation (overrides --n)", type=str),
             Option("spiking", True, "also validate the Poisson-spiking counterpart", type=bool),
         ),
         references=("Sompolinsky, Crisanti, Sommers 1988, PRL 61:259",

@@ -37,7 +37,7 @@ def _lowrank_predict(g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0, m_std=1.0, n_std
     return out
 
 
-def _lowrank_validate(backend="numba", quick=False, seed=12345, phi="tanh", n=1000, realisations=3):
+def _lowrank_validate(backend="numba", quick=False, seed=12345, phi="tanh", n=1500, realisations=2):
     from recnet.validation import lowrank
     return lowrank.validate(quick=quick, seed=seed, phi=phi, n=n, realisations=realisations)
 
@@ -61,8 +61,10 @@ SUBJECTS = [
         "rank-one plus random rate networks: overlap kappa, static/chaotic states, bifurcations",
         options=LOWRANK_OPTIONS,
         derive=_lowrank_derive, predict=_lowrank_predict, validate=_lowrank_validate,
-        validate_options=(Option("n", 1000, "network size", type=int),
-                          Option("realisations", 3, "network realisations per point", type=int)),
+        validate_options=(Option("n", 1500, "largest network size N (sizes N/4, N/2, N for the extrapolation "
+                                 "to N -> infinity)", type=int),
+                          Option("realisations", 2, "network realisations per point at N (more at smaller sizes)",
+                                 type=int)),
         references=("Mastrogiuseppe & Ostojic 2018, Neuron 99:609",
                     "Beiran, Dubreuil, Valente, Mastrogiuseppe, Ostojic 2021, Neural Comput 33:1572",
                     "Dubreuil, Valente, Beiran, Mastrogiuseppe, Ostojic 2022, Nat Neurosci 25:783"),
@@ -117,8 +119,10 @@ SUBJECTS.append(Subject(
              Option("balanced_comparison", False, "two-time DMFT of a balanced ReLU network: chaotic variance "
                     "under common vs independent input of this amplitude and frequency (slow)", type=bool)),
     derive=_driven_derive, predict=_driven_predict, validate=_driven_validate,
-    validate_options=(Option("n", 1500, "network size", type=int),
-                      Option("realisations", 3, "network realisations per point", type=int)),
+    validate_options=(Option("n", 1500, "largest network size N (locked-state exponent extrapolated from "
+                             "N/4, N/2, N)", type=int),
+                      Option("realisations", 3, "network realisations per point at N (more at smaller sizes)",
+                             type=int)),
     references=("Rajan, Abbott, Sompolinsky 2010, PRE 82:011903",
                 "Engelken, Ingrosso, Khajeh, Goedeke, Abbott 2022, PLoS Comput Biol 18:e1010590"),
 ))
