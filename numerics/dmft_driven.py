@@ -25,7 +25,7 @@ from recnet import checks
 from recnet.numerics import gaussian as ga
 from recnet.numerics._jit import njit, prange
 
-__all__ = ["periodic_solution", "periodic_solution_numpy", "lambda_max", "critical_amplitude",
+__all__ = ["quadrature_nodes", "periodic_solution", "periodic_solution_numpy", "lambda_max", "critical_amplitude",
            "static_limit", "critical_amplitude_static",
            "ground_energy", "omega_from_hz"]
 
@@ -93,8 +93,51 @@ def _check(g, amplitude, omega):
     return g, A, om
 
 
+TRAPEZOID_L = 8.5  # half-width (in standard deviations) of the trapezoid node set: mass outside 2e-17
+TRAPEZOID_N = 241  # default trapezoid nodes (see the convergence table in the module docstring)
+
+
+def quadrature_nodes(phi="tanh", nodes="auto", n_nodes=None, n_gh=24):
+    r"""Nodes ``z`` and weights ``w`` (sum w = 1) for averages over a standard normal z.
+
+    Parameters
+    ----------
+    phi : str, sympy expression or Transfer
+        transfer function (decides ``nodes="auto"``).
+    nodes : {"auto", "gauss-hermite", "trapezoid"}
+        "gauss-hermite": probabilists' Gauss-Hermite (exponentially accurate for entire phi such as
+        tanh and erf); "trapezoid": uniform nodes on [-L, L], L = 8.5, weights pdf(z) h normalised to
+        1 (resolves sharp but finite features of user functions, e.g. the rectified tanh of Rajan et
+        al. 2010, whose negative branch has width 0.1, where Gauss-Hermite converges only slowly);
+        "auto": trapezoid for user (sympy) functions, Gauss-Hermite for the built-in ones.
+    n_nodes : int, optional
+        number of nodes (default ``n_gh`` for Gauss-Hermite, 241 for trapezoid).
+    n_gh : int
+        Gauss-Hermite nodes when ``n_nodes`` is not given (kept for backward compatibility).
+
+    Returns
+    -------
+    (z, w, kind) with kind "gauss-hermite" or "trapezoid".
+    """
+    tr = ga.transfer(phi)
+    if nodes not in ("auto", "gauss-hermite", "trapezoid"):
+        raise ValueError(f"nodes = {nodes!r} is invalid: choose 'auto', 'gauss-hermite' or 'trapezoid'")
+    kind = nodes
+    if kind == "auto":
+        kind = "trapezoid" if tr.code == ga.USER else "gauss-hermite"
+    if kind == "gauss-hermite":
+        n = checks.integer("n_nodes", n_gh if n_nodes is None else n_nodes, minimum=2, maximum=1000)
+        z, w = ga.gh_nodes(n)
+        return z, w, kind
+    n = checks.integer("n_nodes", TRAPEZOID_N if n_nodes is None else n_nodes, minimum=9, maximum=4001)
+    z = (np.arange(n) - 0.5 * (n - 1)) * (2.0 * TRAPEZOID_L / (n - 1))  # exactly symmetric about 0
+    w = np.exp(-0.5 * z * z)
+    w = w / w.sum()
+    return z, w, kind
+
+
 def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_theta=24, n_gh=24,
-                      tol=1e-9, max_iter=2000, damping=0.5, init=None):
+                      tol=1e-9, max_iter=2000, damping=0.5, init=None, nodes="auto", n_nodes=None):
     r"""Input-locked periodic DMFT state of a sinusoidally driven random network.
 
     Parameters
@@ -111,21 +154,26 @@ def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_the
     n_theta : int
         phase grid (trapezoid rule).
     n_gh : int
-        Gauss-Hermite nodes per dimension.
+        Gauss-Hermite nodes per dimension (when Gauss-Hermite is used and n_nodes is not given).
     tol, max_iter, damping : iteration controls (max-norm change of Delta_h below tol).
     init : array, optional
         starting Delta_h on the same grid (warm start); default g^2 (constant).
+    nodes : {"auto", "gauss-hermite", "trapezoid"}
+        quadrature of the Gaussian averages (see :func:`quadrature_nodes`; "auto": trapezoid for
+        user/piecewise phi, Gauss-Hermite for built-in phi).
+    n_nodes : int, optional
+        nodes per dimension (default n_gh for Gauss-Hermite, 241 for trapezoid).
 
     Returns
     -------
     dict with ``tau`` (grid, tau units), ``delta_h``, ``c_phi``, ``g_kernel`` (G(tau)),
-    ``filtered_amplitude``, ``n_iter``, ``converged``.
+    ``filtered_amplitude``, ``n_iter``, ``converged``, ``nodes``, ``n_nodes``.
     """
     g, A, om = _check(g, amplitude, omega)
     tr = ga.transfer(phi)
     T, n, dtau = _grid(om, n_tau)
     n_theta = checks.integer("n_theta", n_theta, minimum=4, maximum=4096)
-    z, w = ga.gh_nodes(n_gh)
+    z, w, kind = quadrature_nodes(tr, nodes, n_nodes, n_gh)
     theta = 2.0 * math.pi * np.arange(n_theta) / n_theta
     a_in = A / math.sqrt(1.0 + om * om)
     k = np.fft.rfftfreq(n, d=1.0 / n)
@@ -173,16 +221,17 @@ def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_the
     C = _driven_corr(tr.f, tr.code, 0, dh, a_in, om, dtau, theta, z, w)
     G = g * g * _driven_corr(tr.f, tr.code, 1, dh, a_in, om, dtau, theta, z, w)
     return {"tau": np.arange(n) * dtau, "delta_h": dh, "c_phi": C, "g_kernel": G,
-            "filtered_amplitude": a_in, "n_iter": it, "converged": conv, "period": T}
+            "filtered_amplitude": a_in, "n_iter": it, "converged": conv, "period": T,
+            "nodes": kind, "n_nodes": int(z.size)}
 
 
 def periodic_solution_numpy(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_theta=24, n_gh=24,
-                            tol=1e-10, max_iter=2000, damping=0.5):
+                            tol=1e-10, max_iter=2000, damping=0.5, nodes="auto", n_nodes=None):
     """Plain numpy twin of :func:`periodic_solution` (same algorithm, full tensor quadrature)."""
     g, A, om = _check(g, amplitude, omega)
     tr = ga.transfer(phi)
     T, n, dtau = _grid(om, n_tau)
-    z, w = ga.gh_nodes(n_gh)
+    z, w, _ = quadrature_nodes(tr, nodes, n_nodes, n_gh)
     theta = 2.0 * np.pi * np.arange(n_theta) / n_theta
     a_in = A / math.sqrt(1.0 + om * om)
     k = np.fft.rfftfreq(n, d=1.0 / n)
@@ -304,18 +353,19 @@ def critical_amplitude(g, phi="tanh", omega=1.0, a_max=None, n_steps=12, tol=1e-
             "amplitudes": amps, "lambdas": np.array(lams)}
 
 
-def static_limit(g, phi="tanh", amplitude=1.0, n_theta=64, n_gh=48):
+def static_limit(g, phi="tanh", amplitude=1.0, n_theta=64, n_gh=48, nodes="auto", n_nodes=None):
     r"""The omega -> 0 limit: a frozen state under static random input A cos(theta_i).
 
     :math:`\Delta = g^2\langle\phi^2(\sqrt\Delta z + A\cos\theta)\rangle_{z,\theta}` (largest root),
     :math:`\lambda_{\max} = -1 + g\sqrt{\langle\phi'^2\rangle}` (radius of the bulk of the stability
-    matrix).  Returns (lambda_max, Delta).
+    matrix).  ``nodes``, ``n_nodes``: quadrature in z as in :func:`quadrature_nodes`.
+    Returns (lambda_max, Delta).
     """
     import scipy.optimize as so
     g = checks.nonnegative("g", g)
     A = checks.nonnegative("amplitude", amplitude)
     tr = ga.transfer(phi)
-    z, w = ga.gh_nodes(n_gh)
+    z, w, _ = quadrature_nodes(tr, nodes, n_nodes, n_gh)
     th = 2.0 * np.pi * np.arange(n_theta) / n_theta
     zz = z[:, None]
     uu = A * np.cos(th)[None, :]

@@ -51,7 +51,13 @@ def _check_graphs(graphs, eps, delta, theta, counts, kernel=True):
             assert set(res.supports) == fp
             assert res.index_sum == 1  # parity (CGM19)
         g = gr.graph(adj)
-        for sigma in tln.all_supports(n)[1:]:
+        # the networkx queries against brute force over supports; target-free cliques are fixed points
+        supports = tln.all_supports(n)[1:]
+        tfc = gr.target_free_cliques(adj)
+        assert tfc == [s for s in supports if gr.is_clique(adj, s) and gr.is_target_free(adj, s)]
+        assert all(s in fp for s in tfc), ctln.graph_to_string(adj)
+        assert gr.induced_cycles(adj) == [s for s in supports if gr.is_cycle(adj, s)]
+        for sigma in supports:
             for name, rule in gr.RULES.items():
                 v = rule(g, sigma)
                 if v is not None:
