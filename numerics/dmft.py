@@ -73,17 +73,20 @@ NREC = 9
 
 # ------------------------------------------------------------------------------- small pieces
 @njit
-def _pick(code, d0, NN):
+def _pick(code, d0, NN, W):
     """Index of the node set for variance d0.  Set 0 is the caller's Gauss-Hermite set (closed-form
     kernels: erf, ReLU, linear).  tanh and user functions use the trapezoid sets 1, 2, ...: for a
     Gaussian-weighted integrand analytic in a strip of half-width w the uniform trapezoid rule errs
     by ~exp(-2 pi w / h), and tanh(sqrt(d0) z) has w = pi / (2 sqrt(d0)); 64 sqrt(max(d0, 1)) points
     on [-8.5, 8.5] give |error| < 1e-11 for C_phi and C_phi' at every Delta/Delta0 (measured for
     1 + tanh against 3001 points, Delta0 up to 60), where Gauss-Hermite with 400 nodes still errs by
-    2e-6 at Delta0 = 16 (it resolves a sharp sigmoid only as exp(-c sqrt(n)))."""
+    2e-6 at Delta0 = 16 (it resolves a sharp sigmoid only as exp(-c sqrt(n))).  A user phi with
+    sharper features multiplies the count by its sharpness factor s (``_sharpness``), which
+    ``_node_sets`` stores in the last (padding) entry of W's Gauss-Hermite row."""
     if code != TANH and code != USER:
         return 0
-    need = 64.0 * math.sqrt(max(d0, 1.0))
+    s = W[0, W.shape[1] - 1]
+    need = 64.0 * (s if s > 0.0 else 1.0) * math.sqrt(max(d0, 1.0))
     for k in range(1, NN.size):
         if NN[k] >= need:
             return k
@@ -92,13 +95,13 @@ def _pick(code, d0, NN):
 
 @njit
 def _C(f, code, which, d, d0, mu, Z, W, NN):
-    k = _pick(code, d0, NN)
+    k = _pick(code, d0, NN, W)
     return corr_kernel(f, code, which, d, d0, mu, Z[k, :NN[k]], W[k, :NN[k]], 0)
 
 
 @njit
 def _mean(f, code, which, mu, d0, Z, W, NN):
-    k = _pick(code, d0, NN)
+    k = _pick(code, d0, NN, W)
     return mean_kernel(f, code, which, mu, d0, Z[k, :NN[k]], W[k, :NN[k]])
 
 
@@ -805,16 +808,72 @@ def _solve_many(f, code, gs, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi,
 
 
 # ----------------------------------------------------------------------------------- Python API
-def _node_sets(n):
+_SHARPNESS = {}  # user phi name -> factor s
+_TRAP_SIZES = (65, 97, 129, 161, 201, 257, 321, 401, 513, 641, 801, 1025)
+_S_CANDIDATES = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0)
+
+
+def _sharpness(tr):
+    """Factor s by which a user phi needs more trapezoid points than ``_pick``'s tanh rule (1 for the
+    built-in ones).
+
+    A user phi may have features sharper than tanh's (Rajan et al.'s rectified tanh: width 0.1 on
+    its negative branch).  For USER the Gaussian moments <phi>, <phi^2> and <phi'^2> at variances
+    0.05 ... 16, computed with the set ``_pick`` would use for a factor s, are compared with the
+    1025-point rule; the smallest s for which all agree within 1e-11 (relative to the moment's scale,
+    at least 1) is used.  Variances whose required count exceeds 1025 use the 1025-point rule (its
+    accuracy is then the limit).  phi and phi' are evaluated by numpy (sympy lambdify), independently
+    of the compiled kernels."""
+    if tr.code != USER or tr.expr is None:
+        return 1.0
+    if tr.name in _SHARPNESS:
+        return _SHARPNESS[tr.name]
+    import sympy as sp
+    x = sp.Symbol("x")
+    f = sp.lambdify(x, tr.expr, "numpy")
+    df = sp.lambdify(x, tr.dexpr, "numpy")
+
+    def moments(m, d):
+        z = (np.arange(m) - 0.5 * (m - 1)) * (17.0 / (m - 1))
+        w = (z[1] - z[0]) * np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
+        u = math.sqrt(d) * z
+        fu = np.broadcast_to(np.asarray(f(u), float), u.shape)
+        du = np.broadcast_to(np.asarray(df(u), float), u.shape)
+        return np.array([w @ fu, w @ fu ** 2, w @ du ** 2])
+
+    variances = (0.05, 0.3, 1.0, 4.0, 16.0)
+    best = _S_CANDIDATES[-1]
+    with np.errstate(all="ignore"):
+        refs = [moments(_TRAP_SIZES[-1], d) for d in variances]
+        for sc in _S_CANDIDATES:
+            ok = True
+            for d, ref in zip(variances, refs):
+                need = 64.0 * sc * math.sqrt(max(d, 1.0))
+                if need > _TRAP_SIZES[-1]:
+                    continue  # capped: the 1025-point rule is the reference itself
+                m = next(m for m in _TRAP_SIZES if m >= need)
+                if not np.all(np.abs(moments(m, d) - ref) <= 1e-11 * np.maximum(np.abs(ref), 1.0)):
+                    ok = False
+                    break
+            if ok:
+                best = sc
+                break
+    _SHARPNESS[tr.name] = best
+    return best
+
+
+def _node_sets(n, tr=None):
     """Node sets (padded 2-D arrays Z, W and sizes NN): set 0 the caller's n Gauss-Hermite nodes,
     sets 1.. trapezoid rules on [-8.5, 8.5] (Gaussian mass outside 2e-17) with 65 ... 1025 points
-    (enough for tanh-like phi up to Delta0 ~ 250 by the rule of ``_pick``)."""
+    (enough for tanh-like phi up to Delta0 ~ 250 by the rule of ``_pick``).  The last entry of W's
+    row 0 (padding, never a weight: row 0 holds n <= 400 nodes) carries phi's sharpness factor."""
     z0, w0 = gh_nodes(n)
-    sizes = [n] + [65, 97, 129, 161, 201, 257, 321, 401, 513, 641, 801, 1025]
+    sizes = [n] + list(_TRAP_SIZES)
     Z = np.zeros((len(sizes), max(sizes)))
     W = np.zeros_like(Z)
     Z[0, :n] = z0
     W[0, :n] = w0
+    W[0, -1] = 1.0 if tr is None else _sharpness(tr)
     for k, m in enumerate(sizes[1:], start=1):
         z = (np.arange(m) - 0.5 * (m - 1)) * (17.0 / (m - 1))  # exactly symmetric about 0
         Z[k, :m] = z
@@ -858,7 +917,7 @@ def critical_gain(phi="tanh", j0=0.0, i0=0.0, balanced=False, n=64):
     """
     tr, j0, i0, n, _ = _check_common(phi, j0, i0, n, 0.01)
     z, w = gh_nodes(n)
-    Z, W, NN = _node_sets(n)
+    Z, W, NN = _node_sets(n, tr)
     mus = np.empty(MAXSOL)
     nm = _mu_roots(tr.f, tr.code, 0.0, j0, float(i0), bool(balanced), Z, W, NN, mus)
     for b in range(nm):
@@ -937,7 +996,7 @@ def solve_stationary(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0
     if not (0 < lo < hi):
         raise ValueError(f"delta_range = {delta_range!r} is invalid: need 0 < low < high")
     n_scan = checks.integer("n_scan", n_scan, minimum=8, maximum=2000)
-    Z, W, NN = _node_sets(n)
+    Z, W, NN = _node_sets(n, tr)
     use_tab = tr.code in (TANH, USER)
     recs, counts = _solve_many(tr.f, tr.code, garr, j0, i0, bool(balanced), Z, W, NN, h, use_tab, lo, hi, n_scan)
     gc = critical_gain(tr, j0, i0, balanced)
@@ -979,7 +1038,7 @@ def profile(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0.01, tau_
         return dict(sol, tau=tau, delta=np.full(nt, np.nan), potential=np.full(nt, np.nan))
     if not sol["chaotic"]:
         return dict(sol, tau=tau, delta=np.full(nt, sol["delta0"]), potential=np.full(nt, np.nan))
-    Z, W, NN = _node_sets(n)
+    Z, W, NN = _node_sets(n, tr)
     dl, pot, end = _profile(tr.f, tr.code, float(g), sol["delta0"], sol["mu"], sol["delta_inf"], Z, W, NN,
                             float(dtau), float(tau_max) + dtau, tr.code in (TANH, USER))
     return dict(sol, tau=tau, delta=dl[:nt], potential=pot[:nt])
@@ -1172,7 +1231,7 @@ def continue_chaotic(phi="tanh", g0=2.0, i0=0.0, start=None, g_range=(0.05, 20.0
     from recnet.numerics.continuation import arclength
     tr, _, i0, n, h = _check_common(phi, 0.0, i0, n, dtau)
     g0 = checks.positive("g0", g0)
-    Z, W, NN = _node_sets(n)
+    Z, W, NN = _node_sets(n, tr)
     if start is None:
         sol = solve_stationary(g0, tr, 0.0, i0, False, n, h)
         ch = [b for b in sol["branches"] if b["chaotic"]]

@@ -254,7 +254,13 @@ def _user_transfer(key):
     try:
         f = cfunc(SIG)(_f)
     except Exception as exc:
-        raise ValueError(f"phi = {key!r} cannot be compiled by numba: {exc}") from None
+        # name the unsupported piece (numba's first "Untyped ..." or "Unknown ..." line), not its traceback
+        lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+        why = next((ln for ln in lines if ln.startswith(("Untyped", "Unknown", "No implementation", "Cannot"))),
+                   lines[0] if lines else type(exc).__name__)
+        raise ValueError(f"phi = {key!r} cannot be compiled by numba ({why}); use a built-in phi "
+                         "(tanh, erf, relu, linear) or an expression of elementary functions, "
+                         "Piecewise allowed") from None
     for probe in (-1.3, 0.0, 0.7):
         val = f(0, probe)
         if not math.isfinite(val):

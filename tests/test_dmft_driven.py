@@ -70,3 +70,93 @@ def test_critical_amplitude_is_non_monotonic():
     a_mid = D.critical_amplitude(1.5, "tanh", 0.15, **kw)["critical_amplitude"]
     a_hi = D.critical_amplitude(1.5, "tanh", 1.0, **kw)["critical_amplitude"]
     assert a_mid < a0 and a_mid < a_hi
+
+
+# ------------------------------------------------------------- rectified tanh (Rajan et al. 2010)
+RECT = "Piecewise((0.1*tanh(x/0.1), x <= 0), (1.9*tanh(x/1.9), True))"
+
+
+def _rect_fixed_point_by_quad(g):
+    """Independent oracle: frozen state Delta = g^2 <phi^2>, lambda = -1 + g sqrt<phi'^2>, by adaptive
+    scipy quad split at the kink x = 0 (relative error ~1e-12)."""
+    import math
+    import scipy.integrate as si
+    import scipy.optimize as so
+
+    def phi(x):
+        return 0.1 * math.tanh(x / 0.1) if x <= 0 else 1.9 * math.tanh(x / 1.9)
+
+    def dphi(x):
+        return 1 - math.tanh(x / 0.1) ** 2 if x <= 0 else 1 - math.tanh(x / 1.9) ** 2
+
+    def gav(f, d):
+        s = math.sqrt(d)
+        return si.quad(lambda z: f(s * z) * math.exp(-z * z / 2) / math.sqrt(2 * math.pi), -12, 12,
+                       points=[0.0], epsabs=1e-14, epsrel=1e-13, limit=200)[0]
+
+    d = so.brentq(lambda v: g * g * gav(lambda x: phi(x) ** 2, v) - v, 0.05, 5.0, xtol=1e-14)
+    return d, -1 + g * math.sqrt(gav(lambda x: dphi(x) ** 2, d))
+
+
+def test_quadrature_choice():
+    z, w, kind = D.quadrature_nodes(RECT)
+    assert kind == "trapezoid" and z.size == D.TRAPEZOID_N
+    assert w.sum() == pytest.approx(1.0, abs=1e-14) and np.allclose(z, -z[::-1])
+    assert D.quadrature_nodes("tanh")[2] == "gauss-hermite"
+    assert D.quadrature_nodes("tanh", nodes="trapezoid", n_nodes=51)[0].size == 51
+    # trapezoid moments of N(0, 1): <z^2> = 1, <z^4> = 3 (exponentially accurate)
+    z, w, _ = D.quadrature_nodes("tanh", nodes="trapezoid", n_nodes=101)
+    assert np.sum(w * z ** 2) == pytest.approx(1.0, abs=1e-12)
+    assert np.sum(w * z ** 4) == pytest.approx(3.0, abs=1e-11)
+    with pytest.raises(ValueError, match="nodes"):
+        D.quadrature_nodes(RECT, nodes="simpson")
+    with pytest.raises(ValueError, match="n_nodes"):
+        D.periodic_solution(1.5, RECT, 0.5, 1.0, n_nodes=3)
+
+
+def test_rectified_tanh_frozen_state_against_quad():
+    # A = 0: the driven solver's locked state is the heterogeneous fixed point; trapezoid nodes
+    # (n = 241: measured error 4e-9 in lambda) reproduce the adaptive-quad oracle, Gauss-Hermite
+    # (48 nodes) does not resolve the sharp negative branch (error > 0.01 in lambda).
+    d_q, lam_q = _rect_fixed_point_by_quad(1.5)
+    lam, sol = D.lambda_max(1.5, RECT, 0.0, 1.0, n_theta=4)
+    assert sol["nodes"] == "trapezoid"
+    assert sol["delta_h"][0] == pytest.approx(d_q, abs=1e-7)
+    assert lam == pytest.approx(lam_q, abs=1e-7)
+    lam_s, d_s = D.static_limit(1.5, RECT, 0.0, n_theta=4)
+    assert lam_s == pytest.approx(lam_q, abs=1e-7) and d_s == pytest.approx(d_q, abs=1e-7)
+    lam_gh, _ = D.static_limit(1.5, RECT, 0.0, n_theta=4, nodes="gauss-hermite", n_gh=48)
+    assert abs(lam_gh - lam_q) > 0.01
+
+
+def test_rectified_tanh_matches_numpy_twin():
+    kw = dict(n_tau=8, n_theta=6, n_nodes=25, tol=1e-12)
+    a = D.periodic_solution(1.5, RECT, 0.9, 0.8, **kw)
+    b = D.periodic_solution_numpy(1.5, RECT, 0.9, 0.8, **kw)
+    assert np.max(np.abs(a["delta_h"] - b["delta_h"])) < 1e-9
+    assert np.max(np.abs(a["g_kernel"] - b["g_kernel"])) < 1e-9
+
+
+def test_rectified_tanh_small_amplitude_approaches_fixed_point():
+    # A -> 0: Delta_h0 and lambda tend to the frozen state's values with O(A^2) corrections
+    # (the input enters the averages through a^2 = A^2 / (1 + omega^2) at leading order)
+    d_q, lam_q = _rect_fixed_point_by_quad(1.5)
+    kw = dict(n_theta=8, n_nodes=161, tol=1e-10)
+    dev = []
+    for A in (0.03, 0.06):
+        lam, sol = D.lambda_max(1.5, RECT, A, 1.0, **kw)
+        dev.append((sol["delta_h"][0] - d_q, lam - lam_q))
+    (dd1, dl1), (dd2, dl2) = dev
+    assert abs(dd1) < 1e-3 and abs(dl1) < 3e-3
+    # doubling A multiplies the deviation by ~4 (A^2); allow the O(A^4) term: between 3 and 5
+    assert 3.0 < dd2 / dd1 < 5.0 and 3.0 < dl2 / dl1 < 5.0
+
+
+def test_rectified_tanh_resonance():
+    """Rajan et al. 2010 non-monotonic A_c(omega), checked through signs at one amplitude: A = 0.15
+    suppresses chaos at omega = 0.3 (lambda < 0) but neither in the omega -> 0 limit nor at omega = 3
+    (lambda > 0).  Measured |lambda| >= 0.016, 500 times the change from n_nodes = 121 to 161 (3e-5)."""
+    lam_static, _ = D.static_limit(1.5, RECT, 0.15)
+    lam_mid, _ = D.lambda_max(1.5, RECT, 0.15, 0.3, n_theta=8, n_nodes=121)
+    lam_hi, _ = D.lambda_max(1.5, RECT, 0.15, 3.0, n_theta=8, n_nodes=121)
+    assert lam_static > 0 and lam_mid < 0 and lam_hi > 0

@@ -268,3 +268,18 @@ def test_continuation_through_the_fold_of_a_discontinuous_transition():
     ch = [b for b in s["branches"] if b["chaotic"]]
     assert any(b["delta0"] == pytest.approx(res["delta0"][k], rel=1e-6) for b in ch)
     assert not any(b["chaotic"] for b in D.solve_stationary(gf - 2e-3, phi=phi)["branches"])
+
+
+@pytest.mark.slow
+def test_sharp_user_phi_is_resolved():
+    # Rajan et al.'s rectified tanh has a feature of width 0.1 on its negative branch: the node-set
+    # rule must scale up (numerics.dmft._sharpness) so the frozen branch equals the adaptive-quad
+    # oracle (scipy quad split at the kink, tests/test_dmft_driven.py), Delta0 = 0.30836, lambda = 0.04027
+    from test_dmft_driven import RECT, _rect_fixed_point_by_quad
+    d_q, lam_q = _rect_fixed_point_by_quad(1.5)
+    s = D.solve_stationary(1.5, phi=RECT)
+    fp = [b for b in s["branches"] if b["branch"] == "fixed_point" and b["delta0"] > 0]
+    assert len(fp) == 1
+    assert fp[0]["delta0"] == pytest.approx(d_q, rel=1e-8)
+    assert fp[0]["lambda_max"] == pytest.approx(lam_q, abs=1e-8)
+    assert any(b["chaotic"] for b in s["branches"])
