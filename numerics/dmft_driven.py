@@ -76,16 +76,7 @@ def _driven_corr(f, code, which, dh, a_in, omega, dtau, theta, z, w):
     nth = theta.size
     half = n // 2 + 1  # C(tau) = C(T - tau): compute half the grid, mirror the rest
     for j in prange(half):
-        c = dh[j]
-        if v > 0.0:
-            rho = c / v
-            if rho > 1.0:
-                rho = 1.0
-            if rho < -1.0:
-                rho = -1.0
-        else:
-            rho = 0.0
-        r = sv * math.sqrt(max(1.0 - rho * rho, 0.0))
+        rho, r = ga.split_correlated(dh[j], sv, sv)
         acc = 0.0
         for it in range(nth):
             u1 = a_in * math.cos(theta[it])

@@ -97,6 +97,17 @@ def _static_delta0(f, code, g, mu, S, z, w):
 
 
 @njit
+def _illinois_step(a, fa, b, fb, side, c, fc):
+    """One Illinois update with the new point c: b is always the newest point; when the sign does
+    not change twice in a row, the retained end's residual is halved.  Returns (a, fa, b, fb, side)."""
+    if fc * fb < 0.0:
+        return b, fb, c, fc, 0
+    if side == 1:
+        fa *= 0.5
+    return a, fa, c, fc, 1
+
+
+@njit
 def _illinois_static(f, code, g, mu, S, a, b, fa, fb, z, w):
     side = 0
     for _ in range(100):
@@ -104,15 +115,7 @@ def _illinois_static(f, code, g, mu, S, a, b, fa, fb, z, w):
         fc = _static_h(f, code, g, mu, S, c, z, w)
         if fc == 0.0 or abs(b - a) < 1e-13 * max(1.0, abs(c)):
             return c
-        if fc * fb < 0.0:
-            a, fa = b, fb
-            b, fb = c, fc
-            side = 0
-        else:
-            b, fb = c, fc
-            if side == 1:
-                fa *= 0.5
-            side = 1
+        a, fa, b, fb, side = _illinois_step(a, fa, b, fb, side, c, fc)
     return 0.5 * (a + b)
 
 
@@ -143,15 +146,7 @@ def _delta_inf(f, code, g, mu, S, d0, z, w):
                 fc = _dinf_q(f, code, g, mu, S, d0, c, z, w)
                 if fc == 0.0 or abs(b - a) < 1e-13 * max(1.0, d0):
                     return c
-                if fc * fb < 0.0:
-                    a, fa = b, fb
-                    b, fb = c, fc
-                    side = 0
-                else:
-                    b, fb = c, fc
-                    if side == 1:
-                        fa *= 0.5
-                    side = 1
+                a, fa, b, fb, side = _illinois_step(a, fa, b, fb, side, c, fc)
             return 0.5 * (a + b)
         a, qa = b, qb
     return d0
@@ -180,15 +175,7 @@ def _energy_root(f, code, g, mu, S, a, fa, b, fb, dib, z, w):
         fc, dic = _energy(f, code, g, mu, S, c, z, w)
         if fc == 0.0 or abs(b - a) < 1e-12 * max(1.0, c):
             break
-        if fc * fb < 0.0:
-            a, fa = b, fb
-            b, fb = c, fc
-            side = 0
-        else:
-            b, fb = c, fc
-            if side == 1:
-                fa *= 0.5
-            side = 1
+        a, fa, b, fb, side = _illinois_step(a, fa, b, fb, side, c, fc)
     return c, dic
 
 
@@ -329,15 +316,7 @@ def _refine(f, code, chaotic, g, a, b, fa, fb, Mm, Mn, Sm2, Smn, z, w):
             return math.nan
         if fc == 0.0 or abs(b - a) < 1e-11 * max(1.0, abs(c)):
             return c
-        if fc * fb < 0.0:
-            a, fa = b, fb
-            b, fb = c, fc
-            side = 0
-        else:
-            b, fb = c, fc
-            if side == 1:
-                fa *= 0.5
-            side = 1
+        a, fa, b, fb, side = _illinois_step(a, fa, b, fb, side, c, fc)
     return c
 
 

@@ -69,15 +69,7 @@ def _pair(f, code, dkk, dll, dkl, mk, ml, a_i, om, tk, tl, theta, z, w):
     """g-free <phi(x_k) phi(x_l)> averaged over (h_k, h_l) and the phase theta."""
     sk = math.sqrt(max(dkk, 0.0))
     sl = math.sqrt(max(dll, 0.0))
-    if sk > 0.0 and sl > 0.0:
-        rho = dkl / (sk * sl)
-        if rho > 1.0:
-            rho = 1.0
-        if rho < -1.0:
-            rho = -1.0
-    else:
-        rho = 0.0
-    r = sl * math.sqrt(max(1.0 - rho * rho, 0.0))
+    rho, r = ga.split_correlated(dkl, sk, sl)
     acc = 0.0
     nth = theta.size
     for it in range(nth):

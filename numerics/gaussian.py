@@ -320,6 +320,18 @@ def gh_nodes(n=DEFAULT_N):
 
 # ---------------------------------------------------------------------------------------- kernels
 @njit
+def split_correlated(c, sk, sl):
+    """Correlation rho = c / (sk sl), clipped to [-1, 1] (0 if a variance vanishes), and the
+    conditional standard deviation r = sl sqrt(1 - rho^2) of h_l given h_k: with h_k = sk z1,
+    h_l = rho sl z1 + r z2 (z1, z2 independent standard normals)."""
+    if sk > 0.0 and sl > 0.0:
+        rho = min(max(c / (sk * sl), -1.0), 1.0)
+    else:
+        rho = 0.0
+    return rho, sl * math.sqrt(max(1.0 - rho * rho, 0.0))
+
+
+@njit
 def _npdf(u):
     return math.exp(-0.5 * u * u) / math.sqrt(2.0 * math.pi)
 

@@ -4,7 +4,6 @@ Supports are drawn the papers' way: nodes numbered from 1, ``{1,2,3}`` or compac
 a fixed point is a circle coloured by its index sgn det(I - W_sigma) (blue +1, red -1), filled
 when it is stable.
 """
-from pathlib import Path
 
 INDEX_COLOURS = {1: "C0", -1: "C3"}
 
@@ -45,14 +44,3 @@ def plot_rates(ax, times, trajectory, title="", legend=True):
         ax.set_title(title, fontsize=8)
     if legend:
         ax.legend(fontsize=6, loc="upper right", ncol=2)
-
-
-def save(fig, out):
-    """tight_layout, save at 120 dpi, close; return the path."""
-    import matplotlib.pyplot as plt
-
-    out = Path(out)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out

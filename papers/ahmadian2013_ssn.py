@@ -17,6 +17,7 @@ Figs. 2 and 5; Tsodyks et al. 1997).
 from pathlib import Path
 
 import numpy as np
+from recnet.papers._script import run, save
 
 TITLE = "SSN: supralinear-to-sublinear rates and the paradoxical response (Ahmadian et al. 2013)"
 REFERENCE = "Y. Ahmadian, D. B. Rubin, K. D. Miller, Neural Comput. 25, 1994 (2013)"
@@ -76,15 +77,8 @@ def make(out=None, quick=False):
     b.set_ylabel("dr_I / dh_I (Hz/mV)")
     b.set_title("(b) paradoxical response")
     b.legend(fontsize=7)
-    fig.suptitle(TITLE, fontsize=9)
-    fig.tight_layout()
-    out = Path(out or "ahmadian2013_ssn.png")
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save(fig, Path(out or "ahmadian2013_ssn.png"), TITLE)
 
 
 if __name__ == "__main__":
-    from recnet.papers._script import run
-
     run(make, TITLE)

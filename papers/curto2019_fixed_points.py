@@ -62,6 +62,7 @@ def make(out=None, quick=False):
     import matplotlib.pyplot as plt
 
     from recnet.papers import _tln_plot as tp
+    from recnet.papers._script import save
     from recnet.theory import tln
 
     rows, exact_ok, parity_ok, param_ok = compute()
@@ -79,7 +80,7 @@ def make(out=None, quick=False):
     ax.set_title(f"(eps, delta, theta) = {PARAMS[0]}: exact rationals agree: {exact_ok}; indices sum to +1: "
                  f"{parity_ok}; FP(G) same at {PARAMS[1]} and {PARAMS[2]}: {param_ok}", fontsize=8)
     tp.fixed_point_legend(ax, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return tp.save(fig, out or "curto2019_fixed_points.png")
+    return save(fig, out or "curto2019_fixed_points.png")
 
 
 if __name__ == "__main__":

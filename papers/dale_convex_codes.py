@@ -19,6 +19,7 @@ support enumeration at its witness input) and two codes read off them:
 from pathlib import Path
 
 import numpy as np
+from recnet.papers._script import run, save
 
 TITLE = "A Dale network's codes under weak and strong coupling: convex, and a local obstruction"
 REFERENCE = ("N. Milicevic, V. Itskov, SIAM J Appl Math 84:2522 (2024), arXiv:2211.08618; C. Curto et al., "
@@ -93,13 +94,8 @@ def make(out=None, quick=False):
             f"full code (with interneurons): {fv['convex']}"
             + (f", mandatory {', '.join(_fmt(s) for s in missing)} missing" if missing else "")
             + f"\nwitness inputs confirmed by enumeration: {r['confirmed']}", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save(fig, out)
 
 
 if __name__ == "__main__":
-    from recnet.papers._script import run
-
     run(make, TITLE)

@@ -22,6 +22,7 @@ theory of the decorrelation threshold (SM Secs. 4-5).
 from pathlib import Path
 
 import numpy as np
+from recnet.papers._script import run, save
 
 TITLE = "Synapse-type-specific competitive Hebbian learning: receptive fields form and decorrelate"
 REFERENCE = "S. Eckmann, E. J. Young, J. Gjorgjieva, PNAS 121, e2305326121 (2024)"
@@ -167,14 +168,8 @@ def make(out=None, quick=False):
     h.set_title("(d) online learning: RF correlation", fontsize=8)
     h.legend(fontsize=6)
     fig.suptitle(TITLE, fontsize=10)
-    fig.tight_layout()
-    out = Path(out or "eckmann2024_receptive_fields.png")
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    return out
+    return save(fig, Path(out or "eckmann2024_receptive_fields.png"), dpi=110)
 
 
 if __name__ == "__main__":
-    from recnet.papers._script import run
-
     run(make, TITLE)

@@ -9,6 +9,7 @@ heterogeneous) and the temporal variance (> 1e-3: chaotic).
 """
 
 import numpy as np
+from recnet.papers._script import run, save
 
 TITLE = "Mastrogiuseppe & Ostojic 2018: bifurcation diagram of rank-one plus random networks"
 REFERENCE = "Mastrogiuseppe & Ostojic 2018, Neuron 99:609"
@@ -48,13 +49,8 @@ def make(out=None, quick=False):
     ax.set_ylabel("structure strength m^T n / N")
     ax.set_title(f"phi = tanh, N = {n}")
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))  # outside: no point hidden
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save(fig, out)
 
 
 if __name__ == "__main__":
-    from recnet.papers._script import run
-
     run(make, TITLE)

@@ -133,6 +133,7 @@ def make(out=None, quick=False):
     import matplotlib.pyplot as plt
 
     from recnet.papers import _tln_plot as tp
+    from recnet.papers._script import save
 
     data = compute(quick=quick)
     fig, axes = plt.subplots(2, 3, figsize=(14, 8.5))
@@ -144,7 +145,7 @@ def make(out=None, quick=False):
                       title=f"{src}\nG = {r['graph']}\nFP(G) = {tp.fp_list(r['fixed_points'])}\n"
                             f"reached: {c['n_stable']} stable FP, {c['n_limit_cycles']} limit cycles, "
                             f"{c['n_chaotic']} chaotic\n(lambda_1 = {lams or '-'} / tau)")
-    return tp.save(fig, out or "morrison_curto_attractors.png")
+    return save(fig, out or "morrison_curto_attractors.png")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ are for tanh, whose chaos is stronger).
 import math
 
 import numpy as np
+from recnet.papers._script import save
 
 TITLE = "Rajan et al. 2010: critical amplitude for chaos suppression vs input frequency"
 REFERENCE = "Rajan, Abbott, Sompolinsky 2010, Phys. Rev. E 82:011903"
@@ -97,10 +98,7 @@ def make(out=None, quick=False, phi="rectified"):
     name = f"rectified tanh (R0 = {R0:g})" if phi == "rectified" else "tanh"
     ax.set_title(f"{name}, g = {g:g}, N = {n}", fontsize=10)
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save(fig, out)
 
 
 if __name__ == "__main__":

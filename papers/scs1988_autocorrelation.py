@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from recnet.papers._script import run, save
 
 TITLE = "SCS 1988: autocorrelation of chaotic random networks and finite-size trend"
 REFERENCE = "Sompolinsky, Crisanti, Sommers 1988, PRL 61:259"
@@ -84,13 +85,8 @@ def make(out=None, quick=False, seed=1988):
     ax[2].set_ylabel(r"$\lambda_{max}$ (1/$\tau$)")
     ax[2].set_title(r"finite size: $\lambda_{max}$ (tangent vector)")
     ax[2].legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save(fig, out)
 
 
 if __name__ == "__main__":
-    from recnet.papers._script import run
-
     run(make, TITLE)
