@@ -13,9 +13,27 @@ import numbers
 import numpy as np
 
 __all__ = [
-    "positive", "nonnegative", "in_range", "less_than", "integer", "finite",
+    "ParameterError", "positive", "nonnegative", "in_range", "less_than", "integer", "finite",
     "array", "square_matrix", "rng",
 ]
+
+
+class ParameterError(ValueError):
+    """Bad user input: names the parameter, the value it got and the valid range.
+
+    A ``ValueError`` (so ``except ValueError`` still catches it) with three attributes the command
+    line and callers can read: ``name`` (the Python name of the option or model field), ``value``
+    (what was given) and ``valid`` (a short text: the valid range or choices).  Raised before any
+    long computation; the CLI prints ``recnet: error: MESSAGE`` and exits with status 2.
+    """
+
+    def __init__(self, name, value, valid, message=None):
+        self.name, self.value, self.valid = name, value, valid
+        super().__init__(message or f"{name} = {value!r} is invalid: {valid}")
+
+
+class ParameterTypeError(ParameterError, TypeError):
+    """A ``ParameterError`` for the wrong kind of object (also a ``TypeError``)."""
 
 
 def _fmt(name, value, unit):
@@ -25,10 +43,11 @@ def _fmt(name, value, unit):
 
 def _real(name, value):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+        raise ParameterTypeError(name, value, "must be a real number",
+                                 f"{name} must be a real number, got {type(value).__name__} {value!r}")
     v = float(value)
     if not np.isfinite(v):
-        raise ValueError(f"{_fmt(name, value, '')} is invalid: must be finite")
+        raise ParameterError(name, value, "must be finite")
     return v
 
 
@@ -41,7 +60,8 @@ def positive(name, value, unit=""):
     """Return ``value`` as a float; raise unless it is finite and > 0."""
     v = _real(name, value)
     if not v > 0:
-        raise ValueError(f"{_fmt(name, value, unit)} is invalid: must be > 0{' ' + unit if unit else ''}")
+        raise ParameterError(name, value, f"must be > 0{' ' + unit if unit else ''}",
+                             f"{_fmt(name, value, unit)} is invalid: must be > 0{' ' + unit if unit else ''}")
     return v
 
 
@@ -49,7 +69,8 @@ def nonnegative(name, value, unit=""):
     """Return ``value`` as a float; raise unless it is finite and >= 0."""
     v = _real(name, value)
     if not v >= 0:
-        raise ValueError(f"{_fmt(name, value, unit)} is invalid: must be >= 0{' ' + unit if unit else ''}")
+        raise ParameterError(name, value, f"must be >= 0{' ' + unit if unit else ''}",
+                             f"{_fmt(name, value, unit)} is invalid: must be >= 0{' ' + unit if unit else ''}")
     return v
 
 
@@ -62,7 +83,8 @@ def in_range(name, value, low=-np.inf, high=np.inf, *, low_inclusive=True, high_
         lb = "[" if low_inclusive else "("
         hb = "]" if high_inclusive else ")"
         u = f" {unit}" if unit else ""
-        raise ValueError(f"{_fmt(name, value, unit)} is invalid: must lie in {lb}{low:g}, {high:g}{hb}{u}")
+        valid = f"must lie in {lb}{low:g}, {high:g}{hb}{u}"
+        raise ParameterError(name, value, valid, f"{_fmt(name, value, unit)} is invalid: {valid}")
     return v
 
 
@@ -72,24 +94,26 @@ def less_than(name_a, a, name_b, b, unit=""):
     b = _real(name_b, b)
     if not a < b:
         u = f" {unit}" if unit else ""
-        raise ValueError(f"{name_a} = {a:g}{u} is invalid: must be below {name_b} = {b:g}{u}")
+        raise ParameterError(name_a, a, f"must be below {name_b} = {b:g}{u}",
+                             f"{name_a} = {a:g}{u} is invalid: must be below {name_b} = {b:g}{u}")
     return a, b
 
 
 def integer(name, value, minimum=None, maximum=None):
     """Return ``value`` as an int; raise TypeError for non-integers and ValueError out of range."""
     if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be an integer, got bool {value!r}")
+        raise ParameterTypeError(name, value, "must be an integer", f"{name} must be an integer, got bool {value!r}")
     if isinstance(value, numbers.Integral):
         v = int(value)
     elif isinstance(value, numbers.Real) and float(value).is_integer():
         v = int(value)
     else:
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+        raise ParameterTypeError(name, value, "must be an integer",
+                                 f"{name} must be an integer, got {type(value).__name__} {value!r}")
     if minimum is not None and v < minimum:
-        raise ValueError(f"{name} = {v} is invalid: must be >= {minimum}")
+        raise ParameterError(name, v, f"must be >= {minimum}")
     if maximum is not None and v > maximum:
-        raise ValueError(f"{name} = {v} is invalid: must be <= {maximum}")
+        raise ParameterError(name, v, f"must be <= {maximum}")
     return v
 
 
@@ -98,15 +122,18 @@ def array(name, x, *, ndim=None, shape=None, dtype=float, allow_nonfinite=False)
     try:
         a = np.ascontiguousarray(x, dtype=dtype)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be array-like of {np.dtype(dtype).name}: {exc}") from None
+        raise ParameterTypeError(name, "<array>", f"must be array-like of {np.dtype(dtype).name}",
+                                 f"{name} must be array-like of {np.dtype(dtype).name}: {exc}") from None
     if ndim is not None and a.ndim != ndim:
-        raise ValueError(f"{name} has shape {a.shape}: must have {ndim} dimension(s)")
+        raise ParameterError(name, f"<array of shape {a.shape}>", f"must have {ndim} dimension(s)",
+                             f"{name} has shape {a.shape}: must have {ndim} dimension(s)")
     if shape is not None:
         want = tuple(shape)
         if len(want) != a.ndim or any(w is not None and w != s for w, s in zip(want, a.shape)):
-            raise ValueError(f"{name} has shape {a.shape}: must have shape {want}")
+            raise ParameterError(name, f"<array of shape {a.shape}>", f"must have shape {want}",
+                                 f"{name} has shape {a.shape}: must have shape {want}")
     if not allow_nonfinite and np.issubdtype(a.dtype, np.floating) and not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} contains NaN or infinite values")
+        raise ParameterError(name, "<array>", "must be finite", f"{name} contains NaN or infinite values")
     return a
 
 
@@ -114,9 +141,11 @@ def square_matrix(name, W, *, n=None, dtype=float):
     """Return ``W`` as a square float matrix, optionally of size ``n``."""
     a = array(name, W, ndim=2, dtype=dtype)
     if a.shape[0] != a.shape[1]:
-        raise ValueError(f"{name} has shape {a.shape}: must be a square matrix")
+        raise ParameterError(name, f"<array of shape {a.shape}>", "must be a square matrix",
+                             f"{name} has shape {a.shape}: must be a square matrix")
     if n is not None and a.shape[0] != n:
-        raise ValueError(f"{name} has shape {a.shape}: must be ({n}, {n})")
+        raise ParameterError(name, f"<array of shape {a.shape}>", f"must be ({n}, {n})",
+                             f"{name} has shape {a.shape}: must be ({n}, {n})")
     return a
 
 
@@ -126,6 +155,7 @@ def rng(seed=None):
         return seed
     if seed is None or isinstance(seed, (numbers.Integral, np.random.SeedSequence)):
         if isinstance(seed, numbers.Integral) and seed < 0:
-            raise ValueError(f"seed = {seed} is invalid: must be >= 0")
+            raise ParameterError("seed", seed, "must be >= 0")
         return np.random.default_rng(seed)
-    raise TypeError(f"seed must be an int, a SeedSequence or a numpy Generator, got {type(seed).__name__}")
+    raise ParameterTypeError("seed", seed, "must be an int, a SeedSequence or a numpy Generator",
+                             f"seed must be an int, a SeedSequence or a numpy Generator, got {type(seed).__name__}")

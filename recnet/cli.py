@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 
 from recnet import registry
-
-BACKENDS = ("numba", "nest", "spinnaker")
+from recnet.checks import ParameterError
+from recnet.registry import BACKENDS
 
 
 class CLIError(Exception):
@@ -33,23 +33,17 @@ class CLIError(Exception):
 
 
 def _add_options(parser, options):
+    # Defaults are not filled in here: only what the user typed reaches the subject, which
+    # resolves the rest and records everything in the result's config.
     for o in options:
         unit = f" [{o.unit}]" if o.unit else ""
         if o.type is bool:
-            parser.add_argument(o.cli_flag, dest=o.name, default=o.default,
-                                action=argparse.BooleanOptionalAction, help=f"{o.help}{unit}")
+            parser.add_argument(o.cli_flag, dest=o.name, default=argparse.SUPPRESS,
+                                action=argparse.BooleanOptionalAction, help=f"{o.help}{unit} (default: {o.default})")
         else:
-            parser.add_argument(o.cli_flag, dest=o.name, default=o.default, type=o.type,
+            parser.add_argument(o.cli_flag, dest=o.name, default=argparse.SUPPRESS, type=o.type,
                                 choices=o.choices, metavar=o.name.upper() if not o.choices else None,
-                                help=f"{o.help}{unit} (default: %(default)s)")
-
-
-def _call_with_accepted(func, kwargs):
-    """Call ``func`` with the keyword arguments its signature accepts (all if it takes **kw)."""
-    sig = inspect.signature(func)
-    if any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values()):
-        return func(**kwargs)
-    return func(**{k: v for k, v in kwargs.items() if k in sig.parameters})
+                                help=f"{o.help}{unit} (default: {o.default})")
 
 
 def _json_default(x):
@@ -112,12 +106,39 @@ def cmd_list(args):
 
 
 # ---------------------------------------------------------------------------------------- derive
+def _join_negative_values(argv, options):
+    """``--mu -inf`` -> ``--mu=-inf``: argparse takes a value starting with '-' for a flag.
+
+    Only the value of a flag that takes one is joined, and only when the next token is not itself
+    a known flag, so ``--b -0.25,0.1`` and ``--graph -1>2`` reach the option's own check.
+    """
+    takes_value = {o.cli_flag for o in options if o.type is not bool}
+    flags = {o.cli_flag for o in options}
+    out, i = [], 0
+    while i < len(argv):
+        tok = argv[i]
+        if tok in takes_value and i + 1 < len(argv) and argv[i + 1].startswith("-") \
+                and argv[i + 1] not in flags and not argv[i + 1].startswith("--"):
+            out.append(f"{tok}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
 def _parse_subject_options(subject, command, argv, flag, flag_help):
-    """Parse `recnet COMMAND SUBJECT` arguments: the subject's options plus one boolean flag."""
-    p = argparse.ArgumentParser(prog=f"recnet {command} {subject.name}", description=subject.summary)
-    p.add_argument(flag, action="store_true", help=flag_help)
-    _add_options(p, subject.options)
-    return vars(p.parse_args(argv))
+    """Parse `recnet COMMAND SUBJECT` arguments: the command's options plus one boolean flag.
+
+    Only options the user typed are returned: the subject fills in the defaults and records the
+    resolved values in the result's ``config``.
+    """
+    options = subject.command_options(command)
+    p = argparse.ArgumentParser(prog=f"recnet {command} {subject.name}", description=subject.summary,
+                                argument_default=argparse.SUPPRESS)
+    p.add_argument(flag, action="store_true", default=False, help=flag_help)
+    _add_options(p, options)
+    return vars(p.parse_args(_join_negative_values(argv, options)))
 
 
 def cmd_derive(subject, argv):
@@ -126,7 +147,7 @@ def cmd_derive(subject, argv):
     args = _parse_subject_options(subject, "derive", argv, "--latex", "print LaTeX instead of pretty text")
     latex = args.pop("latex")
     import sympy
-    eqs = _call_with_accepted(subject.derive, args)
+    eqs = subject.derive(**args)
     for label, expr in eqs.items():
         if latex:
             print(f"% {label}\n{sympy.latex(expr)}\n")
@@ -141,12 +162,16 @@ def cmd_predict(subject, argv):
         raise CLIError(f"subject {subject.name!r} has no prediction")
     args = _parse_subject_options(subject, "predict", argv, "--json", "print one JSON object")
     as_json = args.pop("json")
-    out = _call_with_accepted(subject.predict, args)
+    res = subject.predict(**args)
     if as_json:
-        print(_dump(out))
+        print(_dump(res.to_dict()))
     else:
-        from recnet.validation.compare import _plain
-        _print_mapping(_plain(out))
+        d = res.to_dict()
+        print(f"# {subject.name}: " + ", ".join(f"{k} = {_short(v)}" for k, v in d.pop("config").items()))
+        d.pop("subject")
+        timing = d.pop("timing")
+        _print_mapping(d)
+        print(f"# computed in {timing.get('wall_s', float('nan')):.3g} s")
     return 0
 
 
@@ -154,13 +179,7 @@ def cmd_predict(subject, argv):
 def _run_validate(subject, backend, quick, seed, opts):
     if subject.validate is None:
         raise CLIError(f"subject {subject.name!r} has no validation")
-    if backend not in subject.backends:
-        raise CLIError(f"backend = {backend!r} is not available for {subject.name}: "
-                       f"choose one of {', '.join(subject.backends)}")
-    t0 = time.perf_counter()
-    res = _call_with_accepted(subject.validate, dict(opts, backend=backend, quick=quick, seed=seed))
-    res.info.setdefault("wall_time_s", round(time.perf_counter() - t0, 3))
-    return res
+    return subject.validate(backend=backend, quick=quick, seed=seed, **opts)
 
 
 def _save_figures(res, out):
@@ -185,14 +204,16 @@ def cmd_validate(argv):
             return 0
         raise CLIError("validate needs a SUBJECT or --all (see `recnet list`)")
     subject = registry.get_subject(rest[0])
-    p = argparse.ArgumentParser(prog=f"recnet validate {subject.name}", description=subject.summary)
+    p = argparse.ArgumentParser(prog=f"recnet validate {subject.name}", description=subject.summary,
+                                argument_default=argparse.SUPPRESS)
     p.add_argument("--backend", default="numba", choices=BACKENDS, help="simulator (default: numba)")
-    p.add_argument("--quick", action="store_true", help="a smaller, shorter run")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--quick", action="store_true", default=False, help="a smaller, shorter run")
+    p.add_argument("--json", action="store_true", default=False, help="print one JSON object")
     p.add_argument("--seed", type=int, default=12345, help="random seed (default: %(default)s)")
     p.add_argument("--out", type=Path, default=None, help="folder to write figures into")
-    _add_options(p, subject.options + subject.validate_options)
-    args = vars(p.parse_args(rest[1:]))
+    options = subject.command_options("validate")
+    _add_options(p, options)
+    args = vars(p.parse_args(_join_negative_values(rest[1:], options)))
     backend, quick, as_json, seed, out = (args.pop(k) for k in ("backend", "quick", "json", "seed", "out"))
     res = _run_validate(subject, backend, quick, seed, args)
     if out is not None:
@@ -202,6 +223,7 @@ def cmd_validate(argv):
     else:
         from recnet.validation.compare import format_table
         print(f"{subject.name} on {backend}: {'AGREE' if res.agree else 'DISAGREE'}")
+        print("# config: " + ", ".join(f"{k} = {_short(v)}" for k, v in _plain_config(res.config).items()))
         print(format_table(res.comparisons))
         if res.info:
             print()
@@ -227,11 +249,11 @@ def cmd_validate_all(argv):
     for s in subjects:
         print(f"[recnet] validating {s.name} ...", file=sys.stderr, flush=True)
         try:
-            res = _run_validate(s, "numba", args.quick, args.seed, s.defaults("validate"))
+            res = _run_validate(s, "numba", args.quick, args.seed, {})
             res.info["figures"] = [str(pth.name) for pth in _save_figures(res, args.out)]
             results.append(res)
             print(f"[recnet]   {s.name}: {'agree' if res.agree else 'DISAGREE'} "
-                  f"({res.info.get('wall_time_s', 0):.1f} s)", file=sys.stderr, flush=True)
+                  f"({res.timing.get('wall_s', 0):.1f} s)", file=sys.stderr, flush=True)
         except Exception as exc:  # one broken subject must not hide the others' results
             failures[s.name] = f"{type(exc).__name__}: {exc}"
             print(f"[recnet]   {s.name}: FAILED: {failures[s.name]}", file=sys.stderr, flush=True)
@@ -239,6 +261,11 @@ def cmd_validate_all(argv):
     ok = not failures and all(r.agree for r in results)
     print(f"report written to {path} ({'all agree' if ok else 'some DISAGREE or failed'})")
     return 0 if ok else 1
+
+
+def _plain_config(config):
+    from recnet.results import plain
+    return plain(config)
 
 
 # ---------------------------------------------------------------------------------------- figure
@@ -301,7 +328,14 @@ def main(argv=None):
             return (cmd_derive if command == "derive" else cmd_predict)(subject, rest[1:])
         top.parse_args([command])
         return 2
-    except (ValueError, TypeError, CLIError) as exc:
+    except (ParameterError, CLIError) as exc:
+        if os.environ.get("RECNET_DEBUG"):
+            raise
+        print(f"recnet: error: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, TypeError) as exc:
+        # TODO(issue 13): every user error becomes a ParameterError; until then a plain
+        # ValueError/TypeError from recnet's own checks is still reported as a user error.
         if os.environ.get("RECNET_DEBUG"):
             raise
         print(f"recnet: error: {exc}", file=sys.stderr)

@@ -9,11 +9,17 @@ fast.
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-__all__ = ["Option", "Subject", "all_subjects", "get_subject", "TOPICS"]
+from recnet.checks import ParameterError
+
+__all__ = ["Option", "Subject", "all_subjects", "get_subject", "TOPICS", "BACKENDS"]
+
+BACKENDS = ("numba", "nest", "spinnaker")
 
 # The five theory subjects plus spike coding, in the order `recnet list` shows them.
 TOPICS = {
@@ -42,6 +48,7 @@ class Option:
     type: Callable = float
     choices: tuple | None = None
     flag: str | None = None
+    example: Any = None  # a valid non-default value, used by the generated option tests
 
     @property
     def cli_flag(self):
@@ -52,12 +59,21 @@ class Option:
 class Subject:
     """One subject: its options and up to three entry points.
 
-    derive() -> dict[str, sympy object]
-        labelled equations, printed by ``recnet derive`` (pretty or LaTeX).
-    predict(**options) -> dict
-        the theory's numbers; JSON-friendly, snake_case keys with units in them (``rate_hz``).
+    The callables given to the constructor are the subject's raw implementations; the instance's
+    ``predict``, ``validate`` and ``derive`` are wrappers that every caller (CLI and Python) goes
+    through, so that no option is ever silently dropped:
+
+    derive(**options) -> dict[str, sympy object]
+        labelled equations, printed by ``recnet derive`` (pretty or LaTeX).  Only the options in
+        the raw function's signature are offered.
+    predict(**options) -> recnet.results.Result
+        the theory's numbers with ``config`` (the fully resolved options) and ``timing``.  The
+        raw function must accept every option by name (no ``**kwargs``); it may return a plain
+        dict of values or a ``Result`` whose ``config`` adds what it resolved itself.
     validate(backend=..., quick=..., seed=..., **options) -> recnet.validation.compare.ValidationResult
-        simulate on ``backend``, compare with theory.
+        simulate on ``backend``, compare with theory.  The raw function must accept every option
+        and put each one, as it ran, in the returned ``config``; an option it cannot honour it
+        refuses with ``ParameterError`` (exit 2).  An unknown option or backend is refused here.
     """
 
     name: str
@@ -70,10 +86,76 @@ class Subject:
     backends: tuple = ("numba",)
     references: tuple = ()
     validate_options: tuple = field(default=())  # options only `validate` takes (sizes, durations)
+    predict_options: tuple = field(default=())  # options only `predict` takes
+
+    def __post_init__(self):
+        self.raw_derive, self.raw_predict, self.raw_validate = self.derive, self.predict, self.validate
+        self.derive = None if self.raw_derive is None else self._run_derive
+        self.predict = None if self.raw_predict is None else self._run_predict
+        self.validate = None if self.raw_validate is None else self._run_validate
+
+    def command_options(self, command="predict"):
+        """The ``Option`` objects ``command`` takes (derive: those its function accepts)."""
+        if command == "validate":
+            return self.options + self.validate_options
+        if command == "predict":
+            return self.options + self.predict_options
+        if command == "derive":
+            params = inspect.signature(self.raw_derive).parameters if self.raw_derive else {}
+            return tuple(o for o in self.options + self.predict_options if o.name in params)
+        raise ValueError(f"command = {command!r} is unknown")
 
     def defaults(self, command="predict"):
-        opts = self.options + (self.validate_options if command == "validate" else ())
-        return {o.name: o.default for o in opts}
+        return {o.name: o.default for o in self.command_options(command)}
+
+    def _resolve(self, command, given):
+        known = self.defaults(command)
+        for name, value in given.items():
+            if name not in known:
+                raise ParameterError(name, value, f"not an option of `{command} {self.name}`: "
+                                     f"choose from {', '.join(known) or 'none'}",
+                                     f"{name} is not an option of `{command} {self.name}` "
+                                     f"(its options: {', '.join(known) or 'none'})")
+        return dict(known, **given)
+
+    def _run_derive(self, **options):
+        return self.raw_derive(**self._resolve("derive", options))
+
+    def _run_predict(self, **options):
+        from recnet.results import Result
+
+        resolved = self._resolve("predict", options)
+        t0 = time.perf_counter()
+        out = self.raw_predict(**resolved)
+        wall = time.perf_counter() - t0
+        res = out if isinstance(out, Result) else Result(self.name, values=dict(out))
+        res.subject = self.name
+        res.config = dict(resolved, **res.config)  # what the subject resolved itself wins
+        res.timing.setdefault("wall_s", wall)
+        return res
+
+    def _run_validate(self, backend="numba", quick=False, seed=12345, **options):
+        if backend not in BACKENDS:
+            raise ParameterError("backend", backend, f"choose one of {', '.join(BACKENDS)}")
+        if backend not in self.backends:
+            raise ParameterError("backend", backend, f"`validate {self.name}` runs on "
+                                 f"{', '.join(self.backends)} only")
+        resolved = self._resolve("validate", options)
+        t0 = time.perf_counter()
+        res = self.raw_validate(backend=backend, quick=quick, seed=seed, **resolved)
+        wall = time.perf_counter() - t0
+        missing = [k for k in resolved if k not in res.config]
+        if missing:  # a programming error, never a user error: say it loudly
+            raise RuntimeError(f"`validate {self.name}` did not record option(s) {', '.join(missing)} in its "
+                               "config: they may have been ignored (please report this)")
+        if res.backend != backend:
+            raise RuntimeError(f"`validate {self.name}` ran on {res.backend!r} although backend = {backend!r} "
+                               "was asked for (please report this)")
+        res.config = dict({"backend": backend, "quick": bool(quick), "seed": seed}, **res.config)
+        for k in [k for k in res.info if k.startswith("wall")]:
+            res.timing[k] = res.info.pop(k)
+        res.timing.setdefault("wall_s", wall)
+        return res
 
 
 _REGISTRY: dict[str, Subject] | None = None

@@ -110,10 +110,25 @@ def compare_exact(quantity, predicted, simulated, note=""):
 
 @dataclass
 class ValidationResult:
-    """What ``validate`` returns: comparisons, figures and facts about the run.
+    """What ``validate`` returns: the configuration it ran, comparisons, simulated data, figures.
 
-    ``figures`` maps a short file stem to a matplotlib Figure; ``info`` holds JSON-friendly facts
-    (network size, simulated time, backend resources, wall time ...).
+    Attributes
+    ----------
+    subject, backend : str
+    comparisons : list of Comparison
+    config : dict
+        the fully resolved model and options the simulation and the theory ran with (Python
+        names, PyNN units): filled by the subject from what it actually passed to the simulator.
+    data : dict
+        simulated data: ``spikes`` as ``{population: list of arrays of spike times in ms}`` (see
+        ``to_neo``), traces as arrays.  Not part of the JSON.
+    figures : dict
+        short file stem -> matplotlib Figure.
+    info : dict
+        JSON-friendly facts about the run (network size, backend resources ...).
+    timing : dict
+        wall times in seconds, kept apart from everything else so that two runs with one seed give
+        identical JSON outside ``timing``.
     """
 
     subject: str
@@ -121,6 +136,9 @@ class ValidationResult:
     comparisons: list = field(default_factory=list)
     figures: dict = field(default_factory=dict)
     info: dict = field(default_factory=dict)
+    config: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
+    timing: dict = field(default_factory=dict)
 
     @property
     def agree(self):
@@ -129,8 +147,37 @@ class ValidationResult:
         return bool(used) and all(c.agree for c in used)
 
     def to_dict(self):
-        return _plain({"subject": self.subject, "backend": self.backend, "agree": self.agree,
-                       "comparisons": [c.to_dict() for c in self.comparisons], "info": self.info})
+        return _plain({"subject": self.subject, "backend": self.backend, "config": self.config,
+                       "agree": self.agree, "comparisons": [c.to_dict() for c in self.comparisons],
+                       "info": self.info, "timing": self.timing})
+
+    def to_neo(self, t_stop_ms=None):
+        """The simulated spikes as a ``neo.Block`` (one Segment, one SpikeTrain per neuron).
+
+        ``data["spikes"]`` must map a population name to a list of spike-time arrays (ms); each
+        train is annotated with its population and index.  Raises ``ValueError`` naming what is
+        missing when this validation recorded no spikes (rate networks record traces instead).
+        """
+        spikes = self.data.get("spikes")
+        if not spikes:
+            raise ValueError(f"{self.subject} on {self.backend} recorded no spikes: its data holds "
+                             f"{', '.join(self.data) or 'nothing'}")
+        import neo
+        import quantities as pq
+
+        if t_stop_ms is None:
+            t_stop_ms = self.data.get("t_stop_ms")
+        if t_stop_ms is None:
+            t_stop_ms = max((float(np.max(t)) for trains in spikes.values() for t in trains if len(t)),
+                            default=0.0) + 1.0
+        block = neo.Block(name=f"recnet {self.subject}", backend=self.backend)
+        seg = neo.Segment(name="run")
+        block.segments.append(seg)
+        for pop, trains in spikes.items():
+            for i, t in enumerate(trains):
+                seg.spiketrains.append(neo.SpikeTrain(np.asarray(t, float) * pq.ms, t_stop=t_stop_ms * pq.ms,
+                                                      population=str(pop), index=i))
+        return block
 
 
 def _fmt(x):

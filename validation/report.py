@@ -23,7 +23,7 @@ def write_report(results, failures, out, quick=False):
              "| subject | verdict | comparisons | wall time (s) |", "|---|---|---|---|"]
     for r in results:
         lines.append(f"| {r.subject} | {'agree' if r.agree else '**disagree**'} | {len(r.comparisons)} "
-                     f"| {r.info.get('wall_time_s', float('nan')):.1f} |")
+                     f"| {r.timing.get('wall_s', float('nan')):.1f} |")
     for name, err in failures.items():
         lines.append(f"| {name} | **failed** | 0 | - |")
     for r in results:
