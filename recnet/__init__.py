@@ -15,7 +15,9 @@ from importlib import import_module as _import_module
 
 __version__ = "0.1.0"
 
-_LAZY = {"theory", "numerics", "validation", "papers", "checks", "registry", "cli"}
+_LAZY = {"theory", "numerics", "validation", "papers", "checks", "registry", "cli", "results", "models"}
+
+from recnet.checks import ParameterError  # noqa: E402  (the one exception type for bad input)
 
 
 def __getattr__(name):

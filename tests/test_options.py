@@ -93,3 +93,22 @@ def test_predict_option_changes_output_or_is_refused(subject, opt):
     base = subject.predict()
     assert _values(res) != _values(base), \
         f"predict {subject.name} --{opt.name} {value!r} gives the same output as the default: ignored?"
+
+
+def _validation_json(res):
+    d = res.to_dict()
+    d.pop("timing", None)
+    return json.dumps(d, sort_keys=True, default=str)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("subject", [s for s in SUBJECTS if s.validate is not None], ids=lambda s: s.name)
+def test_validate_records_its_config_and_same_seed_gives_same_json(subject):
+    """Every option as it ran is in ``config``; two quick runs with one seed give identical JSON
+    outside ``timing`` (issue 12, acceptance 4)."""
+    a = subject.validate(backend="numba", quick=True, seed=7)
+    for o in subject.command_options("validate"):
+        assert o.name in a.config, f"validate {subject.name} does not record {o.name}"
+    assert a.config["seed"] == 7 and a.config["quick"] is True and a.config["backend"] == "numba"
+    b = subject.validate(backend="numba", quick=True, seed=7)
+    assert _validation_json(a) == _validation_json(b)
