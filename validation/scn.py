@@ -22,6 +22,7 @@ import time
 import numpy as np
 
 from recnet import checks
+from recnet.checks import ParameterError
 
 __all__ = ["random_decoder", "validate", "rate_check"]
 
@@ -40,16 +41,18 @@ def random_decoder(k, n, *, decoder_norm=0.1, seed=None):
     return decoder_norm * D
 
 
-def rate_check(D, x, *, mu, tau=20.0, dt=0.05, t_sim=5000.0, t_warm=500.0, spikes_per_step=1,
+def rate_check(D, x, *, mu, nu=0.0, T=None, tau=20.0, dt=0.05, t_sim=5000.0, t_warm=500.0, spikes_per_step=1,
                delay=0.0, n_batches=20, seed=None, backend="numba"):
     """Simulate the SCN of decoder D on constant input x and return prediction and simulation.
 
-    Returns a dict: r_qp, r_sim, r_sem, bias (finite-spike bound), rates in Hz, readouts.
+    ``nu`` (linear cost) and ``T`` (thresholds, default (|D_i|^2 + mu + nu)/2) enter both the
+    network and the QP.  Returns a dict: r_qp, r_sim, r_sem, bias (finite-spike bound), rates in
+    Hz, readouts, and ``spikes`` (list of per-neuron spike-time arrays in ms, from t = 0).
     """
     from recnet.numerics import scn, scn_qp
 
-    net = scn.build(D, mu=mu, tau=tau)
-    r_qp = scn_qp.rates(D, x, mu=mu)
+    net = scn.build(D, mu=mu, nu=nu, tau=tau, T=T)
+    r_qp = scn_qp.rates(D, x, T=T, mu=mu, nu=nu)
     G = D.T @ D + mu * np.eye(D.shape[1])
     bias = scn_qp.finite_spike_bias_bound(G, r_qp, net.reset)
     if backend == "numba":
@@ -69,65 +72,106 @@ def rate_check(D, x, *, mu, tau=20.0, dt=0.05, t_sim=5000.0, t_warm=500.0, spike
         if backend == "spinnaker":
             return dict(net=net, r_qp=r_qp, export=out)
         r_sim, r_sem, y_sem, n_spikes = out["r_mean"], out["r_sem"], out["y_sem"], out["n_spikes"]
+        sp = out["result"]["scn"]
+        spikes = _per_neuron(np.asarray(sp.times, float), np.asarray(sp.ids, int), D.shape[1])
         ref, ref_sem = scn_export.equivalent_reference(net, x, dt=0.1, t_sim=t_sim, t_warm=t_warm,
                                                        n_batches=n_batches)
         return dict(net=net, r_qp=r_qp, r_sim=r_sim, r_sem=r_sem, bias=bias, y_qp=D @ r_qp,
                     y_sim=D @ r_sim, y_sem=y_sem, y_bias=np.abs(D) @ bias, n_spikes=n_spikes,
                     rate_hz_qp=1000.0 * r_qp / tau, rate_hz_sim=1000.0 * r_sim / tau,
-                    ref=ref, ref_sem=ref_sem, export=out)
+                    ref=ref, ref_sem=ref_sem, export=out, spikes=spikes, spikes_truncated=False)
+    # a spike in step s is emitted at the end of that step: t = (s + 1) dt
+    spikes = _per_neuron((res.spike_steps + 1) * res.dt, res.spike_ids, D.shape[1])
     return dict(net=net, r_qp=r_qp, r_sim=r_sim, r_sem=r_sem, bias=bias, y_qp=D @ r_qp,
                 y_sim=D @ r_sim, y_sem=y_sem, y_bias=np.abs(D) @ bias, n_spikes=n_spikes,
-                rate_hz_qp=1000.0 * r_qp / tau, rate_hz_sim=1000.0 * r_sim / tau)
+                rate_hz_qp=1000.0 * r_qp / tau, rate_hz_sim=1000.0 * r_sim / tau, spikes=spikes,
+                spikes_truncated=bool(res.truncated))
 
 
-def validate(backend="numba", quick=False, seed=12345, mu=0.0002, nu=0.0, tau=100.0, decoder_norm=0.01,
-             x_norm=1.0, t_sim=None):
-    """Rates vs QP for random decoders of several sizes; readout vs QP readout; one TLN bridge.
+def _per_neuron(times, ids, n):
+    """Spike list (times in ms, neuron ids) as one sorted array of times per neuron."""
+    order = np.argsort(ids, kind="stable")
+    ids, times = ids[order], times[order]
+    cuts = np.searchsorted(ids, np.arange(n + 1))
+    return [np.sort(times[cuts[i]:cuts[i + 1]]) for i in range(n)]
 
-    Returns a ``ValidationResult`` (subject ``scn``).
+
+def validate(backend="numba", quick=False, seed=12345, model=None, k=None, n=None, mu=None, nu=None, tau=None,
+             decoder_norm=None, x_norm=None, decoder_seed=None, t_sim=None):
+    """Simulated rates and readout of ONE spike-coding network against its QP; one TLN bridge.
+
+    The network is the one ``predict scn`` describes with the same options (``validation.scn_model.
+    resolve``): the user's ``model`` (constant signal, or linear dynamics with a constant command
+    and a stable A, simulated from x0 with the stationary state x* = -A^{-1} c as the QP's
+    signal), or the random decoder of ``k`` x ``n`` drawn from ``decoder_seed``.  Time-varying
+    signals are refused (the rate comparison needs a stationary state).  ``seed`` seeds the
+    simulation.  Returns a ``ValidationResult`` (subject ``scn``) whose ``config`` holds every
+    option as it ran and whose ``data["spikes"]["scn"]`` holds the spike times (ms) per neuron.
     """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from recnet.validation import scn_model
     from recnet.validation.compare import ValidationResult, compare, compare_exact
     from recnet.validation.scn_bridge import spiking_check
 
-    mu = checks.positive("mu", mu)
-    tau = checks.positive("tau", tau, "ms")
-    decoder_norm = checks.positive("decoder_norm", decoder_norm)
-    x_norm = checks.positive("x_norm", x_norm)
+    m, cfg = scn_model.resolve(model, k=k, n=n, mu=mu, nu=nu, tau=tau, decoder_norm=decoder_norm,
+                               x_norm=x_norm, decoder_seed=decoder_seed)
+    x, words = scn_model.stationary_signal(m)
+    if x is None:
+        raise ParameterError("model", m.name, f"its signal has {words}: `validate scn` compares simulated rates with "
+                             "the QP at a stationary signal (constant x, or linear dynamics with a stable A and a "
+                             "constant command); not implemented yet for this signal")
+    if m.signal.kind == "linear" and backend != "numba":
+        raise ParameterError("backend", backend, "linear latent dynamics (slow weights) are simulated on numba only")
+    if m.mu <= 0:
+        raise ParameterError("mu", m.mu, "must be > 0 for validation (the QP needs mu > 0 for unique rates)")
+    mu, tau, k, n = m.mu, m.tau, m.k, m.n
     g = checks.rng(seed)
     t0 = time.perf_counter()
-    sizes = SIZES_QUICK if quick else SIZES
-    if backend != "numba":
-        sizes = sizes[:1]
-        t_sim = min(t_sim, 3000.0) if t_sim is not None else 3000.0
     if t_sim is None:
         t_sim = 2000.0 if quick else 6000.0
     t_sim = checks.positive("t_sim", t_sim, "ms")
+    if backend != "numba" and t_sim > 3000.0:
+        raise ParameterError("t_sim", t_sim, f"must be <= 3000 ms on {backend} (the exported network's run length)")
+    t_warm = min(500.0, 0.1 * t_sim)
+    if m.signal.kind == "linear":
+        # the latent state must have settled: five of the slowest time constants of A
+        slow = 1.0 / float(-np.max(np.linalg.eigvals(m.signal.A).real))
+        t_warm = max(t_warm, 5.0 * slow)
+        if t_warm >= 0.5 * t_sim:
+            raise ParameterError("t_sim", t_sim, f"must exceed twice the settling time 5 / |Re lambda_max(A)| = "
+                                 f"{5 * slow:.4g} ms of the model's linear dynamics")
+    steps = int(round(t_sim / 0.05))
+    check_bytes = 16.0 * steps + scn_model.scn_bytes(k, n)
+    scn_model.check_memory("t_sim", t_sim, check_bytes, "the spike list and weights of the simulation")
     comps = []
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
-    info = {"sizes": [list(s) for s in sizes], "mu": mu, "tau_ms": tau, "t_sim_ms": t_sim}
-    worst = []
-    for (k, n) in sizes:
-        D = random_decoder(k, n, decoder_norm=decoder_norm, seed=g)
-        x = g.standard_normal(k)
-        x *= x_norm / np.linalg.norm(x)
-        out = rate_check(D, x, mu=mu, tau=tau, t_sim=t_sim, t_warm=min(500.0, 0.1 * t_sim),
+    info = {"network": m.name, "k": k, "n": n, "stationary_signal": words}
+    cfg.update(t_sim=t_sim)
+    if m.signal.kind == "linear":
+        out = _linear_rate_check(m, x, t_sim=t_sim, t_warm=t_warm, seed=g)
+    else:
+        out = rate_check(m.decoder, x, mu=mu, nu=m.nu, T=m.thresholds, tau=tau, t_sim=t_sim, t_warm=t_warm,
                          seed=g if backend == "numba" else seed, backend=backend)
-        if backend == "spinnaker":
-            inf = out["export"]["info"]
-            info.update({f"spinnaker_{k}": v for k, v in inf.items()})
-            comps.append(compare_exact(f"spinnaker_mapped_k{k}_n{n}", True, bool(inf.get("virtual", False))
-                                       and inf.get("cores", 0) >= 1,
-                                       note="partitioned, placed and routed on the virtual SpiNN-5 board"))
-            comps.append(compare_exact(f"spinnaker_neurons_k{k}_n{n}", n, int(inf.get("n_neurons", -1))))
-            comps.append(compare("spinnaker_weight_rounding_relative", 0.0,
-                                 float(inf.get("weight_max_relative_rounding", 1.0)), None, n_sigma=0,
-                                 abs_tol=0.01, note="16-bit weights: worst relative rounding <= 1%"))
-            continue
+    data = {"t_stop_ms": t_sim, "t_warm_ms": t_warm}
+    worst = []
+    if backend == "spinnaker":
+        inf = out["export"]["info"]
+        info.update({f"spinnaker_{key}": v for key, v in inf.items()})
+        comps.append(compare_exact(f"spinnaker_mapped_k{k}_n{n}", True, bool(inf.get("virtual", False))
+                                   and inf.get("cores", 0) >= 1,
+                                   note="partitioned, placed and routed on the virtual SpiNN-5 board"))
+        comps.append(compare_exact(f"spinnaker_neurons_k{k}_n{n}", n, int(inf.get("n_neurons", -1))))
+        comps.append(compare("spinnaker_weight_rounding_relative", 0.0,
+                             float(inf.get("weight_max_relative_rounding", 1.0)), None, n_sigma=0,
+                             abs_tol=0.01, note="16-bit weights: worst relative rounding <= 1%"))
+    else:
+        data["spikes"] = {"scn": out["spikes"]}
+        if out.get("spikes_truncated"):
+            info["spikes_truncated"] = True
         if backend == "nest":
             ref, ref_sem = out["ref"], out["ref_sem"]
             comps.append(compare(f"nest_vs_recnet_same_mode_mean_rate_k{k}_n{n}_hz", 1000 * ref.mean() / tau,
@@ -143,7 +187,7 @@ def validate(backend="numba", quick=False, seed=12345, mu=0.0002, nu=0.0, tau=10
         ratio = np.abs(r_sim - r_qp) / (3 * r_sem + bias + 1e-12)
         worst.append(float(ratio.max()))
         # the three most active neurons, in Hz
-        for i in np.argsort(r_qp)[::-1][:3]:
+        for i in np.argsort(r_qp, kind="stable")[::-1][:3]:
             comps.append(compare(f"rate_k{k}_n{n}_neuron{i}_hz", 1000 * r_qp[i] / tau, 1000 * r_sim[i] / tau,
                                  1000 * r_sem[i] / tau, abs_tol=1000 * bias[i] / tau,
                                  note="QP rate; abs_tol = finite-spike bias bound"))
@@ -168,7 +212,7 @@ def validate(backend="numba", quick=False, seed=12345, mu=0.0002, nu=0.0, tau=10
     if backend != "numba":
         fig.tight_layout()
         info["wall_time_s"] = time.perf_counter() - t0
-        return ValidationResult("scn", backend, comps, {f"scn_rates_{backend}": fig}, info)
+        return ValidationResult("scn", backend, comps, {f"scn_rates_{backend}": fig}, info, config=cfg, data=data)
     # TLN bridge (the spiking check of the TLN and geometry subjects)
     Wt = np.array([[0.0, -0.4, -0.2], [-0.4, 0.0, -0.3], [-0.2, -0.3, 0.0]])
     bt = np.array([1.0, 0.8, 0.2])
@@ -182,7 +226,29 @@ def validate(backend="numba", quick=False, seed=12345, mu=0.0002, nu=0.0, tau=10
     axes[1].legend(fontsize=7)
     fig.tight_layout()
     info["wall_time_s"] = time.perf_counter() - t0
-    return ValidationResult("scn", backend, comps, {"scn_rates_vs_qp": fig}, info)
+    return ValidationResult("scn", backend, comps, {"scn_rates_vs_qp": fig}, info, config=cfg, data=data)
+
+
+def _linear_rate_check(m, x_star, *, t_sim, t_warm, seed, dt=0.05, n_batches=20):
+    """Simulate the SCN implementing dx/dt = A x + c (constant c) from x0 and compare its rates,
+    after the latent state has settled, with the QP at the stationary state x* = -A^{-1} c."""
+    from recnet.numerics import scn, scn_qp
+
+    s = m.signal
+    net = scn.build(m.decoder, A=s.A, mu=m.mu, nu=m.nu, tau=m.tau, T=m.thresholds)
+    c = s.offset + s.amplitude * np.sin(s.phase)
+    res = scn.simulate(net, c=c, V0=net.F @ s.x0, dt=dt, t_sim=t_sim, t_warm=t_warm, n_batches=n_batches, seed=seed)
+    D = m.decoder
+    r_qp = scn_qp.rates(D, x_star, T=m.thresholds, mu=m.mu, nu=m.nu)
+    G = D.T @ D + m.mu * np.eye(m.n)
+    bias = scn_qp.finite_spike_bias_bound(G, r_qp, net.reset)
+    bm = res.batch_r_means
+    r_sem = bm.std(axis=0, ddof=1) / np.sqrt(bm.shape[0])
+    y_b = bm @ D.T
+    return dict(net=net, r_qp=r_qp, r_sim=res.r_mean, r_sem=r_sem, bias=bias, y_qp=D @ r_qp, y_sim=D @ res.r_mean,
+                y_sem=y_b.std(axis=0, ddof=1) / np.sqrt(y_b.shape[0]), y_bias=np.abs(D) @ bias,
+                n_spikes=res.n_spikes, spikes=_per_neuron((res.spike_steps + 1) * res.dt, res.spike_ids, m.n),
+                spikes_truncated=bool(res.truncated))
 
 
 # ----------------------------------------------------------------------------- lowrank-ei

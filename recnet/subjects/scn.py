@@ -7,37 +7,28 @@ def _derive():
     return scn.equations()
 
 
-def _predict(k=2, n=20, mu=0.0002, nu=0.0, tau=100.0, decoder_norm=0.01, x_norm=1.0, decoder_seed=12345):
-    import numpy as np
+def _predict(model=None, k=None, n=None, mu=None, nu=None, tau=None, decoder_norm=None, x_norm=None,
+             decoder_seed=None):
+    from recnet.results import Result
+    from recnet.validation import scn_model
 
-    from recnet import checks
-    from recnet.numerics import scn, scn_qp
-    from recnet.validation.scn import random_decoder
-
-    tau = checks.positive("tau", tau, "ms")
-    mu = checks.nonnegative("mu", mu)
-    nu = checks.nonnegative("nu", nu)
-    x_norm = checks.positive("x_norm", x_norm)
-    g = checks.rng(decoder_seed)
-    D = random_decoder(k, n, decoder_norm=decoder_norm, seed=g)
-    x = g.standard_normal(checks.integer("k", k, 1))
-    x *= x_norm / np.linalg.norm(x)
-    net = scn.build(D, mu=mu, nu=nu, tau=tau)
-    r = scn_qp.rates(D, x, mu=mu, nu=nu)
-    G = D.T @ D + mu * np.eye(net.n)
-    h = D.T @ x - 0.5 * nu
-    bias = scn_qp.finite_spike_bias_bound(G, r, net.reset)
-    return {"k": int(k), "n": int(n), "x": x, "rates_hz": 1000.0 * r / tau,
-            "n_active": int(np.sum(r > 0)), "readout": D @ r, "coding_error_norm": float(np.linalg.norm(x - D @ r)),
-            "thresholds": net.T, "reset": net.reset, "kkt_residual": scn_qp.kkt_residual(G, h, r),
-            "finite_spike_bias_bound_hz": 1000.0 * bias / tau}
+    m, cfg = scn_model.resolve(model, k=k, n=n, mu=mu, nu=nu, tau=tau, decoder_norm=decoder_norm,
+                               x_norm=x_norm, decoder_seed=decoder_seed)
+    values, warnings = scn_model.prediction(m)
+    return Result("scn", values=values, config=cfg, warnings=warnings)
 
 
-def _validate(backend="numba", quick=False, seed=12345, mu=0.0002, tau=100.0, decoder_norm=0.01, t_sim=None):
+def _validate(backend="numba", quick=False, seed=12345, model=None, k=None, n=None, mu=None, nu=None, tau=None,
+              decoder_norm=None, x_norm=None, decoder_seed=None, t_sim=None):
     from recnet.validation import scn
-    return scn.validate(backend=backend, quick=quick, seed=seed, mu=mu, tau=tau, decoder_norm=decoder_norm,
-                        t_sim=t_sim)
+    return scn.validate(backend=backend, quick=quick, seed=seed, model=model, k=k, n=n, mu=mu, nu=nu, tau=tau,
+                        decoder_norm=decoder_norm, x_norm=x_norm, decoder_seed=decoder_seed, t_sim=t_sim)
 
+
+# A small inline model (a dict is what Python users pass; on the command line --model takes a shipped
+# name or a file): its to_dict() is itself, so the generated option test can compare configs.
+_EXAMPLE_MODEL = {"model": "scn", "name": "example", "decoder": [[0.1, 0.0, -0.1], [0.0, 0.1, -0.1]],
+                  "signal": {"kind": "constant", "x": [0.5, 0.3]}, "tau": 20.0, "mu": 0.001, "nu": 0.0}
 
 _REFS = ("Boerlin, Machens, Deneve 2013, PLoS Comput Biol 9:e1003258",
          "Barrett, Deneve, Machens 2013, NIPS 26",
@@ -46,17 +37,28 @@ _REFS = ("Boerlin, Machens, Deneve 2013, PLoS Comput Biol 9:e1003258",
 
 SUBJECTS = [
     Subject("scn", 6, "spike-coding network of a decoder: thresholds, weights, bounding box, rates as a QP",
-            options=(Option("k", 2, "latent dimensions", type=int),
-                     Option("n", 20, "number of neurons", type=int),
-                     Option("mu", 0.0002, "quadratic rate cost (latent units^2)"),
-                     Option("nu", 0.0, "linear rate cost (latent units^2)"),
-                     Option("tau", 100.0, "membrane and readout time constant", unit="ms"),
-                     Option("decoder_norm", 0.01, "norm of each decoder column (latent units)"),
-                     Option("x_norm", 1.0, "norm of the constant latent signal (latent units)"),
-                     Option("decoder_seed", 12345, "seed of the random decoder and signal", type=int)),
+            options=(Option("model", None, "the network: a shipped model name (recnet models), a .toml/.yaml file, "
+                            "or (Python) a dict or recnet.models.scn.SCNModel; default: a random decoder from "
+                            "k, n, decoder_norm, x_norm, decoder_seed", type=str, example=_EXAMPLE_MODEL),
+                     Option("k", None, "latent dimensions (default 2; with a model: must match its decoder)", type=int,
+                            example=3),
+                     Option("n", None, "number of neurons (default 20; with a model: must match its decoder)",
+                            type=int, example=7),
+                     Option("mu", None, "quadratic rate cost, latent units^2 (default 0.0002, or the model's)",
+                            example=0.001),
+                     Option("nu", None, "linear rate cost, latent units^2 (default 0, or the model's)",
+                            example=0.0001),
+                     Option("tau", None, "membrane and readout time constant (default 100 ms, or the model's)",
+                            unit="ms", example=50.0),
+                     Option("decoder_norm", None, "norm of each random decoder column, latent units (default 0.01; "
+                            "random decoder only)", example=0.02),
+                     Option("x_norm", None, "norm of the random constant signal, latent units (default 1; random "
+                            "decoder only)", example=0.5),
+                     Option("decoder_seed", None, "seed of the random decoder and signal (default 12345; random "
+                            "decoder only)", type=int, example=7)),
             derive=_derive, predict=_predict, validate=_validate, backends=("numba", "nest", "spinnaker"),
             references=_REFS,
-            validate_options=(Option("t_sim", None, "simulated time per network (default 6000, quick 2000)",
+            validate_options=(Option("t_sim", None, "simulated time (default 6000, quick 2000; nest/spinnaker <= 3000)",
                                      unit="ms", type=float),)),
 ]
 
