@@ -393,14 +393,18 @@ def fit_linear(ds, Pc):
                 quad_se=float(np.sqrt(covq[0, 0])), dof=dof)
 
 
-def validate_memory(backend="numba", quick=False, seed=12345, beta=2.0, flip=0.1, delta=0.1, tau=20.0):
+def validate_memory(backend="numba", quick=False, seed=12345, d=64, p=4, rule="hebbian", beta=2.0, flip=0.1,
+                    pattern_seed=12345, delta=0.1, tau=20.0):
     """Associative memory on the hypercube vertices: spiking pattern completion and capacity vs N.
 
-    (1) spiking network (Hebb rule, d = 32, 3 patterns, beta = 3 so every vertex satisfies the
-    stability condition): from cues with 15% flipped bits the final vertex equals the stored
-    pattern (exact) and equals the latent model's end point; the readout at the vertex lies in the
-    face band [a - delta, a] (predicted mean a - delta/2, abs_tol delta/2).
-    (2) capacity of the latent dynamics (Hebb, ``beta``, cues with ``flip`` flipped bits,
+    (1) the network ``predict memory`` describes (``d`` dimensions, N = 4 d neurons, ``p``
+    patterns drawn from ``pattern_seed``, learning ``rule``, gain ``beta``): condition (2) of
+    ``theory.scn_memory`` against the latent dynamics started at each stored vertex (exact); the
+    spiking network from cues with a fraction ``flip`` of flipped bits (the cues ``predict``
+    uses) ends at the latent model's end vertex (exact) and completes the pattern exactly when
+    the latent model does; at a vertex its readout lies in the face band [a - delta, a]
+    (predicted mean a - delta/2, abs_tol delta/2).
+    (2) capacity of the latent dynamics (``rule``, ``beta``, cues with ``flip`` flipped bits,
     mean overlap >= 0.95) for d = 32 ... 256 (N = 4 d neurons), several pattern draws each; linear
     fit P_c = alpha N + b with its standard error and 95% CI; linearity: the quadratic coefficient
     of a second fit must be consistent with zero (3 stderr).
@@ -412,46 +416,77 @@ def validate_memory(backend="numba", quick=False, seed=12345, beta=2.0, flip=0.1
 
     from recnet.numerics import scn_memory as sm
     from recnet.validation.compare import ValidationResult, compare, compare_exact
+    from recnet.validation.scn_model import check_memory
 
+    d = checks.integer("d", d, 2)
+    p = checks.integer("p", p, 1)
+    if rule not in ("hebbian", "projection"):
+        raise ParameterError("rule", rule, "choose one of hebbian, projection")
+    beta = checks.positive("beta", beta)
+    flip = checks.in_range("flip", flip, 0.0, 0.5)
+    pattern_seed = checks.integer("pattern_seed", pattern_seed, 0)
+    delta = checks.in_range("delta", delta, 0.0, 0.5, low_inclusive=False)
+    tau = checks.positive("tau", tau, "ms")
+    # the spiking network's dense 4d x 4d weights dominate
+    check_memory("d", d, 8.0 * 3.0 * (4 * d) ** 2, f"a spiking network of {4 * d} neurons")
+    check_memory("p", p, 8.0 * (4.0 * d * d + 6.0 * p * d), f"{p} patterns of {d} bits")
     t0 = time.perf_counter()
     g = checks.rng(seed)
-    beta = checks.positive("beta", beta)
     comps = []
     info = {}
-    # (1) spiking pattern completion
-    d, P, b_sp, a = 32, 3, 3.0, 1.0
-    Xi = sm.random_patterns(P, d, seed=g)
-    G = sm.hebbian(Xi)
-    info["vertex_margins_min"] = float(sm.vertex_margins(G, Xi, b_sp).min())
-    comps.append(compare_exact("all_vertices_satisfy_stability_condition", True, bool(np.all(sm.stable(G, Xi, b_sp)))))
-    cues = sm.corrupt(Xi, 0.15, seed=g)
-    Ylat = sm.latent_final(G, cues, beta=b_sp, tau=tau)
-    net = sm.build_network(G, beta=b_sp, a=a, delta=delta, tau=tau)
+    a = 1.0
+    n_run = min(p, 1 if quick else 3)
+    t_run = 200.0 if quick else 300.0
+    cfg = dict(d=d, p=p, rule=rule, beta=beta, flip=flip, pattern_seed=pattern_seed, delta=delta, tau=tau,
+               spiking_patterns_run=n_run, spiking_t_sim_ms=t_run)
+    # (1) the predicted network: the same patterns and cues as `predict memory`
+    Xi = sm.random_patterns(p, d, seed=pattern_seed)
+    G = sm.learning_rule(rule)(Xi)
+    info["vertex_margins_min"] = float(sm.vertex_margins(G, Xi, beta).min())
+    at_vertex = sm.latent_final(G, Xi, beta=beta, tau=tau)
+    comps.append(compare_exact("stored_vertices_stable_condition_vs_latent_dynamics",
+                               sm.stable(G, Xi, beta).tolist(), np.all(at_vertex == Xi, axis=1).tolist(),
+                               note="condition beta xi_k (G xi)_k > 1 for all k vs the latent model started "
+                                    "at each stored vertex staying there"))
+    cues = sm.corrupt(Xi, flip, seed=pattern_seed + 1)
+    Ylat = sm.latent_final(G, cues, beta=beta, tau=tau)
+    net = sm.build_network(G, beta=beta, a=a, delta=delta, tau=tau)
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
-    n_run = 1 if quick else P
-    for p in range(n_run):
-        tr, yr, res = sm.spiking_run(net, cues[p], t_sim=200.0 if quick else 300.0, seed=g)
+    trains = {}
+    t_stop = t_run
+    for q in range(n_run):
+        tr, yr, res = sm.spiking_run(net, cues[q], t_sim=t_run, seed=g, max_spikes=2_000_000)
+        trains[f"pattern{q}"] = _per_neuron((res.spike_steps + 1) * res.dt, res.spike_ids, net.n)
+        if res.truncated:
+            info[f"pattern{q}_spikes_truncated"] = True
         final = np.sign(yr[-1])
-        comps.append(compare_exact(f"pattern{p}_completed", Xi[p].astype(int).tolist(), final.astype(int).tolist(),
-                                   note="sign of the spiking readout at the end vs stored pattern"))
-        comps.append(compare_exact(f"pattern{p}_same_vertex_as_latent_model", np.sign(Ylat[p]).astype(int).tolist(),
+        lat_vertex = bool(np.all(np.abs(Ylat[q]) == a))
+        comps.append(compare_exact(f"pattern{q}_completed", bool(lat_vertex and np.all(np.sign(Ylat[q]) == Xi[q])),
+                                   bool(np.all(final == Xi[q])),
+                                   note="the latent model completes the cue to the stored pattern (theory) vs "
+                                        "the sign of the spiking readout at the end"))
+        comps.append(compare_exact(f"pattern{q}_same_vertex_as_latent_model", np.sign(Ylat[q]).astype(int).tolist(),
                                    final.astype(int).tolist()))
         tail = yr[-max(1, len(yr) // 6):]
         band = np.mean(np.abs(tail.mean(axis=0)))
-        comps.append(compare(f"pattern{p}_mean_abs_readout_at_vertex", a - delta / 2, band, None, n_sigma=0,
-                             abs_tol=delta / 2, note="face band [a - delta, a]"))
-        if p == 0:
-            m = (yr * Xi[p]).mean(axis=1)
+        c = compare(f"pattern{q}_mean_abs_readout_at_vertex", a - delta / 2, band, None, n_sigma=0,
+                    abs_tol=delta / 2, note="face band [a - delta, a]")
+        if not lat_vertex:
+            c.not_applicable("the latent model does not end at a vertex for this cue")
+        comps.append(c)
+        if q == 0:
+            m = (yr * Xi[q]).mean(axis=1)
             axes[0].plot(tr, m, "C3", label="spiking network")
-            _, traj = sm.latent_run(G, cues[p][None], beta=b_sp, tau=tau, dt=tr[0], t_sim=tr[-1], record_every=1)
-            axes[0].plot(tr[:len(traj)], (traj[:, 0, :] * Xi[p]).mean(axis=1), "k--", label="latent model (1)")
+            _, traj = sm.latent_run(G, cues[q][None], beta=beta, tau=tau, dt=tr[0], t_sim=tr[-1], record_every=1)
+            axes[0].plot(tr[:len(traj)], (traj[:, 0, :] * Xi[q]).mean(axis=1), "k--", label="latent model (1)")
             axes[0].set_xlabel("time (ms)")
             axes[0].set_ylabel("overlap with pattern, y.xi/d")
             axes[0].legend(fontsize=7)
     # (2) capacity vs N
     ds = (32, 64, 128) if quick else (32, 64, 128, 256)
     n_draw = 2 if quick else 4
-    rows = [(dd, sm.capacity(dd, beta=beta, flip=flip, seed=g)) for dd in ds for _ in range(n_draw)]
+    rows = [(dd, sm.capacity(dd, rule=rule, beta=beta, flip=flip, seed=g)) for dd in ds for _ in range(n_draw)]
+    cfg.update(capacity_d_values=list(ds), capacity_draws_per_d=n_draw)
     Ns = np.array([4 * r[0] for r in rows], float)
     Pc = np.array([r[1] for r in rows], float)
     fit = fit_linear(Ns, Pc)
@@ -463,7 +498,7 @@ def validate_memory(backend="numba", quick=False, seed=12345, beta=2.0, flip=0.1
     comps.append(compare("capacity_slope_lower_ci_positive", 1.0, float(fit["slope_ci"][0] > 0), None, n_sigma=0,
                          note=f"slope {fit['slope']:.4g} +- {fit['slope_se']:.2g} patterns/neuron, 95% CI "
                               f"[{fit['slope_ci'][0]:.4g}, {fit['slope_ci'][1]:.4g}]"))
-    axes[1].plot(Ns, Pc, "o", color="C3", ms=4, label="latent model, Hebb")
+    axes[1].plot(Ns, Pc, "o", color="C3", ms=4, label=f"latent model, {rule} rule")
     nn = np.linspace(0, Ns.max() * 1.05, 10)
     axes[1].plot(nn, fit["slope"] * nn + fit["intercept"], "k-",
                  label=f"fit {fit['slope']:.3f} N {fit['intercept']:+.1f}")
@@ -472,4 +507,5 @@ def validate_memory(backend="numba", quick=False, seed=12345, beta=2.0, flip=0.1
     axes[1].legend(fontsize=7)
     fig.tight_layout()
     info["wall_time_s"] = time.perf_counter() - t0
-    return ValidationResult("memory", backend, comps, {"memory_completion_capacity": fig}, info)
+    return ValidationResult("memory", backend, comps, {"memory_completion_capacity": fig}, info, config=cfg,
+                            data={"spikes": trains, "t_stop_ms": t_stop})

@@ -114,26 +114,62 @@ def _predict_memory(d=64, p=4, rule="hebbian", beta=2.0, flip=0.1, pattern_seed=
     import numpy as np
 
     from recnet import checks
+    from recnet.checks import ParameterError
     from recnet.numerics import scn_memory as sm
+    from recnet.results import Result
+    from recnet.validation.scn_model import check_memory
 
+    d = checks.integer("d", d, 1)
+    p = checks.integer("p", p, 1)
+    if rule not in ("hebbian", "projection"):
+        raise ParameterError("rule", rule, "choose one of hebbian, projection")
     beta = checks.positive("beta", beta)
     flip = checks.in_range("flip", flip, 0.0, 0.5)
+    pattern_seed = checks.integer("pattern_seed", pattern_seed, 0)
+    # G (d x d), its pseudo-inverse work, patterns, cues and margins (p x d each)
+    check_memory("d", d, 8.0 * 4.0 * d * d, f"{d} x {d} couplings")
+    check_memory("p", p, 8.0 * (4.0 * d * d + 6.0 * p * d + 2.0 * p * p), f"{p} patterns of {d} bits")
     Xi = sm.random_patterns(p, d, seed=pattern_seed)
     G = sm.learning_rule(rule)(Xi)
     marg = sm.vertex_margins(G, Xi, beta)
     Y = sm.latent_final(G, sm.corrupt(Xi, flip, seed=pattern_seed + 1), beta=beta)
-    signal = (d - 1) / d
-    std = math.sqrt(max(p - 1, 0) * (d - 1)) / d
-    p_err = 0.5 * math.erfc((signal - 1 / beta) / (std * math.sqrt(2))) if std > 0 else 0.0
-    return {"d": int(d), "n_neurons": 4 * int(d), "patterns": int(p), "rule": rule, "beta": beta,
-            "stable_vertices": int(np.sum(np.all(marg > 0, axis=1))), "min_margin": float(marg.min()),
-            "bit_instability_probability_snr": p_err,
-            "completion_overlaps": sm.retrieval_overlap(Y, Xi)}
+    warnings = []
+    if rule == "projection":
+        # G is the projector onto the patterns' span: xi_k (G xi)_k = 1 exactly, margin beta - 1
+        # (theory.scn_memory.projection_rule_margin)
+        p_err = 0.0 if beta > 1 else 1.0
+        how = "projection rule: exact, every bit has margin beta - 1"
+    else:
+        signal = (d - 1) / d
+        std = math.sqrt((p - 1) * (d - 1)) / d
+        if std > 0:
+            p_err = 0.5 * math.erfc((signal - 1 / beta) / (std * math.sqrt(2)))
+            how = "hebbian signal-to-noise: Gaussian crosstalk of variance (p-1)(d-1)/d^2, field < 1/beta"
+        else:
+            # p = 1 or d = 1: no crosstalk, the field is (d-1)/d for every bit
+            p_err = 0.0 if beta * signal > 1 else 1.0
+            how = "hebbian without crosstalk (p = 1 or d = 1): every bit has field (d-1)/d, margin beta (d-1)/d - 1"
+    if rule == "hebbian" and d == 1:
+        warnings.append("d = 1: the Hebb rule's zero diagonal leaves G = 0, so no pattern is stored")
+    if rule == "projection" and p > d:
+        warnings.append(f"p = {p} > d = {d}: the patterns span at most d dimensions; each stored pattern is "
+                        "still a fixed point, but so is much of the cube")
+    stable_v = int(np.sum(np.all(marg > 0, axis=1)))
+    return Result("memory", values={
+        "d": d, "n_neurons": 4 * d, "patterns": p, "rule": rule, "beta": beta,
+        "stable_vertices": stable_v, "min_margin": float(marg.min()),
+        "bit_instability_probability": p_err, "bit_instability_theory": how,
+        "unstable_bit_fraction_measured": float(np.mean(marg <= 0)),
+        # overlap of the final readout y (in [-1, 1]) with the pattern, y . xi / d: 1 at the stored
+        # vertex, near 0 when the state decays (sign(y) would hide that)
+        "completion_overlaps": np.mean(Y * Xi, axis=1)}, warnings=warnings)
 
 
-def _validate_memory(backend="numba", quick=False, seed=12345, beta=2.0, flip=0.1, delta=0.1, tau=20.0):
+def _validate_memory(backend="numba", quick=False, seed=12345, d=64, p=4, rule="hebbian", beta=2.0, flip=0.1,
+                     pattern_seed=12345, delta=0.1, tau=20.0):
     from recnet.validation import scn
-    return scn.validate_memory(backend=backend, quick=quick, seed=seed, beta=beta, flip=flip, delta=delta, tau=tau)
+    return scn.validate_memory(backend=backend, quick=quick, seed=seed, d=d, p=p, rule=rule, beta=beta, flip=flip,
+                               pattern_seed=pattern_seed, delta=delta, tau=tau)
 
 
 SUBJECTS.append(
