@@ -259,37 +259,89 @@ TARGETS = {
 
 
 def target_function(expr):
-    """(f, f', f'', label) from a name in TARGETS or a sympy expression in x."""
+    """(f, f', f'', label) from a name in TARGETS or a sympy expression in x.
+
+    Anything that is not a real expression in x alone is refused with a ``ParameterError`` naming
+    ``function``; the values are checked on the input range by ``check_target``.
+    """
     import sympy as sp
 
     if not isinstance(expr, str):
-        raise TypeError(f"function must be a string, got {type(expr).__name__}")
+        raise ParameterError("function", expr, f"must be a string (a name: {', '.join(TARGETS)}, or an expression in x)")
     text = TARGETS.get(expr, expr)
     x = sp.Symbol("x", real=True)
     try:
         e = sp.sympify(text, locals={"x": x})
-    except (sp.SympifyError, SyntaxError, TypeError) as exc:
-        raise ValueError(f"function = {expr!r} is invalid: not a sympy expression in x ({exc})") from None
+    except Exception as exc:  # sympy raises many kinds for malformed text: all are user errors
+        raise ParameterError("function", expr, f"not an expression in x ({type(exc).__name__})") from None
+    from sympy.core.relational import Relational
+    from sympy.logic.boolalg import BooleanAtom, BooleanFunction
+
+    if (not isinstance(e, sp.Expr) or isinstance(e, (Relational, BooleanAtom, BooleanFunction))
+            or e.has(sp.zoo, sp.oo, -sp.oo, sp.nan)):
+        raise ParameterError("function", expr, "must be a finite real expression in x (a number-valued formula)")
     if e.free_symbols - {x}:
-        raise ValueError(f"function = {expr!r} is invalid: may only contain the symbol x, "
-                         f"found {sorted(map(str, e.free_symbols - {x}))}")
-    fs = [sp.lambdify(x, d, "numpy") for d in (e, sp.diff(e, x), sp.diff(e, x, 2))]
-    vec = [(lambda f: (lambda v: np.asarray(f(np.asarray(v, float)), float) * np.ones_like(np.asarray(v, float))))(f)
-           for f in fs]
+        raise ParameterError("function", expr, f"may only contain the symbol x, found "
+                             f"{sorted(map(str, e.free_symbols - {x}))}")
+    try:
+        derivs = (e, sp.diff(e, x), sp.diff(e, x, 2))
+        fs = [sp.lambdify(x, dd, "numpy") for dd in derivs]
+    except Exception as exc:
+        raise ParameterError("function", expr, f"cannot be differentiated and evaluated ({type(exc).__name__})") from None
+
+    def vectorised(fn):
+        def call(v):
+            v = np.asarray(v, float)
+            with np.errstate(all="ignore"):
+                out = np.asarray(fn(v))
+            if np.iscomplexobj(out):
+                out = np.where(np.abs(out.imag) > 0, np.nan, out.real)
+            return np.asarray(out, float) * np.ones_like(v)
+        return call
+
+    vec = [vectorised(f) for f in fs]
     return vec[0], vec[1], vec[2], str(e)
+
+
+def check_target(function, f, df, d2f, x_min, x_max, n_points=4001):
+    """Refuse (``ParameterError`` naming ``function``) a target that is not finite with finite first
+    and second derivatives, and > 0, everywhere on [x_min, x_max] (sampled at ``n_points``)."""
+    xg = np.linspace(x_min, x_max, n_points)
+    for what, fn in (("values", f), ("first derivative", df), ("second derivative", d2f)):
+        try:
+            v = fn(xg)
+        except Exception as exc:  # evaluation of the user's formula failed
+            raise ParameterError("function", function, f"cannot be evaluated on [{x_min:g}, {x_max:g}] "
+                                 f"({type(exc).__name__})") from None
+        bad = ~np.isfinite(v)
+        if np.any(bad):
+            raise ParameterError("function", function, f"its {what} must be finite and real on [{x_min:g}, {x_max:g}]: "
+                                 f"not at x = {xg[np.argmax(bad)]:.4g}")
+    fv = f(xg)
+    if np.min(fv) <= 0:
+        raise ParameterError("function", function, f"must be > 0 on [{x_min:g}, {x_max:g}] (the readout y_E is a "
+                             f"nonnegative rate): f({xg[np.argmin(fv)]:.4g}) = {np.min(fv):.4g}; add a constant")
+    return xg
+
+
+def lowrank_bytes(n):
+    """Memory of the E-I network: dense (2n) x (2n) weights, a few copies, plus grids."""
+    return 8.0 * (4.0 * (2 * n) ** 2 + 20.0 * n)
 
 
 def lowrank_prediction(function="bump", n=20, w=0.5, x_min=-1.0, x_max=1.0, d=0.01, tau=10.0):
     """The E-I network for ``function``: predicted and exact (hard-boundary) approximation errors."""
     from recnet.numerics import scn_functions as sf
+    from recnet.validation.scn_model import check_memory
 
     n = checks.integer("n", n, 2)
+    check_memory("n", n, lowrank_bytes(n), f"an E-I network of 2 x {n} neurons")
+    w = checks.in_range("w", w, 0.0, 1.0, high_inclusive=False)
+    d = checks.positive("d", d)
+    tau = checks.positive("tau", tau, "ms")
     x_min, x_max = checks.less_than("x_min", x_min, "x_max", x_max)
     f, df, d2f, label = target_function(function)
-    xg = np.linspace(x_min, x_max, 4001)
-    if np.min(f(xg)) <= 0:
-        raise ValueError(f"function = {function!r} is invalid: must be > 0 on [{x_min}, {x_max}] "
-                         "(the readout y_E is a nonnegative rate); add a constant")
+    xg = check_target(function, f, df, d2f, x_min, x_max)
     model = sf.ei_network(f, df, d2f, (x_min, x_max), n_e=n, n_i=n, w=w, dE=d, dI=d, tau=tau)
     h = (x_max - x_min) / (n - 1)
     grid = np.linspace(x_min, x_max, n)
@@ -302,14 +354,16 @@ def lowrank_prediction(function="bump", n=20, w=0.5, x_min=-1.0, x_max=1.0, d=0.
                 envelope_bound=model.error_bound, spike_bound=spike_bound, h=h)
 
 
-def validate_lowrank(backend="numba", quick=False, seed=12345, n=20, w=0.5, tau=10.0, d=0.01):
-    """Rank-2 E-I network vs a convex (x^2 + 0.2) and a non-convex (Gaussian bump) target.
+def validate_lowrank(backend="numba", quick=False, seed=12345, function="bump", n=20, w=0.5, x_min=-1.0, x_max=1.0,
+                     d=0.01, tau=10.0):
+    """Rank-2 E-I network computing the target ``function`` on [x_min, x_max].
 
-    Comparisons per target: (1) the exact hard-boundary error max|y_E - f| against the theory's
-    f'' h^2/8 (exact for the quadratic; leading order, rel. tol 10% for the bump: the next term is
+    Comparisons: (1) the exact hard-boundary error max|y_E - f| against the theory's f'' h^2/8
+    (exact for the quadratic target; leading order, rel. tol 10% otherwise: the next term is
     O(h^3 f''')); (2) simulated time-averaged y_E against the boundary fixed point at several
     inputs, tolerance 3 stderr + d/2 + d/(2(1-w)) (half a readout jump of each population, the
-    I jump passed through 1/(1 - w)); (3) the largest |y_sim - f| against predicted + spike bound.
+    I jump passed through 1/(1 - w)); (3) the largest |y_sim - f| against predicted + spike bound;
+    (4) for the non-convex bump, the E population alone runs away (inhibition-stabilised).
     """
     import matplotlib
 
@@ -319,54 +373,65 @@ def validate_lowrank(backend="numba", quick=False, seed=12345, n=20, w=0.5, tau=
     from recnet.numerics import scn_functions as sf
     from recnet.validation.compare import ValidationResult, compare, compare_exact
 
+    p = lowrank_prediction(function, n=n, w=w, x_min=x_min, x_max=x_max, d=d, tau=tau)
+    x_min, x_max = float(x_min), float(x_max)
     t0 = time.perf_counter()
     g = checks.rng(seed)
     comps = []
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
-    xs = np.linspace(-0.9, 0.9, 5 if quick else 9)
-    info = {"n_per_population": n, "w": w, "tau_ms": tau, "d": d}
-    for ax, name in zip(axes, ("quadratic", "bump")):
-        p = lowrank_prediction(name, n=n, w=w, d=d, tau=tau)
-        comps.append(compare(f"{name}_max_boundary_error", p["predicted_error"], p["fixed_point_error"], None,
-                             n_sigma=0, rel_tol=1e-9 if name == "quadratic" else 0.10,
-                             note="theory f'' h^2/8 with h = (b-a)/(n-1); exact for a quadratic target"))
-        mean, sem = sf.simulate_io(p["model"], xs, t_sim=300.0 if quick else 1000.0, t_warm=100.0, seed=g)
-        fp = p["model"].fixed_point(xs)
-        for k, x in enumerate(xs):
-            comps.append(compare(f"{name}_y_e_at_x{x:+.2f}".replace("+", "p").replace("-", "m").replace(".", "_"),
-                                 fp[k], mean[k, 0], sem[k, 0], abs_tol=p["spike_bound"],
-                                 note="boundary fixed point; abs_tol = d/2 + d/(2(1-w))"))
-        dev = float(np.max(np.abs(mean[:, 0] - p["f"](xs))))
-        comps.append(compare(f"{name}_max_error_vs_target", 0.0, dev, None, n_sigma=0,
-                             abs_tol=p["predicted_error"] * 1.1 + p["spike_bound"],
-                             note="|y_sim - f| <= predicted envelope error (+10%) + spike bound"))
-        xg = np.linspace(-1, 1, 401)
-        ax.plot(xg, p["f"](xg), "k-", lw=1, label="target f")
-        ax.plot(xg, p["model"].fixed_point(xg), "C0--", lw=1, label=f"boundary fixed point (N={2 * n})")
-        ax.errorbar(xs, mean[:, 0], yerr=3 * sem[:, 0] + p["spike_bound"], fmt="o", color="C3", ms=4,
-                    label="spiking network")
-        ax.set_xlabel("input x")
-        ax.set_ylabel("readout y_E")
-        ax.set_title(p["label"], fontsize=8)
-        ax.legend(fontsize=7)
-        if name == "bump":
-            from recnet.numerics import scn as _scn
+    fig, ax = plt.subplots(1, 1, figsize=(5, 3.6))
+    span = x_max - x_min
+    xs = np.linspace(x_min + 0.05 * span, x_max - 0.05 * span, 5 if quick else 9)
+    t_sim = 300.0 if quick else 1000.0
+    m = p["model"]
+    cfg = dict(function=function, n=m.n_e, w=m.w, x_min=x_min, x_max=x_max, d=m.dE, tau=m.tau,
+               inputs_x=xs.tolist(), t_sim_ms=t_sim, t_warm_ms=100.0)
+    info = {"n_per_population": m.n_e, "target": p["label"]}
+    name = function if function in TARGETS else "target"
+    comps.append(compare(f"{name}_max_boundary_error", p["predicted_error"], p["fixed_point_error"], None,
+                         n_sigma=0, rel_tol=1e-9 if function == "quadratic" else 0.10,
+                         note="theory f'' h^2/8 with h = (b-a)/(n-1); exact for a quadratic target"))
+    runs = []
+    mean, sem = sf.simulate_io(m, xs, t_sim=t_sim, t_warm=100.0, seed=g, runs=runs)
+    fp = m.fixed_point(xs)
+    for k, x in enumerate(xs):
+        comps.append(compare(f"{name}_y_e_at_x{x:+.2f}".replace("+", "p").replace("-", "m").replace(".", "_"),
+                             fp[k], mean[k, 0], sem[k, 0], abs_tol=p["spike_bound"],
+                             note="boundary fixed point; abs_tol = d/2 + d/(2(1-w))"))
+    dev = float(np.max(np.abs(mean[:, 0] - p["f"](xs))))
+    comps.append(compare(f"{name}_max_error_vs_target", 0.0, dev, None, n_sigma=0,
+                         abs_tol=p["predicted_error"] * 1.1 + p["spike_bound"],
+                         note="|y_sim - f| <= predicted envelope error (+10%) + spike bound"))
+    xg = np.linspace(x_min, x_max, 401)
+    ax.plot(xg, p["f"](xg), "k-", lw=1, label="target f")
+    ax.plot(xg, m.fixed_point(xg), "C0--", lw=1, label=f"boundary fixed point (N={2 * m.n_e})")
+    ax.errorbar(xs, mean[:, 0], yerr=3 * sem[:, 0] + p["spike_bound"], fmt="o", color="C3", ms=4,
+                label="spiking network")
+    ax.set_xlabel("input x")
+    ax.set_ylabel("readout y_E")
+    ax.set_title(p["label"], fontsize=8)
+    ax.legend(fontsize=7)
+    if function == "bump":
+        from recnet.numerics import scn as _scn
 
-            e_only = sf.excitatory_only(p["model"])
-            xe = 0.0
-            run = _scn.simulate(e_only, c=np.array([e_only.lam * xe]), V0=e_only.F[:, 0] * xe, dt=0.01,
-                                t_sim=30.0, record_every=100)
-            y_end = float(run.readout(e_only.D)[-1, 0])
-            fp0 = float(p["model"].fixed_point(np.array([xe]))[0])
-            info["e_alone_readout_after_30ms"] = y_end
-            comps.append(compare_exact("e_population_alone_runs_away", True, bool(y_end > 3 * fp0),
-                                       note=f"without I the E boundary is unstable: y_E = {y_end:.3g} after 30 ms "
-                                            f"vs boundary {fp0:.3g}; with I it stays (inhibition-stabilised)"))
-        info[f"{name}_predicted_error"] = p["predicted_error"]
-        info[f"{name}_fixed_point_error"] = p["fixed_point_error"]
+        e_only = sf.excitatory_only(m)
+        xe = 0.0
+        run = _scn.simulate(e_only, c=np.array([e_only.lam * xe]), V0=e_only.F[:, 0] * xe, dt=0.01,
+                            t_sim=30.0, record_every=100)
+        y_end = float(run.readout(e_only.D)[-1, 0])
+        fp0 = float(m.fixed_point(np.array([xe]))[0])
+        info["e_alone_readout_after_30ms"] = y_end
+        comps.append(compare_exact("e_population_alone_runs_away", True, bool(y_end > 3 * fp0),
+                                   note=f"without I the E boundary is unstable: y_E = {y_end:.3g} after 30 ms "
+                                        f"vs boundary {fp0:.3g}; with I it stays (inhibition-stabilised)"))
+    info[f"{name}_predicted_error"] = p["predicted_error"]
+    info[f"{name}_fixed_point_error"] = p["fixed_point_error"]
+    # spikes per input run: population "x<k>" holds the E neurons then the I neurons
+    spikes = {f"x{k}": _per_neuron((r.spike_steps + 1) * r.dt, r.spike_ids, r.counts.shape[0])
+              for k, r in enumerate(runs)}
     fig.tight_layout()
     info["wall_time_s"] = time.perf_counter() - t0
-    return ValidationResult("lowrank-ei", backend, comps, {"lowrank_ei_io": fig}, info)
+    return ValidationResult("lowrank-ei", backend, comps, {"lowrank_ei_io": fig}, info, config=cfg,
+                            data={"spikes": spikes, "t_stop_ms": t_sim})
 
 
 # --------------------------------------------------------------------------------- memory

@@ -85,9 +85,11 @@ def _predict_lowrank(function="bump", n=20, w=0.5, x_min=-1.0, x_max=1.0, d=0.01
             "inhibition_stabilized": bool(0 < m.w < 1)}
 
 
-def _validate_lowrank(backend="numba", quick=False, seed=12345, n=20, w=0.5, tau=10.0, d=0.01):
+def _validate_lowrank(backend="numba", quick=False, seed=12345, function="bump", n=20, w=0.5, x_min=-1.0, x_max=1.0,
+                      d=0.01, tau=10.0):
     from recnet.validation import scn
-    return scn.validate_lowrank(backend=backend, quick=quick, seed=seed, n=n, w=w, tau=tau, d=d)
+    return scn.validate_lowrank(backend=backend, quick=quick, seed=seed, function=function, n=n, w=w, x_min=x_min,
+                                x_max=x_max, d=d, tau=tau)
 
 
 SUBJECTS.append(
