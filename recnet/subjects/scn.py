@@ -68,14 +68,12 @@ def _derive_lowrank():
     return lowrank_ei.equations()
 
 
-def _predict_lowrank(function="bump", n=20, w=0.5, x_min=-1.0, x_max=1.0, d=0.01, tau=10.0):
+def _predict_lowrank(function="bump", n=20, w=0.5, x_min=-1.0, x_max=1.0, d=0.01):
     import numpy as np
 
-    from recnet import checks
     from recnet.validation.scn import lowrank_prediction
 
-    tau = checks.positive("tau", tau, "ms")
-    p = lowrank_prediction(function, n=n, w=w, x_min=x_min, x_max=x_max, d=d, tau=tau)
+    p = lowrank_prediction(function, n=n, w=w, x_min=x_min, x_max=x_max, d=d)
     xs = np.linspace(x_min, x_max, 9)
     m = p["model"]
     return {"function": p["label"], "n_e": m.n_e, "n_i": m.n_i, "w": m.w,
@@ -94,14 +92,16 @@ def _validate_lowrank(backend="numba", quick=False, seed=12345, function="bump",
 
 SUBJECTS.append(
     Subject("lowrank-ei", 6, "rank-2 E-I spiking network: convex I and concave E boundaries, y_E = difference of convex",
-            options=(Option("function", "bump", "target f(x) > 0: quadratic | bump | sympy expression in x", type=str),
+            options=(Option("function", "bump", "target f(x) > 0 on [x_min, x_max]: quadratic | bump | an expression in x",
+                            type=str, example="quadratic"),
                      Option("n", 20, "neurons per population (E and I)", type=int),
                      Option("w", 0.5, "E-to-E coupling in [0, 1) (w > 0: inhibition-stabilised)"),
                      Option("x_min", -1.0, "input range start"),
                      Option("x_max", 1.0, "input range end"),
-                     Option("d", 0.01, "readout jump per spike (latent units)"),
-                     Option("tau", 10.0, "membrane and readout time constant", unit="ms")),
+                     Option("d", 0.01, "readout jump per spike (latent units)")),
             derive=_derive_lowrank, predict=_predict_lowrank, validate=_validate_lowrank,
+            validate_options=(Option("tau", 10.0, "membrane and readout time constant (sets the simulated "
+                                     "time scale; the fixed points do not depend on it)", unit="ms"),),
             references=("Podlaski & Machens 2024, Neural Comput 36:803",)))
 
 
@@ -134,7 +134,8 @@ def _predict_memory(d=64, p=4, rule="hebbian", beta=2.0, flip=0.1, pattern_seed=
     Xi = sm.random_patterns(p, d, seed=pattern_seed)
     G = sm.learning_rule(rule)(Xi)
     marg = sm.vertex_margins(G, Xi, beta)
-    Y = sm.latent_final(G, sm.corrupt(Xi, flip, seed=pattern_seed + 1), beta=beta)
+    cues = sm.corrupt(Xi, flip, seed=pattern_seed + 1)
+    Y = sm.latent_final(G, cues, beta=beta)
     warnings = []
     if rule == "projection":
         # G is the projector onto the patterns' span: xi_k (G xi)_k = 1 exactly, margin beta - 1
@@ -162,6 +163,7 @@ def _predict_memory(d=64, p=4, rule="hebbian", beta=2.0, flip=0.1, pattern_seed=
         "stable_vertices": stable_v, "min_margin": float(marg.min()),
         "bit_instability_probability": p_err, "bit_instability_theory": how,
         "unstable_bit_fraction_measured": float(np.mean(marg <= 0)),
+        "flipped_bits_per_cue": int(round(flip * d)), "cue_overlaps": np.mean(np.sign(cues) * Xi, axis=1),
         # overlap of the final readout y (in [-1, 1]) with the pattern, y . xi / d: 1 at the stored
         # vertex, near 0 when the state decays (sign(y) would hide that)
         "completion_overlaps": np.mean(Y * Xi, axis=1)}, warnings=warnings)
