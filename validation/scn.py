@@ -230,8 +230,8 @@ def validate(backend="numba", quick=False, seed=12345, model=None, k=None, n=Non
 
 
 def _linear_rate_check(m, x_star, *, t_sim, t_warm, seed, dt=0.05, n_batches=20):
-    """Simulate the SCN implementing dx/dt = A x + c (constant c) from x0 and compare its rates,
-    after the latent state has settled, with the QP at the stationary state x* = -A^{-1} c."""
+    """Simulate the SCN implementing dx/dt = A x + c (constant c) from x0; its rates after the
+    latent state has settled, with the stationary rates of ``numerics.scn_qp.dynamics_rates``."""
     from recnet.numerics import scn, scn_qp
 
     s = m.signal
@@ -239,9 +239,11 @@ def _linear_rate_check(m, x_star, *, t_sim, t_warm, seed, dt=0.05, n_batches=20)
     c = s.offset + s.amplitude * np.sin(s.phase)
     res = scn.simulate(net, c=c, V0=net.F @ s.x0, dt=dt, t_sim=t_sim, t_warm=t_warm, n_batches=n_batches, seed=seed)
     D = m.decoder
-    r_qp = scn_qp.rates(D, x_star, T=m.thresholds, mu=m.mu, nu=m.nu)
-    G = D.T @ D + m.mu * np.eye(m.n)
-    bias = scn_qp.finite_spike_bias_bound(G, r_qp, net.reset)
+    r_qp, M, _ = scn_qp.dynamics_rates(D, s.A, c, tau=m.tau, T=m.thresholds, mu=m.mu, nu=m.nu)
+    if r_qp is None:
+        raise ParameterError("model", m.name, "its linear dynamics have no stationary rates to compare with "
+                             "(M = mu I - tau D^T A D is not a P-matrix)")
+    bias = scn_qp.finite_spike_bias_bound(M, r_qp, net.reset)
     bm = res.batch_r_means
     r_sem = bm.std(axis=0, ddof=1) / np.sqrt(bm.shape[0])
     y_b = bm @ D.T

@@ -12,8 +12,10 @@ Machens 2013): the time-averaged filtered spike trains solve the quadratic progr
 
     r* = argmin_{r >= 0} 1/2 |x - D r|^2 + mu/2 |r|^2 + nu |r|_1,
 
-at the signal x (constant signal), at the stationary state x* = -A^{-1} c of linear dynamics
-dx/dt = A x + c (A Hurwitz, constant command), or, for a time-varying signal, quasi-statically at
+at the signal x (constant signal).  A network implementing linear dynamics dx/dt = A x + c (A
+Hurwitz, constant command) has the stationary rates of the complementarity problem
+``numerics.scn_qp.dynamics_rates`` (its readout D r tends to x* = -A^{-1} c as mu -> 0).  For a
+time-varying signal the QP is solved quasi-statically at
 samples of x(t) over one window (the slowest period), averaged: exact when the signal is slow
 compared with tau.  Linear dynamics with an eigenvalue of A with real part >= 0 have no
 stationary state; that is said in words.
@@ -167,6 +169,22 @@ def prediction(m):
         vals["stationary_state"] = words
         warnings.append(words + ": no stationary rates are predicted")
         vals.update(thresholds=net.T, reset=net.reset)
+        return vals, warnings
+    if x is not None and m.signal.kind == "linear":
+        s = m.signal
+        c = s.offset + s.amplitude * np.sin(s.phase)
+        r, M, q = scn_qp.dynamics_rates(D, s.A, c, tau=m.tau, T=T, mu=mu, nu=m.nu)
+        if r is None:
+            why = ("no stationary rates found: the rate problem M r + q >= 0 (M = mu I - tau D^T A D) is not "
+                   "solvable by complementary pivoting (M is not a P-matrix)")
+            vals.update(stationary_state=why, x=x, thresholds=net.T, reset=net.reset)
+            warnings.append(why)
+            return vals, warnings
+        bias = scn_qp.finite_spike_bias_bound(M, r, net.reset)
+        vals.update(stationary_state=words, x=x, rates_hz=1000.0 * r / m.tau, n_active=int(np.sum(r > 0)),
+                    readout=D @ r, coding_error_norm=float(np.linalg.norm(x - D @ r)), thresholds=net.T,
+                    reset=net.reset, kkt_residual=scn_qp.lcp_residual(M, q, r),
+                    finite_spike_bias_bound_hz=1000.0 * bias / m.tau)
         return vals, warnings
     if x is not None:
         r = scn_qp.rates(D, x, T=T, mu=mu, nu=m.nu)
