@@ -46,7 +46,7 @@ def check_memory(name, value, nbytes, what):
 def scn_bytes(k, n):
     """Memory of predicting/simulating an SCN: about six dense N x N float arrays (D^T D, the fast
     weights, the QP's Gram matrix and its active-set factorisation) plus a few K x N ones."""
-    return 8.0 * (6.0 * n * n + 4.0 * k * n + k * k)
+    return 8.0 * (6.0 * n * n + 4.0 * k * n)
 
 
 def resolve(model=None, k=None, n=None, mu=None, nu=None, tau=None, decoder_norm=None, x_norm=None,
@@ -87,7 +87,7 @@ def resolve(model=None, k=None, n=None, mu=None, nu=None, tau=None, decoder_norm
         return m, cfg
     k = checks.integer("k", DEFAULTS["k"] if k is None else k, 1)
     n = checks.integer("n", DEFAULTS["n"] if n is None else n, 1)
-    check_memory("n", n, scn_bytes(k, n), f"dense {n} x {n} weight and QP matrices")
+    check_memory("n", n, scn_bytes(1, n), f"dense {n} x {n} weight and QP matrices")
     check_memory("k", k, scn_bytes(k, n), f"a {k} x {n} decoder")
     mu = DEFAULTS["mu"] if mu is None else mu
     nu = DEFAULTS["nu"] if nu is None else nu
