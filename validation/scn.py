@@ -132,7 +132,7 @@ def validate(backend="numba", quick=False, seed=12345, model=None, k=None, n=Non
     g = checks.rng(seed)
     t0 = time.perf_counter()
     if t_sim is None:
-        t_sim = 2000.0 if quick else 6000.0
+        t_sim = 2000.0 if quick else (6000.0 if backend == "numba" else 3000.0)
     t_sim = checks.positive("t_sim", t_sim, "ms")
     if backend != "numba" and t_sim > 3000.0:
         raise ParameterError("t_sim", t_sim, f"must be <= 3000 ms on {backend} (the exported network's run length)")
