@@ -94,6 +94,20 @@ def test_predict_uses_the_model_and_matches_an_independent_qp_solver():
     np.testing.assert_allclose(res["rates_hz"], 1000 * r / 10.0, rtol=1e-5, atol=1e-6)
 
 
+def test_custom_thresholds_and_nu_enter_the_rate_problem():
+    """Thresholds T replace (|D_i|^2 + mu + nu)/2: the QP's linear term is the mid-point
+    t = T - (|D_i|^2 + mu)/2 (independent L-BFGS-B solve); nu alone gives t = nu/2."""
+    T = np.array([0.01, 0.02, 0.015, 0.012])
+    x = np.array([0.4, -0.2])
+    G = D3.T @ D3 + 0.002 * np.eye(4)
+    res = SCN.predict(model=dict(CONST, thresholds=T.tolist()))
+    np.testing.assert_allclose(res["thresholds"], T)
+    t = T - 0.5 * (np.sum(D3 ** 2, axis=0) + 0.002)
+    np.testing.assert_allclose(res["rates_hz"], 100 * scn_qp.generic_qp(G, D3.T @ x - t), rtol=1e-5, atol=1e-6)
+    res = SCN.predict(model=CONST, nu=0.004)
+    np.testing.assert_allclose(res["rates_hz"], 100 * scn_qp.generic_qp(G, D3.T @ x - 0.002), rtol=1e-5, atol=1e-6)
+
+
 def test_options_override_the_model_or_are_refused():
     res = SCN.predict(model=CONST, mu=0.01, tau=20.0)
     assert res.config["mu"] == 0.01 and res.config["tau"] == 20.0
