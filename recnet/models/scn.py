@@ -25,7 +25,7 @@ x=[...]))`` or ``recnet.models.load({"model": "scn", "decoder": D, "signal": {..
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -181,7 +181,6 @@ class SCNModel:
     name: str = "scn-model"
     summary: str = ""
     reference: str = ""
-    extra: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         # a model built directly in Python is checked like a file
@@ -285,7 +284,7 @@ def from_dict(data, source="<dict>"):
     m = object.__new__(SCNModel)
     m.__dict__.update(dict(decoder=D, signal=sig, tau=tau, mu=mu, nu=nu, thresholds=T, name=str(name),
                            summary=str(data.get("summary", "")), reference=str(data.get("reference", "")),
-                           extra={}, _checked=True))
+                           _checked=True))
     return m
 
 
