@@ -486,7 +486,10 @@ def validate_memory(backend="numba", quick=False, seed=12345, d=64, p=4, rule="h
     from recnet.validation.compare import ValidationResult, compare, compare_exact
     from recnet.validation.scn_model import check_memory
 
-    d = checks.integer("d", d, 2)
+    d = checks.integer("d", d)
+    if d < 2:
+        raise ParameterError("d", d, "must be >= 2 for validation: with one bit a cue is either the pattern or "
+                             "its opposite, and the Hebb rule stores nothing (G = 0)")
     p = checks.integer("p", p, 1)
     if rule not in ("hebbian", "projection"):
         raise ParameterError("rule", rule, "choose one of hebbian, projection")
