@@ -231,13 +231,14 @@ def _spikes_per_ms(model, xs):
     return float(np.max(lam * (yE / model.dE + np.maximum(yI, 0) / model.dI)))
 
 
-def simulate_io(model, xs, *, dt=None, t_sim=1000.0, t_warm=200.0, n_batches=10, sigma_v=0.0, seed=None):
+def simulate_io(model, xs, *, dt=None, t_sim=1000.0, t_warm=200.0, n_batches=10, sigma_v=0.0, seed=None, runs=None):
     """Time-averaged readouts at constant inputs ``xs``: returns (mean (len(xs), K), sem (len(xs), K)).
 
     ``model`` is an ``InhibitoryBoundary`` or ``EINetwork``; each input value is a separate run
     started from rest (V = F x).  ``dt`` (ms) defaults to the step at which the predicted total
     spike count per step is 0.1 (the greedy rule fires at most one spike per step: a larger
-    count starves the lower-priority E neurons).
+    count starves the lower-priority E neurons).  ``runs``: a list to which each input's
+    ``numerics.scn.SimResult`` (with its spike list) is appended.
     """
     from recnet.numerics import scn
 
@@ -256,4 +257,6 @@ def simulate_io(model, xs, *, dt=None, t_sim=1000.0, t_warm=200.0, n_batches=10,
         y_b = res.batch_r_means @ net.D.T
         mean[k] = res.r_mean @ net.D.T
         sem[k] = y_b.std(axis=0, ddof=1) / np.sqrt(y_b.shape[0])
+        if runs is not None:
+            runs.append(res)
     return mean, sem

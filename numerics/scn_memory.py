@@ -207,8 +207,10 @@ def build_network(G, *, beta=2.0, a=1.0, delta=0.1, tau=20.0):
                V_slow=np.ascontiguousarray(D), F=np.zeros((N, 1)), tau=tau, priority=prio)
 
 
-def spiking_run(net, y0, *, dt=None, t_sim=300.0, record_every=20, seed=None):
+def spiking_run(net, y0, *, dt=None, t_sim=300.0, record_every=20, seed=None, max_spikes=0):
     """Run the memory network from the readout y0 (inside the cube); returns (t_rec, y_rec, result).
+
+    ``max_spikes`` > 0 keeps the spike list (step and neuron of up to that many spikes) in the result.
 
     The coding neurons start with r = max(+-y0_k, 0)/delta (so that y = y0), voltages at rest
     (z = u) and faces at V = +-y0_k.  dt defaults to 0.1 over the predicted peak spike count per ms.
@@ -229,5 +231,5 @@ def spiking_run(net, y0, *, dt=None, t_sim=300.0, record_every=20, seed=None):
         per_ms = 2 * d * zmax / delta / net.tau
         dt = min(0.05, 0.1 / per_ms)
     res = scn.simulate(net, c=np.zeros(1), V0=V0, r0=r0, dt=dt, t_sim=t_sim, record_every=record_every,
-                       seed=seed, max_spikes=0)
+                       seed=seed, max_spikes=max_spikes)
     return res.t_rec, res.r_trace @ net.D.T, res

@@ -26,7 +26,7 @@ from scipy import linalg, optimize
 
 from recnet import checks
 
-__all__ = ["active_set_qp", "nnls_rates", "generic_qp", "rates", "kkt_residual",
+__all__ = ["active_set_qp", "nnls_rates", "generic_qp", "rates", "kkt_residual", "lcp_lemke", "dynamics_rates", "lcp_residual",
            "effective_thresholds", "finite_spike_bias_bound"]
 
 
@@ -214,3 +214,89 @@ def dynamic_inversion(W, B, delta, alpha=0.0, tau_r=1.0, tau_u=1.0):
     return dict(r_x=r, u=u, stable_fast_rates=bool(np.max(np.linalg.eigvals(W @ B).real) < alpha),
                 stable=bool(np.max(ev.real) < 0), max_real_eig=float(np.max(ev.real)),
                 residual=float(np.linalg.norm(W @ r - delta)))
+
+
+# ------------------------------------------------------------------ networks with linear dynamics
+def lcp_lemke(M, q, *, tol=1e-12, max_iter=None):
+    """Solve the linear complementarity problem w = M z + q, z >= 0, w >= 0, z^T w = 0.
+
+    Lemke's complementary pivoting with covering vector e = 1 (Lemke 1965; Cottle, Pang, Stone
+    1992, The Linear Complementarity Problem, sect. 4.4).  It terminates with the solution when M
+    is a P-matrix (for instance when M + M^T is positive definite) and returns None on ray
+    termination (no solution found: M is not such a matrix).
+    """
+    M = checks.square_matrix("M", M)
+    q = checks.array("q", q, ndim=1, shape=(M.shape[0],))
+    n = len(q)
+    if np.all(q >= 0):
+        return np.zeros(n)
+    # tableau rows: w - M z - e z0 = q; columns: w (n), z (n), z0 (1), rhs (1)
+    T = np.hstack([np.eye(n), -M, -np.ones((n, 1)), q[:, None]])
+    basis = list(range(n))
+    max_iter = 50 * (n + 1) if max_iter is None else max_iter
+
+    def pivot(row, col):
+        T[row] /= T[row, col]
+        for i in range(n):
+            if i != row and T[i, col] != 0.0:
+                T[i] -= T[i, col] * T[row]
+
+    row = int(np.argmin(q))
+    entering = 2 * n
+    pivot(row, entering)
+    leaving, basis[row] = basis[row], entering
+    for _ in range(max_iter):
+        entering = leaving + n if leaving < n else leaving - n
+        col = T[:, entering]
+        rows = np.flatnonzero(col > tol)
+        if rows.size == 0:
+            return None                                    # ray termination
+        ratios = T[rows, -1] / col[rows]
+        best = rows[np.flatnonzero(ratios <= ratios.min() + tol)]
+        # among ties let the artificial variable leave (then z0 = 0 and we are done)
+        z0_rows = [i for i in best if basis[i] == 2 * n]
+        row = int(z0_rows[0] if z0_rows else best[0])
+        pivot(row, entering)
+        leaving, basis[row] = basis[row], entering
+        if leaving == 2 * n:
+            z = np.zeros(n)
+            for i, b in enumerate(basis):
+                if n <= b < 2 * n:
+                    z[b - n] = max(T[i, -1], 0.0)
+            return z
+    return None
+
+
+def dynamics_rates(D, A, c, *, tau, T=None, mu=0.0, nu=0.0):
+    """Stationary rates of the SCN that implements dx/dt = A x + c (constant command c, per ms).
+
+    Averaging the network's voltage equation (``numerics.scn``: Omega_s = D^T (A + I/tau) D,
+    Omega_f = D^T D + mu I, <s> = <r>/tau) at stationarity gives
+
+        <V> = tau D^T (A D r + c) - mu r,
+
+    and active neurons sit at their effective threshold t_i = T_i - (|D_i|^2 + mu)/2 (silent ones
+    below), i.e. the linear complementarity problem
+
+        w = M r + q >= 0,  r >= 0,  r^T w = 0,    M = mu I - tau D^T A D,   q = t - tau D^T c.
+
+    For the autoencoder (A = -I/tau, c = x/tau) this is the QP of ``rates``.  Solved with
+    ``lcp_lemke``; returns (r, M, q) with r None when no solution is found (M not a P-matrix).
+    """
+    D = checks.array("D", D, ndim=2)
+    K, N = D.shape
+    A = checks.square_matrix("A", A, n=K)
+    c = checks.array("c", c, ndim=1, shape=(K,))
+    tau = checks.positive("tau", tau, "ms")
+    mu = checks.nonnegative("mu", mu)
+    nu = checks.nonnegative("nu", nu)
+    t = np.full(N, 0.5 * nu) if T is None else effective_thresholds(D, T, mu)
+    M = mu * np.eye(N) - tau * (D.T @ A @ D)
+    q = t - tau * (D.T @ c)
+    return lcp_lemke(M, q), M, q
+
+
+def lcp_residual(M, q, r):
+    """Largest violation of the LCP conditions r >= 0, w = M r + q >= 0, r_i w_i = 0."""
+    w = M @ r + q
+    return float(max(np.max(-r, initial=0.0), np.max(-w, initial=0.0), np.max(np.abs(r * w), initial=0.0)))

@@ -1,6 +1,7 @@
 """Boerlin, Machens, Deneve (2013), Fig. 1-2 style: a spike-coding network tracks a signal.
 
-A 2-D latent signal (two sinusoids) is represented by N = 20 neurons with random decoders.
+A 2-D latent signal (two sinusoids) is represented by N = 20 neurons with random decoders: the
+shipped model ``boerlin2013-tracker`` (``recnet predict scn --model boerlin2013-tracker``).
 Top: signal x(t) (lines) and readout x_hat = D r (points, every 2 ms); middle: spike raster;
 bottom: coding error |x - x_hat| with the radius of the bounding box {e: D_i^T e <= T_i} (dashed;
 the mu r_i term moves the faces slightly outward).
@@ -21,17 +22,18 @@ def make(out=None, quick=False):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from recnet import models
     from recnet.numerics import scn
-    from recnet.validation.scn import random_decoder
 
     out = out or "boerlin2013_tracking.png"
-    dt, tau = 0.05, 20.0
+    model = models.load("boerlin2013-tracker", family="scn")
+    dt = 0.05
     t_sim = 300.0 if quick else 1000.0
     n_steps = int(round(t_sim / dt))
     t = np.arange(n_steps) * dt
-    x = np.c_[0.6 * np.sin(2 * np.pi * t / 250.0) + 0.2, 0.5 * np.cos(2 * np.pi * t / 400.0)]
-    D = random_decoder(2, 20, decoder_norm=0.1, seed=3)
-    net = scn.build(D, mu=1e-3, tau=tau)
+    x = model.signal.wave(t)                      # 0.2 + 0.6 sin(2 pi t/250 ms), 0.5 cos(2 pi t/400 ms)
+    D = model.decoder
+    net = scn.build(D, mu=model.mu, nu=model.nu, tau=model.tau, T=model.thresholds)
     rec = int(round(2.0 / dt))
     res = scn.simulate(net, x, dt=dt, t_sim=t_sim, record_every=rec)
     xh = res.readout(D)

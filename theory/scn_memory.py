@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-__all__ = ["latent_dynamics", "vertex_stability", "hebbian_signal_to_noise", "equations"]
+__all__ = ["latent_dynamics", "vertex_stability", "hebbian_signal_to_noise", "projection_rule_margin", "equations"]
 
 
 def latent_dynamics():
@@ -86,8 +86,30 @@ def hebbian_signal_to_noise():
             "bit_instability_probability": sp.Eq(sp.Symbol("p_err"), p_err)}
 
 
+def projection_rule_margin():
+    """Projection rule: every stored pattern is an exact fixed point, every bit has margin beta - 1.
+
+    G = Xi^T (Xi Xi^T)^+ Xi (Xi: P x d, rows xi^mu) is the orthogonal projector onto the span of
+    the patterns.  With xi^mu = Xi^T e_mu and M = Xi Xi^T: G xi^mu = Xi^T M^+ M e_mu = Xi^T e_mu =
+    xi^mu, because M^+ M projects onto the range of M = range of Xi and Xi^T vanishes on its
+    complement.  This holds for every P, linearly independent patterns or not.  Hence
+    xi_k (G xi)_k = xi_k^2 = 1 and the margin of condition (2) is beta * 1 - 1 for every bit: the
+    bit-instability probability is exactly 0 for beta > 1 and 1 for beta <= 1 (no Gaussian
+    crosstalk, unlike the Hebb rule).
+    """
+    beta = sp.Symbol("beta", positive=True)
+    xi = sp.Symbol("xi_k")
+    field = sp.Symbol("xi_k (G xi)_k")
+    return {"projection_fixes_patterns": sp.Eq(sp.Symbol("G xi^mu"), sp.Symbol("xi^mu")),
+            "projection_local_field": sp.Eq(field, sp.Integer(1)),
+            "projection_margin": sp.Eq(sp.Symbol("m_proj"), beta * xi ** 2 - 1),
+            "projection_bit_instability": sp.Eq(sp.Symbol("p_err_proj"),
+                                                sp.Piecewise((0, beta > 1), (1, True)))}
+
+
 def equations():
     out = {}
+    out.update(projection_rule_margin())
     out.update(latent_dynamics())
     out.update(vertex_stability())
     out.update(hebbian_signal_to_noise())
