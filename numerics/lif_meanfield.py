@@ -35,7 +35,7 @@ import numpy as np
 
 from recnet import checks
 from recnet.numerics._jit import njit, prange
-from recnet.numerics.siegert import _siegert_one, check_neuron, cv_isi
+from recnet.numerics.siegert import SQRT_PI, _erfcx, _siegert_one, check_neuron, cv_isi
 
 __all__ = ["brunel_prediction", "brunel_inputs", "solve_rates", "brunel_rate_map", "check_brunel"]
 
@@ -334,6 +334,140 @@ def _phi_pop(nu, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, out_m
         out_rate[a] = _siegert_one(mu, sg, tau_m[a], tau_ref[a], v_th[a], v_r[a])
 
 
+@njit
+def _dsiegert(rate, mu, sigma, tau_m, v_th, v_r):
+    """(d nu/d mu, d nu/d sigma) of the Siegert rate, Hz/mV, potentials relative to v_rest.
+
+    From 1/nu = tau_ref + tau sqrt(pi) int_{y_r}^{y_th} f(u) du, f(u) = exp(u^2)(1 + erf u)
+    = erfcx(-u), y = (V - mu)/sigma (tau_m in s)::
+
+        d nu/d mu    = nu^2 tau sqrt(pi) / sigma [f(y_th) - f(y_r)]
+        d nu/d sigma = nu^2 tau sqrt(pi) / sigma [y_th f(y_th) - y_r f(y_r)]
+
+    (the first is NNMT's ``_derivative_of_firing_rates_wrt_mean_input``).  Above y_th = 20 the
+    rate is below exp(-400) Hz and both derivatives are returned as 0 (f(y_th) alone would
+    overflow near y_th = 26.6).  sigma = 0 returns NaN (the caller differentiates numerically).
+    """
+    if sigma <= 0.0:
+        return np.nan, np.nan
+    if rate <= 0.0:
+        return 0.0, 0.0
+    y_th = (v_th - mu) / sigma
+    y_r = (v_r - mu) / sigma
+    if y_th > 20.0:
+        return 0.0, 0.0
+    f_th = _erfcx(-y_th)
+    f_r = _erfcx(-y_r)
+    c = rate * rate * tau_m * 1e-3 * SQRT_PI / sigma
+    return c * (f_th - f_r), c * (y_th * f_th - y_r * f_r)
+
+
+@njit
+def _phi_jac_pop(nu, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, out_mu, out_sigma,
+                 out_rate, out_jac):
+    """As _phi_pop, plus the Jacobian d phi_a / d nu_b (chain rule through mu_a and sigma_a)::
+
+        d mu_a/d nu_b = tau_a K_ab J_ab,   d sigma_a/d nu_b = tau_a K_ab J_ab^2 / (2 sigma_a)
+
+    A row is NaN where sigma_a = 0 (no analytic derivative there)."""
+    _phi_pop(nu, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, out_mu, out_sigma, out_rate)
+    p = nu.shape[0]
+    for a in range(p):
+        dm, ds = _dsiegert(out_rate[a], out_mu[a], out_sigma[a], tau_m[a], v_th[a], v_r[a])
+        t = tau_m[a] * 1e-3
+        for b in range(p):
+            kj = k_mat[a, b] * j_mat[a, b] * t
+            if out_sigma[a] > 0.0:
+                out_jac[a, b] = dm * kj + ds * kj * j_mat[a, b] / (2.0 * out_sigma[a])
+            else:
+                out_jac[a, b] = np.nan
+
+
+@njit
+def _relax(x0, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, nu_max, n_steps, step, tol):
+    """Euler steps of the relaxation dynamics dnu/ds = -nu + phi(nu) (NNMT's 'ODE' fixed-point
+    method), clipped to [0, nu_max]; stops when max |phi(nu) - nu| <= tol max(1, nu)."""
+    p = x0.shape[0]
+    x = x0.copy()
+    mu = np.empty(p)
+    sg = np.empty(p)
+    rt = np.empty(p)
+    for _ in range(n_steps):
+        _phi_pop(x, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, mu, sg, rt)
+        done = True
+        for a in range(p):
+            r = rt[a] - x[a]
+            if abs(r) > tol * max(1.0, abs(x[a])):
+                done = False
+            x[a] = min(max(x[a] + step * r, 0.0), nu_max[a])
+        if done:
+            break
+    return x
+
+
+@njit
+def _newton(starts, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, nu_max, tol, max_iter,
+            roots, ok):
+    """Damped Newton on phi(nu) - nu = 0 from every row of ``starts`` (analytic Jacobian, step
+    halving down to 1/256, iterates clipped to [0, nu_max]); ``roots[i]`` is where start i ended,
+    ``ok[i]`` whether its residual is below tol max(1, |nu|) (then polished by two more steps).
+    Rows whose Jacobian is not finite (sigma = 0) are left to the caller (ok = -1)."""
+    n, p = starts.shape
+    mu = np.empty(p)
+    sg = np.empty(p)
+    rt = np.empty(p)
+    jac = np.empty((p, p))
+    eye = np.eye(p)
+    xn = np.empty(p)
+    for i in range(n):
+        x = starts[i].copy()
+        _phi_pop(x, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, mu, sg, rt)
+        r = rt - x
+        status = 0
+        polish = 0
+        for _ in range(max_iter):
+            conv = True
+            for a in range(p):
+                if abs(r[a]) > tol * max(1.0, abs(x[a])):
+                    conv = False
+            if conv:
+                status = 1
+                if polish == 2:
+                    break
+            _phi_jac_pop(x, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, mu, sg, rt, jac)
+            if not np.all(np.isfinite(jac)):
+                status = -1
+                break
+            try:
+                step = np.linalg.solve(jac - eye, -r)
+            except Exception:  # singular Jacobian: stop this start
+                break
+            nr = np.max(np.abs(r))
+            lam = 1.0
+            accepted = False
+            while lam >= 1.0 / 256.0:
+                for a in range(p):
+                    xn[a] = min(max(x[a] + lam * step[a], 0.0), nu_max[a])
+                _phi_pop(xn, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, mu, sg, rt)
+                rn = rt - xn
+                if np.max(np.abs(rn)) < nr or (conv and np.max(np.abs(rn)) <= nr):
+                    accepted = True
+                    break
+                lam *= 0.5
+            if not accepted:
+                break
+            x = xn.copy()
+            r = rn
+            if conv:
+                polish += 1
+        conv = True
+        for a in range(p):
+            if abs(r[a]) > tol * max(1.0, abs(x[a])):
+                conv = False
+        roots[i] = x
+        ok[i] = status if status == -1 else (1 if conv else 0)
+
+
 def _per_pop(name, value, p, unit):
     arr = checks.array(name, value)
     if arr.ndim == 0 or arr.size == 1:
@@ -345,7 +479,7 @@ def _per_pop(name, value, p, unit):
 
 def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v_reset=0.0,
                 v_rest=0.0, tau_refrac=2.0, mu_ext=0.0, seed=0, n_starts=None, tol=1e-9,
-                require_unique=False):
+                require_unique=False, search="fast"):
     r"""All self-consistent stationary rates of P populations of LIF neurons with delta synapses.
 
     For each population a (diffusion approximation; Amit & Brunel 1997; Brunel 2000)::
@@ -376,8 +510,13 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
     seed : int or Generator
         For the random starting points used when P > 3.
     n_starts : int, optional
-        Number of Newton starting points (default: a grid of 10 levels per population for P <= 2,
-        6 for P = 3, 200 random for P > 3).
+        Number of random Newton starting points for P > 3 (default: 24 with ``search="fast"``,
+        200 with ``search="full"``); for P <= 3 (and ``n_starts`` not given) a grid of 10 levels
+        per population (P = 2) or 6 (P = 3) is used instead.
+    search : {"fast", "full"}
+        How many random starts P > 3 gets by default (see ``n_starts``).  Both also start Newton
+        from the zero-rate point, three fixed uniform rates and the end points of the relaxation
+        dynamics from 0 Hz, 5 Hz and 0.9 nu_max (those end on stable states).
     tol : float, Hz
         Residual |phi(nu) - nu| accepted as a solution (relative to max(1, nu)).
     require_unique : bool
@@ -428,6 +567,8 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
     mu_x = _per_pop("mu_ext", mu_ext, P, "mV")
     check_neuron(tau, vth, vr, vrest, tref)
     checks.positive("tol", tol, "Hz")
+    if search not in ("fast", "full"):
+        raise checks.ParameterError("search", search, "must be 'fast' or 'full'")
     ext_mu = tau * 1e-3 * np.sum(j_e * nu_e, axis=1) + mu_x
     ext_var = tau * 1e-3 * np.sum(j_e * j_e * nu_e, axis=1)
     v_th_rel = vth - vrest
@@ -446,15 +587,21 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
     def resid(nu):
         return phi(nu) - nu
 
+    buf_jac = np.empty((P, P))
+
     def jac_phi(nu):
-        Jm = np.empty((P, P))
-        for b in range(P):
-            h = 1e-6 * max(1.0, abs(nu[b]))
-            up = nu.copy()
-            dn = nu.copy()
-            up[b] += h
-            dn[b] = max(dn[b] - h, 0.0)
-            Jm[:, b] = (phi(up) - phi(dn)) / (up[b] - dn[b])
+        # analytic (closed-form Siegert derivatives); finite differences only where sigma = 0
+        _phi_jac_pop(np.ascontiguousarray(nu, dtype=float), K, J, ext_mu, ext_var, tau, tref, v_th_rel,
+                     v_r_rel, buf_mu, buf_sg, buf_rt, buf_jac)
+        Jm = buf_jac.copy()
+        for a in np.nonzero(~np.all(np.isfinite(Jm), axis=1))[0]:
+            for b in range(P):
+                h = 1e-6 * max(1.0, abs(nu[b]))
+                up = nu.copy()
+                dn = nu.copy()
+                up[b] += h
+                dn[b] = max(dn[b] - h, 0.0)
+                Jm[a, b] = (phi(up)[a] - phi(dn)[a]) / (up[b] - dn[b])
         return Jm
 
     def ok(nu, r):
@@ -490,25 +637,29 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
             mesh = np.meshgrid(*axes, indexing="ij")
             starts = list(np.stack([m.ravel() for m in mesh], axis=1))
         else:
-            n = n_starts or 200
+            n = n_starts or (24 if search == "fast" else 200)
             u = gen.random((n, P))
             starts = list(np.exp(np.log(1e-2) + u * (np.log(nu_max) - np.log(1e-2))))
             starts += [np.full(P, v) for v in (0.0, 1.0, 10.0)]
-        # relaxation dynamics from a few starts: they end on stable states
-        for s0 in ([np.zeros(P), np.full(P, 5.0), 0.9 * nu_max]):
-            x = s0.astype(float)
-            for _ in range(3000):
-                x = np.clip(x + 0.1 * resid(x), 0.0, nu_max)
-            starts.append(x)
-        for s0 in starts:
-            x = np.asarray(s0, dtype=float).copy()
+        # relaxation dynamics from a few starts: they end on stable states (tried first)
+        relaxed = [_relax(np.ascontiguousarray(s0, dtype=float), K, J, ext_mu, ext_var, tau, tref, v_th_rel,
+                          v_r_rel, nu_max.astype(float), 3000, 0.1, 1e-6)
+                   for s0 in (np.zeros(P), np.full(P, 5.0), 0.9 * nu_max)]
+        starts = relaxed + list(starts)
+        S = np.ascontiguousarray(np.asarray(starts, dtype=float).reshape(-1, P))
+        roots = np.empty_like(S)
+        okf = np.zeros(S.shape[0], dtype=np.int64)
+        _newton(S, K, J, ext_mu, ext_var, tau, tref, v_th_rel, v_r_rel, nu_max.astype(float), tol, 60,
+                roots, okf)
+        found = [roots[i].copy() for i in range(S.shape[0]) if okf[i] == 1]
+        for i in np.nonzero(okf == -1)[0]:   # sigma = 0 somewhere: Newton with numerical Jacobian
+            x = S[i].copy()
             r = resid(x)
             for _ in range(60):
                 if ok(x, r):
                     break
-                A = jac_phi(x) - np.eye(P)
                 try:
-                    step = np.linalg.solve(A, -r)
+                    step = np.linalg.solve(jac_phi(x) - np.eye(P), -r)
                 except np.linalg.LinAlgError:
                     step = 0.1 * r
                 lam = 1.0
