@@ -34,10 +34,12 @@ import warnings
 import numpy as np
 
 from recnet import checks
+from recnet.models.lif_network import brunel_sizes
 from recnet.numerics._jit import njit, prange
 from recnet.numerics.siegert import SQRT_PI, _erfcx, _siegert_one, check_neuron, cv_isi
 
-__all__ = ["brunel_prediction", "brunel_inputs", "solve_rates", "brunel_rate_map", "check_brunel"]
+__all__ = ["brunel_prediction", "brunel_inputs", "solve_rates", "brunel_rate_map", "check_brunel",
+           "network_states"]
 
 
 # ------------------------------------------------------------------------------ Brunel network
@@ -53,6 +55,9 @@ def check_brunel(tau_m, v_thresh, v_reset, v_rest, tau_refrac, g, eta, epsilon, 
     checks.positive("j", j, "mV")
     n_e = checks.integer("n_e", n_e, minimum=1)
     checks.nonnegative("gamma", gamma)
+    if gamma * n_e > 1e8:
+        raise checks.ParameterError("gamma", gamma, f"gamma * n_e (the number of I neurons) must be <= 1e8: "
+                                    f"0 <= gamma <= {1e8 / n_e:g}")
     checks.nonnegative("delay", delay, "ms")
     c_e = int(round(epsilon * n_e))
     if c_e < 1:
@@ -214,9 +219,7 @@ def brunel_prediction(tau_m=20.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0, tau_re
     """
     n_e = check_brunel(tau_m, v_thresh, v_reset, v_rest, tau_refrac, g, eta, epsilon, j, n_e, gamma, delay)
     n_scan = checks.integer("n_scan", n_scan, minimum=10)
-    n_i = int(round(gamma * n_e))
-    c_e = int(round(epsilon * n_e))
-    c_i = int(round(epsilon * gamma * n_e))   # as recnet.validation.brunel.brunel_sizes
+    _, n_i, c_e, c_i = brunel_sizes(n_e, gamma, epsilon)
     theta = v_thresh - v_rest
     nu_thr = theta / (j * c_e * tau_m * 1e-3)
     nu_ext = eta * nu_thr
@@ -295,8 +298,7 @@ def brunel_rate_map(g_values, eta_values, tau_m=20.0, v_thresh=20.0, v_reset=0.0
     if np.any(eta_values < 0):
         checks.nonnegative("eta", float(eta_values.min()))
     n_scan = checks.integer("n_scan", n_scan, minimum=10)
-    c_e = int(round(epsilon * n_e))
-    c_i = int(round(epsilon * gamma * n_e))   # as recnet.validation.brunel.brunel_sizes
+    _, _, c_e, c_i = brunel_sizes(n_e, gamma, epsilon)
     nu_thr = (v_thresh - v_rest) / (j * c_e * tau_m * 1e-3)
     G, E = np.meshgrid(g_values, eta_values, indexing="ij")
     params = np.empty((G.size, 10))
@@ -608,6 +610,9 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
         return np.all(np.abs(r) <= tol * np.maximum(1.0, np.abs(nu)))
 
     found = []
+    # where the relaxation dynamics from 0 Hz ends: a rate at nu_max there means the rates run away
+    relax_end = _relax(np.zeros(P), K, J, ext_mu, ext_var, tau, tref, v_th_rel, v_r_rel, nu_max.astype(float),
+                       3000, 0.1, 1e-6)
     if P == 1:
         method = "scan"
         grid = _rate_grid(float(nu_max[0]), 2000)
@@ -642,9 +647,9 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
             starts = list(np.exp(np.log(1e-2) + u * (np.log(nu_max) - np.log(1e-2))))
             starts += [np.full(P, v) for v in (0.0, 1.0, 10.0)]
         # relaxation dynamics from a few starts: they end on stable states (tried first)
-        relaxed = [_relax(np.ascontiguousarray(s0, dtype=float), K, J, ext_mu, ext_var, tau, tref, v_th_rel,
-                          v_r_rel, nu_max.astype(float), 3000, 0.1, 1e-6)
-                   for s0 in (np.zeros(P), np.full(P, 5.0), 0.9 * nu_max)]
+        relaxed = [relax_end] + [_relax(np.ascontiguousarray(s0, dtype=float), K, J, ext_mu, ext_var, tau, tref,
+                                        v_th_rel, v_r_rel, nu_max.astype(float), 3000, 0.1, 1e-6)
+                                 for s0 in (np.full(P, 5.0), 0.9 * nu_max)]
         starts = relaxed + list(starts)
         S = np.ascontiguousarray(np.asarray(starts, dtype=float).reshape(-1, P))
         roots = np.empty_like(S)
@@ -692,6 +697,7 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
         del s["_x"]
     stable = [s for s in sols if s["stable"]]
     out = {"rates_hz": None, "mu_mv": None, "sigma_mv": None, "solutions": sols,
+           "relaxation_end_hz": relax_end, "nu_max_hz": nu_max,
            "n_solutions": len(sols), "n_stable": len(stable), "converged": len(sols) > 0,
            "method": method}
     if len(stable) == 1:
@@ -700,3 +706,88 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
         raise RuntimeError(f"solve_rates found {len(stable)} stable solutions (of {len(sols)}): "
                            f"{[list(np.round(s['rates_hz'], 6)) for s in sols]} Hz; expected exactly one")
     return out
+
+
+# ------------------------------------------------------------------------- lif-network models
+def _identical_rows(a):
+    """True when every population of the arrays ``a`` (``LIFNetwork.to_arrays``) receives the same
+    input statistics and has the same neuron: then all rates are equal at every stationary state."""
+    rows = [a["indegree"] * a["weight"], a["indegree"] * a["weight"] ** 2]
+    m_ext = np.sum(a["nu_ext"] * a["j_ext"], axis=1)
+    v_ext = np.sum(a["nu_ext"] * a["j_ext"] ** 2, axis=1)
+    same = all(np.allclose(r, r[0], rtol=0, atol=0) for r in rows)
+    same &= np.all(m_ext == m_ext[0]) and np.all(v_ext == v_ext[0])
+    same &= all(np.all(a[f] == a[f][0]) for f in ("tau_m", "v_thresh", "v_reset", "v_rest", "tau_refrac"))
+    return bool(same) and a["indegree"].shape[0] > 1
+
+
+def network_states(model, *, search="fast", n_starts=None, seed=0, cv=True):
+    r"""Every self-consistent stationary state of a ``lif-network`` model (diffusion approximation).
+
+    The model's arrays (``LIFNetwork.to_arrays``) go to :func:`solve_rates`.  When every
+    population receives identical input and has identical neurons (Brunel's model A), all rates
+    are equal at every stationary state and the problem is one equation,
+    ``nu = phi(tau (sum_b K_ab J_ab) nu + mu_ext, tau (sum_b K_ab J_ab^2) nu + var_ext)``, solved
+    exhaustively (scan + Brent) instead of by multi-start Newton ("lumped").
+
+    Stability is that of the rate dynamics tau_m,a dnu_a/dt = -nu_a + phi_a(nu) (eigenvalues of
+    its Jacobian), a static criterion: it does not see oscillatory instabilities caused by delays.
+
+    Returns
+    -------
+    dict with ``states`` (list sorted by total rate; each ``rate_hz``, ``mu_mv``, ``sigma_mv``,
+    ``cv_isi`` (stable states only, NaN otherwise) as arrays in population order, ``stable``, ``max_real_eig_per_ms``,
+    ``residual_hz``), ``method``, ``runaway`` (the relaxation dynamics from 0 Hz reached the
+    maximal rate 1/tau_refrac, or 10 kHz without refractoriness) and ``relaxation_end_hz``.
+    """
+    a = model.to_arrays()
+    P = a["indegree"].shape[0]
+    kw = {f: a[f] for f in ("tau_m", "v_thresh", "v_reset", "v_rest", "tau_refrac")}
+    K, J = a["indegree"], a["weight"]
+    for arr, what in ((K * J, "indegree x weight"), (K * J * J, "indegree x weight^2"),
+                      (a["nu_ext"] * a["j_ext"], "drive indegree x rate x weight"),
+                      (a["nu_ext"] * a["j_ext"] ** 2, "drive indegree x rate x weight^2")):
+        if not np.all(np.isfinite(arr)) or np.max(np.abs(arr)) * np.max(a["tau_m"]) * 1e-3 * 1e4 > 1e150:
+            raise checks.ParameterError("weight", float(np.max(np.abs(arr))),
+                                        f"{what} is too large to evaluate (must stay below 1e146 mV Hz)")
+    lumped = _identical_rows(a)
+    if lumped:
+        s1 = float(np.sum(K[0] * J[0]))
+        s2 = float(np.sum(K[0] * J[0] ** 2))
+        lumped = s1 != 0.0 and s2 > 0.0
+    if lumped:
+        # K_eff J_eff = s1, K_eff J_eff^2 = s2
+        r = solve_rates([[s1 * s1 / s2]], [[s2 / s1]], a["nu_ext"][:1], a["j_ext"][:1],
+                        **{f: v[:1] for f, v in kw.items()})
+        method = "lumped-scan"
+        sols = []
+        for s in r["solutions"]:
+            sols.append(dict(s, rates_hz=np.full(P, s["rates_hz"][0]), mu_mv=np.full(P, s["mu_mv"][0]),
+                             sigma_mv=np.full(P, s["sigma_mv"][0])))
+        relax_end = np.full(P, r["relaxation_end_hz"][0])
+        nu_max = np.full(P, r["nu_max_hz"][0])
+    else:
+        r = solve_rates(K, J, a["nu_ext"], a["j_ext"], seed=seed, n_starts=n_starts, search=search, **kw)
+        method = r["method"]
+        sols = r["solutions"]
+        relax_end, nu_max = r["relaxation_end_hz"], r["nu_max_hz"]
+    states = []
+    for s in sols:
+        st = {"rate_hz": s["rates_hz"], "mu_mv": s["mu_mv"], "sigma_mv": s["sigma_mv"]}
+        if cv and s["stable"]:   # (a double integral per population: only for stable states)
+            c = np.zeros(P)
+            for i in range(P):
+                if s["rates_hz"][i] > 0 and s["sigma_mv"][i] > 0:
+                    c[i] = float(cv_isi(s["mu_mv"][i], s["sigma_mv"][i], tau_m=kw["tau_m"][i],
+                                        tau_refrac=kw["tau_refrac"][i], v_thresh=kw["v_thresh"][i],
+                                        v_reset=kw["v_reset"][i], v_rest=kw["v_rest"][i]))
+                else:
+                    c[i] = np.nan if s["rates_hz"][i] <= 0 else 0.0
+            st["cv_isi"] = c
+        else:
+            st["cv_isi"] = np.full(P, np.nan)
+        st.update(stable=s["stable"], max_real_eig_per_ms=s["max_real_eig_per_ms"], residual_hz=s["residual_hz"])
+        states.append(st)
+    runaway = bool(np.any(relax_end >= 0.99 * nu_max))
+    return {"states": states, "method": method, "runaway": runaway, "relaxation_end_hz": relax_end,
+            "nu_max_hz": nu_max, "names": model.names}
