@@ -81,7 +81,7 @@ def _predict_brunel(tau_m=20.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0, tau_refr
            "solutions": sols, "n_solutions": len(sols), "multistable": len(stable) > 1,
            "converged": bool(sols) and all(abs(s["residual_hz"]) <= 1e-9 * max(1.0, s["rate_hz"]) for s in sols),
            "method": values["method"], "stability_criterion": values["stability_criterion"]}
-    return Result("brunel", values=out, config={"model": m.to_dict()}, warnings=warnings)
+    return Result("brunel", values=out, config={"resolved_model": m.to_dict()}, warnings=warnings)
 
 
 def _predict_siegert(mu=15.0, sigma=5.0, tau_m=20.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0,

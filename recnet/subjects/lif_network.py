@@ -95,7 +95,7 @@ def _predict(model=DEFAULT_MODEL, tau_m=None, v_thresh=None, v_reset=None, v_res
 
     m = load_model(model, tau_m, v_thresh, v_reset, v_rest, tau_refrac)
     values, warnings = predict_model(m)
-    return Result("lif-network", values=values, config={"model": m.to_dict()}, warnings=warnings)
+    return Result("lif-network", values=values, config={"resolved_model": m.to_dict()}, warnings=warnings)
 
 
 def _validate(backend="numba", quick=False, seed=12345, model=DEFAULT_MODEL, tau_m=None, v_thresh=None,
@@ -104,7 +104,8 @@ def _validate(backend="numba", quick=False, seed=12345, model=DEFAULT_MODEL, tau
 
     m = load_model(model, tau_m, v_thresh, v_reset, v_rest, tau_refrac)
     res, _, _ = validate_model(m, backend=backend, quick=quick, seed=seed, t_sim=t_sim, t_warmup=t_warmup, dt=dt)
-    res.config.update(tau_m=tau_m, v_thresh=v_thresh, v_reset=v_reset, v_rest=v_rest, tau_refrac=tau_refrac)
+    res.config.update(model=model if isinstance(model, str) else m.name, tau_m=tau_m, v_thresh=v_thresh,
+                      v_reset=v_reset, v_rest=v_rest, tau_refrac=tau_refrac)
     return res
 
 
