@@ -91,7 +91,8 @@ def validate_model(model, *, subject="lif-network", backend="numba", quick=False
                                         + ", ".join(f"{k} {v}" for k, v in sizes.items()))
     if rounded:
         result.info["indegrees_rounded"] = f"non-integer in-degrees rounded for the simulation: {', '.join(rounded)}"
-    result.info.update({f"{backend}_{k}": v for k, v in res.info.items()})
+    for k, v in res.info.items():   # wall times go to timing: same seed -> same JSON outside it
+        (result.timing if k.startswith("wall") else result.info)[f"{backend}_{k}"] = v
     if backend == "spinnaker":
         mapped = res.info.get("cores", 0) > 0
         result.comparisons.append(compare_exact(
