@@ -309,7 +309,8 @@ def test_potjans2014_delta_equals_nnmt(capsys):
         warnings.simplefilter("ignore")
         ref = nnmt.lif.delta._firing_rates(
             J=a["weight"] * 1e-3, K=a["indegree"], V_0_rel=0.0, V_th_rel=15e-3, tau_m=10e-3, tau_r=2e-3,
-            J_ext=a["j_ext"][:, 0] * 1e-3, K_ext=np.array([d.indegree for d in m.drives]), nu_ext=8.0)
+            J_ext=a["j_ext"][:, 0] * 1e-3, K_ext=np.array([d.indegree for d in m.drives]), nu_ext=8.0,
+            eps_tol=1e-13)   # tightened from 1e-7 so that the comparison can reach 1e-8
     got = np.array([out["rate_hz"][n] for n in m.names])
     np.testing.assert_allclose(got, ref, rtol=1e-8)
     assert out["n_states"] >= 1 and out["stable_state"] == "unique"
