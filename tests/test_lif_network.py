@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pytest
 
+from conftest import requires_nest, requires_spinnaker
 from recnet.checks import ParameterError
 from recnet.cli import main
 from recnet.models import load
@@ -498,12 +499,26 @@ def test_quick_validate_numba_records_config_and_spikes(tmp_path):
     assert a == b
 
 
+@requires_nest
 @pytest.mark.nest
 @pytest.mark.slow
 def test_quick_validate_nest_smoke(tmp_path):
-    pytest.importorskip("pyNN.nest")
     from recnet.registry import get_subject
 
     res = get_subject("lif-network").validate(backend="nest", quick=True, seed=3, model=str(_write(tmp_path, TINY)),
                                               t_sim=300.0, t_warmup=100.0)
-    assert res.backend == "nest" and res.data["spikes"]["E"]
+    assert res.backend == "nest" and len(res.data["spikes"]["E"]) == 50
+    assert sum(len(t) for t in res.data["spikes"]["E"]) > 0
+    assert res.config["simulated_sizes"] == {"E": 50, "I": 12}
+
+
+@requires_spinnaker
+@pytest.mark.spinnaker
+@pytest.mark.slow
+def test_quick_validate_spinnaker_maps_the_model(tmp_path):
+    from recnet.registry import get_subject
+
+    res = get_subject("lif-network").validate(backend="spinnaker", quick=True, seed=3,
+                                              model=str(_write(tmp_path, TINY)), t_sim=100.0, t_warmup=0.0)
+    assert res.backend == "spinnaker"
+    assert [c.quantity for c in res.comparisons] == ["mapped"] and res.agree

@@ -243,7 +243,7 @@ class LIFNetwork:
                            "excitatory" if pr.weight >= 0 else "inhibitory", label=f"{pr.pre}->{pr.post}")
         for k, d in enumerate(self.drives):
             post = pops[d.post]
-            src = net.population(post.size, SpikeSourcePoisson(rate=d.indegree * d.rate), f"drive{k}->{d.post}",
+            src = net.population(post.size, SpikeSourcePoisson(rate=d.indegree * d.rate), f"drive{k}_{d.post}",
                                  record=())
             net.projection(src, post, OneToOneConnector(), StaticSynapse(d.weight, dt if d.delay is None else d.delay),
                            "excitatory" if d.weight >= 0 else "inhibitory", label=f"drive{k}->{d.post}")
