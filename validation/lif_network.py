@@ -137,7 +137,7 @@ def validate_model(model, *, subject="lif-network", backend="numba", quick=False
     result.info["predicted"] = {k: {n: float(state[k][i]) for i, n in enumerate(model.names)}
                                 for k in ("rate_hz", "mu_mv", "sigma_mv", "cv_isi")}
     if figure:
-        result.figures[f"{subject}_{backend}"] = _figure(model, res, state, t_warmup, t_end, backend)
+        result.figures[f"rates_{backend}"] = _figure(model, res, state, t_warmup, t_end, backend)
     return result, res, state
 
 
@@ -163,6 +163,6 @@ def _figure(model, res, state, t0, t1, backend):
                    label="simulation (3 stderr)")
     ax[1].set_xticks(x, model.names)
     ax[1].set(ylabel="rate (Hz)", title="stationary rates")
-    ax[1].legend(fontsize=8)
+    ax[1].legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     return fig
