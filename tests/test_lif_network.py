@@ -522,3 +522,11 @@ def test_quick_validate_spinnaker_maps_the_model(tmp_path):
                                               model=str(_write(tmp_path, TINY)), t_sim=100.0, t_warmup=0.0)
     assert res.backend == "spinnaker"
     assert [c.quantity for c in res.comparisons] == ["mapped"] and res.agree
+
+
+def test_quick_refuses_a_model_it_cannot_shrink(capsys):
+    # the microcircuit's in-degrees (up to 496 from L5I, 1065 neurons) allow sizes / 2.15 only,
+    # which leaves 1.4e8 synapses: quick says so instead of running a huge network
+    assert main(["validate", "lif-network", "--model", "potjans2014-delta", "--quick"]) == 2
+    err = capsys.readouterr().err
+    assert "quick" in err and "synapses" in err and "Traceback" not in err

@@ -10,7 +10,8 @@ Quick mode runs a smaller network and says how in ``config["quick_scaling"]``: e
 size divided by f = min(4, smallest N_pre / K and 1 / p over the projections) (f >= 1), fixed
 in-degrees kept and connection probabilities multiplied by f, so every in-degree, hence every
 mean-field input and the prediction, is unchanged; simulated time at most 1000 ms after at most
-200 ms of warm-up.
+200 ms of warm-up.  A model that still has more than ``QUICK_MAX_SYNAPSES`` synapses after this
+scaling is refused in quick mode (ParameterError naming ``quick``).
 """
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ from recnet.checks import ParameterError
 __all__ = ["validate_model", "quick_factor", "QUICK_FACTOR"]
 
 QUICK_FACTOR = 4.0
+# quick mode is meant to run in a minute or two on a laptop: it refuses a model that, after scaling,
+# still has more synapses than this (the microcircuit keeps 1.4e8: its in-degrees forbid shrinking it)
+QUICK_MAX_SYNAPSES = 2e7
 
 
 def quick_factor(model):
@@ -66,6 +70,12 @@ def validate_model(model, *, subject="lif-network", backend="numba", quick=False
     if quick:
         scale = quick_factor(model)
         t_sim, t_warmup = min(t_sim, 1000.0), min(t_warmup, 200.0)
+        a = model.to_arrays()
+        n_syn = float(np.sum(a["indegree"] * (model.sizes / scale)[:, None]))
+        if n_syn > QUICK_MAX_SYNAPSES:
+            raise ParameterError("quick", True, f"cannot shrink model {model.name!r} enough: with in-degrees kept "
+                                 f"(sizes / {scale:.3g}) it still has {n_syn:.3g} synapses (quick allows "
+                                 f"{QUICK_MAX_SYNAPSES:.0e}); run without --quick (full size) or give a smaller model")
     net = model.to_network(dt=dt, seed=seed, scale=scale)
     net.check(dt)
     sizes = {p.name: net[p.name].size for p in model.populations}

@@ -6,12 +6,12 @@ from recnet.registry import Option, Subject
 DEFAULT_MODEL = "brunel2000-a-vr0"   # the same network and point as `recnet predict brunel`
 
 OVERRIDES = (
-    Option("tau_m", None, "membrane time constant of every population (default: the model's)", "ms",
+    Option("tau_m", None, "membrane time constant of every population (None: the model's)", "ms",
            example=15.0),
-    Option("v_thresh", None, "threshold of every population (default: the model's)", "mV", example=18.0),
-    Option("v_reset", None, "reset potential of every population (default: the model's)", "mV", example=5.0),
-    Option("v_rest", None, "resting potential of every population (default: the model's)", "mV", example=-2.0),
-    Option("tau_refrac", None, "refractory period of every population (default: the model's)", "ms",
+    Option("v_thresh", None, "threshold of every population (None: the model's)", "mV", example=18.0),
+    Option("v_reset", None, "reset potential of every population (None: the model's)", "mV", example=5.0),
+    Option("v_rest", None, "resting potential of every population (None: the model's)", "mV", example=-2.0),
+    Option("tau_refrac", None, "refractory period of every population (None: the model's)", "ms",
            example=1.0),
 )
 
