@@ -18,8 +18,11 @@ Two entry points:
   have the same rate and the problem is one equation in one unknown, solved by an exhaustive scan of
   [0, 1/tau_refrac) plus Brent's method on every sign change: all solutions are reported.
 * :func:`solve_rates` -- P populations with arbitrary in-degrees, weights, drives and neuron
-  parameters; multi-start Newton (plus the exhaustive scan when P = 1), every distinct solution
-  reported with its residual and its stability.
+  parameters; multi-start damped Newton with the closed-form Jacobian of the Siegert map (numba),
+  plus the exhaustive scan when P = 1, every distinct solution reported with its residual and its
+  stability.
+* :func:`network_states` -- the same for a ``lif-network`` model (``recnet.models.lif_network``),
+  with populations lumped into one equation when they all receive identical input.
 
 Stability here is that of the first-order rate dynamics ``tau_m,a dnu_a/dt = -nu_a + phi_a(nu)``
 (the Jacobian's eigenvalues).  It says whether a stationary state is a stable fixed point of the
@@ -537,10 +540,13 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
     Notes
     -----
     P = 1 is solved exhaustively (scan of 2000 points of [0, 1/tau_refrac) and Brent on every sign
-    change).  For P > 1 solutions are collected from damped Newton iterations started on a grid
-    (plus the end points of the relaxation dynamics); a solution none of the starts reaches can be
-    missed, but a reported solution is always a true solution (residual checked), and several
-    solutions are always all reported.
+    change).  For P > 1 solutions are collected from damped Newton iterations (analytic Jacobian:
+    d nu/d mu and d nu/d sigma of the Siegert formula in closed form, see ``_dsiegert``; two extra
+    Newton steps polish every root to rounding level) started from the end points of the
+    relaxation dynamics dnu/ds = -nu + phi(nu) from 0 Hz, 5 Hz and 0.9 nu_max, then from a grid
+    (P <= 3) or ``n_starts`` random points (P > 3, log-uniform in [0.01 Hz, nu_max)); a solution
+    none of the starts reaches can be missed, but a reported solution is always a true solution
+    (residual checked), and several solutions found are always all reported.
     """
     K = checks.square_matrix("indegree", indegree)
     P = K.shape[0]
