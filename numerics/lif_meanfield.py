@@ -18,8 +18,11 @@ Two entry points:
   have the same rate and the problem is one equation in one unknown, solved by an exhaustive scan of
   [0, 1/tau_refrac) plus Brent's method on every sign change: all solutions are reported.
 * :func:`solve_rates` -- P populations with arbitrary in-degrees, weights, drives and neuron
-  parameters; multi-start Newton (plus the exhaustive scan when P = 1), every distinct solution
-  reported with its residual and its stability.
+  parameters; multi-start damped Newton with the closed-form Jacobian of the Siegert map (numba),
+  plus the exhaustive scan when P = 1, every distinct solution reported with its residual and its
+  stability.
+* :func:`network_states` -- the same for a ``lif-network`` model (``recnet.models.lif_network``),
+  with populations lumped into one equation when they all receive identical input.
 
 Stability here is that of the first-order rate dynamics ``tau_m,a dnu_a/dt = -nu_a + phi_a(nu)``
 (the Jacobian's eigenvalues).  It says whether a stationary state is a stable fixed point of the
@@ -34,10 +37,12 @@ import warnings
 import numpy as np
 
 from recnet import checks
+from recnet.models.lif_network import brunel_sizes
 from recnet.numerics._jit import njit, prange
-from recnet.numerics.siegert import _siegert_one, check_neuron, cv_isi
+from recnet.numerics.siegert import SQRT_PI, _erfcx, _siegert_one, check_neuron, cv_isi
 
-__all__ = ["brunel_prediction", "brunel_inputs", "solve_rates", "brunel_rate_map", "check_brunel"]
+__all__ = ["brunel_prediction", "brunel_inputs", "solve_rates", "brunel_rate_map", "check_brunel",
+           "network_states"]
 
 
 # ------------------------------------------------------------------------------ Brunel network
@@ -53,6 +58,9 @@ def check_brunel(tau_m, v_thresh, v_reset, v_rest, tau_refrac, g, eta, epsilon, 
     checks.positive("j", j, "mV")
     n_e = checks.integer("n_e", n_e, minimum=1)
     checks.nonnegative("gamma", gamma)
+    if gamma * n_e > 1e8:
+        raise checks.ParameterError("gamma", gamma, f"gamma * n_e (the number of I neurons) must be <= 1e8: "
+                                    f"0 <= gamma <= {1e8 / n_e:g}")
     checks.nonnegative("delay", delay, "ms")
     c_e = int(round(epsilon * n_e))
     if c_e < 1:
@@ -214,9 +222,7 @@ def brunel_prediction(tau_m=20.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0, tau_re
     """
     n_e = check_brunel(tau_m, v_thresh, v_reset, v_rest, tau_refrac, g, eta, epsilon, j, n_e, gamma, delay)
     n_scan = checks.integer("n_scan", n_scan, minimum=10)
-    n_i = int(round(gamma * n_e))
-    c_e = int(round(epsilon * n_e))
-    c_i = int(round(epsilon * gamma * n_e))   # as recnet.validation.brunel.brunel_sizes
+    _, n_i, c_e, c_i = brunel_sizes(n_e, gamma, epsilon)
     theta = v_thresh - v_rest
     nu_thr = theta / (j * c_e * tau_m * 1e-3)
     nu_ext = eta * nu_thr
@@ -295,8 +301,7 @@ def brunel_rate_map(g_values, eta_values, tau_m=20.0, v_thresh=20.0, v_reset=0.0
     if np.any(eta_values < 0):
         checks.nonnegative("eta", float(eta_values.min()))
     n_scan = checks.integer("n_scan", n_scan, minimum=10)
-    c_e = int(round(epsilon * n_e))
-    c_i = int(round(epsilon * gamma * n_e))   # as recnet.validation.brunel.brunel_sizes
+    _, _, c_e, c_i = brunel_sizes(n_e, gamma, epsilon)
     nu_thr = (v_thresh - v_rest) / (j * c_e * tau_m * 1e-3)
     G, E = np.meshgrid(g_values, eta_values, indexing="ij")
     params = np.empty((G.size, 10))
@@ -334,6 +339,140 @@ def _phi_pop(nu, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, out_m
         out_rate[a] = _siegert_one(mu, sg, tau_m[a], tau_ref[a], v_th[a], v_r[a])
 
 
+@njit
+def _dsiegert(rate, mu, sigma, tau_m, v_th, v_r):
+    """(d nu/d mu, d nu/d sigma) of the Siegert rate, Hz/mV, potentials relative to v_rest.
+
+    From 1/nu = tau_ref + tau sqrt(pi) int_{y_r}^{y_th} f(u) du, f(u) = exp(u^2)(1 + erf u)
+    = erfcx(-u), y = (V - mu)/sigma (tau_m in s)::
+
+        d nu/d mu    = nu^2 tau sqrt(pi) / sigma [f(y_th) - f(y_r)]
+        d nu/d sigma = nu^2 tau sqrt(pi) / sigma [y_th f(y_th) - y_r f(y_r)]
+
+    (the first is NNMT's ``_derivative_of_firing_rates_wrt_mean_input``).  Above y_th = 20 the
+    rate is below exp(-400) Hz and both derivatives are returned as 0 (f(y_th) alone would
+    overflow near y_th = 26.6).  sigma = 0 returns NaN (the caller differentiates numerically).
+    """
+    if sigma <= 0.0:
+        return np.nan, np.nan
+    if rate <= 0.0:
+        return 0.0, 0.0
+    y_th = (v_th - mu) / sigma
+    y_r = (v_r - mu) / sigma
+    if y_th > 20.0:
+        return 0.0, 0.0
+    f_th = _erfcx(-y_th)
+    f_r = _erfcx(-y_r)
+    c = rate * rate * tau_m * 1e-3 * SQRT_PI / sigma
+    return c * (f_th - f_r), c * (y_th * f_th - y_r * f_r)
+
+
+@njit
+def _phi_jac_pop(nu, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, out_mu, out_sigma,
+                 out_rate, out_jac):
+    """As _phi_pop, plus the Jacobian d phi_a / d nu_b (chain rule through mu_a and sigma_a)::
+
+        d mu_a/d nu_b = tau_a K_ab J_ab,   d sigma_a/d nu_b = tau_a K_ab J_ab^2 / (2 sigma_a)
+
+    A row is NaN where sigma_a = 0 (no analytic derivative there)."""
+    _phi_pop(nu, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, out_mu, out_sigma, out_rate)
+    p = nu.shape[0]
+    for a in range(p):
+        dm, ds = _dsiegert(out_rate[a], out_mu[a], out_sigma[a], tau_m[a], v_th[a], v_r[a])
+        t = tau_m[a] * 1e-3
+        for b in range(p):
+            kj = k_mat[a, b] * j_mat[a, b] * t
+            if out_sigma[a] > 0.0:
+                out_jac[a, b] = dm * kj + ds * kj * j_mat[a, b] / (2.0 * out_sigma[a])
+            else:
+                out_jac[a, b] = np.nan
+
+
+@njit
+def _relax(x0, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, nu_max, n_steps, step, tol):
+    """Euler steps of the relaxation dynamics dnu/ds = -nu + phi(nu) (NNMT's 'ODE' fixed-point
+    method), clipped to [0, nu_max]; stops when max |phi(nu) - nu| <= tol max(1, nu)."""
+    p = x0.shape[0]
+    x = x0.copy()
+    mu = np.empty(p)
+    sg = np.empty(p)
+    rt = np.empty(p)
+    for _ in range(n_steps):
+        _phi_pop(x, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, mu, sg, rt)
+        done = True
+        for a in range(p):
+            r = rt[a] - x[a]
+            if abs(r) > tol * max(1.0, abs(x[a])):
+                done = False
+            x[a] = min(max(x[a] + step * r, 0.0), nu_max[a])
+        if done:
+            break
+    return x
+
+
+@njit
+def _newton(starts, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, nu_max, tol, max_iter,
+            roots, ok):
+    """Damped Newton on phi(nu) - nu = 0 from every row of ``starts`` (analytic Jacobian, step
+    halving down to 1/256, iterates clipped to [0, nu_max]); ``roots[i]`` is where start i ended,
+    ``ok[i]`` whether its residual is below tol max(1, |nu|) (then polished by two more steps).
+    Rows whose Jacobian is not finite (sigma = 0) are left to the caller (ok = -1)."""
+    n, p = starts.shape
+    mu = np.empty(p)
+    sg = np.empty(p)
+    rt = np.empty(p)
+    jac = np.empty((p, p))
+    eye = np.eye(p)
+    xn = np.empty(p)
+    for i in range(n):
+        x = starts[i].copy()
+        _phi_pop(x, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, mu, sg, rt)
+        r = rt - x
+        status = 0
+        polish = 0
+        for _ in range(max_iter):
+            conv = True
+            for a in range(p):
+                if abs(r[a]) > tol * max(1.0, abs(x[a])):
+                    conv = False
+            if conv:
+                status = 1
+                if polish == 2:
+                    break
+            _phi_jac_pop(x, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, mu, sg, rt, jac)
+            if not np.all(np.isfinite(jac)):
+                status = -1
+                break
+            try:
+                step = np.linalg.solve(jac - eye, -r)
+            except Exception:  # singular Jacobian: stop this start
+                break
+            nr = np.max(np.abs(r))
+            lam = 1.0
+            accepted = False
+            while lam >= 1.0 / 256.0:
+                for a in range(p):
+                    xn[a] = min(max(x[a] + lam * step[a], 0.0), nu_max[a])
+                _phi_pop(xn, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, mu, sg, rt)
+                rn = rt - xn
+                if np.max(np.abs(rn)) < nr or (conv and np.max(np.abs(rn)) <= nr):
+                    accepted = True
+                    break
+                lam *= 0.5
+            if not accepted:
+                break
+            x = xn.copy()
+            r = rn
+            if conv:
+                polish += 1
+        conv = True
+        for a in range(p):
+            if abs(r[a]) > tol * max(1.0, abs(x[a])):
+                conv = False
+        roots[i] = x
+        ok[i] = status if status == -1 else (1 if conv else 0)
+
+
 def _per_pop(name, value, p, unit):
     arr = checks.array(name, value)
     if arr.ndim == 0 or arr.size == 1:
@@ -345,7 +484,7 @@ def _per_pop(name, value, p, unit):
 
 def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v_reset=0.0,
                 v_rest=0.0, tau_refrac=2.0, mu_ext=0.0, seed=0, n_starts=None, tol=1e-9,
-                require_unique=False):
+                require_unique=False, search="fast"):
     r"""All self-consistent stationary rates of P populations of LIF neurons with delta synapses.
 
     For each population a (diffusion approximation; Amit & Brunel 1997; Brunel 2000)::
@@ -376,8 +515,13 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
     seed : int or Generator
         For the random starting points used when P > 3.
     n_starts : int, optional
-        Number of Newton starting points (default: a grid of 10 levels per population for P <= 2,
-        6 for P = 3, 200 random for P > 3).
+        Number of random Newton starting points for P > 3 (default: 24 with ``search="fast"``,
+        200 with ``search="full"``); for P <= 3 (and ``n_starts`` not given) a grid of 10 levels
+        per population (P = 2) or 6 (P = 3) is used instead.
+    search : {"fast", "full"}
+        How many random starts P > 3 gets by default (see ``n_starts``).  Both also start Newton
+        from the zero-rate point, three fixed uniform rates and the end points of the relaxation
+        dynamics from 0 Hz, 5 Hz and 0.9 nu_max (those end on stable states).
     tol : float, Hz
         Residual |phi(nu) - nu| accepted as a solution (relative to max(1, nu)).
     require_unique : bool
@@ -396,10 +540,13 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
     Notes
     -----
     P = 1 is solved exhaustively (scan of 2000 points of [0, 1/tau_refrac) and Brent on every sign
-    change).  For P > 1 solutions are collected from damped Newton iterations started on a grid
-    (plus the end points of the relaxation dynamics); a solution none of the starts reaches can be
-    missed, but a reported solution is always a true solution (residual checked), and several
-    solutions are always all reported.
+    change).  For P > 1 solutions are collected from damped Newton iterations (analytic Jacobian:
+    d nu/d mu and d nu/d sigma of the Siegert formula in closed form, see ``_dsiegert``; two extra
+    Newton steps polish every root to rounding level) started from the end points of the
+    relaxation dynamics dnu/ds = -nu + phi(nu) from 0 Hz, 5 Hz and 0.9 nu_max, then from a grid
+    (P <= 3) or ``n_starts`` random points (P > 3, log-uniform in [0.01 Hz, nu_max)); a solution
+    none of the starts reaches can be missed, but a reported solution is always a true solution
+    (residual checked), and several solutions found are always all reported.
     """
     K = checks.square_matrix("indegree", indegree)
     P = K.shape[0]
@@ -428,6 +575,8 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
     mu_x = _per_pop("mu_ext", mu_ext, P, "mV")
     check_neuron(tau, vth, vr, vrest, tref)
     checks.positive("tol", tol, "Hz")
+    if search not in ("fast", "full"):
+        raise checks.ParameterError("search", search, "must be 'fast' or 'full'")
     ext_mu = tau * 1e-3 * np.sum(j_e * nu_e, axis=1) + mu_x
     ext_var = tau * 1e-3 * np.sum(j_e * j_e * nu_e, axis=1)
     v_th_rel = vth - vrest
@@ -446,21 +595,30 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
     def resid(nu):
         return phi(nu) - nu
 
+    buf_jac = np.empty((P, P))
+
     def jac_phi(nu):
-        Jm = np.empty((P, P))
-        for b in range(P):
-            h = 1e-6 * max(1.0, abs(nu[b]))
-            up = nu.copy()
-            dn = nu.copy()
-            up[b] += h
-            dn[b] = max(dn[b] - h, 0.0)
-            Jm[:, b] = (phi(up) - phi(dn)) / (up[b] - dn[b])
+        # analytic (closed-form Siegert derivatives); finite differences only where sigma = 0
+        _phi_jac_pop(np.ascontiguousarray(nu, dtype=float), K, J, ext_mu, ext_var, tau, tref, v_th_rel,
+                     v_r_rel, buf_mu, buf_sg, buf_rt, buf_jac)
+        Jm = buf_jac.copy()
+        for a in np.nonzero(~np.all(np.isfinite(Jm), axis=1))[0]:
+            for b in range(P):
+                h = 1e-6 * max(1.0, abs(nu[b]))
+                up = nu.copy()
+                dn = nu.copy()
+                up[b] += h
+                dn[b] = max(dn[b] - h, 0.0)
+                Jm[a, b] = (phi(up)[a] - phi(dn)[a]) / (up[b] - dn[b])
         return Jm
 
     def ok(nu, r):
         return np.all(np.abs(r) <= tol * np.maximum(1.0, np.abs(nu)))
 
     found = []
+    # where the relaxation dynamics from 0 Hz ends: a rate at nu_max there means the rates run away
+    relax_end = _relax(np.zeros(P), K, J, ext_mu, ext_var, tau, tref, v_th_rel, v_r_rel, nu_max.astype(float),
+                       3000, 0.1, 1e-6)
     if P == 1:
         method = "scan"
         grid = _rate_grid(float(nu_max[0]), 2000)
@@ -490,25 +648,29 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
             mesh = np.meshgrid(*axes, indexing="ij")
             starts = list(np.stack([m.ravel() for m in mesh], axis=1))
         else:
-            n = n_starts or 200
+            n = n_starts or (24 if search == "fast" else 200)
             u = gen.random((n, P))
             starts = list(np.exp(np.log(1e-2) + u * (np.log(nu_max) - np.log(1e-2))))
             starts += [np.full(P, v) for v in (0.0, 1.0, 10.0)]
-        # relaxation dynamics from a few starts: they end on stable states
-        for s0 in ([np.zeros(P), np.full(P, 5.0), 0.9 * nu_max]):
-            x = s0.astype(float)
-            for _ in range(3000):
-                x = np.clip(x + 0.1 * resid(x), 0.0, nu_max)
-            starts.append(x)
-        for s0 in starts:
-            x = np.asarray(s0, dtype=float).copy()
+        # relaxation dynamics from a few starts: they end on stable states (tried first)
+        relaxed = [relax_end] + [_relax(np.ascontiguousarray(s0, dtype=float), K, J, ext_mu, ext_var, tau, tref,
+                                        v_th_rel, v_r_rel, nu_max.astype(float), 3000, 0.1, 1e-6)
+                                 for s0 in (np.full(P, 5.0), 0.9 * nu_max)]
+        starts = relaxed + list(starts)
+        S = np.ascontiguousarray(np.asarray(starts, dtype=float).reshape(-1, P))
+        roots = np.empty_like(S)
+        okf = np.zeros(S.shape[0], dtype=np.int64)
+        _newton(S, K, J, ext_mu, ext_var, tau, tref, v_th_rel, v_r_rel, nu_max.astype(float), tol, 60,
+                roots, okf)
+        found = [roots[i].copy() for i in range(S.shape[0]) if okf[i] == 1]
+        for i in np.nonzero(okf == -1)[0]:   # sigma = 0 somewhere: Newton with numerical Jacobian
+            x = S[i].copy()
             r = resid(x)
             for _ in range(60):
                 if ok(x, r):
                     break
-                A = jac_phi(x) - np.eye(P)
                 try:
-                    step = np.linalg.solve(A, -r)
+                    step = np.linalg.solve(jac_phi(x) - np.eye(P), -r)
                 except np.linalg.LinAlgError:
                     step = 0.1 * r
                 lam = 1.0
@@ -541,6 +703,7 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
         del s["_x"]
     stable = [s for s in sols if s["stable"]]
     out = {"rates_hz": None, "mu_mv": None, "sigma_mv": None, "solutions": sols,
+           "relaxation_end_hz": relax_end, "nu_max_hz": nu_max,
            "n_solutions": len(sols), "n_stable": len(stable), "converged": len(sols) > 0,
            "method": method}
     if len(stable) == 1:
@@ -549,3 +712,88 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
         raise RuntimeError(f"solve_rates found {len(stable)} stable solutions (of {len(sols)}): "
                            f"{[list(np.round(s['rates_hz'], 6)) for s in sols]} Hz; expected exactly one")
     return out
+
+
+# ------------------------------------------------------------------------- lif-network models
+def _identical_rows(a):
+    """True when every population of the arrays ``a`` (``LIFNetwork.to_arrays``) receives the same
+    input statistics and has the same neuron: then all rates are equal at every stationary state."""
+    rows = [a["indegree"] * a["weight"], a["indegree"] * a["weight"] ** 2]
+    m_ext = np.sum(a["nu_ext"] * a["j_ext"], axis=1)
+    v_ext = np.sum(a["nu_ext"] * a["j_ext"] ** 2, axis=1)
+    same = all(np.allclose(r, r[0], rtol=0, atol=0) for r in rows)
+    same &= np.all(m_ext == m_ext[0]) and np.all(v_ext == v_ext[0])
+    same &= all(np.all(a[f] == a[f][0]) for f in ("tau_m", "v_thresh", "v_reset", "v_rest", "tau_refrac"))
+    return bool(same) and a["indegree"].shape[0] > 1
+
+
+def network_states(model, *, search="fast", n_starts=None, seed=0, cv=True):
+    r"""Every self-consistent stationary state of a ``lif-network`` model (diffusion approximation).
+
+    The model's arrays (``LIFNetwork.to_arrays``) go to :func:`solve_rates`.  When every
+    population receives identical input and has identical neurons (Brunel's model A), all rates
+    are equal at every stationary state and the problem is one equation,
+    ``nu = phi(tau (sum_b K_ab J_ab) nu + mu_ext, tau (sum_b K_ab J_ab^2) nu + var_ext)``, solved
+    exhaustively (scan + Brent) instead of by multi-start Newton ("lumped").
+
+    Stability is that of the rate dynamics tau_m,a dnu_a/dt = -nu_a + phi_a(nu) (eigenvalues of
+    its Jacobian), a static criterion: it does not see oscillatory instabilities caused by delays.
+
+    Returns
+    -------
+    dict with ``states`` (list sorted by total rate; each ``rate_hz``, ``mu_mv``, ``sigma_mv``,
+    ``cv_isi`` (stable states only, NaN otherwise) as arrays in population order, ``stable``, ``max_real_eig_per_ms``,
+    ``residual_hz``), ``method``, ``runaway`` (the relaxation dynamics from 0 Hz reached the
+    maximal rate 1/tau_refrac, or 10 kHz without refractoriness) and ``relaxation_end_hz``.
+    """
+    a = model.to_arrays()
+    P = a["indegree"].shape[0]
+    kw = {f: a[f] for f in ("tau_m", "v_thresh", "v_reset", "v_rest", "tau_refrac")}
+    K, J = a["indegree"], a["weight"]
+    for arr, what in ((K * J, "indegree x weight"), (K * J * J, "indegree x weight^2"),
+                      (a["nu_ext"] * a["j_ext"], "drive indegree x rate x weight"),
+                      (a["nu_ext"] * a["j_ext"] ** 2, "drive indegree x rate x weight^2")):
+        if not np.all(np.isfinite(arr)) or np.max(np.abs(arr)) * np.max(a["tau_m"]) * 1e-3 * 1e4 > 1e150:
+            raise checks.ParameterError("weight", float(np.max(np.abs(arr))),
+                                        f"{what} is too large to evaluate (must stay below 1e146 mV Hz)")
+    lumped = _identical_rows(a)
+    if lumped:
+        s1 = float(np.sum(K[0] * J[0]))
+        s2 = float(np.sum(K[0] * J[0] ** 2))
+        lumped = s1 != 0.0 and s2 > 0.0
+    if lumped:
+        # K_eff J_eff = s1, K_eff J_eff^2 = s2
+        r = solve_rates([[s1 * s1 / s2]], [[s2 / s1]], a["nu_ext"][:1], a["j_ext"][:1],
+                        **{f: v[:1] for f, v in kw.items()})
+        method = "lumped-scan"
+        sols = []
+        for s in r["solutions"]:
+            sols.append(dict(s, rates_hz=np.full(P, s["rates_hz"][0]), mu_mv=np.full(P, s["mu_mv"][0]),
+                             sigma_mv=np.full(P, s["sigma_mv"][0])))
+        relax_end = np.full(P, r["relaxation_end_hz"][0])
+        nu_max = np.full(P, r["nu_max_hz"][0])
+    else:
+        r = solve_rates(K, J, a["nu_ext"], a["j_ext"], seed=seed, n_starts=n_starts, search=search, **kw)
+        method = r["method"]
+        sols = r["solutions"]
+        relax_end, nu_max = r["relaxation_end_hz"], r["nu_max_hz"]
+    states = []
+    for s in sols:
+        st = {"rate_hz": s["rates_hz"], "mu_mv": s["mu_mv"], "sigma_mv": s["sigma_mv"]}
+        if cv and s["stable"]:   # (a double integral per population: only for stable states)
+            c = np.zeros(P)
+            for i in range(P):
+                if s["rates_hz"][i] > 0 and s["sigma_mv"][i] > 0:
+                    c[i] = float(cv_isi(s["mu_mv"][i], s["sigma_mv"][i], tau_m=kw["tau_m"][i],
+                                        tau_refrac=kw["tau_refrac"][i], v_thresh=kw["v_thresh"][i],
+                                        v_reset=kw["v_reset"][i], v_rest=kw["v_rest"][i]))
+                else:
+                    c[i] = np.nan if s["rates_hz"][i] <= 0 else 0.0
+            st["cv_isi"] = c
+        else:
+            st["cv_isi"] = np.full(P, np.nan)
+        st.update(stable=s["stable"], max_real_eig_per_ms=s["max_real_eig_per_ms"], residual_hz=s["residual_hz"])
+        states.append(st)
+    runaway = bool(np.any(relax_end >= 0.99 * nu_max))
+    return {"states": states, "method": method, "runaway": runaway, "relaxation_end_hz": relax_end,
+            "nu_max_hz": nu_max, "names": model.names}

@@ -1,6 +1,7 @@
 """The ``recnet`` command line.
 
     recnet list
+    recnet models [--json]
     recnet derive SUBJECT [--latex] [options]
     recnet predict SUBJECT [options] [--json]
     recnet validate SUBJECT [--backend numba|nest|spinnaker] [--quick] [--json] [--seed N] [--out DIR]
@@ -102,6 +103,26 @@ def cmd_list(args):
             print(f"# {registry.TOPICS.get(topic, topic)}")
         cmds = [c for c in ("derive", "predict", "validate") if getattr(s, c) is not None]
         print(f"  {s.name:<{width}}  {s.summary}  [{', '.join(cmds)}]")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------- models
+def cmd_models(argv):
+    """The shipped model files: name, family, summary, reference (``--json``: a list of objects)."""
+    p = argparse.ArgumentParser(prog="recnet models", description="list the shipped models (use one with "
+                                "--model NAME, or write your own file and pass --model PATH)")
+    p.add_argument("--json", action="store_true", help="print one JSON list")
+    args = p.parse_args(argv)
+    from recnet.models import list_models
+    rows = [{"name": n, "family": d["model"], "summary": d["summary"], "reference": d["reference"]}
+            for n, d in list_models()]
+    if args.json:
+        print(_dump(rows))
+        return 0
+    width = max((len(r["name"]) for r in rows), default=8)
+    for r in rows:
+        print(f"  {r['name']:<{width}}  [{r['family']}]  {r['summary']}")
+        print(f"  {'':<{width}}  reference: {r['reference']}")
     return 0
 
 
@@ -303,12 +324,12 @@ def main(argv=None):
         description="recnet: derive closed-form predictions for recurrent networks, validate them "
                     "against simulations, draw the figures.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="commands: list | derive SUBJECT | predict SUBJECT | validate SUBJECT|--all | figure [NAME]\n"
+        epilog="commands: list | models | derive SUBJECT | predict SUBJECT | validate SUBJECT|--all | figure [NAME]\n"
                f"subjects: {', '.join(s.name for s in registry.all_subjects())}\n"
                f"backends (validate --backend): {', '.join(BACKENDS)} (numba is built in; nest and spinnaker "
                "need the recnet[nest] / recnet[spinnaker] extras)\n"
                "`recnet COMMAND SUBJECT --help` lists a subject's options with their units.")
-    top.add_argument("command", choices=("list", "derive", "predict", "validate", "figure"))
+    top.add_argument("command", choices=("list", "models", "derive", "predict", "validate", "figure"))
     top.add_argument("--version", action="version", version="recnet " + __import__("recnet").__version__)
     if not argv or argv[0] in ("-h", "--help", "--version"):
         top.parse_args(argv or ["-h"])
@@ -317,6 +338,8 @@ def main(argv=None):
     try:
         if command == "list":
             return cmd_list(rest)
+        if command == "models":
+            return cmd_models(rest)
         if command == "validate":
             return cmd_validate(rest)
         if command == "figure":

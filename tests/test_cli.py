@@ -23,10 +23,16 @@ def test_unknown_subject_is_a_clear_error(capsys):
     assert "no-such-subject" in capsys.readouterr().err
 
 
+# lif-network values given per population: {population name: value}
+BY_POPULATION = {"rate_hz", "mu_mv", "sigma_mv", "cv_isi"}
+
+
 def _keys(obj):
     if isinstance(obj, dict):
         for k, v in obj.items():
             yield k
+            if k in BY_POPULATION and isinstance(v, dict):
+                continue  # keyed by the user's population names (data, not recnet's keys)
             yield from _keys(v)
     elif isinstance(obj, list):
         for v in obj:

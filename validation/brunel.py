@@ -16,11 +16,11 @@ Validation compares the simulated E and I rates and ISI CVs with
 """
 from __future__ import annotations
 
-import time
 
 import numpy as np
 
 from recnet import checks
+from recnet.models.lif_network import brunel_sizes  # noqa: F401  (one definition, re-exported)
 
 __all__ = ["brunel_network", "brunel_sizes", "validate", "synchrony", "QUICK_FACTOR", "RATE_REL_TOL", "CV_REL_TOL",
            "SYNCHRONY_LIMIT"]
@@ -42,13 +42,6 @@ CV_REL_TOL = 0.10
 SYNCHRONY_LIMIT = 2.0
 # quick mode: N_E / 4 with epsilon * 4, so C_E and C_I (and hence the prediction) are unchanged.
 QUICK_FACTOR = 4
-
-
-def brunel_sizes(n_e=10000, gamma=0.25, epsilon=0.1):
-    """(N_E, N_I, C_E, C_I) as Brunel's network and ``brunel_prediction`` use them (rounded)."""
-    n_e = checks.integer("n_e", n_e, minimum=1)
-    n_i = int(round(gamma * n_e))
-    return n_e, n_i, int(round(epsilon * n_e)), int(round(epsilon * gamma * n_e))
 
 
 def brunel_network(n_e=10000, gamma=0.25, epsilon=0.1, j=0.1, g=5.0, eta=2.0, delay=1.5, tau_m=20.0,
@@ -128,14 +121,18 @@ def validate(backend="numba", quick=False, seed=12345, t_sim=2000.0, t_warmup=50
              n_e=10000, gamma=0.25, delay=1.5, threads=None, n_batches=20, figure=True):
     """Simulate Brunel's network and compare E/I rates and ISI CV with the mean-field prediction.
 
+    The network is built as a ``lif-network`` model (``recnet.models.lif_network.brunel_model``)
+    and goes through the same code path as ``recnet validate lif-network``
+    (``recnet.validation.lif_network.validate_model``).
+
     Parameters
     ----------
     backend : {"numba", "nest", "spinnaker"}
     quick : bool
-        a network QUICK_FACTOR = 4 times smaller with epsilon 4 times larger (capped so epsilon <= 1):
-        C_E and C_I, hence mu, sigma and the predicted rate, are unchanged; only the sparseness
-        the theory assumes (shared-input correlations ~ epsilon) is worse. Times shortened to
-        t_sim <= 1000 ms, t_warmup <= 200 ms.
+        a network QUICK_FACTOR = 4 times smaller (at most N_E / C_E times) with the same
+        in-degrees C_E and C_I (epsilon 4 times larger), hence the same mu, sigma and predicted
+        rate; only the sparseness the theory assumes (shared-input correlations ~ epsilon) is worse.
+        Times shortened to t_sim <= 1000 ms, t_warmup <= 200 ms.
     seed : int
         connectivity, initial potentials and Poisson drive.
     t_sim, t_warmup, dt : float
@@ -151,8 +148,9 @@ def validate(backend="numba", quick=False, seed=12345, t_sim=2000.0, t_warmup=50
     -------
     recnet.validation.compare.ValidationResult
         comparisons ``rate_e_hz``, ``rate_i_hz`` (|sim - pred| <= 3 stderr + 3 % pred), ``cv_isi_e``,
-        ``cv_isi_i`` (3 stderr + 10 % pred); on ``spinnaker`` (virtual board) ``mapped``; ``info``
-        with sizes, times, wall times and the backend's resources.
+        ``cv_isi_i`` (3 stderr + 10 % pred); on ``spinnaker`` (virtual board) ``mapped``; ``config``
+        with every parameter as run (``n_e`` and ``epsilon`` after quick scaling); ``info`` with
+        sizes, times and the backend's resources.
 
     Notes
     -----
@@ -161,76 +159,33 @@ def validate(backend="numba", quick=False, seed=12345, t_sim=2000.0, t_warmup=50
     decorrelates within a few tens of ms), which includes shared network fluctuations; CV by the
     across-neuron standard error of single-neuron CVs (neurons with >= 5 ISIs).
     """
-    from recnet.numerics.lif_meanfield import brunel_prediction
-    from recnet.validation.compare import ValidationResult, compare, compare_exact
-    from recnet.validation.simulate import BACKENDS, simulate
+    from recnet.models.lif_network import brunel_model
+    from recnet.numerics.lif_meanfield import check_brunel
+    from recnet.validation.lif_network import validate_model
 
-    if backend not in BACKENDS:
-        raise ValueError(f"backend = {backend!r} is invalid: must be one of {', '.join(BACKENDS)}")
-    t_sim = checks.positive("t_sim", t_sim, "ms")
-    t_warmup = checks.nonnegative("t_warmup", t_warmup, "ms")
-    dt = checks.positive("dt", dt, "ms")
     params = dict(tau_m=tau_m, v_thresh=v_thresh, v_reset=v_reset, v_rest=v_rest, tau_refrac=tau_refrac, g=g, eta=eta,
                   epsilon=epsilon, j=j, n_e=n_e, gamma=gamma, delay=delay)
-    from recnet.numerics.lif_meanfield import check_brunel
-
-    check_brunel(**params)
-    scaled = {}
-    if quick:
-        f = max(1.0, min(QUICK_FACTOR, 1.0 / epsilon))
-        n_small = max(1, int(round(n_e / f)))
-        eps_small = min(1.0, epsilon * n_e / n_small)
-        scaled = dict(n_e=n_small, epsilon=eps_small)
-        params.update(scaled)
-        t_sim, t_warmup = min(t_sim, 1000.0), min(t_warmup, 200.0)
-    pred = brunel_prediction(**params)
-    net = brunel_network(**params, seed=seed)
-    sizes = net.brunel
-    if quick and (sizes["c_e"], sizes["c_i"]) != brunel_sizes(n_e, gamma, epsilon)[2:]:
-        scaled["note"] = "in-degrees changed by rounding"
-    result = ValidationResult("brunel", backend)
-    opts = {} if threads is None else {"threads": threads}
-    t0 = time.perf_counter()
-    res = simulate(net, t_warmup + t_sim, backend=backend, dt=dt, seed=seed, **opts)
-    wall = time.perf_counter() - t0
-    result.info.update(dict(n_e=sizes["n_e"], n_i=sizes["n_i"], c_e=sizes["c_e"], c_i=sizes["c_i"],
-                            epsilon=params["epsilon"], nu_ext_hz=sizes["nu_ext_hz"], t_sim_ms=t_sim,
-                            t_warmup_ms=t_warmup, dt_ms=dt, quick=bool(quick), wall_s=wall, seed=seed))
-    if scaled:
-        result.info["quick_scaling"] = (f"N_E {n_e} -> {params['n_e']}, epsilon {epsilon:g} -> {params['epsilon']:g} "
-                                        "(C_E, C_I unchanged)")
-    result.info.update({f"{backend}_{k}": v for k, v in res.info.items()})
-    if backend == "spinnaker":
-        mapped = res.info.get("cores", 0) > 0
-        result.comparisons.append(compare_exact(
-            "mapped", True, mapped,
-            note=(f"{res.info.get('chips')} chips, {res.info.get('cores')} application cores "
-                  f"({res.info.get('cores_total')} with monitors) on the virtual SpiNN-5 board; no spike data")))
-        return result
-    rate_note = ("3% = stated systematic error of the diffusion approximation (finite-PSP shot noise, "
-                 "Helias et al. 2010); stderr by batch means over time")
-    cv_note = "10% = shot noise + O(1/n_isi) CV bias + input correlations neglected by renewal theory; stderr across neurons"
-    t_end = t_warmup + t_sim
-    for label in ("E", "I"):
-        r, r_se = res.rate(label, t_warmup, t_end, n_batches=n_batches)
-        result.comparisons.append(compare(f"rate_{label.lower()}_hz", pred[f"rate_{label.lower()}_hz"], r, r_se,
-                                          rel_tol=RATE_REL_TOL, note=rate_note))
-    for label in ("E", "I"):
-        cv, cv_se, n_used = res.cv_isi(label, t_warmup, t_end)
-        chi = synchrony(res, label, t_warmup, t_end)
-        result.info[f"synchrony_{label.lower()}"] = chi
-        comp = compare(f"cv_isi_{label.lower()}", pred["cv_isi"], cv, cv_se, rel_tol=CV_REL_TOL,
-                       note=cv_note + f" ({n_used} neurons); activity std / Poisson std = {chi:.2f}")
-        # The CV formula is that of a neuron driven by stationary white noise: it holds in the
-        # asynchronous state only.  chi ~ 1 there (its sampling spread over thousands of bins is
-        # ~1%); chi >= SYNCHRONY_LIMIT means the population oscillates and the formula is not tested.
-        if not chi < SYNCHRONY_LIMIT:
-            comp.not_applicable(f"population activity oscillates (chi = {chi:.2f} >= {SYNCHRONY_LIMIT:g}); "
-                                "the stationary white-noise CV describes the asynchronous state")
-        result.comparisons.append(comp)
-    result.info["predicted"] = {k: pred[k] for k in ("rate_hz", "mu_mv", "sigma_mv", "cv_isi", "nu_thr_hz")}
-    if figure:
-        result.figures[f"brunel_{backend}"] = _figure(res, pred, t_warmup, t_end, backend)
+    n_e = check_brunel(**params)
+    checks.positive("delay", delay, "ms")
+    n_e, n_i, c_e, c_i = brunel_sizes(n_e, gamma, epsilon)
+    if n_i < 1:
+        raise checks.ParameterError("gamma", gamma, f"gamma * n_e = {gamma * n_e:g}: the network needs N_I >= 1")
+    model = brunel_model(**params)
+    result, sim, state = validate_model(model, subject="brunel", backend=backend, quick=quick, seed=seed, t_sim=t_sim,
+                                        t_warmup=t_warmup, dt=dt, threads=threads, n_batches=n_batches, figure=False)
+    sizes = result.config["simulated_sizes"]
+    as_run = dict(params, n_e=sizes["E"], epsilon=c_e / sizes["E"])
+    result.config.update(as_run)
+    nu_thr = (v_thresh - v_rest) / (j * c_e * tau_m) * 1000.0
+    result.info.update(n_e=sizes["E"], n_i=sizes["I"], c_e=c_e, c_i=c_i, epsilon=as_run["epsilon"],
+                       nu_ext_hz=eta * nu_thr)
+    if state is not None:
+        result.info["predicted"] = {"rate_hz": float(state["rate_hz"][0]), "mu_mv": float(state["mu_mv"][0]),
+                                    "sigma_mv": float(state["sigma_mv"][0]), "cv_isi": float(state["cv_isi"][0]),
+                                    "nu_thr_hz": nu_thr}
+        if figure:
+            result.figures[f"brunel_{backend}"] = _figure(sim, {"rate_hz": float(state["rate_hz"][0])}, result.config[
+                "t_warmup"], result.config["t_warmup"] + result.config["t_sim"], backend)
     return result
 
 

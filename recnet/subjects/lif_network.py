@@ -1,0 +1,125 @@
+"""Subject ``lif-network``: every self-consistent stationary state of a user's network of LIF
+populations (model files, issue 12), and its validation on numba, NEST and SpiNNaker.
+Heavy imports happen inside the callables."""
+from recnet.registry import Option, Subject
+
+DEFAULT_MODEL = "brunel2000-a-vr0"   # the same network and point as `recnet predict brunel`
+
+OVERRIDES = (
+    Option("tau_m", None, "membrane time constant of every population (None: the model's)", "ms",
+           example=15.0),
+    Option("v_thresh", None, "threshold of every population (None: the model's)", "mV", example=18.0),
+    Option("v_reset", None, "reset potential of every population (None: the model's)", "mV", example=5.0),
+    Option("v_rest", None, "resting potential of every population (None: the model's)", "mV", example=-2.0),
+    Option("tau_refrac", None, "refractory period of every population (None: the model's)", "ms",
+           example=1.0),
+)
+
+OPTIONS = (Option("model", DEFAULT_MODEL, "shipped model name (`recnet models`) or a .toml/.yaml file",
+                  type=str, example="brunel2000-a"),) + OVERRIDES
+
+STABILITY = ("stable = every eigenvalue of the Jacobian of the rate dynamics tau_m,a dnu_a/dt = -nu_a + "
+             "phi_a(nu) has a negative real part: a static criterion, blind to oscillatory (Hopf) "
+             "instabilities caused by delays (Brunel 2000, sec. 3.3), which need the dynamical linear "
+             "response (issue 15)")
+
+REFS = ("Brunel 2000, J Comput Neurosci 8:183", "Amit & Brunel 1997, Cereb Cortex 7:237",
+        "Potjans & Diesmann 2014, Cereb Cortex 24:785")
+
+
+def load_model(model, tau_m=None, v_thresh=None, v_reset=None, v_rest=None, tau_refrac=None):
+    """The ``LIFNetwork`` of ``model`` with the non-None neuron overrides applied to every population."""
+    from recnet.models import load
+
+    m = load(model, family="lif-network")
+    over = {k: v for k, v in dict(tau_m=tau_m, v_thresh=v_thresh, v_reset=v_reset, v_rest=v_rest,
+                                  tau_refrac=tau_refrac).items() if v is not None}
+    if over:
+        from recnet.checks import ParameterError
+        try:
+            m = m.replace(**over)
+        except ParameterError as e:   # population[0].v_reset -> the option that set it
+            field = e.name.rsplit(".", 1)[-1]
+            name = field if field in over else next(iter(over))
+            raise ParameterError(name, over.get(name, e.value), str(e.valid)) from None
+    return m
+
+
+def predict_model(m, subject_warnings=None):
+    """States of an ``LIFNetwork`` as the ``lif-network`` Result values (see ``_predict``)."""
+    from recnet.numerics.lif_meanfield import network_states
+
+    out = network_states(m)
+    names = m.names
+    warnings = list(subject_warnings or [])
+
+    def by_name(arr):
+        return {n: float(arr[i]) for i, n in enumerate(names)}
+
+    states = []
+    for s in out["states"]:
+        st = {k: by_name(s[k]) for k in ("rate_hz", "mu_mv", "sigma_mv", "cv_isi")}
+        st.update(stable=bool(s["stable"]), max_real_eig_per_ms=s["max_real_eig_per_ms"],
+                  residual_hz=s["residual_hz"])
+        states.append(st)
+    stable = [s for s in states if s["stable"]]
+    values = {"rate_hz": None, "mu_mv": None, "sigma_mv": None, "cv_isi": None}
+    if len(stable) == 1:
+        values.update({k: stable[0][k] for k in values})
+        what = "unique"
+    elif len(stable) > 1:
+        what = f"several stable states ({len(stable)}): see states"
+        warnings.append(f"{len(stable)} stable stationary states: rate_hz, mu_mv, sigma_mv are None at top level; "
+                        "each is listed in states")
+    elif out["runaway"]:
+        what = ("none found: the rates run away (the rate dynamics from 0 Hz reach the maximal rate "
+                f"{', '.join(f'{v:g}' for v in out['nu_max_hz'])} Hz, 1/tau_refrac or 10 kHz without a "
+                "refractory period): no finite stationary state")
+        warnings.append("the rates run away: no finite self-consistent stationary state")
+    elif states:
+        what = f"none found: all {len(states)} self-consistent states are unstable"
+        warnings.append(what)
+    else:
+        what = "none found: the search found no self-consistent state"
+        warnings.append(what)
+    if any(v is None or v != v for s in states for v in s["cv_isi"].values()):
+        warnings.append("cv_isi is undefined (null) for a population at zero rate")
+    values.update(stable_state=what, states=states, n_states=len(states), n_stable=len(stable),
+                  populations=names, method=out["method"], stability_criterion=STABILITY)
+    return values, warnings
+
+
+def _predict(model=DEFAULT_MODEL, tau_m=None, v_thresh=None, v_reset=None, v_rest=None, tau_refrac=None):
+    """Every self-consistent state of the model; top level: the unique stable one (or why not)."""
+    from recnet.results import Result
+
+    m = load_model(model, tau_m, v_thresh, v_reset, v_rest, tau_refrac)
+    values, warnings = predict_model(m)
+    return Result("lif-network", values=values, config={"resolved_model": m.to_dict()}, warnings=warnings)
+
+
+def _validate(backend="numba", quick=False, seed=12345, model=DEFAULT_MODEL, tau_m=None, v_thresh=None,
+              v_reset=None, v_rest=None, tau_refrac=None, t_sim=2000.0, t_warmup=500.0, dt=0.1):
+    from recnet.validation.lif_network import validate_model
+
+    m = load_model(model, tau_m, v_thresh, v_reset, v_rest, tau_refrac)
+    res, _, _ = validate_model(m, backend=backend, quick=quick, seed=seed, t_sim=t_sim, t_warmup=t_warmup, dt=dt)
+    res.config.update(model=model if isinstance(model, str) else m.name, tau_m=tau_m, v_thresh=v_thresh,
+                      v_reset=v_reset, v_rest=v_rest, tau_refrac=tau_refrac)
+    return res
+
+
+VALIDATE_OPTIONS = (
+    Option("t_sim", 2000.0, "simulated time counted after warm-up", "ms"),
+    Option("t_warmup", 500.0, "warm-up time discarded", "ms"),
+    Option("dt", 0.1, "time step", "ms"),
+)
+
+SUBJECTS = [
+    Subject(
+        "lif-network", 1,
+        "a network of LIF populations from a model file: every self-consistent state (Siegert), validated",
+        options=OPTIONS, predict=_predict, validate=_validate, backends=("numba", "nest", "spinnaker"),
+        validate_options=VALIDATE_OPTIONS, references=REFS,
+    ),
+]
