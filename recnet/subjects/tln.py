@@ -48,7 +48,12 @@ def network(model="", graph="", n=0, epsilon=None, delta=None, theta=None, weigh
         d = {"model": "tln", "W": _weights(weights), "b": b, "name": str(weights)}
         if n:
             d["n"] = n
-        return models.load(d, family="tln")
+        try:
+            return models.load(d, family="tln")
+        except ParameterError as exc:   # the model field W is the option --weights here
+            if exc.name == "W" or exc.name.startswith("W["):
+                raise ParameterError("weights", weights, exc.valid) from None
+            raise
     if model:
         m = models.load(model, family="tln")
         if not m.is_ctln:
