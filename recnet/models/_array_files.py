@@ -63,13 +63,28 @@ def _read_file(field, text, base):
         raise ParameterError(field, text, f"cannot be read as numbers: {exc}") from None
 
 
+def _inline(text, base):
+    """True for inline numbers ('1,2;3,4', '0.5') rather than a file name."""
+    t = text.strip()
+    if not t or Path(t).suffix.lower() in (".npy", ".npz", ".csv", ".txt") or ".npz:" in t:
+        return False
+    if (Path(base or Path.cwd()) / t).is_file() or Path(t).is_file():
+        return False
+    return all(ch in "0123456789.,;eE+- \t" for ch in t)
+
+
 def read_array(field, value, base=None, *, ndim=None, allow_empty=False):
     """``value`` (inline list, numpy array, number or file name) as a finite float array.
 
     ``ndim`` 1 or 2 checks the dimension (a single row file read for a 1-d field is flattened;
     a number for a 1-d field becomes a length-1 array).
     """
-    if isinstance(value, (str, Path)):
+    if isinstance(value, str) and _inline(value, base):
+        try:   # inline rows: '1,2;3,4' (rows separated by ';')
+            a = np.array([[float(t) for t in row.split(",") if t.strip()] for row in value.split(";") if row.strip()])
+        except ValueError:
+            raise ParameterError(field, value, "must be numbers: inline rows '1,2;3,4' or a file") from None
+    elif isinstance(value, (str, Path)):
         a = _read_file(field, str(value), base if base is not None else Path.cwd())
     else:
         if isinstance(value, bool):

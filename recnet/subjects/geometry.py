@@ -93,6 +93,7 @@ def _predict(model=DEFAULT_MODEL, responses="", inputs="", bound=None, tolerance
                             "no self-connection): its feasibility is decided by its bias alone")
     return Result("geometry", values={
         "problem": m.name, "bound": m.bound, "norm": m.norm, "tolerance_hz": m.tolerance,
+        "active_threshold_hz": m.active_threshold, "self_connections": m.self_connections,
         "n_patterns": int(m.responses.shape[0]), "n_neurons": N, "n_inputs": K,
         "feasible": space.feasible, "dimension": space.dimension,
         "n_certain": int(sum(int(np.sum(n.certain)) for n in space.neurons if n.feasible)),
@@ -118,11 +119,12 @@ SUBJECTS = [
         options=(
             Option("model", DEFAULT_MODEL, "the problem: a shipped name (geometry-toy: one neuron, three "
                    "synapses) or a .toml/.yaml file (model = \"geometry\": responses, inputs, bound, norm, "
-                   "tolerance ...); the options below override its fields", type=str),
-            Option("responses", "", "steady-state rates r^mu, one pattern per row (CSV or .npy), Hz; "
-                                    "replaces the default toy problem", type=str),
-            Option("inputs", "", "feedforward inputs x^mu, one pattern per row (CSV or .npy); their "
-                                 "weights are unknowns", type=str),
+                   "tolerance ...); the options below override its fields", type=str, example="geometry-ring3"),
+            Option("responses", "", "steady-state rates r^mu, one pattern per row (CSV or .npy file, or "
+                   "inline rows '1,0.5;0.5,1'), Hz; replaces the default toy problem", type=str,
+                   example="1,0.5,0;0.5,1,0.2;0,0.4,1"),
+            Option("inputs", "", "feedforward inputs x^mu, one pattern per row (CSV or .npy file, or inline "
+                   "rows); their weights are unknowns", type=str, example="1;2;3"),
             Option("bound", None, "bound B on each neuron's incoming weights (norm below; default: the "
                    "model's, 2)", example=1.0),
             Option("tolerance", None, "responses matched within this error (default: the model's, 0)",
@@ -131,7 +133,7 @@ SUBJECTS = [
                    type=str, choices=("l2", "linf"), example="linf"),
             Option("self_connections", False, "let W_ii be non-zero", type=bool),
             Option("active_threshold", None, "responses at or below this count as silent (default: the "
-                   "model's, 0)", unit="Hz", example=0.6),
+                   "model's, 0)", unit="Hz", example=1.2),
             Option("neurons", "", "neurons whose incoming weights are asked for, from 1 ('1,3'; default: "
                    "the model's, else all)", type=str, example="3"),
         ),

@@ -44,7 +44,8 @@ def network(model="", graph="", n=0, epsilon=None, delta=None, theta=None, weigh
             if v is not None:
                 raise ParameterError(name, v, "is a CTLN parameter: it needs --graph, not --weights")
         if not b:
-            raise ParameterError("b", b, "is required with --weights: a number or N comma-separated inputs")
+            raise ParameterError("weights", weights, "needs --b as well: the inputs, a number or N comma-separated "
+                                 "numbers")
         d = {"model": "tln", "W": _weights(weights), "b": b, "name": str(weights)}
         if n:
             d["n"] = n
@@ -264,7 +265,7 @@ def _predict(model="", graph="", n=0, epsilon=None, delta=None, theta=None, weig
         else:
             out["code"] = None
             warnings.append(f"code: {len(words)} codewords, more than 200: the convexity verdict is not computed")
-    cfg = {"model": m.to_dict(), "graph": (out.get("graph") or "") if m.is_ctln else "", "n": N,
+    cfg = {"model": m.to_dict(), "graph": graph or ((out.get("graph") or "") if m.is_ctln else ""), "n": N,
            "epsilon": m.epsilon, "delta": m.delta, "theta": m.theta, "weights": weights,
            "b": ",".join(f"{v:g}" for v in bv)}
     return Result("tln", values=out, config=cfg, warnings=warnings)
@@ -290,7 +291,7 @@ def _validate(backend="numba", quick=False, seed=12345, model="", graph="", n=0,
     adj = m.adjacency if (m.is_ctln and np.allclose(m.b, m.b[0]) and m.b[0] > 0) else None
     res = vtln.validate(m.W, m.b, adjacency=adj, quick=quick, seed=seed, n_init=n_init or None, backend=backend,
                         max_fixed_points=max_fixed_points)
-    res.config = dict({"model": m.to_dict(), "graph": "" if not m.is_ctln else m.to_dict()["graph"], "n": m.N,
+    res.config = dict({"model": m.to_dict(), "graph": graph or ("" if not m.is_ctln else m.to_dict()["graph"]), "n": m.N,
                        "epsilon": m.epsilon, "delta": m.delta, "theta": m.theta, "weights": weights,
                        "b": ",".join(f"{v:g}" for v in m.b), "code": code, "exact": exact,
                        "max_supports": max_supports, "max_fixed_points": max_fixed_points}, **res.config)
