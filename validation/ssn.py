@@ -80,9 +80,8 @@ def validate_model_input(W, h, k, n, tau, cell_types=None, seed=12345, quick=Fal
     must be kept.  Returns (comparisons, info)."""
     from recnet.models import ssn as mssn
     from recnet.numerics import ssn
-    from recnet.subjects.ssn import all_fixed_points
     m = mssn.from_arrays(W, h, k, n, tau, cell_types)
-    fps, method, complete = all_fixed_points(m, seed=0)
+    fps, method, complete = ssn.all_fixed_points(m.W, m.h, m.k, m.n, m.tau, m.cell_types, seed=0)
     stable = [f["rates_hz"] for f in fps if f["stable"]]
     gen = checks.rng(seed)
     comps = []

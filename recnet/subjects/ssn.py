@@ -8,8 +8,6 @@ from recnet.checks import ParameterError
 from recnet.registry import Option, Subject
 
 _PRESETS = {"rubin2015": "rubin2015-ssn", "hennequin2018": "hennequin2018-ssn"}
-#: the homotopy solver tracks (n + 1)^N - 1 paths; above this many, deflated Newton (not complete)
-MAX_HOMOTOPY_PATHS = 5000
 
 _SSN_OPTIONS = (
     Option("model", "rubin2015-ssn", "SSN model: a shipped name (rubin2015-ssn, hennequin2018-ssn; "
@@ -113,20 +111,9 @@ def _fp_record(f):
 
 
 def all_fixed_points(m, seed=0):
-    """Every fixed point of the model (exact polynomial method for 2 populations and integer n,
-    homotopy continuation for N populations when the path count is moderate, deflated Newton
-    otherwise); returns (fixed points, method, complete)."""
+    """Every fixed point of the model ``m`` (``recnet.numerics.ssn.all_fixed_points``)."""
     from recnet.numerics import ssn
-    integer_n = float(m.n).is_integer() and 1 <= m.n <= 12
-    if m.N == 2 and m.cell_types == ("E", "I") and integer_n and m.n <= 8:
-        return ssn.fixed_points_2pop(m.W, m.h, m.k, int(m.n), m.tau), "polynomial elimination (exact, all roots)", True
-    if integer_n and (int(m.n) + 1) ** m.N - 1 <= MAX_HOMOTOPY_PATHS:
-        fps = ssn.fixed_points(m.W, m.h, m.k, int(m.n), m.tau, m.cell_types, method="homotopy", seed=seed)
-        complete = all(f.get("complete") for f in fps) if fps else True
-        return fps, f"homotopy continuation over all {2 ** m.N} supports ((n+1)^N - 1 = " \
-                    f"{(int(m.n) + 1) ** m.N - 1} paths)", bool(complete)
-    fps = ssn.fixed_points(m.W, m.h, m.k, m.n, m.tau, m.cell_types, method="newton", n_starts=64, seed=seed)
-    return fps, "deflated Newton (64 starts; not guaranteed to find every fixed point)", False
+    return ssn.all_fixed_points(m.W, m.h, m.k, m.n, m.tau, m.cell_types, seed=seed)
 
 
 def _ssn_predict(model="rubin2015-ssn", weights=None, w_ee=None, w_ei=None, w_ie=None, w_ii=None, k=None, n=None,
