@@ -133,12 +133,13 @@ def validate(W, b, *, adjacency=None, quick=False, seed=12345, n_init=None, spik
     tail = traj[:, -max(2, traj.shape[1] // 5):, :]
     dyn = ~sim.converged & ~sim.diverged
     attractor_neurons = sorted({tuple(_one_based(np.flatnonzero(tr.max(axis=0) > 1e-3))) for tr in tail[dyn]})
-    if not stable:
+    if not stable and not res.continua:
         comps.append(compare_exact("fraction_converged", 0.0, frac_conv,
                                    note="no stable fixed point: every trajectory stays dynamic"))
     comps.append(compare_exact("n_diverged", 0, int(sim.diverged.sum())))
     info = {"n": N, "n_fixed_points": len(res.fixed_points), "n_stable": len(stable),
-            "index_sum": res.index_sum, "n_init": n_init, "t_max_tau": t_max,
+            "index_sum": None if (res.continua or any(fp.degenerate for fp in res.fixed_points)) else res.index_sum,
+            "continua": [_one_based(c["support"]) for c in res.continua], "n_init": n_init, "t_max_tau": t_max,
             "fraction_converged": frac_conv, "attractor_neurons": [list(a) for a in attractor_neurons]}
     # ---- spiking check
     figs = {}
