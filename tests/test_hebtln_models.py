@@ -258,3 +258,53 @@ def test_hebbian_zero_w_ie_is_refused_and_huge_n_e_is_closed_form():
     with pytest.raises(ParameterError) as e:
         HEB.validate(n_e=1000, quick=True)
     assert e.value.name == "n_e"
+
+
+def test_hebbian_validate_receives_every_model_option(monkeypatch):
+    """Plumbing (issue 12: 'every hebbian-ei model option dropped'): the subject hands each option
+    to the validation as given (the validation itself runs minutes; its config is checked at run
+    time by the registry wrapper)."""
+    from recnet.validation import hebbian_ei as vh
+    seen = {}
+
+    def fake(**kw):
+        seen.update(kw)
+        raise RuntimeError("stop")
+    monkeypatch.setattr(vh, "validate", fake)
+    opts = dict(n_e=6, n_i=3, w_ee=0.7, w_ei=0.3, w_ie=0.9, w_ii=0.2, lam1=1.5, lam2=0.9, a=0.3, b=0.8, s=0.1,
+                n_per_group=3, beta=0.7)
+    with pytest.raises(RuntimeError):
+        HEB.validate(quick=True, **opts)
+    for k, v in opts.items():
+        assert seen[k] == v
+
+
+# ------------------------------------------------------------------ same seed -> same JSON
+def _json(res):
+    d = res.to_dict()
+    d.pop("timing", None)
+    return json.dumps(d, sort_keys=True, default=str)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("subject,opts", [
+    ("geometry", dict(model="geometry-ring3", n_problems=10)),
+    ("tln", dict(weights="0,-2;-2,0", b="1")),
+])
+def test_validate_quick_same_seed_same_json(subject, opts):
+    s = registry.get_subject(subject)
+    a = s.validate(quick=True, seed=7, **opts)
+    b = s.validate(quick=True, seed=7, **opts)
+    assert _json(a) == _json(b)
+
+
+@pytest.mark.slow
+def test_ssn_model_part_same_seed_same_json():
+    from recnet.validation import ssn as vssn
+    from recnet.validation.compare import ValidationResult
+    W, h = np.array(W3), np.array(H3)
+    runs = [vssn.validate_model_input(W, h, 0.04, 2, [20.0, 20.0, 10.0], ("E", "E", "I"), seed=5, quick=True)
+            for _ in range(2)]
+    a, b = (ValidationResult("ssn", "numba", c, info=i) for c, i in runs)
+    assert _json(a) == _json(b)
+    assert all(c.agree for c in a.comparisons)
