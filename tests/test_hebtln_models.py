@@ -308,3 +308,24 @@ def test_ssn_model_part_same_seed_same_json():
     a, b = (ValidationResult("ssn", "numba", c, info=i) for c, i in runs)
     assert _json(a) == _json(b)
     assert all(c.agree for c in a.comparisons)
+
+
+def test_python_objects_reach_predict():
+    import networkx as nx
+    from recnet.models import ssn as mssn
+    g = nx.DiGraph([(1, 2), (2, 3), (3, 1)])
+    a = TLN.predict(graph=g)
+    b = TLN.predict(graph="1>2,2>3,3>1")
+    assert [s["neurons"] for s in a["supports"]] == [s["neurons"] for s in b["supports"]] == [[1, 2, 3]]
+    assert a.config["graph"] == "1>2,2>3,3>1"
+    W = np.array([[0.0, -2.0], [-2.0, 0.0]])
+    c = TLN.predict(weights=W, b=np.ones(2))
+    assert [s["neurons"] for s in c["supports"]] == [[i + 1 for i in s] for s, _, _ in brute_tln(W, np.ones(2))]
+    assert c.config["weights"] == "<array>"
+    R = np.array([[1.0, 0.5, 0.0], [0.0, 1.0, 0.5], [0.5, 0.0, 1.0]])
+    d = GEO.predict(responses=R, inputs=np.ones((3, 1)), bound=3.0)
+    assert d.config["responses"] == "<array>" and d["feasible"] is True
+    assert d.to_dict()["neurons"] == GEO.predict(model="geometry-ring3").to_dict()["neurons"]
+    m = mssn.from_arrays(np.array(W3), np.array(H3), 0.04, 2, [20.0, 20.0, 10.0], ["E", "E", "I"])
+    e = SSN.predict(model=m)
+    assert e["n_fixed_points"] == 3 and e.config["model"]["name"] == "user"

@@ -13,21 +13,43 @@ from recnet.registry import Option, Subject
 DEFAULT_MODEL = "geometry-toy"
 
 
+def _given(x):
+    """An option value the user gave: a non-empty string, or an array / list (Python callers)."""
+    return x is not None and not (isinstance(x, str) and x == "")
+
+
+def _label(x, model_value):
+    """How the config shows a responses/inputs option: the file name or text as given, else where it came from."""
+    if isinstance(x, str) and x:
+        return x
+    if _given(x):
+        return "<array>"
+    return model_value
+
+
 def problem(model=DEFAULT_MODEL, responses="", inputs="", bound=None, tolerance=None, norm=None,
             self_connections=False, active_threshold=None, neurons=""):
-    """The ``geometry`` model the options describe (the options override the model's fields)."""
+    """The ``geometry`` model the options describe (the options override the model's fields).
+
+    ``responses`` and ``inputs`` may also be arrays and ``model`` a dict or a loaded model (Python)."""
     from recnet import models
-    if inputs and not responses and (model or DEFAULT_MODEL) == DEFAULT_MODEL:
+    responses = responses if _given(responses) else ""
+    inputs = inputs if _given(inputs) else ""
+    if not isinstance(model, str) or model == "":
+        model = model if _given(model) else DEFAULT_MODEL
+    default = isinstance(model, str) and model == DEFAULT_MODEL
+    if _given(inputs) and not _given(responses) and default:
         raise ParameterError("inputs", inputs, "given without responses: give --responses FILE as well "
                              "(or a --model file holding both)")
-    if responses and (model or DEFAULT_MODEL) == DEFAULT_MODEL:
-        base = {"model": "geometry", "responses": responses, "name": str(responses)}
+    if _given(responses) and default:
+        base = {"model": "geometry", "responses": responses,
+                "name": responses if isinstance(responses, str) else "user"}
     else:
-        base = model or DEFAULT_MODEL
+        base = model
     over = {}
-    if responses:
+    if _given(responses):
         over["responses"] = responses
-    if inputs:
+    if _given(inputs):
         over["inputs"] = inputs
     for name, v in (("bound", bound), ("tolerance", tolerance), ("norm", norm),
                     ("active_threshold", active_threshold)):
@@ -60,8 +82,8 @@ def solve(m):
 
 
 def _config(m, model, responses, inputs, neurons):
-    return {"model": m.to_dict(), "responses": responses or "<model>", "inputs": inputs or ("<model>" if
-            m.inputs is not None else ""), "bound": m.bound, "tolerance": m.tolerance, "norm": m.norm,
+    return {"model": m.to_dict(), "responses": _label(responses, "<model>"),
+            "inputs": _label(inputs, "<model>" if m.inputs is not None else ""), "bound": m.bound, "tolerance": m.tolerance, "norm": m.norm,
             "self_connections": m.self_connections, "active_threshold": m.active_threshold,
             "neurons": ",".join(str(i) for i in m.neurons) if m.neurons else ""}
 

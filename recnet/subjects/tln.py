@@ -19,52 +19,48 @@ MAX_SUPPORTS = 1 << 20
 MAX_FIXED_POINTS = 2000
 
 
-def _weights(weights):
-    """--weights: a file (CSV/whitespace/.npy/.npz) or inline rows '0,-1;-1,0'."""
-    import os
-    if isinstance(weights, str) and not os.path.exists(weights) and ";" in weights or \
-            (isinstance(weights, str) and not os.path.exists(weights) and "," in weights
-             and not weights.lower().endswith((".csv", ".npy", ".npz", ".txt"))):
-        try:
-            return [[float(v) for v in row.split(",")] for row in weights.split(";") if row.strip()]
-        except ValueError:
-            raise ParameterError("weights", weights, "must be a file or inline rows such as '0,-1;-1,0'") from None
-    return weights
+def _given(x):
+    """An option value the user gave: a non-empty string, or an object (array, graph) from Python."""
+    return x is not None and not (isinstance(x, str) and x == "")
 
 
 def network(model="", graph="", n=0, epsilon=None, delta=None, theta=None, weights="", b=""):
-    """The ``tln`` model the options describe (``recnet.models.tln.TLNModel``)."""
+    """The ``tln`` model the options describe (``recnet.models.tln.TLNModel``).
+
+    From Python, ``model`` may be a dict or a loaded model, ``graph`` a networkx (Di)Graph or an
+    adjacency array, ``weights`` and ``b`` arrays."""
     from recnet import checks, models
     from recnet.models import tln as mtln
+    model, graph, weights, b = (x if _given(x) else "" for x in (model, graph, weights, b))
     n = checks.integer("n", n, minimum=0, maximum=mtln.MAX_N)
-    if weights and graph:
+    if _given(weights) and _given(graph):
         raise ParameterError("weights", weights, "give either --weights or --graph, not both")
-    if weights:
+    if _given(weights):
         for name, v in (("epsilon", epsilon), ("delta", delta), ("theta", theta)):
             if v is not None:
                 raise ParameterError(name, v, "is a CTLN parameter: it needs --graph, not --weights")
-        if not b:
-            raise ParameterError("weights", weights, "needs --b as well: the inputs, a number or N comma-separated "
+        if not _given(b):
+            raise ParameterError("weights", weights if isinstance(weights, str) else "<array>", "needs --b as well: the inputs, a number or N comma-separated "
                                  "numbers")
-        d = {"model": "tln", "W": _weights(weights), "b": b, "name": str(weights)}
+        d = {"model": "tln", "W": weights, "b": b, "name": weights if isinstance(weights, str) else "user"}
         if n:
             d["n"] = n
         try:
             return models.load(d, family="tln")
         except ParameterError as exc:   # the model field W is the option --weights here
             if exc.name == "W" or exc.name.startswith("W["):
-                raise ParameterError("weights", weights, exc.valid) from None
+                raise ParameterError("weights", weights if isinstance(weights, str) else "<array>", exc.valid) from None
             raise
-    if model:
+    if _given(model):
         m = models.load(model, family="tln")
         if not m.is_ctln:
             for name, v in (("graph", graph or None), ("epsilon", epsilon), ("delta", delta), ("theta", theta),
                             ("n", n or None)):
                 if v is not None:
                     raise ParameterError(name, v, f"model {m.name!r} is given by W and b, not by a graph")
-            return m.replace(b=b) if b else m
+            return m.replace(b=b) if _given(b) else m
         over = {name: v for name, v in (("epsilon", epsilon), ("delta", delta), ("theta", theta)) if v is not None}
-        if graph:
+        if _given(graph):
             over["graph"] = graph
             over["n"] = n
         elif n and n != m.N:
@@ -74,16 +70,24 @@ def network(model="", graph="", n=0, epsilon=None, delta=None, theta=None, weigh
             adj = np.zeros((n, n), bool)
             adj[:m.N, :m.N] = m.adjacency
             over["graph"] = adj
-        if b:
+        if _given(b):
             over["b"] = b
         return m.replace(**over) if over else m
-    d = {"model": "tln", "graph": graph or DEFAULT_GRAPH, "n": n, "name": graph or DEFAULT_GRAPH}
+    g = graph if (not isinstance(graph, str) or graph) else DEFAULT_GRAPH
+    d = {"model": "tln", "graph": g, "n": n, "name": g if isinstance(g, str) else "networkx graph"}
     for name, v in (("epsilon", epsilon), ("delta", delta), ("theta", theta)):
         if v is not None:
             d[name] = v
-    if b:
+    if _given(b):
         d["b"] = b
     return models.load(d, family="tln")
+
+
+def _graph_label(graph, m):
+    """--graph as given (a string), else the model's graph as an edge list ('' for a W model)."""
+    if isinstance(graph, str) and graph:
+        return graph
+    return m.to_dict()["graph"] if m.is_ctln else ""
 
 
 def _derive():
@@ -265,8 +269,9 @@ def _predict(model="", graph="", n=0, epsilon=None, delta=None, theta=None, weig
         else:
             out["code"] = None
             warnings.append(f"code: {len(words)} codewords, more than 200: the convexity verdict is not computed")
-    cfg = {"model": m.to_dict(), "graph": graph or ((out.get("graph") or "") if m.is_ctln else ""), "n": N,
-           "epsilon": m.epsilon, "delta": m.delta, "theta": m.theta, "weights": weights,
+    cfg = {"model": m.to_dict(), "graph": _graph_label(graph, m), "n": N,
+           "epsilon": m.epsilon, "delta": m.delta, "theta": m.theta,
+           "weights": weights if isinstance(weights, str) else "<array>",
            "b": ",".join(f"{v:g}" for v in bv)}
     return Result("tln", values=out, config=cfg, warnings=warnings)
 
@@ -291,8 +296,9 @@ def _validate(backend="numba", quick=False, seed=12345, model="", graph="", n=0,
     adj = m.adjacency if (m.is_ctln and np.allclose(m.b, m.b[0]) and m.b[0] > 0) else None
     res = vtln.validate(m.W, m.b, adjacency=adj, quick=quick, seed=seed, n_init=n_init or None, backend=backend,
                         max_fixed_points=max_fixed_points)
-    res.config = dict({"model": m.to_dict(), "graph": graph or ("" if not m.is_ctln else m.to_dict()["graph"]), "n": m.N,
-                       "epsilon": m.epsilon, "delta": m.delta, "theta": m.theta, "weights": weights,
+    res.config = dict({"model": m.to_dict(), "graph": _graph_label(graph, m), "n": m.N,
+                       "epsilon": m.epsilon, "delta": m.delta, "theta": m.theta,
+                       "weights": weights if isinstance(weights, str) else "<array>",
                        "b": ",".join(f"{v:g}" for v in m.b), "code": code, "exact": exact,
                        "max_supports": max_supports, "max_fixed_points": max_fixed_points}, **res.config)
     return res
