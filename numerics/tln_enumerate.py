@@ -262,7 +262,7 @@ def _stability(W, sigma):
     return bool(lam < 0), float(lam)
 
 
-def enumerate_supports(W, b, *, adjacency=None, prune=True, stability=True):
+def enumerate_supports(W, b, *, adjacency=None, prune=True, stability=True, max_fixed_points=None):
     """All fixed points of dx/dt = -x + [W x + b]_+ by exhaustive, parallel support enumeration.
 
     Parameters
@@ -279,6 +279,9 @@ def enumerate_supports(W, b, *, adjacency=None, prune=True, stability=True):
         use domination pruning when ``adjacency`` is given.
     stability : bool
         compute the stability of every fixed point found.
+    max_fixed_points : int, optional
+        raise ``ParameterError`` (naming ``max_fixed_points``, with the count) when there are more
+        fixed points, before their states and stability are computed.
 
     Returns
     -------
@@ -316,6 +319,14 @@ def enumerate_supports(W, b, *, adjacency=None, prune=True, stability=True):
                 seg = continuum_on_support(W, b, sig)
                 if seg is not None:
                     continua.append(seg)
+    n_found = int(np.count_nonzero(status == FP)) + len(exact_masks)
+    if max_fixed_points is not None and n_found > max_fixed_points:
+        # refused before the per-fixed-point work (states, stability), which dominates for many
+        from recnet.checks import ParameterError
+        raise ParameterError("max_fixed_points", max_fixed_points,
+                             f"the network has {n_found} fixed points: listing them writes ~"
+                             f"{n_found * (40 * n + 80) / 1024:.0f} kB of output and checks the stability of "
+                             f"each; raise --max-fixed-points to {n_found} to list them all")
     masks = sorted(set(np.flatnonzero(status == FP).tolist()) | set(exact_masks),
                    key=lambda m: (bin(m).count("1"), _mask_support(m, n)))
     for m in masks:

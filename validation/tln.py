@@ -93,11 +93,7 @@ def validate(W, b, *, adjacency=None, quick=False, seed=12345, n_init=None, spik
     if backend != "numba" and not ei_runs:
         raise ParameterError("backend", backend, "only the E-I LIF realisation of a CTLN (a graph with uniform "
                              "b, I - W not positive definite) runs on NEST; this network's checks run on numba")
-    res = tln_enumerate.enumerate_supports(W, b, adjacency=adjacency)
-    if max_fixed_points is not None and len(res.fixed_points) > max_fixed_points:
-        raise ParameterError("max_fixed_points", max_fixed_points,
-                             f"the network has {len(res.fixed_points)} fixed points; raise --max-fixed-points "
-                             f"to {len(res.fixed_points)} to validate them all")
+    res = tln_enumerate.enumerate_supports(W, b, adjacency=adjacency, max_fixed_points=max_fixed_points)
     stable = [fp for fp in res.fixed_points if fp.stable and not _on_continuum(fp.x, W, b, res.continua)]
     t_max = 150.0 if quick else 300.0
     sim = simulate_from_random_starts(W, b, n_init, t_max=t_max, seed=rng, record_every=50)

@@ -193,14 +193,7 @@ def _predict(model="", graph="", n=0, epsilon=None, delta=None, theta=None, weig
     if exact and N > 10:
         raise ParameterError("exact", exact, f"needs N <= 10 neurons, got {N}")
     adj = m.adjacency if (m.is_ctln and np.allclose(bv, bv[0]) and bv[0] > 0) else None
-    res = tln_enumerate.enumerate_supports(W, bv, adjacency=adj)
-    n_fp = len(res.fixed_points)
-    if n_fp > max_fixed_points:
-        kb = n_fp * (40 * N + 80) / 1024
-        raise ParameterError("max_fixed_points", max_fixed_points,
-                             f"the network has {n_fp} fixed points: listing them writes ~{kb:.0f} kB of output"
-                             f"{' and runs a graph-rule check on each' if adj is not None and N <= 12 else ''}; "
-                             f"raise --max-fixed-points to {n_fp} to list them all")
+    res = tln_enumerate.enumerate_supports(W, bv, adjacency=adj, max_fixed_points=max_fixed_points)
     warnings = []
     continua = [{"neurons": [i + 1 for i in c["support"]], "dimension": c["dimension"],
                  "x_from": c["x_from"], "x_to": c["x_to"]} for c in res.continua]
