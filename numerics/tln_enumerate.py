@@ -32,7 +32,7 @@ import numpy as np
 from recnet import checks
 from recnet.numerics._jit import njit, prange
 
-__all__ = ["FixedPoint", "TLNFixedPoints", "enumerate_supports", "continuum_on_support", "enumerate_ctln", "enumerate_supports_numpy",
+__all__ = ["FixedPoint", "TLNFixedPoints", "enumerate_supports", "continuum_on_support", "on_continuum", "enumerate_ctln", "enumerate_supports_numpy",
            "in_neighbour_masks", "domination_tables", "digraphs", "STATUS"]
 
 NOT_FP, FP, FLAGGED, PRUNED = 0, 1, 2, 3
@@ -489,3 +489,19 @@ def digraphs(n, up_to_isomorphism=True):
     adj = bits.reshape(-1, n, n).astype(bool)
     adj[:, np.arange(n), np.arange(n)] = False
     return adj
+
+
+def on_continuum(x, W, b, continua, atol=1e-9):
+    """True if the state x is a fixed point lying on one of ``continua`` (``TLNFixedPoints.continua``):
+    zero off the continuum's support, x = W x + b on it (x >= 0) and inputs <= 0 off it, within ``atol``."""
+    x = np.asarray(x, float)
+    for c in continua:
+        sig = list(c["support"])
+        rest = [k for k in range(W.shape[0]) if k not in sig]
+        if rest and np.any(np.abs(x[rest]) > atol):
+            continue
+        u = W @ x + b
+        if np.all(np.abs(u[sig] - x[sig]) <= 10 * atol) and np.all(x[sig] >= -atol) and \
+                (not rest or np.all(u[rest] <= 10 * atol)):
+            return True
+    return False

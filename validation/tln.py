@@ -94,7 +94,8 @@ def validate(W, b, *, adjacency=None, quick=False, seed=12345, n_init=None, spik
         raise ParameterError("backend", backend, "only the E-I LIF realisation of a CTLN (a graph with uniform "
                              "b, I - W not positive definite) runs on NEST; this network's checks run on numba")
     res = tln_enumerate.enumerate_supports(W, b, adjacency=adjacency, max_fixed_points=max_fixed_points)
-    stable = [fp for fp in res.fixed_points if fp.stable and not _on_continuum(fp.x, W, b, res.continua)]
+    stable = [fp for fp in res.fixed_points
+              if fp.stable and not tln_enumerate.on_continuum(fp.x, W, b, res.continua)]
     t_max = 150.0 if quick else 300.0
     sim = simulate_from_random_starts(W, b, n_init, t_max=t_max, seed=rng, record_every=50)
     comps = []
@@ -106,7 +107,7 @@ def validate(W, b, *, adjacency=None, quick=False, seed=12345, n_init=None, spik
         if k >= 0 and d[k] <= X_TOL:
             found.add(stable[k].support)
             errs.append(d[k])
-        elif res.continua and _on_continuum(xe, W, b, res.continua, atol=X_TOL):
+        elif res.continua and tln_enumerate.on_continuum(xe, W, b, res.continua, atol=X_TOL):
             on_cont += 1
         else:
             unmatched += 1
@@ -154,20 +155,6 @@ def validate(W, b, *, adjacency=None, quick=False, seed=12345, n_init=None, spik
     return ValidationResult("tln", ran, comps, figs, info,
                             config={"n_init": n_init, "t_max_tau": t_max,
                                     "spiking": info.get("spiking_model", "E-I LIF" if ei_runs else "none")})
-
-
-def _on_continuum(x, W, b, continua, atol=1e-9):
-    """True if the state x is a fixed point on one of the continua (support equations and sign conditions)."""
-    for c in continua:
-        sig = list(c["support"])
-        rest = [k for k in range(W.shape[0]) if k not in sig]
-        if rest and np.any(np.abs(x[rest]) > atol):
-            continue
-        u = W @ x + b
-        if np.all(np.abs(u[sig] - x[sig]) <= atol * 10) and np.all(x[sig] >= -atol) and \
-                (not rest or np.all(u[rest] <= atol * 10)):
-            return True
-    return False
 
 
 def _is_qp(W):

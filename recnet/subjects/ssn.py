@@ -48,8 +48,8 @@ def ssn_model(model="rubin2015-ssn", weights=None, w_ee=None, w_ei=None, w_ie=No
     if weights is not None:
         if weights not in _PRESETS:
             raise ParameterError("weights", weights, f"choose one of {', '.join(_PRESETS)}")
-        if model not in ("rubin2015-ssn", _PRESETS[weights]) and not isinstance(model, dict):
-            raise ParameterError("weights", weights, f"give either --weights or --model (got model = {model!r})")
+        if not isinstance(model, str) or model not in ("", "rubin2015-ssn", _PRESETS[weights]):
+            raise ParameterError("weights", weights, "give either --weights or --model, not both")
         model = _PRESETS[weights]
     m = models.load(model or "rubin2015-ssn", family="ssn")
     W, h, tau = m.W.copy(), m.h.copy(), m.tau.copy()

@@ -33,15 +33,16 @@ def network(model="", graph="", n=0, epsilon=None, delta=None, theta=None, weigh
     from recnet.models import tln as mtln
     model, graph, weights, b = (x if _given(x) else "" for x in (model, graph, weights, b))
     n = checks.integer("n", n, minimum=0, maximum=mtln.MAX_N)
+    shown = weights if isinstance(weights, str) else "<array>"
     if _given(weights) and _given(graph):
-        raise ParameterError("weights", weights, "give either --weights or --graph, not both")
+        raise ParameterError("weights", shown, "give either --weights or --graph, not both")
     if _given(weights):
         for name, v in (("epsilon", epsilon), ("delta", delta), ("theta", theta)):
             if v is not None:
                 raise ParameterError(name, v, "is a CTLN parameter: it needs --graph, not --weights")
         if not _given(b):
-            raise ParameterError("weights", weights if isinstance(weights, str) else "<array>", "needs --b as well: the inputs, a number or N comma-separated "
-                                 "numbers")
+            raise ParameterError("weights", shown, "needs --b as well: the inputs, a number or N "
+                                 "comma-separated numbers")
         d = {"model": "tln", "W": weights, "b": b, "name": weights if isinstance(weights, str) else "user"}
         if n:
             d["n"] = n
@@ -49,13 +50,13 @@ def network(model="", graph="", n=0, epsilon=None, delta=None, theta=None, weigh
             return models.load(d, family="tln")
         except ParameterError as exc:   # the model field W is the option --weights here
             if exc.name == "W" or exc.name.startswith("W["):
-                raise ParameterError("weights", weights if isinstance(weights, str) else "<array>", exc.valid) from None
+                raise ParameterError("weights", shown, exc.valid) from None
             raise
     if _given(model):
         m = models.load(model, family="tln")
         if not m.is_ctln:
-            for name, v in (("graph", graph or None), ("epsilon", epsilon), ("delta", delta), ("theta", theta),
-                            ("n", n or None)):
+            for name, v in (("graph", graph if _given(graph) else None), ("epsilon", epsilon), ("delta", delta),
+                            ("theta", theta), ("n", n or None)):
                 if v is not None:
                     raise ParameterError(name, v, f"model {m.name!r} is given by W and b, not by a graph")
             return m.replace(b=b) if _given(b) else m
@@ -198,19 +199,9 @@ def _predict(model="", graph="", n=0, epsilon=None, delta=None, theta=None, weig
     continua = [{"neurons": [i + 1 for i in c["support"]], "dimension": c["dimension"],
                  "x_from": c["x_from"], "x_to": c["x_to"]} for c in res.continua]
 
-    def on_continuum(x):
-        for c in res.continua:
-            sig = list(c["support"])
-            if np.any(x[[k for k in range(N) if k not in sig]] != 0):
-                continue
-            A = np.eye(len(sig)) - W[np.ix_(sig, sig)]
-            if np.allclose(A @ x[sig], bv[sig], atol=1e-9):
-                return True
-        return False
-
     supports = []
     for fp in res.fixed_points:
-        iso = not on_continuum(fp.x)
+        iso = not tln_enumerate.on_continuum(fp.x, W, bv, res.continua)
         rec = {"neurons": [i + 1 for i in fp.support], "index": fp.index,
                "stable": fp.stable if iso else None, "isolated": iso, "degenerate": bool(fp.degenerate),
                "x": [float(v) for v in fp.x]}
