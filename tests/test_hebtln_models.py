@@ -110,13 +110,17 @@ def test_tln_empty_graph_fixed_point_count_refused_with_the_count():
     assert e.value.name == "max_fixed_points" and "65535 fixed points" in str(e.value)
 
 
-def test_tln_user_code_convexity_against_the_canonical_example():
+def test_tln_user_code_convexity_against_the_canonical_example(tmp_path):
     # Curto et al. 2017 (SIAM J Appl Algebra Geometry 1:222): C = {12, 13} has the local obstruction
     # {1} (the link of 1 is two points), so it is not convex; adding the codeword 1 makes it convex
     res = TLN.predict(code="110,101")
     assert res["code"]["convex"] == "not convex" and [1] in res["code"]["local_obstructions"]
     assert TLN.predict(code="12,13")["code"]["convex"] == "not convex"
     assert TLN.predict(code="110,101,100")["code"]["convex"] == "convex"
+    f = tmp_path / "code.txt"
+    f.write_text("# one codeword per line\n110\n101\n")
+    from_file = TLN.predict(code=str(f))["code"]
+    assert from_file["convex"] == "not convex" and from_file["codewords"] == [[], [1, 2], [1, 3]]
     with pytest.raises(ParameterError) as e:
         TLN.predict(code="1x")
     assert e.value.name == "code"
