@@ -1,6 +1,10 @@
 """Validation of the SSN theory: rate simulations and a spiking E-I network.
 
-Part 1 (rate SSN, standard parameters k = 0.04, n = 2, the Rubin et al. 2015 weight set
+Part 0 (the user's model, any N, ``validate_model_input``): every fixed point at the model's own
+input h against rate simulations from rest and from random initial rates, and from 1% off each
+predicted stable point.
+
+Part 1 (two-population models only; rate SSN, standard parameters k = 0.04, n = 2, the Rubin et al. 2015 weight set
 W = (3.512, 1.836, 3.352, 1.437) mV s (``recnet.numerics.ssn.WEIGHT_SETS``), tau = (20, 10) ms):
 simulations from rest converge to the predicted stable fixed point across input strength c
 (h = c (1, 1) mV); at an input where the theory finds two stable fixed points and a saddle
