@@ -244,11 +244,18 @@ def validate(backend="numba", quick=False, seed=12345, a=0.25, b=1.0, s=0.2, n_s
     bstar = hb.decorrelation_threshold(Qr)
     _, trb = hb.averaged(decorrelation_circuit(beta, np.vstack([e1 + 1e-7 * e2, e1 - 1e-7 * e2])), Qr, 0.01, 120)
     db = np.linalg.norm(trb[:, 0] - trb[:, 1], axis=1)
-    gb = float(np.mean(np.diff(np.log(db[5:100]))))
-    comps.append(compare("reduced_log_growth_per_step_beta", float(np.log(hb.antisymmetric_growth_per_step(Qr, beta, 0.01))),
-                         gb, None, rel_tol=1e-3, note=f"beta = {beta:g}, beta* = {bstar:.4f}; averaged map, eta = 0.01"))
-    comps.append(compare_exact("reduced_decorrelated_beta", bool(beta > bstar), bool(gb > 0),
-                               note=f"decorrelation iff beta > beta* = {bstar:.4f}"))
+    # fit the growth where the perturbation is still linear (below 1e-4, started at ~1e-7)
+    n_lin = int(np.argmax(np.r_[db[5:100], np.inf] >= 1e-4))
+    gb = float(np.mean(np.diff(np.log(db[5:5 + n_lin])))) if n_lin >= 10 else float("nan")
+    g_pred = float(np.log(hb.antisymmetric_growth_per_step(Qr, beta, 0.01)))
+    c_g = compare("reduced_log_growth_per_step_beta", g_pred, gb, None, rel_tol=1e-3,
+                  note=f"beta = {beta:g}, beta* = {bstar:.4f}; averaged map, eta = 0.01, {n_lin} linear steps")
+    c_d = compare_exact("reduced_decorrelated_beta", bool(beta > bstar), bool(gb > 0),
+                        note=f"decorrelation iff beta > beta* = {bstar:.4f}")
+    if n_lin < 10:
+        for c in (c_g, c_d):
+            c.not_applicable("the perturbation left the linear range (1e-4) within 15 steps: growth too fast to fit")
+    comps += [c_g, c_d]
     la, a_star = None, None
     if n_per_group == 4:
         w, V, a0 = cotuning_setup()

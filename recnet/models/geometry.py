@@ -73,7 +73,8 @@ def from_dict(data, source="<dict>"):
     data = dict(data)
     unknown = sorted(set(data) - set(FIELDS) - set(META))
     if unknown:
-        raise ParameterError(unknown[0], "<value>", f"is not a field of a geometry model: fields are {', '.join(FIELDS)}")
+        raise ParameterError(unknown[0], "<value>",
+                             f"is not a field of a geometry model: fields are {', '.join(FIELDS)}")
     if data.get("responses") is None:
         raise ParameterError("responses", None, "is required: steady-state rates, one pattern per row (Hz)")
     base = base_dir(source)

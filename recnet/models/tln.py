@@ -118,7 +118,8 @@ def from_dict(data, source="<dict>"):
             raise ParameterError("W", f"<array of shape {W.shape}>", "must be square (N, N)")
         N = W.shape[0]
         if N > MAX_N:
-            raise ParameterError("W", f"<{N} x {N}>", f"must have at most {MAX_N} neurons (2^N supports are enumerated)")
+            raise ParameterError("W", f"<{N} x {N}>",
+                                 f"must have at most {MAX_N} neurons (2^N supports are enumerated)")
         if n and n != N:
             raise ParameterError("n", n, f"must equal the size of W ({N})")
         if data.get("b") is None:

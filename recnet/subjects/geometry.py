@@ -83,7 +83,8 @@ def solve(m):
 
 def _config(m, model, responses, inputs, neurons):
     return {"model": m.to_dict(), "responses": _label(responses, "<model>"),
-            "inputs": _label(inputs, "<model>" if m.inputs is not None else ""), "bound": m.bound, "tolerance": m.tolerance, "norm": m.norm,
+            "inputs": _label(inputs, "<model>" if m.inputs is not None else ""), "bound": m.bound,
+            "tolerance": m.tolerance, "norm": m.norm,
             "self_connections": m.self_connections, "active_threshold": m.active_threshold,
             "neurons": ",".join(str(i) for i in m.neurons) if m.neurons else ""}
 

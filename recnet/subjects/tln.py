@@ -231,7 +231,8 @@ def _predict(model="", graph="", n=0, epsilon=None, delta=None, theta=None, weig
                     "theta": float(bv[0]) if adj is not None else None,
                     "sinks": [i + 1 for i in graph_rules.sinks(m.adjacency)]})
         if adj is None:
-            warnings.append("b is not theta times all ones: the graph rules (which assume a uniform input) are not used")
+            warnings.append("b is not theta times all ones: the graph rules (which assume a uniform input) "
+                            "are not used")
     out["n_candidates"] = res.n_candidates
     out["n_pruned_by_graph_rules"] = res.n_pruned
     out["n_flagged_round_off"] = res.n_flagged
@@ -305,7 +306,8 @@ SUBJECTS = [
             Option("theta", None, "CTLN input to every neuron (rate units); theta > 0 (default: the model's, 1)",
                    example=2.0),
             Option("weights", "", "weight matrix (W[i, j] from j onto i): a file (CSV, whitespace, .npy) or "
-                   "inline rows '0,-1;-1,0'; replaces --graph", type=str, example="0,-1.5,-1.5;-1.5,0,-0.5;-0.5,-1.5,0"),
+                   "inline rows '0,-1;-1,0'; replaces --graph", type=str,
+                   example="0,-1.5,-1.5;-1.5,0,-0.5;-0.5,-1.5,0"),
             Option("b", "", "inputs: one number or N comma-separated numbers (default theta)", type=str,
                    example="1,1,2"),
             Option("code", "all", "code for the convexity verdict: 'all' or 'stable' (the supports of those fixed "
