@@ -268,13 +268,38 @@ class _L2Solver:
         return r.obj_val, min(r.obj_val, r.obj_val_dual), status
 
 
+def _quiet_highs():
+    """A ``highspy.Highs`` without its banner: HiGHS prints it to the C-level stdout on construction,
+    before ``output_flag`` can be set, which would corrupt ``recnet ... --json`` output."""
+    import os
+    import sys
+
+    import highspy
+
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):   # no real file descriptor (captured stdout)
+        return highspy.Highs()
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+    return h
+
+
 class _LPSolver:
     """min q.u over {F u <= f} with HiGHS; only the objective changes between calls (warm start)."""
 
     def __init__(self, F, f):
         import highspy
 
-        self.h = h = highspy.Highs()
+        self.h = h = _quiet_highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("primal_feasibility_tolerance", 1e-10)
         h.setOptionValue("dual_feasibility_tolerance", 1e-10)

@@ -436,6 +436,20 @@ def collapsed_state(n_e, n_i, n_f, w_ee, w_ei, w_ie, w_ii, channel=0):
     return W, a_e, a_i
 
 
+def collapsed_weights(n_e, n_i, w_ee, w_ei, w_ie, w_ii):
+    """One synapse of each kind at the fully collapsed fixed point (the entries of
+    ``collapsed_state`` on its channel, without building the matrices; any N_E, N_I).
+
+    Returns dict ``ff_e_on_mode, ee, ei, ff_i_on_mode, ie, ii``: W_EF = W_EE / s, W_EE = W_EE a_E / s,
+    W_EI = W_EI / N_I, W_IF = W_IE / s, W_IE = W_IE a_E / s, W_II = W_II / N_I, s = 1 + N_E a_E
+    (SM Eq. 132 with the amplitudes of SM Eq. 146)."""
+    n_i = checks.integer("n_i", n_i, minimum=1)
+    a_e, _, _ = eigencircuit_amplitudes(n_e, w_ee, w_ei, w_ie, w_ii)
+    s = 1.0 + n_e * a_e
+    return {"ff_e_on_mode": w_ee / s, "ee": w_ee * a_e / s, "ei": w_ei / n_i,
+            "ff_i_on_mode": w_ie / s, "ie": w_ie * a_e / s, "ii": w_ii / n_i}
+
+
 def collapse_growth_rates(n_e, n_i, w_ee, w_ei, w_ie, w_ii, lam1, lam2):
     """Growth rates (per unit learning rate, Hz^2) of perturbations of the collapsed state on a
     channel of variance lam1 toward an empty channel of variance lam2 (linear network, L1 norms).
@@ -448,6 +462,7 @@ def collapse_growth_rates(n_e, n_i, w_ee, w_ei, w_ie, w_ii, lam1, lam2):
     lam1 = checks.positive("lam1", lam1, "Hz^2")
     lam2 = checks.positive("lam2", lam2, "Hz^2")
     n_i = checks.integer("n_i", n_i, minimum=1)
+    checks.positive("w_ie", w_ie)  # the I pool's normalization divides by W_IE
     a_e, a_i, phi = eigencircuit_amplitudes(n_e, w_ee, w_ei, w_ie, w_ii)
     return {"mu_e": lam2 - lam1 * a_e * (1 + n_e * a_e) / w_ee,
             "mu_i": lam2 - lam1 * a_i * (1 + n_e * a_e) / w_ie,
@@ -484,6 +499,9 @@ def decorrelation_thresholds(n_e, n_i, w_ee, w_ie, w_ii, lam1=1.0, lam2=1.0):
     n_e = checks.integer("n_e", n_e, minimum=1)
     n_i = checks.integer("n_i", n_i, minimum=1)
     w_ee, _, w_ie, w_ii = _norm_args(w_ee, 0.0, w_ie, w_ii)
+    # W_IE = 0 leaves the I neurons without input: no eigencircuit with inhibition, no threshold
+    checks.positive("w_ie", w_ie)
+    checks.positive("w_ee", w_ee)
     rho = checks.positive("lam2", lam2, "Hz^2") / checks.positive("lam1", lam1, "Hz^2")
     a_c = (-1 + np.sqrt(1 + 4 * n_e * rho * w_ee)) / (2 * n_e)
     phi_c = rho * w_ee / (1 + n_e * a_c ** 2)

@@ -33,7 +33,7 @@ from recnet.numerics._jit import njit, prange
 __all__ = [
     "DEFAULTS", "WEIGHT_SETS", "RING_DEFAULTS", "default_parameters", "ring_uniform_weights",
     "check_network", "rates", "jacobian", "classify",
-    "fixed_points_2pop", "fixed_points", "simulate", "simulate_naive", "regime_map",
+    "fixed_points_2pop", "fixed_points", "all_fixed_points", "simulate", "simulate_naive", "regime_map",
     "regime_map_naive", "input_response",
 ]
 
@@ -532,6 +532,32 @@ def fixed_points(W, h, k=0.04, n=2.0, tau=None, cell_types=None, n_starts=32, se
         res.append(d)
     res.sort(key=lambda d: tuple(d["rates_hz"]) + tuple(d["u_mv"]))
     return res
+
+
+#: the homotopy solver tracks (n + 1)^N - 1 paths; above this many, deflated Newton (not complete)
+MAX_HOMOTOPY_PATHS = 5000
+
+
+def all_fixed_points(W, h, k, n, tau, cell_types=None, seed=0):
+    """Every fixed point, by the most complete method affordable: exact polynomial elimination for
+    two populations (E, I) and integer n <= 8; homotopy continuation over all 2^N supports when the
+    (n + 1)^N - 1 paths are at most ``MAX_HOMOTOPY_PATHS``; deflated Newton from 64 starts otherwise.
+
+    Returns (list of classified fixed points as ``fixed_points``, method text, complete: bool).
+    """
+    W = np.asarray(W, float)
+    N = W.shape[0]
+    ct = tuple(cell_types) if cell_types is not None else (("E", "I") if N == 2 else None)
+    integer_n = float(n).is_integer() and 1 <= n <= 12
+    if N == 2 and ct == ("E", "I") and integer_n and n <= 8:
+        return fixed_points_2pop(W, h, k, int(n), tau), "polynomial elimination (exact, all roots)", True
+    if integer_n and (int(n) + 1) ** N - 1 <= MAX_HOMOTOPY_PATHS:
+        fps = fixed_points(W, h, k, int(n), tau, ct, method="homotopy", seed=seed)
+        complete = all(f.get("complete") for f in fps) if fps else True
+        return fps, (f"homotopy continuation over all {2 ** N} supports ((n+1)^N - 1 = "
+                     f"{(int(n) + 1) ** N - 1} paths)"), bool(complete)
+    fps = fixed_points(W, h, k, n, tau, ct, method="newton", n_starts=64, seed=seed)
+    return fps, "deflated Newton (64 starts; not guaranteed to find every fixed point)", False
 
 
 # ------------------------------------------------------------------------------ simulation

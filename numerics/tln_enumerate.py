@@ -32,7 +32,7 @@ import numpy as np
 from recnet import checks
 from recnet.numerics._jit import njit, prange
 
-__all__ = ["FixedPoint", "TLNFixedPoints", "enumerate_supports", "enumerate_ctln", "enumerate_supports_numpy",
+__all__ = ["FixedPoint", "TLNFixedPoints", "enumerate_supports", "continuum_on_support", "on_continuum", "enumerate_ctln", "enumerate_supports_numpy",
            "in_neighbour_masks", "domination_tables", "digraphs", "STATUS"]
 
 NOT_FP, FP, FLAGGED, PRUNED = 0, 1, 2, 3
@@ -64,6 +64,7 @@ class TLNFixedPoints:
     n_flagged: int = 0
     wall_time_s: float = 0.0
     status: np.ndarray | None = field(default=None, repr=False)
+    continua: list = field(default_factory=list)   # singular supports carrying a segment of fixed points
 
     @property
     def supports(self):
@@ -261,7 +262,7 @@ def _stability(W, sigma):
     return bool(lam < 0), float(lam)
 
 
-def enumerate_supports(W, b, *, adjacency=None, prune=True, stability=True):
+def enumerate_supports(W, b, *, adjacency=None, prune=True, stability=True, max_fixed_points=None):
     """All fixed points of dx/dt = -x + [W x + b]_+ by exhaustive, parallel support enumeration.
 
     Parameters
@@ -278,6 +279,9 @@ def enumerate_supports(W, b, *, adjacency=None, prune=True, stability=True):
         use domination pruning when ``adjacency`` is given.
     stability : bool
         compute the stability of every fixed point found.
+    max_fixed_points : int, optional
+        raise ``ParameterError`` (naming ``max_fixed_points``, with the count) when there are more
+        fixed points, before their states and stability are computed.
 
     Returns
     -------
@@ -305,11 +309,24 @@ def enumerate_supports(W, b, *, adjacency=None, prune=True, stability=True):
         from recnet.theory import tln as ttln
         Wf = ttln.to_fraction_matrix(W)
         bf = ttln.to_fraction_vector(b, n)
+        continua = []
         for m in flagged:
             sig = _mask_support(int(m), n)
             r = ttln.support_fixed_point_exact(Wf, bf, sig)
             if r["is_fixed_point"]:
                 exact_masks[int(m)] = r
+            elif sig and r["det"] == 0:
+                seg = continuum_on_support(W, b, sig)
+                if seg is not None:
+                    continua.append(seg)
+    n_found = int(np.count_nonzero(status == FP)) + len(exact_masks)
+    if max_fixed_points is not None and n_found > max_fixed_points:
+        # refused before the per-fixed-point work (states, stability), which dominates for many
+        from recnet.checks import ParameterError
+        raise ParameterError("max_fixed_points", max_fixed_points,
+                             f"the network has {n_found} fixed points: listing them writes ~"
+                             f"{n_found * (40 * n + 80) / 1024:.0f} kB of output and checks the stability of "
+                             f"each; raise --max-fixed-points to {n_found} to list them all")
     masks = sorted(set(np.flatnonzero(status == FP).tolist()) | set(exact_masks),
                    key=lambda m: (bin(m).count("1"), _mask_support(m, n)))
     for m in masks:
@@ -325,8 +342,61 @@ def enumerate_supports(W, b, *, adjacency=None, prune=True, stability=True):
             index, exact, degen = int(detsign[m]), False, False
         st, lam = _stability(W, list(sig)) if stability else (None, float("nan"))
         fps.append(FixedPoint(sig, x, index, st, lam, exact, degen))
-    return TLNFixedPoints(fps, n, total, int((status == PRUNED).sum()), int(flagged.size),
-                          time.perf_counter() - t0, status)
+    out = TLNFixedPoints(fps, n, total, int((status == PRUNED).sum()), int(flagged.size),
+                         time.perf_counter() - t0, status)
+    if flagged.size:
+        # keep the largest supports only: a segment on sigma contains the ones found on its subsets
+        continua.sort(key=lambda c: -len(c["support"]))
+        for c in continua:
+            if not any(set(c["support"]) < set(d["support"]) for d in out.continua):
+                out.continua.append(c)
+        out.continua.sort(key=lambda c: (len(c["support"]), c["support"]))
+    return out
+
+
+def continuum_on_support(W, b, sigma, tol=1e-9):
+    r"""The fixed points on a support sigma where I - W_sigma is singular, if they form a continuum.
+
+    Fixed points with activity only on sigma satisfy (I - W_sigma) x_sigma = b_sigma, x_sigma >= 0
+    and W_{k sigma} x_sigma + b_k <= 0 for k outside sigma (a polyhedron).  When I - W_sigma is
+    singular and this set contains more than one point, the fixed points are not isolated: a whole
+    segment (or face) of them, every one neutrally stable along it, and the index theory of
+    nondegenerate TLNs (Curto, Geneson, Morrison 2019) does not apply.  Decided by two linear
+    programs (HiGHS through scipy) that minimise and maximise the coordinate along the null vector.
+
+    Returns None (no point or a single point) or a dict ``support`` (0-based), ``x_from``, ``x_to``
+    (two extreme fixed points, length N), ``dimension`` (of the null space).
+    """
+    from scipy.optimize import linprog
+
+    W = np.asarray(W, float)
+    b = np.asarray(b, float)
+    n = W.shape[0]
+    sig = list(sigma)
+    out_ = [k for k in range(n) if k not in sigma]
+    A = np.eye(len(sig)) - W[np.ix_(sig, sig)]
+    _, sv, Vt = np.linalg.svd(A)
+    null = Vt[sv <= 1e-10 * max(1.0, sv.max(initial=0.0))]
+    if null.shape[0] == 0:
+        return None
+    v = null[0]
+    A_ub = W[np.ix_(out_, sig)] if out_ else None
+    b_ub = -b[out_] if out_ else None
+    ends = []
+    for sgn in (1.0, -1.0):
+        r = linprog(sgn * v, A_ub=A_ub, b_ub=b_ub, A_eq=A, b_eq=b[sig], bounds=[(0, None)] * len(sig),
+                    method="highs")
+        if r.status != 0:
+            return None   # infeasible (no fixed point on sigma) or unbounded (handled as runaway elsewhere)
+        ends.append(r.x)
+    if abs(float(v @ ends[0]) - float(v @ ends[1])) <= tol * (1.0 + np.max(np.abs(ends))):
+        return None
+    xs = []
+    for e in ends:
+        x = np.zeros(n)
+        x[sig] = np.where(np.abs(e) < 1e-12, 0.0, e)
+        xs.append(x)
+    return {"support": tuple(sig), "x_from": xs[0], "x_to": xs[1], "dimension": int(null.shape[0])}
 
 
 def enumerate_ctln(adj, epsilon=0.25, delta=0.5, theta=1.0, *, prune=True, stability=True):
@@ -419,3 +489,19 @@ def digraphs(n, up_to_isomorphism=True):
     adj = bits.reshape(-1, n, n).astype(bool)
     adj[:, np.arange(n), np.arange(n)] = False
     return adj
+
+
+def on_continuum(x, W, b, continua, atol=1e-9):
+    """True if the state x is a fixed point lying on one of ``continua`` (``TLNFixedPoints.continua``):
+    zero off the continuum's support, x = W x + b on it (x >= 0) and inputs <= 0 off it, within ``atol``."""
+    x = np.asarray(x, float)
+    for c in continua:
+        sig = list(c["support"])
+        rest = [k for k in range(W.shape[0]) if k not in sig]
+        if rest and np.any(np.abs(x[rest]) > atol):
+            continue
+        u = W @ x + b
+        if np.all(np.abs(u[sig] - x[sig]) <= 10 * atol) and np.all(x[sig] >= -atol) and \
+                (not rest or np.all(u[rest] <= 10 * atol)):
+            return True
+    return False

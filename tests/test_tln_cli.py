@@ -96,4 +96,5 @@ def test_dale_block_matches_linear_programming_oracle(capsys, tmp_path):
     f = tmp_path / "mixed.txt"
     W = np.array([[0.0, 0.4, -0.2], [0.3, 0.0, 0.1], [0.2, -0.5, 0.0]])  # column 2: +0.4 and -0.5
     np.savetxt(f, W, delimiter=",")
-    assert _predict(capsys, "--weights", str(f), "--b", "1")["dale"] is None
+    d = _predict(capsys, "--weights", str(f), "--b", "1")["dale"]   # said in words, never None
+    assert d["dale_network"] is False and "both signs" in d["reason"]

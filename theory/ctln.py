@@ -125,13 +125,14 @@ def ctln_weights_exact(adj, epsilon="1/4", delta="1/2"):
     return [[Fraction(0) if i == j else (-1 + e if a[j, i] else -1 - d) for j in range(n)] for i in range(n)]
 
 
-def parse_graph(spec, n=None):
+def parse_graph(spec, n=None, max_nodes=None):
     """Parse a graph: an edge list ``"1>2,2>3,3>1"`` (nodes from 1; ``1<>2`` for both directions),
     or a file holding such a list (commas or new lines) or a 0/1 adjacency matrix (rows = sources),
     or a GraphML / GML file (``.graphml``, ``.gml``, read with networkx; nodes in sorted order),
     or a networkx (Di)Graph.
 
-    ``n`` fixes the number of nodes (default: the largest node named).  Returns a bool matrix.
+    ``n`` fixes the number of nodes (default: the largest node named).  ``max_nodes`` refuses
+    larger graphs before the adjacency matrix is allocated.  Returns a bool matrix.
     """
     if _is_networkx(spec):
         return adjacency(spec, n)
@@ -175,6 +176,9 @@ def parse_graph(spec, n=None):
         if both:
             edges.append((j - 1, i - 1))
     m = max((max(e) for e in edges), default=-1) + 1
+    if max_nodes is not None and max(m, n or 0) > max_nodes:
+        raise ValueError(f"graph names node {max(m, n or 0)}: at most {max_nodes} nodes (every one of the 2^N "
+                         "supports is enumerated)")
     if n is None:
         n = m
     n = checks.integer("n", n, minimum=1)

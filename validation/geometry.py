@@ -23,7 +23,107 @@ from recnet import checks
 from recnet.numerics import geometry as geo
 from recnet.validation.compare import ValidationResult, compare, compare_exact
 
-__all__ = ["random_ground_truth", "certainty_study", "simulate_solutions", "spiking_check", "validate"]
+__all__ = ["random_ground_truth", "certainty_study", "simulate_solutions", "spiking_check", "validate",
+           "problem_check"]
+
+#: exact (rational) cross-check of a user's neuron when it has at most this many unknown weights
+EXACT_MAX_WEIGHTS = 3
+#: ... and at most this many patterns (the exact enumeration is over subsets of the constraints)
+EXACT_MAX_PATTERNS = 5
+
+
+def problem_check(m, *, quick=False, seed=None):
+    """Checks on the user's own problem ``m`` (a ``recnet.models.geometry.GeometryModel``).
+
+    1. Every sampled solution (hit-and-run, ``n`` = 4 quick / 12) of every solved neuron reproduces
+       the responses: active patterns |z.w + c - r| <= eps, silent ones z.w + c <= eps, within the
+       bound, and carries every certain synapse's sign.  Allowance: eps + 1e-8 (1 + max r)
+       (round-off of the null-space parametrisation; the solvers work to 1e-10).
+    2. Small neurons (<= 3 unknown weights, <= 5 patterns): the ranges equal the exact rational
+       enumeration (``recnet.theory.geometry.exact_ranges``) within 1e-6, and so does feasibility.
+    3. When every neuron is solved, eps = 0 and no active threshold: sampled solutions simulated as
+       rate networks from near each pattern settle on it where it is stable (``simulate_solutions``).
+
+    Returns (comparisons, info, space).
+    """
+    from fractions import Fraction
+
+    from recnet.theory.geometry import exact_ranges
+
+    gen = checks.rng(seed)
+    R, X = m.responses, m.inputs
+    space = geo.solution_space(R, X, bound=m.bound, norm=m.norm, tolerance=m.tolerance,
+                               self_connections=m.self_connections, active_threshold=m.active_threshold,
+                               neurons=None if m.neurons is None else [i - 1 for i in m.neurons], progress=False)
+    comps, info = [], {"problem": m.name, "problem_feasible": space.feasible,
+                       "problem_dimension": space.dimension}
+    N = R.shape[1]
+    scale = 1e-8 * (1.0 + float(np.max(R)))
+    # 2. exact oracle on small neurons (feasibility and ranges)
+    worst, n_exact, feas_ok = 0.0, 0, True
+    for ns in space.neurons:
+        Z, c, y = geo._neuron_rows(R, X, None, np.zeros(N), ns.neuron, m.self_connections)
+        y = np.where(y > m.active_threshold, y, 0.0)
+        if not (0 < Z.shape[1] <= EXACT_MAX_WEIGHTS and Z.shape[0] <= EXACT_MAX_PATTERNS):
+            continue
+        ex = exact_ranges(Z, c, y, Fraction(m.bound), norm=m.norm, tolerance=Fraction(m.tolerance))
+        n_exact += 1
+        feas_ok &= bool(ex["feasible"]) == bool(ns.feasible)
+        if ex["feasible"] and ns.feasible:
+            exr = np.array([[float(a), float(b)] for a, b in ex["ranges"]])
+            worst = max(worst, float(np.max(np.abs(exr - np.column_stack([ns.w_min, ns.w_max])))))
+    if n_exact:
+        comps.append(compare_exact("problem_exact_feasibility", True, feas_ok,
+                                   note=f"{n_exact} neuron(s) with <= {EXACT_MAX_WEIGHTS} unknown weights "
+                                        "decided in rational arithmetic"))
+        comps.append(compare("problem_exact_vs_solver_range_max_abs_diff", 0.0, worst, None, abs_tol=1e-6,
+                             note="solver tolerances 1e-10 propagated through the null-space basis"))
+    if not space.feasible:
+        bad = [ns.neuron + 1 for ns in space.neurons if not ns.feasible]
+        info["problem_infeasible_neurons"] = bad
+        c = compare_exact("problem_sampled_solutions_reproduce_responses", True, None,
+                          note=f"neurons {bad} have no solution within the bound: nothing to sample")
+        comps.append(c.not_applicable("the solution space is empty"))
+        return comps, info, space
+    # 1. sampled solutions satisfy the steady-state equations, the bound and the certain signs
+    n_s = 4 if quick else 12
+    Ws, Us = geo.sample_solutions(space, n_s, seed=gen)
+    worst_res, sign_bad, bound_bad = 0.0, 0, 0
+    K = 0 if X is None else X.shape[1]
+    for ns in space.neurons:
+        i = ns.neuron
+        Z, c, y = geo._neuron_rows(R, X, None, np.zeros(N), i, m.self_connections)
+        act = y > m.active_threshold
+        cols = [j for j in range(N) if m.self_connections or j != i]
+        for t in range(n_s):
+            w = np.r_[Ws[t, i, cols], Us[t, i] if (Us is not None and K) else []]
+            u = Z @ w + c
+            res = np.r_[np.abs(u[act] - y[act]), np.maximum(u[~act], 0.0)] - m.tolerance
+            worst_res = max(worst_res, float(np.max(res, initial=0.0)))
+            nb = np.linalg.norm(w) if m.norm == "l2" else np.max(np.abs(w), initial=0.0)
+            bound_bad += int(nb > m.bound * (1 + 1e-9))
+            cert = ns.certain.astype(bool)
+            sign_bad += int(np.any(np.sign(w[cert]) != ns.sign[cert]))
+    comps.append(compare("problem_sampled_solution_residual_hz", 0.0, max(worst_res, 0.0), None, abs_tol=scale,
+                         note=f"{n_s} hit-and-run samples per neuron; residual beyond the tolerance "
+                              f"{m.tolerance:g} Hz; allowance 1e-8 (1 + max r): round-off"))
+    comps.append(compare_exact("problem_sampled_solutions_within_bound", 0, bound_bad))
+    comps.append(compare_exact("problem_certain_synapse_sign_in_every_sample", 0, sign_bad,
+                               note=f"{int(sum(int(np.sum(ns.certain)) for ns in space.neurons))} certain synapses"))
+    # 3. rate simulation of whole sampled networks
+    if m.neurons is None and m.tolerance == 0 and m.active_threshold == 0:
+        sims = simulate_solutions(space, R, X, n_samples=2 if quick else 4, seed=gen)
+        n_stable = int(sims["stable"].sum())
+        if n_stable:
+            comps.append(compare("problem_sampled_solution_steady_state_error_hz", 0.0, sims["max_error"], None,
+                                 abs_tol=1e-6, note="stable sampled fixed points, rate simulation from 0.1% off"))
+        comps.append(compare_exact("problem_stable_sampled_fixed_points_reached", n_stable,
+                                   int(np.sum(sims["reached"] & sims["stable"]))))
+        info["problem_sampled_fixed_points_stable"] = f"{n_stable} of {sims['stable'].size}"
+    else:
+        info["problem_simulation"] = ("not run: needs every neuron's weights (no --neurons), tolerance 0 and "
+                                      "active_threshold 0 for the responses to be exact fixed points")
+    return comps, info, space
 
 
 def _fixed_point(W, h):
@@ -192,8 +292,7 @@ def spiking_check(gt=None, *, n_neurons=4, n_patterns=3, seed=None, spikes_per_u
     return out, (Ws, Us), gt
 
 
-def validate(backend="numba", quick=False, seed=12345, bound=None, tolerance=0.0, norm="l2",
-             n_problems=None, **_ignored):
+def validate(backend="numba", quick=False, seed=12345, norm="l2", n_problems=None, problem=None):
     """Validate the geometry subject: ground truth, exact oracle, rate and spiking simulation.
 
     ``n_problems`` random ground-truth problems (default 1000, quick 100) are checked for false
@@ -208,6 +307,10 @@ def validate(backend="numba", quick=False, seed=12345, bound=None, tolerance=0.0
     gen = checks.rng(seed)
     n_problems = n_problems or (100 if quick else 1000)
     comps, info, figs = [], {}, {}
+    if problem is not None:   # the user's problem first, on its own stream of random numbers
+        pc, pinfo, _ = problem_check(problem, quick=quick, seed=np.random.default_rng([int(seed), 7]))
+        comps += pc
+        info.update(pinfo)
 
     # 1. false certainties over random ground truth
     study = certainty_study(n_problems, norm=norm, seed=gen)
@@ -259,7 +362,7 @@ def validate(backend="numba", quick=False, seed=12345, bound=None, tolerance=0.0
         comps += res.comparisons(prefix=f"spiking_pattern{m + 1}_rate")
 
     figs["recovery"] = _recovery_figure(study["recovered_by_patterns"])
-    return ValidationResult("geometry", backend, comps, figs, info)
+    return ValidationResult("geometry", backend, comps, figs, info, config={"n_problems": n_problems})
 
 
 def _recovery_figure(rec):

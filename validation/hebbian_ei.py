@@ -80,8 +80,16 @@ def _cos(W):
     return float(W[0] @ W[1] / (np.linalg.norm(W[0]) * np.linalg.norm(W[1])))
 
 
-def validate(backend="numba", quick=False, seed=12345, a=0.25, b=1.0, s=0.2, n_seeds=None, eta=1e-3):
-    """Run checks A (the paper's plastic E-I network) and B (reduced model); returns a ValidationResult."""
+def validate(backend="numba", quick=False, seed=12345, a=0.25, b=1.0, s=0.2, n_seeds=None, eta=1e-3,
+             n_e=8, n_i=4, w_ee=0.8, w_ei=0.35, w_ie=1.0, w_ii=0.3, lam1=1.2, lam2=1.0, n_per_group=4, beta=0.5):
+    """Run checks A (the paper's plastic E-I network) and B (reduced model); returns a ValidationResult.
+
+    The network checks A1-A3 run on the model ``n_e, n_i, w_ee, w_ie, w_ii, lam1, lam2`` (``n_f`` = 6
+    input channels) at 0.8 and 1.25 times its exact threshold W_EI*, and A4 at the given ``w_ei``;
+    B runs on the reduced model ``n_per_group, a, b, s`` (co-tuning only for ``n_per_group`` = 4) and
+    its decorrelation (B3) at the given global inhibition ``beta``.  ``config`` of the result holds
+    every parameter as it ran.
+    """
     from recnet.numerics import hebbian_ei as hb
     from recnet.numerics import hebbian_network as hn
     if backend != "numba":
@@ -92,7 +100,8 @@ def validate(backend="numba", quick=False, seed=12345, a=0.25, b=1.0, s=0.2, n_s
     seeds_ff = np.random.SeedSequence(seed + 1).spawn(n_seeds)
     gen0 = np.random.default_rng(seeds[-1])
     comps, info, figs = [], {}, {}
-    P = NETWORK
+    P = dict(NETWORK, n_e=n_e, n_i=n_i, w_ee=w_ee, w_ie=w_ie, w_ii=w_ii, lam1=lam1, lam2=lam2)
+    net = {k: P[k] for k in ("n_e", "n_i", "n_f", "w_ee", "w_ie", "w_ii", "lam1", "lam2")}
     lam1, lam2 = P["lam1"], P["lam2"]
 
     # ---- 0: one neuron, co-tuned E and I weights, inhibition threshold W_I*
@@ -131,7 +140,7 @@ def validate(backend="numba", quick=False, seed=12345, a=0.25, b=1.0, s=0.2, n_s
     info["ff_fraction_on_mode1"] = frac
 
     # ---- A1: online learning stays at the predicted eigencircuit fixed point (below threshold)
-    W, norms, Q, g, th = network_setup(0.8)
+    W, norms, Q, g, th = network_setup(0.8, **net)
     info.update(threshold_w_ei_exact=th["exact"], threshold_w_ei_paper=th["paper"])
     eta_net = 2e-4
     mu = abs(g["mu_e"])
@@ -157,7 +166,7 @@ def validate(backend="numba", quick=False, seed=12345, a=0.25, b=1.0, s=0.2, n_s
     eta_avg = 0.01
     growth = {}
     for side, factor in (("below", 0.8), ("above", 1.25)):
-        W, norms, Q, g, th = network_setup(factor)
+        W, norms, Q, g, th = network_setup(factor, **net)
         W1 = {k: v.copy() for k, v in W.items()}
         W1["EF"][0, 1] = 1e-7
         _, tr = hn.averaged_network(W1, Q, eta_avg, 250, norms=norms)
@@ -177,7 +186,7 @@ def validate(backend="numba", quick=False, seed=12345, a=0.25, b=1.0, s=0.2, n_s
     # ---- A3: E receptive-field correlation after online learning, both sides of the threshold
     rf = {}
     for side, factor in (("below", 0.8), ("above", 1.25)):
-        W, norms, Q, g, th = network_setup(factor)
+        W, norms, Q, g, th = network_setup(factor, **net)
         n_on = int(2.0 / (eta_net * abs(g["mu_e"])))      # the perturbation grows/decays by e^2
         vals, start = [], []
         for i in range(n_seeds):
@@ -195,37 +204,77 @@ def validate(backend="numba", quick=False, seed=12345, a=0.25, b=1.0, s=0.2, n_s
                                note=f"1 - cos: start {rf['above'][2]:.2e} -> {rf['above'][0]:.2e} +- {rf['above'][1]:.1e} "
                                     "(linear theory: x e^{+-4} for the decorrelating mode; 3 sem)"))
     info.update(rf_dissimilarity_below=rf["below"], rf_dissimilarity_above=rf["above"], growth=growth)
+    # ---- A4: the model's own W_EI: the growth of a decorrelating perturbation has the predicted sign
+    g_m = hb.collapse_growth_rates(P["n_e"], P["n_i"], P["w_ee"], w_ei, P["w_ie"], P["w_ii"], lam1, lam2)
+    W_m, a_em, _ = hb.collapsed_state(P["n_e"], P["n_i"], P["n_f"], P["w_ee"], w_ei, P["w_ie"], P["w_ii"])
+    W1 = {k: v.copy() for k, v in W_m.items()}
+    W1["EF"][0, 1] = 1e-7
+    _, tr = hn.averaged_network(W1, hb.independent_channels(np.r_[lam1, np.full(P["n_f"] - 1, lam2)]), eta_avg, 250,
+                                norms=dict(EE=P["w_ee"], EI=w_ei, IE=P["w_ie"], II=P["w_ii"]))
+    d = tr[:, 0, 1] - tr[:, 1, 1]
+    meas = float(np.mean(np.diff(np.log(np.abs(d[20:200])))))
+    gam = lam1 * a_em * (1 + P["n_e"] * a_em) / P["w_ee"]
+    pred = float(np.log((1 + eta_avg * lam2) / (1 + eta_avg * gam)))
+    comps.append(compare("log_growth_per_step_model_w_ei", pred, meas, None, rel_tol=1e-3,
+                         note=f"linearized averaged map (perturbation 1e-7) at the model's W_EI = {w_ei:g}"))
+    comps.append(compare_exact("decorrelating_model_w_ei", bool(g_m["mu_e"] > 0), bool(meas > 0),
+                               note=f"exact threshold W_EI* = {th['exact']:.4f}, model W_EI = {w_ei:g}"))
 
     # ---- B: reduced model (receptive field = principal eigenvector; co-tuned inhibition)
     n_red = int((8 if quick else 15) / eta)
-    mean, cov, Qr = hb.block_correlation(4, a, b, s)
+    mean, cov, Qr = hb.block_correlation(n_per_group, a, b, s)
+    m_in = 2 * n_per_group
     e1, lam = hb.principal_eigenvector(Qr)
     if np.min(e1) <= 0:
         raise ValueError("the principal eigenvector of Q must be positive (a > 0 needed) for Dale-conform fields")
     bias_r = 2 * eta * lam[0]
     note_w = f"{n_seeds} seeds, eta = {eta:g}; rel_tol = 2 eta lambda_1: O(eta) bias of online learning"
-    W0 = gen0.uniform(0.5, 1.5, (1, 8))
+    W0 = gen0.uniform(0.5, 1.5, (1, m_in))
     c = hb.make_circuit(W0)
     tot = np.linalg.norm(W0)
     learned = np.array([hb.stochastic(c, mean, cov, eta, n_red, ("ex",), seed=seeds[n_seeds + i])[1].W_ex[0]
                         for i in range(n_seeds)])
     pred = tot * e1
-    for gname, sl in (("a", slice(0, 4)), ("b", slice(4, 8))):
+    for gname, sl in (("a", slice(0, n_per_group)), ("b", slice(n_per_group, m_in))):
         m, se = mean_sem(learned[:, sl].mean(1))
         comps.append(compare(f"reduced_rf_weight_group_{gname}", pred[sl].mean(), m, se, rel_tol=bias_r, note=note_w))
-    w, V, a0 = cotuning_setup()
-    a_star, _ = hb.cotuning_weights(w, V, Qr, 1.0, "l1")
-    c = hb.make_circuit(w[None, :], V, W_ei=a0)
-    la = np.array([hb.stochastic(c, mean, cov, eta, n_red, ("ei",), norm="l1", seed=seeds[3 * n_seeds + i])[1].W_ei[0]
-                   for i in range(n_seeds)])
-    for j, lab in enumerate(("a", "b", "mixed", "uniform")):
-        m, se = mean_sem(la[:, j])
-        comps.append(compare(f"reduced_inhibitory_weight_from_i_{lab}", a_star[j], m, se, rel_tol=bias_r, note=note_w))
-    figs["learned_weights"] = _figure(runs, network_setup(0.8)[0], growth, rf, learned, pred, la, a_star)
-    return ValidationResult("hebbian-ei", backend, comps, figures=figs, info=info)
+    # ---- B3: decorrelation of two E fields under global inhibition beta (averaged map, both E
+    # fields started at the principal eigenvector +- 1e-7 of the second one)
+    e2 = np.linalg.eigh(Qr)[1][:, -2]
+    bstar = hb.decorrelation_threshold(Qr)
+    _, trb = hb.averaged(decorrelation_circuit(beta, np.vstack([e1 + 1e-7 * e2, e1 - 1e-7 * e2])), Qr, 0.01, 120)
+    db = np.linalg.norm(trb[:, 0] - trb[:, 1], axis=1)
+    # fit the growth where the perturbation is still linear (below 1e-4, started at ~1e-7)
+    n_lin = int(np.argmax(np.r_[db[5:100], np.inf] >= 1e-4))
+    gb = float(np.mean(np.diff(np.log(db[5:5 + n_lin])))) if n_lin >= 10 else float("nan")
+    g_pred = float(np.log(hb.antisymmetric_growth_per_step(Qr, beta, 0.01)))
+    c_g = compare("reduced_log_growth_per_step_beta", g_pred, gb, None, rel_tol=1e-3,
+                  note=f"beta = {beta:g}, beta* = {bstar:.4f}; averaged map, eta = 0.01, {n_lin} linear steps")
+    c_d = compare_exact("reduced_decorrelated_beta", bool(beta > bstar), bool(gb > 0),
+                        note=f"decorrelation iff beta > beta* = {bstar:.4f}")
+    if n_lin < 10:
+        for c in (c_g, c_d):
+            c.not_applicable("the perturbation left the linear range (1e-4) within 15 steps: growth too fast to fit")
+    comps += [c_g, c_d]
+    la, a_star = None, None
+    if n_per_group == 4:
+        w, V, a0 = cotuning_setup()
+        a_star, _ = hb.cotuning_weights(w, V, Qr, 1.0, "l1")
+        c = hb.make_circuit(w[None, :], V, W_ei=a0)
+        la = np.array([hb.stochastic(c, mean, cov, eta, n_red, ("ei",), norm="l1", seed=seeds[3 * n_seeds + i])[1].W_ei[0]
+                       for i in range(n_seeds)])
+        for j, lab in enumerate(("a", "b", "mixed", "uniform")):
+            m, se = mean_sem(la[:, j])
+            comps.append(compare(f"reduced_inhibitory_weight_from_i_{lab}", a_star[j], m, se, rel_tol=bias_r, note=note_w))
+    else:
+        info["reduced_cotuning"] = "not run: the co-tuning set-up has 2 groups of 4 channels (n_per_group = 4)"
+    figs["learned_weights"] = _figure(runs, network_setup(0.8, **net)[0], growth, rf, learned, pred, la, a_star, net)
+    cfg = dict(net, w_ei=float(w_ei), a=float(a), b=float(b), s=float(s), n_per_group=int(n_per_group),
+               beta=float(beta), n_seeds=int(n_seeds), eta=float(eta))
+    return ValidationResult("hebbian-ei", backend, comps, figures=figs, info=info, config=cfg)
 
 
-def _figure(runs, Wp, growth, rf, learned, pred, la, a_star):
+def _figure(runs, Wp, growth, rf, learned, pred, la, a_star, P=NETWORK):
     import matplotlib.pyplot as plt
     from recnet.numerics import hebbian_ei as hb
     fig, ax = plt.subplots(1, 4, figsize=(14, 3.2))
@@ -239,7 +288,6 @@ def _figure(runs, Wp, growth, rf, learned, pred, la, a_star):
     ax[0].set_ylabel("weight")
     ax[0].set_title("eigencircuit fixed point", fontsize=9)
     ax[0].legend(fontsize=6)
-    P = NETWORK
     th = hb.decorrelation_thresholds(P["n_e"], P["n_i"], P["w_ee"], P["w_ie"], P["w_ii"], P["lam1"], P["lam2"])
     wei = np.linspace(0.5, 1.5, 60) * th["exact"]
     mu = [hb.collapse_growth_rates(P["n_e"], P["n_i"], P["w_ee"], v, P["w_ie"], P["w_ii"], P["lam1"], P["lam2"])["mu_e"]
@@ -261,8 +309,8 @@ def _figure(runs, Wp, growth, rf, learned, pred, la, a_star):
     ax[2].legend(fontsize=6)
     ax[2].set_ylabel("1 - RF cosine (E neurons)")
     ax[2].set_title("receptive-field decorrelation", fontsize=9)
-    ax[3].plot(np.arange(8), pred, "k-", label="theory |w| e1")
-    ax[3].errorbar(np.arange(8), learned.mean(0), learned.std(0), fmt="o", ms=3, label="learned")
+    ax[3].plot(np.arange(pred.size), pred, "k-", label="theory |w| e1")
+    ax[3].errorbar(np.arange(pred.size), learned.mean(0), learned.std(0), fmt="o", ms=3, label="learned")
     ax[3].set_xlabel("input channel")
     ax[3].set_ylabel("weight")
     ax[3].set_title("reduced model: receptive field = PCA", fontsize=9)

@@ -1,6 +1,10 @@
 """Validation of the SSN theory: rate simulations and a spiking E-I network.
 
-Part 1 (rate SSN, standard parameters k = 0.04, n = 2, the Rubin et al. 2015 weight set
+Part 0 (the user's model, any N, ``validate_model_input``): every fixed point at the model's own
+input h against rate simulations from rest and from random initial rates, and from 1% off each
+predicted stable point.
+
+Part 1 (two-population models only; rate SSN, standard parameters k = 0.04, n = 2, the Rubin et al. 2015 weight set
 W = (3.512, 1.836, 3.352, 1.437) mV s (``recnet.numerics.ssn.WEIGHT_SETS``), tau = (20, 10) ms):
 simulations from rest converge to the predicted stable fixed point across input strength c
 (h = c (1, 1) mV); at an input where the theory finds two stable fixed points and a saddle
@@ -70,6 +74,55 @@ def expected_z(delta_hz, level, n_exc, t_sim):
     """Expected size of an I-rate change in standard errors for a run of ``n_exc``, ``t_sim`` ms."""
     a, b = SEM_SCALING[level]
     return abs(float(delta_hz)) / np.sqrt(2.0 * (a + b / n_exc) / t_sim)
+
+
+def validate_model_input(W, h, k, n, tau, cell_types=None, seed=12345, quick=False):
+    """The user's model at its own input h (any N): every predicted fixed point (the subject's
+    solver: exact polynomials for 2 populations, homotopy or deflated Newton for N) against rate
+    simulations from rest and from random initial rates; each simulation that settles must end on
+    a predicted stable fixed point, and every predicted stable fixed point started next to (1% off)
+    must be kept.  Returns (comparisons, info)."""
+    from recnet.models import ssn as mssn
+    from recnet.numerics import ssn
+    m = mssn.from_arrays(W, h, k, n, tau, cell_types)
+    fps, method, complete = ssn.all_fixed_points(m.W, m.h, m.k, m.n, m.tau, m.cell_types, seed=0)
+    stable = [f["rates_hz"] for f in fps if f["stable"]]
+    gen = checks.rng(seed)
+    comps = []
+    t_relax = float(min(20000.0, 200.0 * np.max(m.tau)))
+    dt = min(0.05, 0.0025 * float(np.min(m.tau)))   # Euler step well below the fastest time constant
+    top = 1.5 * max([float(np.max(x)) for x in stable] + [10.0]) + 1.0
+    starts = [np.zeros(m.N)] + list(gen.uniform(0, top, size=(4 if quick else 10, m.N)))
+    ends, runaway = [], 0
+    for r0 in starts:
+        _, r = ssn.simulate(m.W, m.h, m.k, m.n, m.tau, r0=r0, t_sim=t_relax, dt=dt, record_dt=t_relax,
+                            cell_types=m.cell_types)
+        x = r[-1]
+        if not np.all(np.isfinite(x)) or np.max(x) > 1e6:
+            runaway += 1
+            ends.append(-2)
+            continue
+        d = [np.max(np.abs(x - s)) for s in stable]
+        ends.append(int(np.argmin(d)) if d and min(d) < 1e-6 * (1 + np.max(x)) else -1)
+    settled = [e for e in ends if e != -2]
+    note = (f"model input h = {np.round(m.h, 6).tolist()} mV; {len(fps)} fixed points by {method}; "
+            f"{len(starts)} starts (rest + random in [0, {top:.0f}] Hz), {t_relax:g} ms each")
+    if stable:
+        comps.append(compare_exact("model_simulations_end_in_predicted_stable_points", True, -1 not in settled,
+                                   note=note + f"; {runaway} ran away"))
+        kept = []
+        for x in stable:
+            _, r = ssn.simulate(m.W, m.h, m.k, m.n, m.tau, r0=1.01 * x, t_sim=t_relax, dt=dt, record_dt=t_relax,
+                                cell_types=m.cell_types)
+            kept.append(bool(np.max(np.abs(r[-1] - x)) < 1e-6 * (1 + np.max(x))))
+        comps.append(compare_exact("model_stable_points_attract", [True] * len(stable), kept,
+                                   note="simulation started 1% off each predicted stable fixed point"))
+    else:
+        comps.append(compare_exact("model_no_stable_point_no_settling", True, all(e in (-1, -2) for e in ends),
+                                   note=note + ": theory finds no stable fixed point"))
+    info = {"model_fixed_points": len(fps), "model_stable_fixed_points": len(stable), "model_method": method,
+            "model_solver_complete": complete, "model_runaway_starts": runaway, "model_t_relax_ms": t_relax}
+    return comps, info
 
 
 def validate_rate(W=None, k=0.04, n=2.0, tau=(20.0, 10.0), contrasts=(2.0, 5.0, 10.0, 20.0, 40.0),
@@ -394,12 +447,39 @@ def _spiking_figure(points, params=None, backend="numba"):
 
 
 def validate(W=None, k=0.04, n=2.0, tau=(20.0, 10.0), backend="numba", quick=False, seed=12345,
-             n_exc=None, t_sim=None):
-    """Full SSN validation on ``backend`` (numba | nest): rate part + spiking part."""
+             n_exc=None, t_sim=None, h=None, cell_types=None):
+    """Full SSN validation on ``backend`` (numba | nest).
+
+    The model (``W``, ``h``, ``k``, ``n``, ``tau``, ``cell_types``; any N) at its own input h
+    (``validate_model_input``); for a two-population (E, I) model also the scan across input
+    strength, the bistable input, the ISN boundary and the suite's 3-population and ring networks
+    (``validate_rate``, at the model's k, n and tau); then the spiking part (recnet's LIF E-I
+    network, ``validate_spiking``: not the model).  ``config`` records n_exc and the t_sim per
+    drive as they ran.
+    """
+    from recnet.numerics import ssn
     if backend not in ("numba", "nest"):
         raise ValueError(f"backend = {backend!r} is invalid for ssn: must be 'numba' or 'nest'")
-    comps, fig = validate_rate(W, k, n, tau, seed=seed, quick=quick)
+    if W is None:
+        W = ssn.default_parameters()["W"]
+    W = np.asarray(W, float)
+    if h is None:
+        h = np.full(W.shape[0], 20.0)
+    two = W.shape[0] == 2 and (cell_types is None or tuple(cell_types) == ("E", "I"))
+    comps, minfo = validate_model_input(W, h, k, n, tau, cell_types, seed=seed, quick=quick)
+    figs = {}
+    if two:
+        c2, fig = validate_rate(W, k, n, tau, seed=seed, quick=quick)
+        comps += c2
+        figs["rates_vs_input"] = fig
+    else:
+        minfo["two_population_checks"] = (f"not run: the model has {W.shape[0]} populations "
+                                          f"{list(cell_types) if cell_types else ''} (input scan, ISN boundary "
+                                          "and bistability checks are for 2 populations E, I)")
     sc, info = validate_spiking(backend, quick, seed, n_exc, t_sim)
-    fig2 = _spiking_figure(info.pop("_points"), backend=backend)
-    return ValidationResult("ssn", backend, comps + sc, figures={"rates_vs_input": fig, "spiking_rates": fig2},
-                            info=info)
+    figs["spiking_rates"] = _spiking_figure(info.pop("_points"), backend=backend)
+    info.update(minfo)
+    cfg = {"n_exc": info["n_exc"],
+           "t_sim": float(t_sim) if t_sim else {"weak": info["t_sim_ms_weak"], "strong": info["t_sim_ms_strong"]},
+           "spiking_network": "recnet.validation.ssn_spiking LIF E-I network (fixed; independent of the model)"}
+    return ValidationResult("ssn", backend, comps + sc, figures=figs, info=info, config=cfg)

@@ -27,6 +27,7 @@ import time
 import numpy as np
 
 from recnet import checks
+from recnet.checks import ParameterError
 from recnet.validation.compare import ValidationResult, compare, compare_exact
 
 __all__ = ["validate", "simulate_from_random_starts"]
@@ -49,7 +50,8 @@ def simulate_from_random_starts(W, b, n_init, *, t_max=300.0, dt=0.02, seed=None
     return tln_simulate.simulate_tln(W, b, X0, t_max=t_max, dt=dt, tol=1e-9, record_every=record_every)
 
 
-def validate(W, b, *, adjacency=None, quick=False, seed=12345, n_init=None, spiking=True, backend="numba"):
+def validate(W, b, *, adjacency=None, quick=False, seed=12345, n_init=None, spiking=True, backend="numba",
+             max_fixed_points=None):
     """Compare the predicted stable fixed points with rate and spiking simulations.
 
     Parameters
@@ -68,7 +70,10 @@ def validate(W, b, *, adjacency=None, quick=False, seed=12345, n_init=None, spik
         positive definite, the E-I LIF realisation (``validation.tln_spiking``) for any other
         CTLN, Poisson pools otherwise).
     backend : {"numba", "nest"}
-        simulator of the E-I LIF realisation.
+        simulator of the E-I LIF realisation (only a CTLN whose I - W is not positive definite gets
+        one; "nest" for any other network is refused, as nothing would run on NEST).
+    max_fixed_points : int or None
+        refuse (ParameterError) a network with more fixed points than this.
 
     Returns
     -------
@@ -82,19 +87,28 @@ def validate(W, b, *, adjacency=None, quick=False, seed=12345, n_init=None, spik
     b = checks.array("b", b, ndim=1, shape=(N,))
     rng = checks.rng(seed)
     n_init = (60 if quick else 200) if n_init is None else checks.integer("n_init", n_init, minimum=1)
-    res = tln_enumerate.enumerate_supports(W, b, adjacency=adjacency)
-    stable = [fp for fp in res.fixed_points if fp.stable]
+    params = _ctln_parameters(W, b, adjacency) if adjacency is not None else None
+    ei_runs = bool(spiking) and spiking in (True, "auto", "ei") and params is not None and \
+        (spiking == "ei" or not _is_qp(W))
+    if backend != "numba" and not ei_runs:
+        raise ParameterError("backend", backend, "only the E-I LIF realisation of a CTLN (a graph with uniform "
+                             "b, I - W not positive definite) runs on NEST; this network's checks run on numba")
+    res = tln_enumerate.enumerate_supports(W, b, adjacency=adjacency, max_fixed_points=max_fixed_points)
+    stable = [fp for fp in res.fixed_points
+              if fp.stable and not tln_enumerate.on_continuum(fp.x, W, b, res.continua)]
     t_max = 150.0 if quick else 300.0
     sim = simulate_from_random_starts(W, b, n_init, t_max=t_max, seed=rng, record_every=50)
     comps = []
     # ---- converged trajectories end on predicted stable fixed points
-    found, errs, unmatched = set(), [], 0
+    found, errs, unmatched, on_cont = set(), [], 0, 0
     for xe in sim.x_final[sim.converged]:
         d = [np.abs(xe - fp.x).max() for fp in stable]
         k = int(np.argmin(d)) if d else -1
         if k >= 0 and d[k] <= X_TOL:
             found.add(stable[k].support)
             errs.append(d[k])
+        elif res.continua and tln_enumerate.on_continuum(xe, W, b, res.continua, atol=X_TOL):
+            on_cont += 1
         else:
             unmatched += 1
             found.add(tuple(np.flatnonzero(xe > X_TOL)))
@@ -106,18 +120,23 @@ def validate(W, b, *, adjacency=None, quick=False, seed=12345, n_init=None, spik
         comps.append(compare("max_abs_x_error", 0.0, float(max(errs)), None, abs_tol=X_TOL,
                              note="stopping rule |dx/dt| < 1e-9 bounds the distance to x*"))
     comps.append(compare_exact("converged_to_unpredicted_state", 0, unmatched))
+    if res.continua:
+        comps.append(compare_exact("continuum_reached", True, on_cont > 0,
+                                   note=f"{on_cont} trajectories ended on the predicted continua of fixed points "
+                                        f"{[_one_based(c['support']) for c in res.continua]}"))
     frac_conv = float(sim.converged.mean())
     # ---- attractors that are not fixed points
     traj = sim.trajectories
     tail = traj[:, -max(2, traj.shape[1] // 5):, :]
     dyn = ~sim.converged & ~sim.diverged
     attractor_neurons = sorted({tuple(_one_based(np.flatnonzero(tr.max(axis=0) > 1e-3))) for tr in tail[dyn]})
-    if not stable:
+    if not stable and not res.continua:
         comps.append(compare_exact("fraction_converged", 0.0, frac_conv,
                                    note="no stable fixed point: every trajectory stays dynamic"))
     comps.append(compare_exact("n_diverged", 0, int(sim.diverged.sum())))
     info = {"n": N, "n_fixed_points": len(res.fixed_points), "n_stable": len(stable),
-            "index_sum": res.index_sum, "n_init": n_init, "t_max_tau": t_max,
+            "index_sum": None if (res.continua or any(fp.degenerate for fp in res.fixed_points)) else res.index_sum,
+            "continua": [_one_based(c["support"]) for c in res.continua], "n_init": n_init, "t_max_tau": t_max,
             "fraction_converged": frac_conv, "attractor_neurons": [list(a) for a in attractor_neurons]}
     # ---- spiking check
     figs = {}
@@ -132,7 +151,10 @@ def validate(W, b, *, adjacency=None, quick=False, seed=12345, n_init=None, spik
     figs["tln_trajectories"] = _figure(sim, res, stable)
     info["wall_time_s"] = time.perf_counter() - t0
     # only the E-I LIF realisation runs on the chosen backend; rate, SCN and Poisson-pool checks are numba
-    return ValidationResult("tln", backend if "spiking_backend" in info else "numba", comps, figs, info)
+    ran = backend if "spiking_backend" in info else "numba"
+    return ValidationResult("tln", ran, comps, figs, info,
+                            config={"n_init": n_init, "t_max_tau": t_max,
+                                    "spiking": info.get("spiking_model", "E-I LIF" if ei_runs else "none")})
 
 
 def _is_qp(W):
