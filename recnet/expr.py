@@ -341,6 +341,8 @@ def check_phi(expr, x=None, name="phi", bounded=False, x_max=60.0):
 
     if x is None:
         free = sorted(expr.free_symbols, key=str)
+        if not free:
+            raise ParameterError(name, str(expr), "it does not depend on x")
         if len(free) != 1:
             raise ParameterError(name, str(expr), "must be an expression in x")
         x = free[0]
