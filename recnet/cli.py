@@ -150,9 +150,9 @@ def cmd_derive(subject, argv):
     eqs = subject.derive(**args)
     for label, expr in eqs.items():
         if latex:
-            print(f"% {label}\n{sympy.latex(expr)}\n")
+            print(f"% {label}\n{sympy.latex(expr, order='none')}\n")
         else:
-            print(f"{label}:\n{sympy.pretty(expr, use_unicode=True)}\n")
+            print(f"{label}:\n{sympy.pretty(expr, use_unicode=True, order='none')}\n")
     return 0
 
 
