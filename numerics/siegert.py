@@ -366,6 +366,22 @@ def _gk_outer(kind, q, lo, hi, rtol):
     return total
 
 
+_S_CV_TAIL = 1e4
+
+
+@njit
+def _cv_tail(s1, s2):
+    """\\int_{s1}^{s2} (1 - 5/(2 s^2))/(2 pi s^3) ds, the CV's outer integral for x = -s <= -1e4.
+
+    Asymptotics of F(x) = exp(x^2) \\int_{-inf}^x exp(y^2)(1 + erf y)^2 dy for x -> -inf from
+    erfc(t) = exp(-t^2)/(t sqrt(pi)) (1 - 1/(2t^2) + ...); the next term is O(s^-7), below 1e-24
+    relative to the total at s >= 1e4.
+    """
+    i1 = 0.5 / (s1 * s1) - (0.5 / (s2 * s2) if s2 < 1e150 else 0.0)
+    i2 = 0.25 / s1 ** 4 - (0.25 / s2 ** 4 if s2 < 1e75 else 0.0)
+    return (i1 - 2.5 * i2) / (2.0 * math.pi)
+
+
 @njit
 def _cv_one(mu, sigma, tau_m, tau_refrac, v_th, v_r, c0):
     if sigma == 0.0:
@@ -381,11 +397,17 @@ def _cv_one(mu, sigma, tau_m, tau_refrac, v_th, v_r, c0):
     if a < 0.0:
         s_lo = max(-b, 0.0)
         s_hi = -a
+        # beyond s = _S_CV_TAIL the outer integrand is F(-s) = (1 - 5/(2 s^2))/(2 pi s^3) + O(s^-7):
+        # integrated in closed form (quadrature out there took minutes in subnormal arithmetic for
+        # v_reset = -1e200 mV, issue 13)
+        s_top = min(s_hi, max(s_lo, _S_CV_TAIL))
         edges_lo = s_lo
-        while edges_lo < s_hi:
-            edge_hi = min(s_hi, max(2.0 * edges_lo, edges_lo + 1.0))
+        while edges_lo < s_top:
+            edge_hi = min(s_top, max(2.0 * edges_lo, edges_lo + 1.0))
             total += _gk_outer(0, q, edges_lo, edge_hi, 1e-11)
             edges_lo = edge_hi
+        if s_hi > s_top:
+            total += math.exp(-2.0 * m * m) * _cv_tail(s_top, s_hi)
     if b > 0.0:
         x_lo = max(a, 0.0)
         # pieces of width ~1/(4 b) near the top, where the integrand lives
