@@ -447,15 +447,19 @@ def _cv_vec(mu, sigma, tau_m, tau_refrac, v_th, v_r, c0, out):
 
 # ------------------------------------------------------------------------------------ public API
 def check_neuron(tau_m, v_thresh, v_reset, v_rest, tau_refrac):
-    """Check LIF parameters (scalars or arrays); raise ValueError naming the bad one."""
+    """Check LIF parameters (scalars or arrays); raise ParameterError naming the bad one."""
     for name, val, unit in (("tau_m", tau_m, "ms"), ("tau_refrac", tau_refrac, "ms"),
                             ("v_thresh", v_thresh, "mV"), ("v_reset", v_reset, "mV"),
                             ("v_rest", v_rest, "mV")):
-        arr = np.asarray(val, dtype=float) if not isinstance(val, (bool, np.bool_)) else None
+        try:
+            arr = np.asarray(val, dtype=float) if not isinstance(val, (bool, np.bool_, str)) else None
+        except (TypeError, ValueError):
+            arr = None
         if arr is None or arr.dtype.kind not in "fiu":
-            raise TypeError(f"{name} must be a real number or array, got {type(val).__name__} {val!r}")
+            raise checks.ParameterTypeError(name, val, "must be a real number or array",
+                                            f"{name} must be a real number or array, got {type(val).__name__} {val!r}")
         if not np.all(np.isfinite(arr)):
-            raise ValueError(f"{name} = {val!r} {unit} is invalid: must be finite")
+            raise checks.ParameterError(name, val, f"must be finite ({unit})")
     if np.any(np.asarray(tau_m, float) <= 0):
         checks.positive("tau_m", float(np.min(tau_m)), "ms")
     if np.any(np.asarray(tau_refrac, float) < 0):
@@ -469,7 +473,8 @@ def check_neuron(tau_m, v_thresh, v_reset, v_rest, tau_refrac):
     if np.any(bad):
         vt = np.broadcast_to(np.asarray(v_thresh, float), bad.shape)[bad].flat[0]
         vr = np.broadcast_to(np.asarray(v_rest, float), bad.shape)[bad].flat[0]
-        raise ValueError(f"v_thresh = {vt:g} mV is invalid: must be above v_rest = {vr:g} mV")
+        raise checks.ParameterError("v_thresh", float(vt), f"must be above v_rest = {vr:g} mV",
+                                    f"v_thresh = {vt:g} mV is invalid: must be above v_rest = {vr:g} mV")
 
 
 def _prepare(mu, sigma, tau_m, tau_refrac, v_thresh, v_reset, v_rest):
@@ -483,7 +488,7 @@ def _prepare(mu, sigma, tau_m, tau_refrac, v_thresh, v_reset, v_rest):
                                    np.asarray(v_thresh, float) - np.asarray(v_rest, float),
                                    np.asarray(v_reset, float) - np.asarray(v_rest, float))
     except ValueError as exc:
-        raise ValueError(f"mu, sigma and the neuron parameters must broadcast together: {exc}") from None
+        raise checks.ParameterError("mu", mu, f"mu, sigma and the neuron parameters must broadcast together: {exc}") from None
     shape = arrs[0].shape
     if all(np.ndim(v) == 0 for v in (mu, sigma, tau_m, tau_refrac, v_thresh, v_reset, v_rest)):
         shape = ()
