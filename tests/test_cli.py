@@ -297,3 +297,21 @@ def test_sigint_during_validate_all_keeps_finished_subjects(tmp_path):
     assert "| interrupted |" in text.replace(" interrupted ", " interrupted ") or "interrupted" in text
     rep = json.loads((out / "report.json").read_text())
     assert rep["complete"] is False and len(rep["interrupted"]) == 1
+
+
+def test_json_to_a_pipe_switches_progress_off(monkeypatch):
+    from recnet.cli import _set_progress
+    old = progress.enabled()
+    try:
+        monkeypatch.setattr(sys.stdout, "isatty", lambda: False, raising=False)
+        _set_progress(False, True)
+        assert progress.enabled() is False
+        _set_progress(False, False)
+        assert progress.enabled() is None
+        monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+        _set_progress(False, True)
+        assert progress.enabled() is None
+        _set_progress(True, False)
+        assert progress.enabled() is False
+    finally:
+        progress.set_enabled(old)
