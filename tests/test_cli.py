@@ -10,6 +10,10 @@ from recnet.cli import main
 SUBJECTS = registry.all_subjects()
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 
+# subject -> failure of another helper's subject (strict xfail; the lead removes the entry after merging)
+CLI_KNOWN = {"lyapunov": "`predict lyapunov`: TypeError _predict() got an unexpected keyword argument "
+                         "'t_sim' (rate helper); the old catch-all reported it as a user error"}
+
 
 def test_list_shows_every_subject(capsys):
     assert main(["list"]) == 0
@@ -33,7 +37,11 @@ def _keys(obj):
             yield from _keys(v)
 
 
-@pytest.mark.parametrize("subject", [s for s in SUBJECTS if s.predict], ids=lambda s: s.name)
+def _known(subject):
+    return [pytest.mark.xfail(strict=True, reason=CLI_KNOWN[subject.name])] if subject.name in CLI_KNOWN else []
+
+
+@pytest.mark.parametrize("subject", [pytest.param(s, id=s.name, marks=_known(s)) for s in SUBJECTS if s.predict])
 def test_predict_json_defaults(subject, capsys):
     assert main(["predict", subject.name, "--json"]) == 0
     obj = json.loads(capsys.readouterr().out)
@@ -50,11 +58,13 @@ def test_derive_prints_equations(subject, capsys):
     assert "\\" in capsys.readouterr().out
 
 
-TIME_CONSTANTS = [(s, o) for s in SUBJECTS if s.predict for o in s.options
-                  if o.unit == "ms" and o.name.startswith("tau")]
+TIME_CONSTANTS = [pytest.param(s, o, id=f"{s.name}-{o.name}",
+                               marks=[pytest.mark.xfail(strict=True, reason=CLI_KNOWN[s.name])]
+                               if s.name in CLI_KNOWN else [])
+                  for s in SUBJECTS if s.predict for o in s.options if o.unit == "ms" and o.name.startswith("tau")]
 
 
-@pytest.mark.parametrize("subject,option", TIME_CONSTANTS, ids=lambda x: getattr(x, "name", ""))
+@pytest.mark.parametrize("subject,option", TIME_CONSTANTS)
 def test_negative_time_constant_is_named(subject, option, capsys):
     assert main(["predict", subject.name, option.cli_flag, "-1"]) == 2
     err = capsys.readouterr().err
