@@ -71,10 +71,10 @@ def track_branches(solve_all, values, match_tol=None, scale=None):
     """
     vals = checks.array("values", values, ndim=1)
     if vals.size < 1:
-        raise ValueError("values is empty: give at least one parameter value")
+        raise checks.ParameterError("values", values, "empty: give at least one parameter value")
     d = np.diff(vals)
     if d.size and not (np.all(d > 0) or np.all(d < 0)):
-        raise ValueError("values must be strictly monotone")
+        raise checks.ParameterError("values", values, "must be strictly monotone")
     sols = []
     for p in vals:
         found = []
@@ -138,8 +138,10 @@ def bisect_event(indicator, lo, hi, tol=1e-6, max_iter=200):
     checks.positive("tol", tol)
     flo, fhi = float(indicator(lo)), float(indicator(hi))
     if not (np.isfinite(flo) and np.isfinite(fhi)) or flo * fhi > 0:
-        raise ValueError(f"no sign change of the indicator between lo = {lo:g} (value {flo:g}) and "
-                         f"hi = {hi:g} (value {fhi:g})")
+        raise checks.ParameterError("hi", hi, f"no sign change of the indicator between lo = {lo:g} "
+                                    f"(value {flo:g}) and hi = {hi:g} (value {fhi:g})",
+                                    f"no sign change of the indicator between lo = {lo:g} (value {flo:g}) and "
+                                    f"hi = {hi:g} (value {fhi:g})")
     if flo == 0:
         return lo
     if fhi == 0:
@@ -198,7 +200,7 @@ def arclength(F, x0, p0, ds=0.05, n_steps=200, p_range=(-np.inf, np.inf), direct
     ds_max = 20.0 * ds if ds_max is None else checks.positive("ds_max", ds_max)
     n_steps = checks.integer("n_steps", n_steps, minimum=1)
     if direction not in (1, -1):
-        raise ValueError(f"direction = {direction!r} is invalid: choose 1 or -1")
+        raise checks.ParameterError("direction", direction, "choose 1 or -1")
 
     def Fy(y):
         return np.atleast_1d(np.asarray(F(y[:n], float(y[n])), dtype=float))

@@ -101,6 +101,26 @@ def _grid(omega, n_tau):
     return T, n_tau, T / n_tau
 
 
+def _bounded_transfer(phi):
+    """The Transfer of ``phi``, refused (ParameterError naming ``phi``) unless phi is bounded.
+
+    With an unbounded phi (linear, relu, abs(x), x**3 ...) the variance of the driven state runs away
+    once g^2 <phi'^2> > 1 and the fixed-point iteration never converges (issue 13: it ran for minutes);
+    the solver here needs a bounded phi.
+    """
+    if isinstance(phi, str) and phi.strip() not in ga.BUILTIN:
+        from recnet.expr import check_phi
+        check_phi(ga._sympy_phi(phi)[0], name="phi", bounded=True)  # before numba compiles it
+    tr = ga.transfer(phi)
+    if tr.code in (ga.RELU, ga.LINEAR):
+        raise checks.ParameterError("phi", phi, "the driven DMFT solver needs a bounded phi (tanh, erf, "
+                                    "sigmoid, rectified tanh ...): with an unbounded phi the variance runs away")
+    if tr.code == ga.USER and not isinstance(phi, str):
+        from recnet.expr import check_phi
+        check_phi(tr.expr, name="phi", bounded=True)
+    return tr
+
+
 def _check(g, amplitude, omega):
     g = checks.nonnegative("g", g)
     A = checks.nonnegative("amplitude", amplitude)
@@ -185,7 +205,7 @@ def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_the
     ``filtered_amplitude``, ``n_iter``, ``converged``, ``nodes``, ``n_nodes``.
     """
     g, A, om = _check(g, amplitude, omega)
-    tr = ga.transfer(phi)
+    tr = _bounded_transfer(phi)
     T, n, dtau = _grid(om, n_tau)
     n_theta = checks.integer("n_theta", n_theta, minimum=4, maximum=4096)
     z, w, kind = quadrature_nodes(tr, nodes, n_nodes, n_gh)
@@ -262,7 +282,7 @@ def periodic_solution_numpy(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None,
                             tol=1e-10, max_iter=2000, damping=0.5, nodes="auto", n_nodes=None):
     """Plain numpy twin of :func:`periodic_solution` (same algorithm, full tensor quadrature)."""
     g, A, om = _check(g, amplitude, omega)
-    tr = ga.transfer(phi)
+    tr = _bounded_transfer(phi)
     T, n, dtau = _grid(om, n_tau)
     z, w, _ = quadrature_nodes(tr, nodes, n_nodes, n_gh)
     theta = 2.0 * np.pi * np.arange(n_theta) / n_theta

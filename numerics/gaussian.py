@@ -188,22 +188,24 @@ def _sympy_phi(phi):
             return sp.Max(x, 0), "relu"
         if key == "linear":
             return x, "linear"
-        try:
-            expr = sp.sympify(key, locals={"x": x, "relu": lambda a: sp.Max(a, 0)})
-        except (sp.SympifyError, SyntaxError, TypeError) as exc:
-            raise ValueError(f"phi = {phi!r} is invalid: not 'tanh', 'erf', 'relu', 'linear' nor a sympy "
-                             f"expression in x ({exc})") from None
+        # a user string is read by the whitelist parser (never sympify: it runs Python) and checked
+        # for what the Gaussian averages need (finite, no poles, polynomial growth)
+        from recnet.expr import check_phi, parse
+        expr = parse(key, {"x": x}, name="phi")
+        check_phi(expr, x, name="phi")
     else:
-        expr = sp.sympify(phi)
+        if not isinstance(phi, sp.Basic):
+            raise checks.ParameterTypeError("phi", phi, "must be a name, a formula string or a sympy expression")
+        expr = phi
         expr = expr.subs({s: x for s in expr.free_symbols if s.name == "x"})
         key = str(expr)
     if not isinstance(expr, sp.Expr):
-        raise ValueError(f"phi = {phi!r} is invalid: must be an expression in x")
+        raise checks.ParameterError("phi", phi, "must be an expression in x")
     extra = {s for s in expr.free_symbols if s != x}
     if extra:
-        raise ValueError(f"phi = {phi!r} is invalid: it may depend on x only, found {sorted(map(str, extra))}")
+        raise checks.ParameterError("phi", phi, f"it may depend on x only, found {sorted(map(str, extra))}")
     if not expr.has(x):
-        raise ValueError(f"phi = {phi!r} is invalid: it does not depend on x")
+        raise checks.ParameterError("phi", phi, "it does not depend on x")
     return expr, key
 
 
@@ -258,13 +260,13 @@ def _user_transfer(key):
         lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
         why = next((ln for ln in lines if ln.startswith(("Untyped", "Unknown", "No implementation", "Cannot"))),
                    lines[0] if lines else type(exc).__name__)
-        raise ValueError(f"phi = {key!r} cannot be compiled by numba ({why}); use a built-in phi "
-                         "(tanh, erf, relu, linear) or an expression of elementary functions, "
-                         "Piecewise allowed") from None
+        raise checks.ParameterError("phi", key, f"cannot be compiled by numba ({why}); use a built-in phi "
+                                    "(tanh, erf, relu, linear) or an expression of elementary functions, "
+                                    "Piecewise allowed") from None
     for probe in (-1.3, 0.0, 0.7):
         val = f(0, probe)
         if not math.isfinite(val):
-            raise ValueError(f"phi = {key!r} is invalid: phi({probe}) = {val} is not finite")
+            raise checks.ParameterError("phi", key, f"phi({probe}) = {val} is not finite")
     return Transfer(name, USER, f, expr, dexpr, prim if has_prim else None, has_prim)
 
 

@@ -366,6 +366,22 @@ def _gk_outer(kind, q, lo, hi, rtol):
     return total
 
 
+_S_CV_TAIL = 1e4
+
+
+@njit
+def _cv_tail(s1, s2):
+    """\\int_{s1}^{s2} (1 - 5/(2 s^2))/(2 pi s^3) ds, the CV's outer integral for x = -s <= -1e4.
+
+    Asymptotics of F(x) = exp(x^2) \\int_{-inf}^x exp(y^2)(1 + erf y)^2 dy for x -> -inf from
+    erfc(t) = exp(-t^2)/(t sqrt(pi)) (1 - 1/(2t^2) + ...); the next term is O(s^-7), below 1e-24
+    relative to the total at s >= 1e4.
+    """
+    i1 = 0.5 / (s1 * s1) - (0.5 / (s2 * s2) if s2 < 1e150 else 0.0)
+    i2 = 0.25 / s1 ** 4 - (0.25 / s2 ** 4 if s2 < 1e75 else 0.0)
+    return (i1 - 2.5 * i2) / (2.0 * math.pi)
+
+
 @njit
 def _cv_one(mu, sigma, tau_m, tau_refrac, v_th, v_r, c0):
     if sigma == 0.0:
@@ -381,11 +397,17 @@ def _cv_one(mu, sigma, tau_m, tau_refrac, v_th, v_r, c0):
     if a < 0.0:
         s_lo = max(-b, 0.0)
         s_hi = -a
+        # beyond s = _S_CV_TAIL the outer integrand is F(-s) = (1 - 5/(2 s^2))/(2 pi s^3) + O(s^-7):
+        # integrated in closed form (quadrature out there took minutes in subnormal arithmetic for
+        # v_reset = -1e200 mV, issue 13)
+        s_top = min(s_hi, max(s_lo, _S_CV_TAIL))
         edges_lo = s_lo
-        while edges_lo < s_hi:
-            edge_hi = min(s_hi, max(2.0 * edges_lo, edges_lo + 1.0))
+        while edges_lo < s_top:
+            edge_hi = min(s_top, max(2.0 * edges_lo, edges_lo + 1.0))
             total += _gk_outer(0, q, edges_lo, edge_hi, 1e-11)
             edges_lo = edge_hi
+        if s_hi > s_top:
+            total += math.exp(-2.0 * m * m) * _cv_tail(s_top, s_hi)
     if b > 0.0:
         x_lo = max(a, 0.0)
         # pieces of width ~1/(4 b) near the top, where the integrand lives
@@ -425,15 +447,19 @@ def _cv_vec(mu, sigma, tau_m, tau_refrac, v_th, v_r, c0, out):
 
 # ------------------------------------------------------------------------------------ public API
 def check_neuron(tau_m, v_thresh, v_reset, v_rest, tau_refrac):
-    """Check LIF parameters (scalars or arrays); raise ValueError naming the bad one."""
+    """Check LIF parameters (scalars or arrays); raise ParameterError naming the bad one."""
     for name, val, unit in (("tau_m", tau_m, "ms"), ("tau_refrac", tau_refrac, "ms"),
                             ("v_thresh", v_thresh, "mV"), ("v_reset", v_reset, "mV"),
                             ("v_rest", v_rest, "mV")):
-        arr = np.asarray(val, dtype=float) if not isinstance(val, (bool, np.bool_)) else None
+        try:
+            arr = np.asarray(val, dtype=float) if not isinstance(val, (bool, np.bool_, str)) else None
+        except (TypeError, ValueError):
+            arr = None
         if arr is None or arr.dtype.kind not in "fiu":
-            raise TypeError(f"{name} must be a real number or array, got {type(val).__name__} {val!r}")
+            raise checks.ParameterTypeError(name, val, "must be a real number or array",
+                                            f"{name} must be a real number or array, got {type(val).__name__} {val!r}")
         if not np.all(np.isfinite(arr)):
-            raise ValueError(f"{name} = {val!r} {unit} is invalid: must be finite")
+            raise checks.ParameterError(name, val, f"must be finite ({unit})")
     if np.any(np.asarray(tau_m, float) <= 0):
         checks.positive("tau_m", float(np.min(tau_m)), "ms")
     if np.any(np.asarray(tau_refrac, float) < 0):
@@ -447,7 +473,8 @@ def check_neuron(tau_m, v_thresh, v_reset, v_rest, tau_refrac):
     if np.any(bad):
         vt = np.broadcast_to(np.asarray(v_thresh, float), bad.shape)[bad].flat[0]
         vr = np.broadcast_to(np.asarray(v_rest, float), bad.shape)[bad].flat[0]
-        raise ValueError(f"v_thresh = {vt:g} mV is invalid: must be above v_rest = {vr:g} mV")
+        raise checks.ParameterError("v_thresh", float(vt), f"must be above v_rest = {vr:g} mV",
+                                    f"v_thresh = {vt:g} mV is invalid: must be above v_rest = {vr:g} mV")
 
 
 def _prepare(mu, sigma, tau_m, tau_refrac, v_thresh, v_reset, v_rest):
@@ -461,7 +488,7 @@ def _prepare(mu, sigma, tau_m, tau_refrac, v_thresh, v_reset, v_rest):
                                    np.asarray(v_thresh, float) - np.asarray(v_rest, float),
                                    np.asarray(v_reset, float) - np.asarray(v_rest, float))
     except ValueError as exc:
-        raise ValueError(f"mu, sigma and the neuron parameters must broadcast together: {exc}") from None
+        raise checks.ParameterError("mu", mu, f"mu, sigma and the neuron parameters must broadcast together: {exc}") from None
     shape = arrs[0].shape
     if all(np.ndim(v) == 0 for v in (mu, sigma, tau_m, tau_refrac, v_thresh, v_reset, v_rest)):
         shape = ()

@@ -10,7 +10,12 @@
 
 Options mirror PyNN's names and units (``--tau-m`` in ms, ``--v-thresh`` in mV);
 ``recnet predict SUBJECT --help`` lists a subject's options with their units and defaults.
-Bad input ends with ``recnet: error: ...`` naming the parameter and exit status 2.
+Bad input ends with ``recnet: error: ...`` naming the parameter and exit status 2; any other
+exception is a bug in recnet: its traceback is printed with a request to report it (exit 1).
+Ctrl-C stops any command at once with exit status 130 (the command runs in a worker process that
+the ``recnet`` process kills, so a long numba kernel cannot delay it); ``validate --all`` rewrites
+its report after every subject, so an interrupted run keeps every finished subject.
+Progress bars go to stderr on a terminal; ``--quiet`` turns them off.
 """
 from __future__ import annotations
 
@@ -20,17 +25,31 @@ import inspect
 import json
 import os
 import pkgutil
+import signal
 import sys
 import time
+import traceback
 from pathlib import Path
 
-from recnet import registry
+from recnet import progress, registry
 from recnet.checks import ParameterError
 from recnet.registry import BACKENDS
 
 
 class CLIError(Exception):
     pass
+
+
+BUG_MESSAGE = ("recnet: this is a bug in recnet, not a problem with your input: please report it with "
+               "the command you ran and the traceback above")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad arguments as ``recnet: error: ...`` (exit 2) through main()."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        raise CLIError(f"{self.prog}: {message}")
 
 
 def _add_options(parser, options):
@@ -148,16 +167,17 @@ def _join_negative_values(argv, options):
     return out
 
 
-def _parse_subject_options(subject, command, argv, flag, flag_help):
-    """Parse `recnet COMMAND SUBJECT` arguments: the command's options plus one boolean flag.
+def _parse_subject_options(subject, command, argv, *flags):
+    """Parse `recnet COMMAND SUBJECT` arguments: the command's options plus boolean flags.
 
-    Only options the user typed are returned: the subject fills in the defaults and records the
-    resolved values in the result's ``config``.
+    ``flags`` are (flag, help) pairs.  Only options the user typed are returned: the subject fills
+    in the defaults and records the resolved values in the result's ``config``.
     """
     options = subject.command_options(command)
-    p = argparse.ArgumentParser(prog=f"recnet {command} {subject.name}", description=subject.summary,
-                                argument_default=argparse.SUPPRESS)
-    p.add_argument(flag, action="store_true", default=False, help=flag_help)
+    p = _Parser(prog=f"recnet {command} {subject.name}", description=subject.summary,
+                argument_default=argparse.SUPPRESS)
+    for flag, flag_help in flags:
+        p.add_argument(flag, action="store_true", default=False, help=flag_help)
     _add_options(p, options)
     return vars(p.parse_args(_join_negative_values(argv, options)))
 
@@ -165,15 +185,15 @@ def _parse_subject_options(subject, command, argv, flag, flag_help):
 def cmd_derive(subject, argv):
     if subject.derive is None:
         raise CLIError(f"subject {subject.name!r} has nothing to derive")
-    args = _parse_subject_options(subject, "derive", argv, "--latex", "print LaTeX instead of pretty text")
+    args = _parse_subject_options(subject, "derive", argv, ("--latex", "print LaTeX instead of pretty text"))
     latex = args.pop("latex")
     import sympy
     eqs = subject.derive(**args)
     for label, expr in eqs.items():
         if latex:
-            print(f"% {label}\n{sympy.latex(expr)}\n")
+            print(f"% {label}\n{sympy.latex(expr, order='none')}\n")
         else:
-            print(f"{label}:\n{sympy.pretty(expr, use_unicode=True)}\n")
+            print(f"{label}:\n{sympy.pretty(expr, use_unicode=True, order='none')}\n")
     return 0
 
 
@@ -181,8 +201,10 @@ def cmd_derive(subject, argv):
 def cmd_predict(subject, argv):
     if subject.predict is None:
         raise CLIError(f"subject {subject.name!r} has no prediction")
-    args = _parse_subject_options(subject, "predict", argv, "--json", "print one JSON object")
+    args = _parse_subject_options(subject, "predict", argv, ("--json", "print one JSON object"),
+                                  ("--quiet", "no progress bars"))
     as_json = args.pop("json")
+    _set_progress(args.pop("quiet"), as_json)
     res = subject.predict(**args)
     if as_json:
         print(_dump(res.to_dict()))
@@ -194,6 +216,11 @@ def cmd_predict(subject, argv):
         _print_mapping(d)
         print(f"# computed in {timing.get('wall_s', float('nan')):.3g} s")
     return 0
+
+
+def _set_progress(quiet, as_json):
+    # bars go to stderr; off with --quiet, and with --json when stdout is a file or a pipe (scripts)
+    progress.set_enabled(False if quiet or (as_json and not sys.stdout.isatty()) else None)
 
 
 # -------------------------------------------------------------------------------------- validate
@@ -225,17 +252,20 @@ def cmd_validate(argv):
             return 0
         raise CLIError("validate needs a SUBJECT or --all (see `recnet list`)")
     subject = registry.get_subject(rest[0])
-    p = argparse.ArgumentParser(prog=f"recnet validate {subject.name}", description=subject.summary,
-                                argument_default=argparse.SUPPRESS)
+    p = _Parser(prog=f"recnet validate {subject.name}", description=subject.summary,
+                argument_default=argparse.SUPPRESS)
     p.add_argument("--backend", default="numba", choices=BACKENDS, help="simulator (default: numba)")
     p.add_argument("--quick", action="store_true", default=False, help="a smaller, shorter run")
     p.add_argument("--json", action="store_true", default=False, help="print one JSON object")
+    p.add_argument("--quiet", action="store_true", default=False, help="no progress bars")
     p.add_argument("--seed", type=int, default=12345, help="random seed (default: %(default)s)")
     p.add_argument("--out", type=Path, default=None, help="folder to write figures into")
     options = subject.command_options("validate")
     _add_options(p, options)
     args = vars(p.parse_args(_join_negative_values(rest[1:], options)))
-    backend, quick, as_json, seed, out = (args.pop(k) for k in ("backend", "quick", "json", "seed", "out"))
+    backend, quick, as_json, seed, out, quiet = (args.pop(k) for k in ("backend", "quick", "json", "seed", "out",
+                                                                       "quiet"))
+    _set_progress(quiet, as_json)
     res = _run_validate(subject, backend, quick, seed, args)
     if out is not None:
         res.info["figures"] = [str(pth) for pth in _save_figures(res, out)]
@@ -253,32 +283,54 @@ def cmd_validate(argv):
 
 
 def cmd_validate_all(argv):
-    p = argparse.ArgumentParser(prog="recnet validate --all",
-                                description="validate every subject on the built-in backend and write a report")
+    p = _Parser(prog="recnet validate --all",
+                description="validate every subject on the built-in backend and write a report")
     p.add_argument("--quick", action="store_true", help="smaller, shorter runs")
+    p.add_argument("--quiet", action="store_true", help="no progress bars or per-subject lines")
     p.add_argument("--seed", type=int, default=12345)
     p.add_argument("--out", type=Path, default=Path("recnet-report"), help="report folder (default: %(default)s)")
     p.add_argument("--only", default=None, help="comma-separated subjects to include")
     args = p.parse_args(argv)
     from recnet.validation.report import write_report
 
+    progress.set_enabled(False if args.quiet else None)
     subjects = [s for s in registry.all_subjects() if s.validate is not None]
     if args.only:
-        wanted = set(args.only.split(","))
+        wanted = [w.strip() for w in args.only.split(",") if w.strip()]
+        unknown = [w for w in wanted if w not in {s.name for s in subjects}]
+        if unknown:
+            raise ParameterError("only", args.only, "comma-separated names of subjects with a validation: "
+                                 + ", ".join(s.name for s in subjects))
         subjects = [s for s in subjects if s.name in wanted]
     results, failures = [], {}
-    for s in subjects:
-        print(f"[recnet] validating {s.name} ...", file=sys.stderr, flush=True)
+    total = len(subjects)
+
+    def report(interrupted=()):
+        return write_report(results, failures, args.out, quick=args.quick, interrupted=interrupted, total=total)
+
+    for k, s in enumerate(subjects, 1):
+        # written before the subject starts: if the process is killed now, the report already has every
+        # finished subject and names this one as interrupted
+        report(interrupted=[s.name])
+        progress.note(f"[recnet] [{k}/{total}] validating {s.name} ...")
         try:
             res = _run_validate(s, "numba", args.quick, args.seed, {})
             res.info["figures"] = [str(pth.name) for pth in _save_figures(res, args.out)]
             results.append(res)
-            print(f"[recnet]   {s.name}: {'agree' if res.agree else 'DISAGREE'} "
-                  f"({res.timing.get('wall_s', 0):.1f} s)", file=sys.stderr, flush=True)
+            progress.note(f"[recnet] [{k}/{total}] {s.name}: {'agree' if res.agree else 'DISAGREE'} "
+                          f"({res.timing.get('wall_s', 0):.1f} s)")
+        except KeyboardInterrupt:
+            path = report(interrupted=[s.name])
+            print(f"recnet: interrupted in {s.name}; report of the {len(results) + len(failures)} finished "
+                  f"subjects written to {path}", file=sys.stderr, flush=True)
+            return 130
         except Exception as exc:  # one broken subject must not hide the others' results
             failures[s.name] = f"{type(exc).__name__}: {exc}"
-            print(f"[recnet]   {s.name}: FAILED: {failures[s.name]}", file=sys.stderr, flush=True)
-    path = write_report(results, failures, args.out, quick=args.quick)
+            if not isinstance(exc, (ParameterError, CLIError)):
+                traceback.print_exc()
+            progress.note(f"[recnet] [{k}/{total}] {s.name}: FAILED: {failures[s.name]}")
+        report()
+    path = report()
     ok = not failures and all(r.agree for r in results)
     print(f"report written to {path} ({'all agree' if ok else 'some DISAGREE or failed'})")
     return 0 if ok else 1
@@ -296,7 +348,7 @@ def _papers():
 
 
 def cmd_figure(argv):
-    p = argparse.ArgumentParser(prog="recnet figure", description="draw a reproduced published figure")
+    p = _Parser(prog="recnet figure", description="draw a reproduced published figure")
     p.add_argument("name", nargs="?", help="figure name (omit to list them)")
     p.add_argument("-o", "--output", type=Path, default=None, help="output file (PNG/PDF/SVG)")
     p.add_argument("--quick", action="store_true", help="coarser grid / shorter simulations")
@@ -318,7 +370,84 @@ def cmd_figure(argv):
 
 # ------------------------------------------------------------------------------------------ main
 def main(argv=None):
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """The ``recnet`` command; returns the exit status.
+
+    Called without ``argv`` (the installed ``recnet`` script, ``python -m recnet``) the command runs in
+    a forked worker process and this process only waits for it, so that Ctrl-C ends the command at
+    once with status 130 even while the worker is inside a numba kernel (which does not look at
+    signals).  Called with ``argv`` (tests, scripts) it runs in this process and Ctrl-C
+    (``KeyboardInterrupt``) returns 130 when Python regains control.
+    """
+    if argv is None and hasattr(os, "fork") and not os.environ.get("RECNET_NO_FORK"):
+        return _supervise(list(sys.argv[1:]))
+    return _main(list(sys.argv[1:] if argv is None else argv))
+
+
+def _supervise(argv):
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the worker: dies at once on Ctrl-C (the default action), even inside a kernel
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        code = 1
+        try:
+            code = _main(argv)
+        except SystemExit as exc:  # argparse --help / --version
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except BaseException:  # pragma: no cover - _main catches everything else
+            traceback.print_exc()
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except Exception:
+                    pass
+        os._exit(code if isinstance(code, int) else 1)
+
+    stopped = []
+
+    def stop(signum, frame):
+        # the terminal sends Ctrl-C to the worker too; a signal sent to this process alone is passed on
+        stopped.append(signum)
+        for sig in (signal.SIGINT, signal.SIGKILL):
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                break
+            if sig == signal.SIGINT:
+                time.sleep(0.2)
+                try:
+                    if os.waitpid(pid, os.WNOHANG) != (0, 0):
+                        break
+                except ChildProcessError:
+                    break
+
+    old = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while True:
+            try:
+                _, status = os.waitpid(pid, 0)
+                break
+            except InterruptedError:  # pragma: no cover - PEP 475 retries for us
+                continue
+            except ChildProcessError:  # reaped inside the handler
+                status = signal.SIGKILL
+                break
+    finally:
+        for sig, h in old.items():
+            signal.signal(sig, h)
+    if stopped or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT):
+        print("recnet: interrupted", file=sys.stderr, flush=True)
+        return 130 if not stopped or stopped[0] == signal.SIGINT else 128 + stopped[0]
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        print(f"recnet: the worker process died from signal {signal.Signals(sig).name}", file=sys.stderr)
+        print(BUG_MESSAGE, file=sys.stderr, flush=True)
+        return 128 + sig
+    return os.WEXITSTATUS(status)
+
+
+def _main(argv):
     top = argparse.ArgumentParser(
         prog="recnet",
         description="recnet: derive closed-form predictions for recurrent networks, validate them "
@@ -328,13 +457,15 @@ def main(argv=None):
                f"subjects: {', '.join(s.name for s in registry.all_subjects())}\n"
                f"backends (validate --backend): {', '.join(BACKENDS)} (numba is built in; nest and spinnaker "
                "need the recnet[nest] / recnet[spinnaker] extras)\n"
-               "`recnet COMMAND SUBJECT --help` lists a subject's options with their units.")
+               "`recnet COMMAND SUBJECT --help` lists a subject's options with their units.\n"
+               "--quiet (predict, validate) turns progress bars off; Ctrl-C stops any command (exit 130).")
     top.add_argument("command", choices=("list", "models", "derive", "predict", "validate", "figure"))
     top.add_argument("--version", action="version", version="recnet " + __import__("recnet").__version__)
     if not argv or argv[0] in ("-h", "--help", "--version"):
         top.parse_args(argv or ["-h"])
         return 0
     command, rest = argv[0], argv[1:]
+    old_progress = progress.enabled()
     try:
         if command == "list":
             return cmd_list(rest)
@@ -349,25 +480,27 @@ def main(argv=None):
                 raise CLIError(f"{command} needs a SUBJECT (see `recnet list`)")
             subject = registry.get_subject(rest[0])
             return (cmd_derive if command == "derive" else cmd_predict)(subject, rest[1:])
-        top.parse_args([command])
-        return 2
+        raise CLIError(f"command = {command!r} is unknown: choose list, derive, predict, validate or figure")
     except (ParameterError, CLIError) as exc:
         if os.environ.get("RECNET_DEBUG"):
             raise
         print(f"recnet: error: {exc}", file=sys.stderr)
         return 2
-    except (ValueError, TypeError) as exc:
-        # TODO(issue 13): every user error becomes a ParameterError; until then a plain
-        # ValueError/TypeError from recnet's own checks is still reported as a user error.
-        if os.environ.get("RECNET_DEBUG"):
-            raise
-        print(f"recnet: error: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
+        print("recnet: interrupted", file=sys.stderr, flush=True)
         return 130
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except Exception:
+        # anything else is recnet's fault, never the user's: show where it happened
+        if os.environ.get("RECNET_DEBUG"):
+            raise
+        traceback.print_exc()
+        print(BUG_MESSAGE, file=sys.stderr, flush=True)
+        return 1
+    finally:
+        progress.set_enabled(old_progress)
 
 
 if __name__ == "__main__":

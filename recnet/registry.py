@@ -103,7 +103,7 @@ class Subject:
         if command == "derive":
             params = inspect.signature(self.raw_derive).parameters if self.raw_derive else {}
             return tuple(o for o in self.options + self.predict_options if o.name in params)
-        raise ValueError(f"command = {command!r} is unknown")
+        raise ParameterError("command", command, "choose derive, predict or validate")
 
     def defaults(self, command="predict"):
         return {o.name: o.default for o in self.command_options(command)}
@@ -185,8 +185,8 @@ def all_subjects():
 
 
 def get_subject(name):
-    """The subject called ``name``; ``ValueError`` listing the known names otherwise."""
+    """The subject called ``name``; ``ParameterError`` listing the known names otherwise."""
     reg = _load()
     if name not in reg:
-        raise ValueError(f"subject = {name!r} is unknown: choose one of {', '.join(reg)}")
+        raise ParameterError("subject", name, f"unknown: choose one of {', '.join(reg)}")
     return reg[name]

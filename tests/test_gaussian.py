@@ -113,7 +113,8 @@ def test_user_expression_equals_builtin():
     assert abs(c - ref) < 1e-10
 
 
-@pytest.mark.parametrize("bad,match", [("foo(y)", "x only"), ("3", "does not depend"), ("tanh(", "invalid")])
+@pytest.mark.parametrize("bad,match", [("foo(y)", "unknown function"), ("sin(y)", "unknown name"), ("3", "does not depend"),
+                                       ("tanh(", "invalid")])
 def test_bad_phi_is_named(bad, match):
     with pytest.raises(ValueError, match=match):
         G.transfer(bad)

@@ -36,6 +36,8 @@ from __future__ import annotations
 
 import sympy as sp
 
+from recnet.checks import ParameterError
+
 __all__ = ["symbols", "transfer_expr", "gaussian_average", "gaussian_corr", "equations", "onset",
            "lyapunov_fixed_point", "map_equations", "static_variance_equations"]
 
@@ -65,18 +67,21 @@ def transfer_expr(phi="tanh"):
         if key in table:
             f = table[key]
         else:
-            try:
-                f = sp.sympify(key, locals={"x": x})
-            except (sp.SympifyError, SyntaxError, TypeError) as exc:
-                raise ValueError(f"phi = {phi!r} is invalid: not a sympy expression in x ({exc})") from None
+            # whitelist parser: a user string is never given to sympify (which runs Python)
+            from recnet.expr import check_phi, parse
+            f = parse(key, {"x": x}, name="phi")
+            check_phi(f, x, name="phi")
+    elif isinstance(phi, sp.Basic):
+        f = phi
     else:
-        f = sp.sympify(phi)
+        from recnet.checks import ParameterTypeError
+        raise ParameterTypeError("phi", phi, "must be a name, a formula string or a sympy expression")
     f = f.subs({s: x for s in f.free_symbols if s.name == "x"})
     extra = {s for s in f.free_symbols if s != x}
     if extra:
-        raise ValueError(f"phi = {phi!r} is invalid: it may depend on x only, found {sorted(map(str, extra))}")
+        raise ParameterError("phi", phi, f"it may depend on x only, found {sorted(map(str, extra))}")
     if not f.has(x):
-        raise ValueError(f"phi = {phi!r} is invalid: it does not depend on x")
+        raise ParameterError("phi", phi, "it does not depend on x")
     df = sp.diff(f, x)
     s = sp.Symbol("s", real=True)
     if f == sp.tanh(x):
@@ -89,6 +94,18 @@ def transfer_expr(phi="tanh"):
         except Exception:  # pragma: no cover - sympy internals
             P = sp.Integral(f.subs(x, s), (s, 0, x))
     return f, df, P
+
+
+def _coefficient(name, value):
+    """A number or sympy object as a sympy object; a string goes through the whitelist parser."""
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, str):
+        from recnet.expr import parse
+        return parse(value, {}, name=name)
+    from recnet.checks import finite
+    v = finite(name, value)
+    return sp.Integer(int(v)) if v == int(v) else sp.Float(v)
 
 
 def _dens(v):
@@ -204,7 +221,7 @@ def equations(phi="tanh", j0=0, balanced=False):
     Cphi = gaussian_corr(f, Delta(tau), D0, mu)
     Cdphi = gaussian_corr(df, Delta(tau), D0, mu)
     V = -D ** 2 / 2 + g ** 2 * gaussian_corr(P, D, D0, mu)
-    j0s = sp.sympify(j0)
+    j0s = _coefficient("j0", j0)
     mean_phi = gaussian_average(f, D0, mu)
     if balanced:
         mean_eq = sp.Eq(J0 * mean_phi, I0)

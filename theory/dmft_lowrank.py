@@ -83,13 +83,10 @@ def phi_expr(phi="tanh"):
              "relu": sp.Piecewise((0, x < 0), (x, True)), "linear": x}
     if phi in table:
         return sp.Lambda(x, table[phi])
-    try:
-        e = sp.sympify(phi, locals={"x": x})
-    except (sp.SympifyError, SyntaxError, TypeError) as exc:
-        raise ValueError(f"phi = {phi!r} is invalid: not tanh|erf|relu|linear nor a sympy expression in x ({exc})") from None
-    free = e.free_symbols - {x}
-    if free:
-        raise ValueError(f"phi = {phi!r} is invalid: the expression may only contain x, found {sorted(map(str, free))}")
+    # whitelist parser: a user string is never given to sympify (which runs Python)
+    from recnet.expr import check_phi, parse
+    e = parse(phi, {"x": x}, name="phi")
+    check_phi(e, x, name="phi")
     return sp.Lambda(x, e)
 
 

@@ -110,6 +110,8 @@ def finite_size_scan(g, sizes, counts, phi="tanh", seed=None, t_trans=20.0, t_me
                      j0=0.0, i0=0.0, lag=2.0, progress=None, t_lyap_start=None):
     """Simulate ``counts[k]`` networks of each size ``sizes[k]`` at gain g.
 
+    ``progress(n, 1)`` (optional callable) is called after each network of size n.
+
     Returns
     -------
     dict with ``sizes``, ``delta0``, ``delta_tau2``, ``lambda_max`` (lists of per-realisation
@@ -129,8 +131,12 @@ def finite_size_scan(g, sizes, counts, phi="tanh", seed=None, t_trans=20.0, t_me
            "lambda_halves_diff": [], "wall_s": []}
     for n, k, child in zip(sizes, counts, ss.spawn(len(sizes))):
         t0 = time.perf_counter()
-        runs = [simulate_stats(g, phi, n, seed=np.random.default_rng(s), t_trans=t_trans, t_meas=t_meas, dt=dt,
-                               j0=j0, i0=i0, t_lyap_start=t_lyap_start) for s in child.spawn(k)]
+        runs = []
+        for s in child.spawn(k):  # same seeds in the same order; progress after every network
+            runs.append(simulate_stats(g, phi, n, seed=np.random.default_rng(s), t_trans=t_trans, t_meas=t_meas,
+                                       dt=dt, j0=j0, i0=i0, t_lyap_start=t_lyap_start))
+            if progress is not None:
+                progress(n, 1)
         lags = runs[0]["lags"]
         kl = int(round(lag / (lags[1] - lags[0])))
         out["delta0"].append(np.array([r["delta0"] for r in runs]))
@@ -144,8 +150,6 @@ def finite_size_scan(g, sizes, counts, phi="tanh", seed=None, t_trans=20.0, t_me
             out["delta_tau_mean"] = acs.mean(0)
             out["delta_tau_stderr"] = (acs.std(0, ddof=1) / math.sqrt(len(runs)) if len(runs) > 1
                                        else np.full(acs.shape[1], np.nan))
-        if progress is not None:
-            progress(n, k)
     return out
 
 
@@ -250,12 +254,9 @@ def validate(gains=(1.5, 2.0, 3.0), phi="tanh", n=2000, n_networks=2, quick=Fals
     note_run = (f"Delta over [{t_trans:g}, {t_end:g}] tau, lambda over [{t_lyap_start:g}, {t_end:g}] tau, "
                 f"RK4 dt = {dt:g} tau")
     scans, fits, theos = {}, {}, {}
-    try:
-        from tqdm import tqdm
-        bar = tqdm(total=len(gains) * sum(c * s * s for s, c in zip(sizes, counts)), disable=None,
-                   desc="dmft networks", unit="N^2")
-    except ImportError:  # pragma: no cover
-        bar = None
+    from recnet import progress  # obeys --quiet; silent off a terminal
+    bar = progress.bar(total=len(gains) * sum(c * s * s for s, c in zip(sizes, counts)),
+                       desc="dmft networks", unit="N^2")
     for g, child in zip(gains, ss.spawn(len(gains))):
         theo = D.profile(g, phi=phi, j0=j0, i0=i0, tau_max=20.0, dtau=0.01)
         theos[g] = theo

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 import time
 from pathlib import Path
@@ -11,21 +12,41 @@ from recnet.validation.compare import format_table
 __all__ = ["write_report"]
 
 
-def write_report(results, failures, out, quick=False):
-    """Write ``report.md`` and ``report.json`` into ``out``; figures are already saved there."""
+def _write(path, text):
+    # write-then-rename: an interrupt during the write never leaves a half-written report
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def write_report(results, failures, out, quick=False, interrupted=(), total=None):
+    """Write ``report.md`` and ``report.json`` into ``out``; figures are already saved there.
+
+    ``recnet validate --all`` calls this after every subject (and, before each subject starts, with
+    that subject in ``interrupted``), so the folder always holds every finished subject and an
+    interrupted run shows which subject it stopped in.  ``total``: number of subjects in the run
+    (the report says how many are still missing).
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    interrupted = list(interrupted)
     n_ok = sum(r.agree for r in results)
+    n_done = len(results) + len(failures)
     lines = ["# recnet validation report", "",
              f"{time.strftime('%Y-%m-%d %H:%M')} on {platform.node()} ({platform.processor() or platform.machine()}),"
              f" built-in numba backend{', quick runs' if quick else ''}.", "",
-             f"{n_ok} of {len(results) + len(failures)} subjects agree with theory.", "",
-             "| subject | verdict | comparisons | wall time (s) |", "|---|---|---|---|"]
+             f"{n_ok} of {n_done} subjects agree with theory.", ""]
+    if interrupted or (total is not None and n_done < total):
+        lines += [f"**Incomplete run**: {n_done} of {total if total is not None else '?'} subjects finished"
+                  + (f"; interrupted in {', '.join(interrupted)}" if interrupted else "") + ".", ""]
+    lines += ["| subject | verdict | comparisons | wall time (s) |", "|---|---|---|---|"]
     for r in results:
         lines.append(f"| {r.subject} | {'agree' if r.agree else '**disagree**'} | {len(r.comparisons)} "
                      f"| {r.timing.get('wall_s', float('nan')):.1f} |")
     for name, err in failures.items():
         lines.append(f"| {name} | **failed** | 0 | - |")
+    for name in interrupted:
+        lines.append(f"| {name} | interrupted | 0 | - |")
     for r in results:
         lines += ["", f"## {r.subject}", "", format_table(r.comparisons, markdown=True), ""]
         facts = {k: v for k, v in r.info.items() if k != "figures"}
@@ -35,8 +56,11 @@ def write_report(results, failures, out, quick=False):
             lines += [f"![{Path(fig).stem}]({Path(fig).name})", ""]
     for name, err in failures.items():
         lines += ["", f"## {name}", "", "Failed: `" + err.replace("`", "'") + "`", ""]
+    for name in interrupted:
+        lines += ["", f"## {name}", "", "Interrupted (the run was stopped while this subject ran).", ""]
     path = out / "report.md"
-    path.write_text("\n".join(lines) + "\n")
-    (out / "report.json").write_text(json.dumps(
-        {"results": [r.to_dict() for r in results], "failures": failures}, indent=2))
+    _write(path, "\n".join(lines) + "\n")
+    _write(out / "report.json", json.dumps(
+        {"results": [r.to_dict() for r in results], "failures": failures, "interrupted": interrupted,
+         "complete": not interrupted and (total is None or n_done >= total)}, indent=2))
     return path
