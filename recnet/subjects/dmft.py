@@ -94,7 +94,7 @@ def _predict(g=2.0, phi="tanh", j0=0.0, i0=0.0, balanced=False, model=None):
     if gc != gc:
         values["g_c_note"] = "no loss of stability of a fixed point found for g in (0, 20]"
     cfg = {"g": g, "phi": str(phi), "j0": j0, "i0": i0, "balanced": bool(balanced),
-           "model": None if m is None else m.to_dict()}
+           "model": _rate.model_spec(model, m), "network": None if m is None else m.to_dict()}
     return Result("dmft", values=values, config=cfg, warnings=warns)
 
 
@@ -124,7 +124,8 @@ def _validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", j0=0.
     res = dmft.validate(gains=gs, phi=phi, n=n, n_networks=n_networks, quick=quick, seed=seed,
                         spiking=spiking, j0=j0, i0=i0, sizes=ns)
     res.config = {"g": g, "phi": str(phi), "j0": j0, "i0": i0, "balanced": False,
-                  "model": None if m is None else m.to_dict(), "gains": list(gs),
+                  "model": _rate.model_spec(model, m), "network": None if m is None else m.to_dict(),
+                  "gains": list(gs),
                   "n": res.info["sizes"][-1], "n_networks": n_networks, "sizes": list(res.info["sizes"]),
                   "spiking": bool(spiking)}
     if spiking:
@@ -141,7 +142,8 @@ SUBJECTS = [
         "random rate network chaos: Delta0, Delta(tau), lambda_max, g_c from the stationary DMFT",
         options=(
             Option("g", 2.0, "coupling gain g (std of J_ij times sqrt N), 0 < g <= 100"),
-            Option("phi", "tanh", "transfer function: tanh|erf|relu|linear or a sympy expression in x", type=str),
+            Option("phi", "tanh", "transfer function: tanh|erf|relu|linear or a sympy expression in x", type=str,
+                   example="erf"),
             Option("j0", 0.0, "mean coupling J0 (J_ij mean J0/N, or -J0/sqrt(N) with --balanced)"),
             Option("i0", 0.0, "constant external input (sqrt(N) i0 if balanced)"),
             Option("balanced", False, "balanced mean coupling -J0/sqrt(N)", type=bool),
