@@ -169,13 +169,17 @@ class RateNetwork:
         d["model"] = self.family
         if d["W"] is None:
             d.pop("W")
+        else:  # an explicit matrix carries no ensemble fields
+            for k in ("g", "j0", "populations"):
+                d.pop(k)
         if d["n"] is None or self.W is not None:
             d.pop("n")
         if d["lowrank"] is None:
             d.pop("lowrank")
         if d["seed"] is None:
             d.pop("seed")
-        d["populations"] = [{"name": a, "size": b} for a, b in self.populations]
+        if "populations" in d:
+            d["populations"] = [{"name": a, "size": b} for a, b in self.populations]
         return d
 
     def to_dict(self):
