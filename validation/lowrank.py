@@ -1,21 +1,25 @@
 """Rank-one plus random rate networks: mean-field theory against direct simulations.
 
-Network: dx/dt = -x + (g chi + m n^T / N) tanh(x), chi_ij ~ N(0, 1/N), m_i = M_m (Sigma_m = 0),
-n_i ~ N(M_n, 1) (Sigma_n = 1, Sigma_mn = 0), so the structure strength is M_m M_n (Mastrogiuseppe &
-Ostojic 2018, Neuron 99:609).  Time in units of the single-unit time constant.
+Network: dx/dt = -x + (g chi + m n^T / N) phi(x), chi_ij ~ N(0, 1/N), m_i = M_m + Sigma_m z_i,
+n_i = M_n + Sigma_n (rho z_i + sqrt(1 - rho^2) xi_i), so the structure strength is M_m M_n + Sigma_mn
+(Mastrogiuseppe & Ostojic 2018, Neuron 99:609).  Time in units of the single-unit time constant.
+Every check runs at the network the user gave (g, M_m, M_n, Sigma_m, Sigma_n, rho, phi).
 
 Checks
 ------
-1. The non-zero overlap kappa of heterogeneous static states (g = 0.5) and of a heterogeneous
-   chaotic state (M_m M_n = 3, g = g* + 0.2), and the temporal variance Delta_0 - Delta_inf there.
-2. The pitchfork (homogeneous -> heterogeneous) at g = 0.5: the theory puts it at M_m M_n = 1.
-   At each N the simulated kappa^2 at three strengths above it is fitted by a least-squares line
-   whose root estimates the bifurcation; the roots are extrapolated to N -> infinity.  The same
-   line fitted to the theory's kappa^2 gives the predicted value (so the curvature of kappa^2 is
-   no systematic error).  Below the bifurcation (M_m M_n = 0.8) kappa must vanish.
-3. The chaos onset of the heterogeneous state at M_m M_n = 3: theory g* from g^2<[phi'^2]> = 1;
-   simulations at g* - 0.3 and g* + 0.2 must be static (temporal variance < 1e-4) and chaotic;
-   kappa and the temporal variance of the heterogeneous chaotic state are compared at g* + 0.2.
+1. At the given network: the state (static/chaotic), kappa (|kappa| for a heterogeneous state,
+   the signed time average for the homogeneous one) and, for a chaotic state, the temporal
+   variance Delta_0 - Delta_inf.
+2. If the homogeneous (kappa = 0) state at the given g is static: the pitchfork in the structure
+   strength (m_i = 1, M_n varied around the predicted pitchfork).  At each N the simulated kappa^2
+   at three strengths above it is fitted by a least-squares line whose root estimates the
+   bifurcation; the roots are extrapolated to N -> infinity.  The same line fitted to the theory's
+   kappa^2 gives the predicted value (so the curvature of kappa^2 is no systematic error).  Below
+   the bifurcation (0.8 of it) kappa must vanish.
+3. If the heterogeneous static state of the given structure statistics turns chaotic at some g*
+   (from g^2<[phi'^2]> = 1): simulations at g* - 0.3 and g* + 0.2 must be static (temporal variance
+   < 1e-4) and chaotic; kappa and the temporal variance of the heterogeneous chaotic state are
+   compared at g* + 0.2.
 
 Estimates are means over network realisations with their standard errors (each realisation is an
 independent draw of chi, n, and the initial state).  Quantities the theory predicts for N -> infinity
