@@ -39,6 +39,26 @@ def check_dmft_ranges(g=None, j0=None, i0=None):
         raise ParameterError("i0", i0, f"must be in [-{I0_MAX:g}, {I0_MAX:g}]")
 
 
+def check_phi(phi):
+    """The transfer function through the existing parser (numerics.gaussian.transfer); a phi it
+    cannot read is a ParameterError naming ``phi``."""
+    from recnet.numerics.gaussian import transfer
+    try:
+        transfer(phi)
+    except (ValueError, TypeError) as exc:
+        if isinstance(exc, ParameterError) and exc.name == "phi":
+            raise
+        raise ParameterError("phi", phi, f"must be tanh, erf, relu, linear or an expression in x ({exc})") from None
+    return phi
+
+
+def check_bounded(name, value, low, high):
+    """ParameterError unless low <= value <= high (finite)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (math.isfinite(value) and low <= value <= high):
+        raise ParameterError(name, value, f"must be in [{low:g}, {high:g}]")
+    return float(value)
+
+
 def load_model(model):
     """The rate-network model of the ``model`` option (a path, shipped name, dict, object or matrix)."""
     from recnet.models.rate_network import load_rate_network

@@ -73,6 +73,7 @@ def _predict(g=2.0, phi="tanh", j0=0.0, i0=0.0, balanced=False, model=None):
     from recnet.subjects import _rate
     g, phi, j0, i0, m, warns = _dmft_model(model, g, phi, j0, i0)
     _rate.check_dmft_ranges(g, j0, i0)
+    _rate.check_phi(phi)
     sol = dmft.solve_stationary(g, phi=phi, j0=j0, i0=i0, balanced=balanced)
     branches = [_rate.branch_values(b) for b in sol["branches"]]
     prim = branches[0] if branches else None
@@ -105,6 +106,7 @@ def _validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", j0=0.
     from recnet.validation import dmft
     g, phi, j0, i0, m, warns = _dmft_model(model, g, phi, j0, i0)
     _rate.check_dmft_ranges(g, j0, i0)
+    _rate.check_phi(phi)
     try:
         extra = [float(v) for v in str(gains).split(",") if v.strip()]
     except ValueError:

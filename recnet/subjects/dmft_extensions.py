@@ -11,11 +11,22 @@ def _lowrank_derive(phi="tanh"):
     return dmft_lowrank.equations(phi)
 
 
+def _check_lowrank(g, phi, m_mean, n_mean, m_std, n_std):
+    from recnet.subjects import _rate
+    _rate.check_bounded("g", g, 0.0, _rate.G_MAX)
+    for name, v in (("m_mean", m_mean), ("n_mean", n_mean)):
+        _rate.check_bounded(name, v, -1e3, 1e3)
+    for name, v in (("m_std", m_std), ("n_std", n_std)):
+        _rate.check_bounded(name, v, 0.0, 1e3)
+    _rate.check_phi(phi)
+
+
 def _lowrank_predict(g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0, m_std=1.0, n_std=1.0, mn_corr=0.0,
                      bifurcations=False):
     from recnet.checks import ParameterError
     from recnet.numerics import dmft_lowrank as L
     from recnet.results import Result
+    _check_lowrank(g, phi, m_mean, n_mean, m_std, n_std)
     if mn_corr == 0.0 and n_std != 1.0:
         raise ParameterError("n_std", n_std, "n_std enters the N -> infinity theory only through Sigma_mn = "
                              "mn_corr m_std n_std: with mn_corr = 0 it does not change predict (it sets the "
@@ -59,6 +70,7 @@ def _lowrank_predict(g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0, m_std=1.0, n_std
 def _lowrank_validate(backend="numba", quick=False, seed=12345, g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0,
                       m_std=1.0, n_std=1.0, mn_corr=0.0, n=1500, realisations=2):
     from recnet.validation import lowrank
+    _check_lowrank(g, phi, m_mean, n_mean, m_std, n_std)
     return lowrank.validate(quick=quick, seed=seed, phi=phi, n=n, realisations=realisations, g=g, m_mean=m_mean,
                             n_mean=n_mean, m_std=m_std, n_std=n_std, mn_corr=mn_corr)
 
@@ -106,7 +118,9 @@ def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, c
     from recnet.results import Result
     from recnet.subjects import _rate
     _rate.check_dmft_ranges(g=g)
+    _rate.check_phi(phi)
     tau = checks.positive("tau", tau, "ms")
+    _rate.check_bounded("frequency", frequency, 1e-6, 1e4) if frequency > 0 else checks.positive("frequency", frequency, "Hz")
     amplitude = checks.in_range("amplitude", amplitude, 0.0, 1e3)
     om = D.omega_from_hz(frequency, tau)
     kw = dict(n_theta=16, n_gh=20)
@@ -131,6 +145,7 @@ def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, c
 
 def _driven_validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", amplitude=1.0, frequency=5.0,
                      tau=10.0, critical=True, balanced_comparison=False, n=1500, realisations=3):
+    from recnet import checks
     from recnet.checks import ParameterError
     from recnet.subjects import _rate
     from recnet.validation import dmft_driven
@@ -138,6 +153,9 @@ def _driven_validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh"
         raise ParameterError("balanced_comparison", balanced_comparison, "the two-time DMFT of balanced ReLU "
                              "networks is predict-only: `validate dmft-driven` has no simulation of it")
     _rate.check_dmft_ranges(g=g)
+    _rate.check_phi(phi)
+    checks.positive("tau", tau, "ms")
+    _rate.check_bounded("frequency", frequency, 1e-6, 1e4) if frequency > 0 else checks.positive("frequency", frequency, "Hz")
     return dmft_driven.validate(quick=quick, seed=seed, g=g, phi=phi, n=n, realisations=realisations,
                                 amplitude=amplitude, frequency=frequency, tau=tau, critical=critical)
 

@@ -112,8 +112,13 @@ def _predict_one(kind, n, g, k, m, dt, rate, j0, tau_m, dmft):
     tau_m = 10.0 if tau_m is None else checks.positive("tau_m", tau_m, "ms")
     j0 = 1.0 if j0 is None else j0
     k = 50 if k is None else k
+    if n is not None:
+        checks.integer("n", n, minimum=1, maximum=100000)
     if kind == "rate":
         from recnet.numerics import lyapunov_rate as L
+        if dmft:
+            from recnet.subjects._rate import check_dmft_ranges
+            check_dmft_ranges(g=2.0 if g is None else g)
         out = L.prediction(200 if n is None else n, 2.0 if g is None else g, m, 0.1 if dt is None else dt,
                            dmft=dmft)
         unit = "per_tau" if out.get("exponent_unit") == "1/tau" else "per_step"
