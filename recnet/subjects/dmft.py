@@ -121,6 +121,12 @@ def _validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", j0=0.
     if balanced:
         raise ParameterError("balanced", balanced, "`validate dmft` simulates the J0/N scaling only "
                              "(the balanced one is predict-only)")
+    from recnet.numerics import dmft as D
+    for gv in gs:  # a simulation of a state the DMFT says does not exist compares nothing
+        sol = D.solve_stationary(gv, phi=phi, j0=j0, i0=i0)
+        if not sol["stable"]:
+            raise ParameterError("g" if gv == g else "gains", gv, f"the DMFT has no stable stationary state to "
+                                 f"validate at g = {gv:g} ({_state(sol, phi)}); `recnet predict dmft` says why")
     if m is not None and model is not None and m.size != 2000 and n == 2000 and ns is None:
         n = m.size  # the model's N is the largest simulated size
     res = dmft.validate(gains=gs, phi=phi, n=n, n_networks=n_networks, quick=quick, seed=seed,
