@@ -177,7 +177,7 @@ def _extrapolate(quantity, g, scan, predicted, res, model, note_run):
     return f
 
 
-def validate(gains=(1.5, 2.0, 3.0), phi="tanh", n=2000, n_networks=2, quick=False, seed=12345,
+def validate(gains=(1.5, 2.0, 3.0), phi="tanh", n=None, n_networks=2, quick=False, seed=12345,
              spiking=True, t_trans=None, t_meas=None, j0=0.0, i0=0.0, sizes=None, dt=DEFAULT_DT,
              t_lyap_start=None):
     """Compare Delta_0, Delta(tau = 2) and lambda_max of simulated networks, extrapolated to
@@ -190,11 +190,11 @@ def validate(gains=(1.5, 2.0, 3.0), phi="tanh", n=2000, n_networks=2, quick=Fals
     phi : str
         transfer function.
     n : int
-        largest network size (default sizes n/8, n/4, n/2, n).
+        largest network size (default 2000, quick 500; sizes n/8, n/4, n/2, n).
     n_networks : int >= 2
         realisations at the largest size; smaller sizes get about n_networks * n / N (at most 16).
     quick : bool
-        largest size min(n, 500), sizes n/4, n/2, n, T = 40 tau (a smoke-size run).
+        default largest size 500, sizes n/4, n/2, n, T = 40 tau (a smoke-size run).
     seed : int
     spiking : bool
         also run the Poisson-spiking counterpart (``recnet.validation.poisson_rate_units``).
@@ -224,12 +224,10 @@ def validate(gains=(1.5, 2.0, 3.0), phi="tanh", n=2000, n_networks=2, quick=Fals
     from recnet.validation import dmft_finite_size as F
 
     t0 = time.perf_counter()
-    n = checks.integer("n", n, minimum=50)
+    n = (500 if quick else 2000) if n is None else checks.integer("n", n, minimum=50)
     n_networks = checks.integer("n_networks", n_networks, minimum=2, maximum=50)
     gains = tuple(checks.positive("g", v) for v in gains)
     dt = checks.in_range("dt", dt, 0.0, 0.2, low_inclusive=False)
-    if quick:
-        n = min(n, 500)
     if sizes is None:
         div = (4, 2, 1) if quick else (8, 4, 2, 1)
         sizes = sorted({max(50, n // d) for d in div})

@@ -36,7 +36,7 @@ def simulate_lambda(n, g, amplitude, omega, phi="tanh", t_sim=150.0, t_start=50.
     return res["lambda1"]
 
 
-def validate(quick=False, seed=12345, g=2.0, phi="tanh", n=1500, realisations=3, amplitude=1.0, frequency=5.0,
+def validate(quick=False, seed=12345, g=2.0, phi="tanh", n=None, realisations=None, amplitude=1.0, frequency=5.0,
              tau=10.0, critical=True):
     """Simulated lambda_1 at the given amplitude and frequency and, with ``critical``, below and above
     the predicted critical amplitude at that frequency.
@@ -51,7 +51,7 @@ def validate(quick=False, seed=12345, g=2.0, phi="tanh", n=1500, realisations=3,
     Parameters
     ----------
     quick : bool
-        largest N = min(n, 600), 2 realisations there, shorter runs.
+        default largest N 600 (else 1500) and 2 realisations (else 3), shorter runs.
     g : float
         coupling gain (> 1: chaotic without input).
     phi : str
@@ -71,10 +71,10 @@ def validate(quick=False, seed=12345, g=2.0, phi="tanh", n=1500, realisations=3,
     g = checks.positive("g", g)
     amplitude = checks.nonnegative("amplitude", amplitude)
     om = D.omega_from_hz(frequency, tau)
-    n_units = checks.integer("n", n, minimum=200)
-    reps = checks.integer("realisations", realisations, minimum=2)
+    n_units = (600 if quick else 1500) if n is None else checks.integer("n", n, minimum=200)
+    reps = (2 if quick else 3) if realisations is None else checks.integer("realisations", realisations, minimum=2)
     if quick:
-        n_units, reps, t_sim, t_start = min(n_units, 600), 2, 80.0, 30.0
+        t_sim, t_start = 80.0, 30.0
     else:
         t_sim, t_start = 100.0, 40.0
     sizes = sorted({n_units // 4, n_units // 2, n_units})

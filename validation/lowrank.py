@@ -152,7 +152,7 @@ def validate(quick=False, seed=12345, phi="tanh", n=None, realisations=None, pro
     Parameters
     ----------
     quick : bool
-        largest N = min(n, 600), 2 realisations there (more at the smaller sizes), shorter runs.
+        default largest N 600 (else 1500), shorter runs.
     n, realisations : int
         largest size N (default 1500; sizes N/4, N/2, N) and realisations at N (default 2; about
         realisations * N / N_k, at most 12, at the smaller sizes N_k).
@@ -175,10 +175,9 @@ def validate(quick=False, seed=12345, phi="tanh", n=None, realisations=None, pro
     if abs(tr.f(0, 0.0)) > 1e-12 or any(abs(tr.f(0, v) + tr.f(0, -v)) > 1e-12 for v in (0.3, 1.1, 2.7)):
         raise checks.ParameterError("phi", str(phi), "`validate lowrank` needs an odd phi (phi(-x) = -phi(x): "
                                     "tanh, erf, linear ...) so that the homogeneous state exists")
-    n_units = 1500 if n is None else checks.integer("n", n, minimum=100)
+    n_units = (600 if quick else 1500) if n is None else checks.integer("n", n, minimum=100)
     reps = 2 if realisations is None else checks.integer("realisations", realisations, minimum=2)
     if quick:
-        n_units = min(n_units, 600)
         t_static, t_chaos = 40.0, 80.0
     else:
         t_static, t_chaos = 50.0, 100.0

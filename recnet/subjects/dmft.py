@@ -89,6 +89,11 @@ def _predict(g=2.0, phi="tanh", j0=0.0, i0=0.0, balanced=False, model=None):
         values["uniform_mode_growth_per_tau"] = prim.get("uniform_mode_growth_per_tau")
         if not sol["stable"]:
             warns.append(state)
+    if m is not None and values.get("lambda_max_per_tau") is not None:
+        # the model's tau (ms) turns the dimensionless DMFT into physical units
+        values["lambda_max_per_s"] = values["lambda_max_per_tau"] / m.tau * 1e3
+        tc = values.get("tau_corr_tau")
+        values["tau_corr_ms"] = None if tc is None else tc * m.tau
     gc = sol["g_c"]
     values.update(g_c=gc if gc == gc else None, chaotic=sol["chaotic"], stable=sol["stable"],
                   branch=sol["branch"], n_solutions=sol["n_solutions"], branches=branches)
@@ -100,7 +105,7 @@ def _predict(g=2.0, phi="tanh", j0=0.0, i0=0.0, balanced=False, model=None):
 
 
 def _validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", j0=0.0, i0=0.0, balanced=False,
-              model=None, gains="", n=2000, n_networks=2, spiking=True, sizes=""):
+              model=None, gains="", n=None, n_networks=2, spiking=True, sizes=""):
     from recnet.checks import ParameterError
     from recnet.subjects import _rate
     from recnet.validation import dmft
@@ -127,7 +132,7 @@ def _validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", j0=0.
         if not sol["stable"]:
             raise ParameterError("g" if gv == g else "gains", gv, f"the DMFT has no stable stationary state to "
                                  f"validate at g = {gv:g} ({_state(sol, phi)}); `recnet predict dmft` says why")
-    if m is not None and model is not None and m.size != 2000 and n == 2000 and ns is None:
+    if n is None and m is not None and ns is None:
         n = m.size  # the model's N is the largest simulated size
     res = dmft.validate(gains=gs, phi=phi, n=n, n_networks=n_networks, quick=quick, seed=seed,
                         spiking=spiking, j0=j0, i0=i0, sizes=ns)
@@ -162,8 +167,8 @@ SUBJECTS = [
         derive=_derive, predict=_predict, validate=_validate,
         validate_options=(
             Option("gains", "", "comma-separated gains to simulate besides --g", type=str, example="3"),
-            Option("n", 2000, "largest network size N; the finite-size extrapolation uses N/8, N/4, N/2, N "
-                   "(quick: at most 500, N/4, N/2, N)", type=int),
+            Option("n", None, "largest network size N (default: the model's n, else 2000; quick 500); the "
+                   "finite-size extrapolation uses N/8, N/4, N/2, N (quick: N/4, N/2, N)", type=int),
             Option("n_networks", 2, "network realisations at the largest size (about n_networks*N/N_k, at most 16, "
                    "at the smaller sizes N_k)", type=int),
             Option("sizes", "", "comma-separated network sizes for the extrapolation (overrides --n)", type=str,

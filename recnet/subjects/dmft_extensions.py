@@ -68,7 +68,7 @@ def _lowrank_predict(g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0, m_std=1.0, n_std
 
 
 def _lowrank_validate(backend="numba", quick=False, seed=12345, g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0,
-                      m_std=1.0, n_std=1.0, mn_corr=0.0, n=1500, realisations=2):
+                      m_std=1.0, n_std=1.0, mn_corr=0.0, n=None, realisations=None):
     from recnet.validation import lowrank
     _check_lowrank(g, phi, m_mean, n_mean, m_std, n_std)
     return lowrank.validate(quick=quick, seed=seed, phi=phi, n=n, realisations=realisations, g=g, m_mean=m_mean,
@@ -94,9 +94,10 @@ SUBJECTS = [
         derive=_lowrank_derive, predict=_lowrank_predict, validate=_lowrank_validate,
         predict_options=(Option("bifurcations", False, "also locate the g where the heterogeneous static state "
                                 "turns chaotic (slow)", type=bool),),
-        validate_options=(Option("n", 1500, "largest network size N (sizes N/4, N/2, N for the extrapolation "
-                                 "to N -> infinity)", type=int),
-                          Option("realisations", 2, "network realisations per point at N (more at smaller sizes)",
+        validate_options=(Option("n", None, "largest network size N, default 1500 (quick 600); sizes N/4, N/2, N "
+                                 "for the extrapolation to N -> infinity", type=int),
+                          Option("realisations", None, "network realisations per point at N, default 2 (more at "
+                                 "smaller sizes)",
                                  type=int)),
         references=("Mastrogiuseppe & Ostojic 2018, Neuron 99:609",
                     "Beiran, Dubreuil, Valente, Mastrogiuseppe, Ostojic 2021, Neural Comput 33:1572",
@@ -144,7 +145,7 @@ def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, c
 
 
 def _driven_validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", amplitude=1.0, frequency=5.0,
-                     tau=10.0, critical=True, balanced_comparison=False, n=1500, realisations=3):
+                     tau=10.0, critical=True, balanced_comparison=False, n=None, realisations=None):
     from recnet import checks
     from recnet.checks import ParameterError
     from recnet.subjects import _rate
@@ -172,9 +173,10 @@ SUBJECTS.append(Subject(
              Option("balanced_comparison", False, "two-time DMFT of a balanced ReLU network: chaotic variance "
                     "under common vs independent input of this amplitude and frequency (slow)", type=bool)),
     derive=_driven_derive, predict=_driven_predict, validate=_driven_validate,
-    validate_options=(Option("n", 1500, "largest network size N (locked-state exponent extrapolated from "
-                             "N/4, N/2, N)", type=int),
-                      Option("realisations", 3, "network realisations per point at N (more at smaller sizes)",
+    validate_options=(Option("n", None, "largest network size N, default 1500 (quick 600); the locked-state "
+                             "exponent is extrapolated from N/4, N/2, N", type=int),
+                      Option("realisations", None, "network realisations per point at N, default 3 (quick 2; more at "
+                             "smaller sizes)",
                              type=int)),
     references=("Rajan, Abbott, Sompolinsky 2010, PRE 82:011903",
                 "Engelken, Ingrosso, Khajeh, Goedeke, Abbott 2022, PLoS Comput Biol 18:e1010590"),
