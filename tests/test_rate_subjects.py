@@ -230,3 +230,6 @@ def test_validate_quick_same_seed_same_json(name, opts, tmp_path):
     b = s.validate(quick=True, seed=7, **opts)
     assert _strip(a) == _strip(b)
     assert a.timing
+    for k, v in opts.items():                 # every option as it ran (issue 12)
+        want = [int(x) for x in v.split(",")] if k == "sizes" else v
+        assert a.config[k] == want, k
