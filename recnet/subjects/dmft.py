@@ -43,7 +43,7 @@ def _dmft_model(model, g, phi, j0, i0):
     return got["g"], got["phi"], got["j0"], got["i0"], m, warns
 
 
-def _state(sol, phi):
+def _state(sol, phi, balanced=False):
     """The outcome in words for the primary solution of numerics.dmft.solve_stationary."""
     if sol["n_solutions"] == 0:
         return ("no stationary state: the self-consistency Delta0 = g^2 C_phi(Delta0) has no solution with "
@@ -59,7 +59,8 @@ def _state(sol, phi):
         why.append(f"the fluctuations grow at lambda_max = {lam:.4g}/tau")
     um = (sol["branches"][0].get("uniform_mode_growth") if sol["branches"] else None)
     if sol["branches"] and not sol["branches"][0].get("uniform_mode_stable", True):
-        why.append("the uniform mode grows (J0 <phi'> > 1)" if um is None else
+        why.append("the uniform mode grows (balanced scaling: its rate -1 - sqrt(N) J0 <phi'> > 0 since "
+                   "J0 <phi'> < 0)" if balanced or um is None else
                    f"the uniform mode grows at -1 + J0 <phi'> = {um:.4g}/tau")
     if str(phi).strip() in _UNBOUNDED:
         return ("activity diverges: no bounded stationary state (every stationary solution is unstable and "
@@ -77,8 +78,11 @@ def _predict(g=2.0, phi="tanh", j0=0.0, i0=0.0, balanced=False, model=None):
     sol = dmft.solve_stationary(g, phi=phi, j0=j0, i0=i0, balanced=balanced)
     branches = [_rate.branch_values(b) for b in sol["branches"]]
     prim = branches[0] if branches else None
-    state = _state(sol, phi)
+    state = _state(sol, phi, balanced)
     values = {"state": state}
+    if balanced:
+        values["uniform_mode_note"] = ("balanced scaling -J0/sqrt(N): the uniform mode's rate -1 - sqrt(N) J0 <phi'> "
+                                       "diverges with N (stable iff J0 <phi'> > 0), so no finite value is given")
     if prim is None:
         warns.append(state)
         values.update(delta0=None, delta_inf=None, temporal_variance=None, mu=None, lambda_max_per_tau=None,
@@ -131,7 +135,7 @@ def _validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", j0=0.
         sol = D.solve_stationary(gv, phi=phi, j0=j0, i0=i0)
         if not sol["stable"]:
             raise ParameterError("g" if gv == g else "gains", gv, f"the DMFT has no stable stationary state to "
-                                 f"validate at g = {gv:g} ({_state(sol, phi)}); `recnet predict dmft` says why")
+                                 f"validate at g = {gv:g} ({_state(sol, phi, False)}); `recnet predict dmft` says why")
     if n is None and m is not None and ns is None:
         n = m.size  # the model's N is the largest simulated size
     res = dmft.validate(gains=gs, phi=phi, n=n, n_networks=n_networks, quick=quick, seed=seed,
