@@ -136,6 +136,11 @@ def _validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", j0=0.
         if not sol["stable"]:
             raise ParameterError("g" if gv == g else "gains", gv, f"the DMFT has no stable stationary state to "
                                  f"validate at g = {gv:g} ({_state(sol, phi, False)}); `recnet predict dmft` says why")
+    if m is not None and not m.self_coupling:
+        raise ParameterError("model", m.name, "has self_coupling = false: `validate dmft` simulates draws with the "
+                             "diagonal kept (the DMFT is blind to it at large N); remove the field to validate")
+    if m is not None and m.seed is not None:
+        warns.append(f"the model's seed = {m.seed} is not used: validate draws its networks from --seed")
     if n is None and m is not None and ns is None:
         n = m.size  # the model's N is the largest simulated size
     res = dmft.validate(gains=gs, phi=phi, n=n, n_networks=n_networks, quick=quick, seed=seed,
