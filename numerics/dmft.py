@@ -780,7 +780,9 @@ def _solve_one(f, code, g, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, n
         mu = mus[b]
         if abs(f(0, mu)) < 1e-14 and nsol < rec.shape[0]:
             q = _mean(f, code, 1, mu, 1e-300, Z, W, NN)  # phi'(mu) (one-sided mean for kinks)
-            lam = -1.0 + g * abs(q)
+            # bulk radius g sqrt(<phi'^2>) (at a ReLU kink <phi'^2> = 1/2 while <phi'> = 1/2: the
+            # variance grows iff g^2 <phi'^2> > 1, the same condition as critical_gain's)
+            lam = -1.0 + g * math.sqrt(_C(f, code, 1, 1e-300, 1e-300, mu, Z, W, NN))
             if j0 != 0.0 and not balanced:
                 lam = max(lam, -1.0 + j0 * q)
             rec[nsol, 0] = 0
@@ -1000,7 +1002,9 @@ def solve_stationary(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0
     use_tab = tr.code in (TANH, USER)
     recs, counts = _solve_many(tr.f, tr.code, garr, j0, i0, bool(balanced), Z, W, NN, h, use_tab, lo, hi, n_scan)
     gc = critical_gain(tr, j0, i0, balanced)
-    per_g = [_records_to_dicts(recs[i], counts[i]) for i in range(garr.size)]
+    from recnet.numerics.dmft_uniform_mode import apply_uniform_mode
+    per_g = [apply_uniform_mode(_records_to_dicts(recs[i], counts[i]), tr, j0, bool(balanced))
+             for i in range(garr.size)]
     keys = ("delta0", "delta_inf", "mu", "lambda_max", "tau_corr")
     if np.ndim(g) == 0:
         br = per_g[0]

@@ -107,15 +107,18 @@ def _coeffs(dt, integrator):
 
 
 class _Drive:
-    """Sinusoidal input I_i(t) = amp * cos(2 pi f t + theta_i) (Rajan, Abbott, Sompolinsky 2010)."""
+    """Input I_i(t) = i0_i + amp * cos(2 pi f t + theta_i) (Rajan, Abbott, Sompolinsky 2010)."""
 
-    def __init__(self, n, amp, freq, rng):
+    def __init__(self, n, amp, freq, rng, i0=None):
         self.amp = float(amp)
         self.w = 2 * math.pi * float(freq)
         self.theta = rng.uniform(0, 2 * math.pi, n) if self.amp else None
+        self.i0 = None if i0 is None or not np.any(i0) else np.asarray(i0, float)
+        self.active = bool(self.amp) or self.i0 is not None
 
     def __call__(self, t):
-        return self.amp * np.cos(self.w * t + self.theta)
+        out = self.amp * np.cos(self.w * t + self.theta) if self.amp else 0.0
+        return out + self.i0 if self.i0 is not None else out
 
 
 def _check_common(J, m, dt, t_sim, t_ons, integrator, time, phi):
@@ -164,7 +167,7 @@ class _Engine:
         _build_b(self.C, self.B, self.m, self.n_state)
         # one BLAS call: C <- a C + b J B
         self.C = _blas.dgemm(self.b, self.Jf, self.B, beta=self.a, c=self.C, overwrite_c=1)
-        if self.drive.amp:
+        if self.drive.active:
             inp = self.b * self.drive(self.t)
             for s in range(self.n_state):
                 self.C[:, self.m + s] += inp
@@ -219,7 +222,7 @@ def choose_t_ons(engine, dt, cond_max=1e4, max_steps=None):
 def spectrum(J, m=None, *, dt=0.1, t_sim=200.0, t_warm=50.0, t_warm_q=20.0, t_ons=None, cond_max=1e4,
              phi="tanh", time="continuous", integrator="euler", drive_amp=0.0, drive_freq=0.1,
              x0=None, q0=None, twin=True, d0=1e-7, seed=0, n_boot=200, n_blocks=20,
-             return_vectors=False, progress=None, blas_threads="auto"):
+             return_vectors=False, progress=None, blas_threads="auto", i0=None):
     """Lyapunov spectrum (the ``m`` largest exponents) of the rate network with coupling ``J``.
 
     Parameters
@@ -248,6 +251,8 @@ def spectrum(J, m=None, *, dt=0.1, t_sim=200.0, t_warm=50.0, t_warm_q=20.0, t_on
         ``a = 1 - dt, b = dt`` or ``a = exp(-dt), b = 1 - exp(-dt)``.
     drive_amp, drive_freq : float
         sinusoidal input :math:`I_i = A\\cos(2\\pi f t + \\theta_i)`, A dimensionless, f [1/tau].
+    i0 : ndarray (N,) or None
+        constant input added to the drive (a user model's inputs).
     x0 : ndarray (N,) or None
         initial state (default: N(0, 1) entries).
     q0 : ndarray (N, m) or None
@@ -276,14 +281,16 @@ def spectrum(J, m=None, *, dt=0.1, t_sim=200.0, t_warm=50.0, t_warm_q=20.0, t_on
     ``n_ons`` steps, about ``4 N m^2`` flops.
     """
     J, n, m, dt, t_sim, t_ons = _check_common(J, m, dt, t_sim, t_ons, integrator, time, phi)
+    if i0 is not None:
+        i0 = checks.array("i0", np.broadcast_to(np.asarray(i0, float), (n,)), shape=(n,))
     with blas_limit(blas_threads, n, m):
         return _spectrum(J, n, m, dt, t_sim, t_warm, t_warm_q, t_ons, cond_max, time, integrator,
                          drive_amp, drive_freq, x0, q0, twin, d0, seed, n_boot, n_blocks,
-                         return_vectors, progress)
+                         return_vectors, progress, i0)
 
 
 def _spectrum(J, n, m, dt, t_sim, t_warm, t_warm_q, t_ons, cond_max, time, integrator, drive_amp,
-              drive_freq, x0, q0, twin, d0, seed, n_boot, n_blocks, return_vectors, progress):
+              drive_freq, x0, q0, twin, d0, seed, n_boot, n_blocks, return_vectors, progress, i0=None):
     t_warm = checks.nonnegative("t_warm", t_warm, "tau")
     t_warm_q = checks.nonnegative("t_warm_q", t_warm_q, "tau")
     cond_max = checks.in_range("cond_max", cond_max, 1.0, 1e12, low_inclusive=False)
@@ -298,14 +305,14 @@ def _spectrum(J, n, m, dt, t_sim, t_warm, t_warm_q, t_ons, cond_max, time, integ
     if q0 is None:
         q0 = np.linalg.qr(rng.standard_normal((n, m)))[0]
     q0 = checks.array("q0", q0, shape=(n, m))
-    drive = _Drive(n, drive_amp, drive_freq, rng)
+    drive = _Drive(n, drive_amp, drive_freq, rng, i0)
 
     # warm-up of the state (matrix-vector products only)
     x = x0.copy()
     tt = 0.0
     for _ in range(int(round(t_warm / dt))):
         x = a * x + b * (J @ np.tanh(x))
-        if drive.amp:
+        if drive.active:
             x += b * drive(tt)
         tt += dt
     if not np.all(np.isfinite(x)):

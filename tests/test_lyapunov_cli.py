@@ -10,24 +10,25 @@ from recnet.cli import main
 def test_predict_json_has_headline_keys(model, capsys):
     assert main(["predict", "lyapunov", "--model", model, "--json"]) == 0
     obj = json.loads(capsys.readouterr().out)
-    for key in ("exponents", "entropy_rate", "ky_dimension"):
+    unit = "per_s" if model in ("theta", "lif") else "per_tau"
+    for key in (f"exponents_{unit}", f"entropy_rate_{unit}", "ky_dimension"):
         assert key in obj
 
 
 def test_predict_subcritical_spectrum(capsys):
     assert main(["predict", "lyapunov", "--model", "rate", "--g", "0.5", "--n", "100", "--json"]) == 0
     obj = json.loads(capsys.readouterr().out)
-    lam = obj["exponents"]
+    lam = obj["exponents_per_tau"]
     assert len(lam) == 100 and lam == sorted(lam, reverse=True)
     # quantiles of the closed-form law: the flow's largest exponent tends to g - 1 = -0.5
-    assert obj["lambda_max_flow"] == -0.5 and obj["exponents_flow"][0] < -0.5
-    assert obj["entropy_rate"] == 0 and obj["ky_dimension"] == 0
+    assert obj["lambda_max_flow_per_tau"] == -0.5 and obj["exponents_flow_per_tau"][0] < -0.5
+    assert obj["entropy_rate_per_tau"] == 0 and obj["ky_dimension"] == 0
 
 
 def test_lif_prediction_is_stable(capsys):
     assert main(["predict", "lyapunov", "--model", "lif", "--json"]) == 0
     obj = json.loads(capsys.readouterr().out)
-    assert obj["entropy_rate"] == 0.0 and obj["lambda_max"] == 0.0
+    assert obj["entropy_rate_per_s"] == 0.0 and obj["lambda_max_per_s"] == 0.0
 
 
 @pytest.mark.parametrize("argv,needle", [
@@ -35,6 +36,9 @@ def test_lif_prediction_is_stable(capsys):
     (["--model", "rate", "--dt", "1.5"], "dt = 1.5"),
     (["--model", "theta", "--n", "10", "--k", "10"], "k = 10"),
     (["--tau-m", "-1"], "tau_m"),
+    (["--model", "theta", "--rate", "1e308"], "rate"),
+    (["--model", "rate", "--k", "30"], "k = 30"),
+    (["--t-sim", "nan"], "t_sim"),
 ])
 def test_bad_input(argv, needle, capsys):
     assert main(["predict", "lyapunov", *argv]) == 2

@@ -181,7 +181,7 @@ def _extrapolate(quantity, g, scan, predicted, res, model, note_run):
     return f
 
 
-def validate(gains=(1.5, 2.0, 3.0), phi="tanh", n=2000, n_networks=2, quick=False, seed=12345,
+def validate(gains=(1.5, 2.0, 3.0), phi="tanh", n=None, n_networks=2, quick=False, seed=12345,
              spiking=True, t_trans=None, t_meas=None, j0=0.0, i0=0.0, sizes=None, dt=DEFAULT_DT,
              t_lyap_start=None):
     """Compare Delta_0, Delta(tau = 2) and lambda_max of simulated networks, extrapolated to
@@ -194,11 +194,11 @@ def validate(gains=(1.5, 2.0, 3.0), phi="tanh", n=2000, n_networks=2, quick=Fals
     phi : str
         transfer function.
     n : int
-        largest network size (default sizes n/8, n/4, n/2, n).
+        largest network size (default 2000, quick 500; sizes n/8, n/4, n/2, n).
     n_networks : int >= 2
         realisations at the largest size; smaller sizes get about n_networks * n / N (at most 16).
     quick : bool
-        largest size min(n, 500), sizes n/4, n/2, n, T = 40 tau (a smoke-size run).
+        default largest size 500, sizes n/4, n/2, n, T = 40 tau (a smoke-size run).
     seed : int
     spiking : bool
         also run the Poisson-spiking counterpart (``recnet.validation.poisson_rate_units``).
@@ -228,19 +228,18 @@ def validate(gains=(1.5, 2.0, 3.0), phi="tanh", n=2000, n_networks=2, quick=Fals
     from recnet.validation import dmft_finite_size as F
 
     t0 = time.perf_counter()
-    n = checks.integer("n", n, minimum=50)
+    n = (500 if quick else 2000) if n is None else checks.integer("n", n, minimum=50)
     n_networks = checks.integer("n_networks", n_networks, minimum=2, maximum=50)
     gains = tuple(checks.positive("g", v) for v in gains)
     dt = checks.in_range("dt", dt, 0.0, 0.2, low_inclusive=False)
-    if quick:
-        n = min(n, 500)
     if sizes is None:
         div = (4, 2, 1) if quick else (8, 4, 2, 1)
         sizes = sorted({max(50, n // d) for d in div})
     else:
         sizes = sorted({checks.integer("sizes", s, minimum=50) for s in sizes})
     if len(sizes) < 3:
-        raise ValueError(f"sizes = {sizes} is invalid: the extrapolation needs at least 3 distinct sizes >= 50")
+        from recnet.checks import ParameterError
+        raise ParameterError("sizes", sizes, "the extrapolation needs at least 3 distinct sizes >= 50")
     counts = _default_counts(sizes, n_networks)
     t_trans = 20.0 if t_trans is None else checks.positive("t_trans", t_trans)
     t_meas = (40.0 if quick else 80.0) if t_meas is None else checks.positive("t_meas", t_meas)
@@ -280,7 +279,7 @@ def validate(gains=(1.5, 2.0, 3.0), phi="tanh", n=2000, n_networks=2, quick=Fals
                     fi[f"alt_{alt}"] = {"q_inf": fa["q_inf"], "q_inf_stderr": fa["q_inf_stderr"],
                                         "chi2_dof": fa["chi2_dof"]}
             res.info[f"{q}_g{g:g}_fit"] = fi
-        res.info[f"wall_s_g{g:g}"] = [round(w, 2) for w in scan["wall_s"]]
+        res.timing[f"wall_s_g{g:g}"] = [round(w, 2) for w in scan["wall_s"]]
         # alignment check: lambda over the second half of the window minus the first half, all runs
         hd = mean_sem(np.concatenate(scan["lambda_halves_diff"]))
         res.info[f"lambda_second_minus_first_half_g{g:g}_per_tau"] = {"mean": hd[0], "stderr": hd[1]}
@@ -290,14 +289,21 @@ def validate(gains=(1.5, 2.0, 3.0), phi="tanh", n=2000, n_networks=2, quick=Fals
     res.info.update({"sizes": sizes, "networks_per_size": counts, "t_trans_tau": t_trans, "t_meas_tau": t_meas,
                      "t_lyap_start_tau": t_lyap_start, "dt_tau": dt, "phi": str(phi), "fit_model": dict(FIT_MODEL),
                      "dt_check": DT_CHECK})
-    res.info["wall_time_rate_s"] = round(time.perf_counter() - t0, 1)
+    res.timing["wall_time_rate_s"] = round(time.perf_counter() - t0, 1)
     if spiking:
         from recnet.validation import poisson_rate_units as pru
-        sp_res = pru.validate(quick=quick, seed=seed + 1)
+        # the Poisson-spiking counterpart needs a positive rate function: it runs phi = 1 + tanh
+        # (Kadmon & Sompolinsky 2015) at the same gains
+        spiking_phi = "1+tanh(x)"
+        sp_res = pru.validate(quick=quick, seed=seed + 1, gains=tuple(gains), phi=spiking_phi)
         res.comparisons.extend(sp_res.comparisons)
         res.figures.update(sp_res.figures)
+        for k in [k for k in sp_res.info if "wall" in k]:
+            res.timing[f"spiking_{k}"] = sp_res.info.pop(k)
         res.info.update({f"spiking_{k}": v for k, v in sp_res.info.items()})
-    res.info["wall_time_s"] = round(time.perf_counter() - t0, 1)
+        res.info["spiking_gains"] = list(gains)
+        res.info["spiking_phi"] = spiking_phi
+    res.timing["wall_time_s"] = round(time.perf_counter() - t0, 1)
     return res
 
 

@@ -73,22 +73,31 @@ def validate_rate(quick=False, seed=12345, n=None, g=2.0, m=None, t_sim=None, dt
     comps = [] if comparisons is None else comparisons
     figs = {} if figures is None else figures
     info = {} if info is None else info
-    n = n or (200 if quick else 300)          # g = 2 networks of N < ~150 are often not chaotic
-    t_full = t_sim or (40.0 if quick else 100.0)
+    g = 2.0 if g is None else checks.positive("g", g)
+    dt = 0.1 if dt is None else checks.in_range("dt", dt, 0.0, 1.0, low_inclusive=False, high_inclusive=False,
+                                                 unit="tau")
+    drive_amp = 0.0 if drive_amp is None else checks.nonnegative("drive_amp", drive_amp)
+    n = checks.integer("n", n, minimum=4) if n is not None else (200 if quick else 300)  # g = 2: N < ~150 often not chaotic
+    t_full = checks.positive("t_sim", t_sim, "tau") if t_sim is not None else (40.0 if quick else 100.0)
+    if m is not None:
+        from recnet.numerics.lyapunov_common import check_m
+        check_m(m, n)
+    dt_full = dt / 2
+    timing = info.setdefault("_timing", {})
     plt = _fig()
 
     # 1. full spectra at N and N/2 (exp-Euler: its sum rule's leading term is the flow's -N exactly)
     spectra = {}
     for nn in (n // 2, n):
         J = R.random_coupling(nn, g, seed=rng)
-        spectra[nn] = R.spectrum(J, None if m is None or nn < n else m, dt=0.05, t_sim=t_full,
+        spectra[nn] = R.spectrum(J, None if m is None or nn < n else m, dt=dt_full, t_sim=t_full,
                                  t_warm=20.0, t_warm_q=5.0, integrator="exp_euler", seed=rng,
                                  drive_amp=drive_amp)
     big, small = spectra[n], spectra[n // 2]
     if big.m == n:
         # remainder of the exp-Euler sum rule: O(dt g^2), independent of N (theory.lyapunov);
         # 1e-3 relative is the issue's acceptance level
-        comps.append(compare(f"sum_of_exponents_n{n}_per_tau", R.sum_rule(n, 0.05, integrator="exp_euler"),
+        comps.append(compare(f"sum_of_exponents_n{n}_per_tau", R.sum_rule(n, dt_full, integrator="exp_euler"),
                              big.exponents.sum(), None, rel_tol=1e-3,
                              note="sum rule: sum of exponents = <tr Jacobian> = -N/tau (zero diagonal)"))
     comps.append(compare("lambda1_twin_minus_qr_per_tau", 0.0, big.lambda1_twin - big.exponents[0],
@@ -122,23 +131,30 @@ def validate_rate(quick=False, seed=12345, n=None, g=2.0, m=None, t_sim=None, dt
     ax.set_xlabel("i / N"); ax.set_ylabel(r"$\lambda_i$ (1/$\tau$)")
     ax.set_title(f"rate network, g = {g:g}"); ax.legend()
     figs["rate_spectrum_size_invariance"] = fig
-    info.update(rate_n=n, rate_g=g, rate_t_sim_tau=t_full, rate_lambda1=float(big.exponents[0]),
+    info.update(rate_n=n, rate_g=g, rate_m=big.m, rate_dt_tau=dt, rate_full_spectra_dt_tau=dt_full,
+                rate_drive_amp=drive_amp, rate_t_sim_tau=t_full, rate_lambda1=float(big.exponents[0]),
                 rate_entropy_rate_per_tau=big.entropy_rate, rate_ky_dimension=big.ky_dimension,
                 rate_t_ons_tau=big.t_ons)
 
     # 2. lambda_1 against DMFT, finite-size extrapolation
-    sizes = [int(s) for s in sizes.split(",")] if isinstance(sizes, str) else sizes
-    sizes = sizes or ([100, 200, 400] if quick else [250, 500, 1000, 2000])
+    if isinstance(sizes, str):
+        try:
+            sizes = [int(s) for s in sizes.split(",") if s.strip()]
+        except ValueError:
+            raise checks.ParameterError("sizes", sizes, "a comma-separated list of integers, e.g. 100,200,400") from None
+    sizes = [checks.integer("sizes", s, minimum=10) for s in sizes] if sizes else (
+        [100, 200, 400] if quick else [250, 500, 1000, 2000])
+    info["rate_sizes"] = list(sizes)
     t1 = 100.0 if quick else 200.0
     t0 = time.perf_counter()
     l1 = lambda1_vs_size(sizes, g=g, dt=dt, t_sim=t1, seed=rng)
-    info["rate_lambda1_sizes_wall_s"] = round(time.perf_counter() - t0, 1)
+    timing["rate_lambda1_sizes_wall_s"] = round(time.perf_counter() - t0, 1)
     info.update(rate_lambda1_sizes=l1["sizes"], rate_lambda1_by_size=l1["lambda1"],
                 rate_lambda1_stderr_by_size=l1["stderr"])
     try:
         t0 = time.perf_counter()
         lmax = _dmft_lambda_max(g)
-        info["dmft_wall_s"] = round(time.perf_counter() - t0, 1)
+        timing["dmft_wall_s"] = round(time.perf_counter() - t0, 1)
     except Exception as exc:  # the DMFT solver lives in another slice; report, do not hide
         lmax = None
         info["dmft_error"] = f"{type(exc).__name__}: {exc}"
@@ -164,12 +180,13 @@ def validate_rate(quick=False, seed=12345, n=None, g=2.0, m=None, t_sim=None, dt
     figs["rate_lambda1_vs_dmft"] = fig
 
     # 3. sub-critical spectrum against the circular law (KS test)
-    gs, ns = 0.5, (120 if quick else 200)
+    # closed form below the transition: at the user's g if g < 1, else at g = 0.5
+    gs, ns = (g if g < 1 else 0.5), (120 if quick else 200)
     J = R.random_coupling(ns, gs, seed=rng)
     sub = R.spectrum(J, dt=dt, t_sim=100.0, t_warm=0.0, t_warm_q=20.0, t_ons=2.0, x0=np.zeros(ns),
                      twin=False, seed=rng)
     ks = scipy.stats.kstest(sub.exponents, lambda v: R.subcritical_cdf(v, gs, dt))
-    comps.append(compare("ks_pvalue_subcritical_g0p5_ge_0p01", 1.0, float(ks.pvalue >= 0.01), None,
+    comps.append(compare(f"ks_pvalue_subcritical_g{gs:g}_ge_0p01".replace(".", "p"), 1.0, float(ks.pvalue >= 0.01), None,
                          note=f"KS test of the N = {ns} spectrum against the closed-form CDF: "
                               f"D = {ks.statistic:.3g}, p = {ks.pvalue:.3g} (pass: p >= 0.01)"))
     info.update(subcritical_ks_pvalue=float(ks.pvalue), subcritical_ks_statistic=float(ks.statistic))
@@ -217,10 +234,17 @@ def validate_theta(quick=False, seed=12345, n=None, k=50, m=None, t_sim=None, ra
     comps = [] if comparisons is None else comparisons
     figs = {} if figures is None else figures
     info = {} if info is None else info
-    rate = rate or 1.0
-    n = n or (200 if quick else 500)
-    k = min(k, (n // 2) // 5)            # sparse at both sizes: K <= N/10 at the larger
-    t_sim = t_sim or (3000.0 if quick else 6000.0)
+    rate = 1.0 if rate is None else rate
+    j0 = 1.0 if j0 is None else j0
+    tau_m = 10.0 if tau_m is None else tau_m
+    n = checks.integer("n", n, minimum=20) if n is not None else (200 if quick else 500)
+    # sparse at both sizes: K <= N/10 at the larger
+    if k is None:
+        k = min(50, (n // 2) // 5)
+    elif checks.integer("k", k, minimum=1) > (n // 2) // 5:
+        raise checks.ParameterError("k", k, f"must be <= {(n // 2) // 5} (N/10 of the smaller network N/2 = {n // 2}, "
+                                    "sparse at both sizes): raise --n or lower --k")
+    t_sim = checks.positive("t_sim", t_sim, "ms") if t_sim is not None else (3000.0 if quick else 6000.0)
     plt = _fig()
     res = {}
     for nn in (n // 2, n):
@@ -242,7 +266,8 @@ def validate_theta(quick=False, seed=12345, n=None, k=50, m=None, t_sim=None, ra
             comps.append(compare(f"{name}_n{n}_vs_n{n // 2}", a, b, math.hypot(sa, sb), rel_tol=allowance,
                                  note=f"extensive chaos: per-neuron value independent of N; "
                                       f"O(1/N) allowance {allowance:.2g}"))
-    info.update(theta_n=n, theta_k=k, theta_rate_hz=big.rate_hz, theta_lambda1_per_s=float(big.exponents[0]),
+    info.update(theta_n=n, theta_k=k, theta_m=big.m, theta_t_sim_ms=t_sim, theta_target_rate_hz=rate, theta_j0=j0,
+                theta_tau_m_ms=tau_m, theta_rate_hz=big.rate_hz, theta_lambda1_per_s=float(big.exponents[0]),
                 theta_entropy_per_spike_bits=big.entropy_per_spike_bits,
                 theta_entropy_per_spike_bits_stderr=big.entropy_per_spike_bits_stderr,
                 theta_ky_dimension_over_n=big.ky_dimension / n, theta_events_per_ons=big.events_per_ons)
@@ -328,10 +353,15 @@ def validate_lif(quick=False, seed=12345, n=None, k=50, m=None, t_sim=None, rate
     comps = [] if comparisons is None else comparisons
     figs = {} if figures is None else figures
     info = {} if info is None else info
-    rate = rate or 10.0
-    n = n or (100 if quick else 200)
-    k = min(k, n - 1)
-    t_sim = t_sim or (1000.0 if quick else 2000.0)
+    rate = 10.0 if rate is None else rate
+    j0 = 1.0 if j0 is None else j0
+    tau_m = 10.0 if tau_m is None else tau_m
+    n = checks.integer("n", n, minimum=2) if n is not None else (100 if quick else 200)
+    if k is None:
+        k = min(50, n - 1)
+    elif checks.integer("k", k, minimum=1) > n - 1:
+        raise checks.ParameterError("k", k, f"must be <= N - 1 = {n - 1}")
+    t_sim = checks.positive("t_sim", t_sim, "ms") if t_sim is not None else (1000.0 if quick else 2000.0)
     plt = _fig()
     r = LIF.spectrum(n, k, m, rate=rate, j0=j0, tau_m=tau_m, t_sim=t_sim, t_warm=300.0, t_warm_q=300.0,
                      seed=rng, n_boot=100)
@@ -342,7 +372,8 @@ def validate_lif(quick=False, seed=12345, n=None, k=50, m=None, t_sim=None, rate
     comps.append(compare_exact("lif_all_other_exponents_negative", True, bool(np.all(r.exponents[1:] < 0))))
     comps.append(compare("lif_entropy_rate_per_s", 0.0, r.entropy_rate, None, abs_tol=zero_tol,
                          note="stable dynamics: H = 0 (up to the statistical zero of the time shift)"))
-    info.update(lif_n=n, lif_k=k, lif_rate_hz=r.rate_hz, lif_lambda2_per_s=float(r.exponents[1]) if r.m > 1 else None,
+    info.update(lif_n=n, lif_k=k, lif_m=r.m, lif_t_sim_ms=t_sim, lif_target_rate_hz=rate, lif_j0=j0,
+                lif_tau_m_ms=tau_m, lif_rate_hz=r.rate_hz, lif_lambda2_per_s=float(r.exponents[1]) if r.m > 1 else None,
                 lif_lambda_min_per_s=float(r.exponents[-1]))
     fig, axs = plt.subplots(1, 2, figsize=(9, 3.5))
     axs[0].plot((np.arange(r.m) + 0.5) / n, r.exponents, ".", ms=3)
@@ -372,42 +403,157 @@ def validate_lif(quick=False, seed=12345, n=None, k=50, m=None, t_sim=None, rate
 
 
 # ------------------------------------------------------------------------------------ entry
-def validate(backend="numba", quick=False, seed=12345, model="all", n=None, g=2.0, k=50, m=None,
-             t_sim=None, dt=0.1, drive_amp=0.0, rate=None, j0=1.0, tau_m=10.0, sizes=None):
+_PER_NET = {"rate": ("n", "g", "m", "t_sim", "dt", "drive_amp"),
+            "theta": ("n", "k", "m", "t_sim", "rate", "j0", "tau_m"),
+            "lif": ("n", "k", "m", "t_sim", "rate", "j0", "tau_m")}
+_INFO_KEY = {"n": "n", "g": "g", "m": "m", "dt": "dt_tau", "drive_amp": "drive_amp", "k": "k",
+             "rate": "target_rate_hz", "j0": "j0", "tau_m": "tau_m_ms"}
+
+
+def _config(model, info, sizes):
+    """Every option as it ran: one value per network run (a dict by network when several ran)."""
+    ran = [net for net in ("rate", "theta", "lif") if f"{net}_n" in info]
+    cfg = {"model": model}
+    for opt in ("n", "g", "k", "m", "t_sim", "dt", "drive_amp", "rate", "j0", "tau_m"):
+        vals = {}
+        for net in ran:
+            if opt not in _PER_NET[net]:
+                continue
+            key = f"{net}_t_sim_{'tau' if net == 'rate' else 'ms'}" if opt == "t_sim" else f"{net}_{_INFO_KEY[opt]}"
+            vals[net] = info.get(key)
+        cfg[opt] = (next(iter(vals.values())) if len(vals) == 1 else vals) if vals else None
+    cfg["sizes"] = info.get("rate_sizes")
+    return cfg
+
+
+def validate(backend="numba", quick=False, seed=12345, model="all", n=None, g=None, k=None, m=None,
+             t_sim=None, dt=None, drive_amp=None, rate=None, j0=None, tau_m=None, sizes=None):
     """Run the engines and compare with theory; ``model`` rate | theta | lif | all.
 
     ``backend="nest"`` runs only the LIF comparison with NEST (the spectra are recnet's own).
+    Options left None take each network's default; ``n``, ``m`` and ``t_sim`` apply to every
+    network that runs.  ``res.config`` records every option as it ran (by network when several ran).
     """
     if model not in ("all", "rate", "theta", "lif"):
-        raise ValueError(f"model = {model!r} is invalid: choose rate, theta, lif or all")
+        raise checks.ParameterError("model", model, "choose rate, theta, lif or all (or a rate-network model file)")
     if backend not in ("numba", "nest"):
-        raise ValueError(f"backend = {backend!r} is invalid for lyapunov: choose numba or nest")
-    checks.positive("tau_m", tau_m, "ms")
+        raise checks.ParameterError("backend", backend, "choose numba or nest for lyapunov")
+    if tau_m is not None:
+        checks.positive("tau_m", tau_m, "ms")
     if m is not None and n is not None:
         from recnet.numerics.lyapunov_common import check_m
         check_m(m, n)
     comps, figs, info = [], {}, {"model": model, "quick": quick}
+    timing = {}
     ss = np.random.SeedSequence(seed)
     s_rate, s_theta, s_lif = ss.spawn(3)
     if backend == "nest":
+        if model not in ("lif", "all"):
+            raise checks.ParameterError("model", model, "`validate lyapunov --backend nest` compares the LIF "
+                                        "network with NEST: use --model lif")
         validate_lif(quick, np.random.default_rng(s_lif), n, k, m, t_sim, rate, j0, tau_m, comps, figs, info,
                      nest=True)
-        return ValidationResult("lyapunov", backend, comps, figs, info)
+        res = ValidationResult("lyapunov", backend, comps, figs, info)
+        res.config = _config("lif", info, sizes)
+        return res
     if model in ("rate", "all"):
         t0 = time.perf_counter()
-        validate_rate(quick, np.random.default_rng(s_rate), n if model == "rate" else None, g, m if model == "rate" else None,
-                      t_sim if model == "rate" else None, dt, drive_amp, sizes, comps, figs, info)
-        info["rate_wall_s"] = round(time.perf_counter() - t0, 1)
+        validate_rate(quick, np.random.default_rng(s_rate), n, g, m, t_sim, dt, drive_amp, sizes, comps, figs, info)
+        timing.update(info.pop("_timing", {}))
+        timing["rate_wall_s"] = round(time.perf_counter() - t0, 1)
     if model in ("theta", "all"):
         t0 = time.perf_counter()
-        validate_theta(quick, np.random.default_rng(s_theta), n if model == "theta" else None, k,
-                       m if model == "theta" else None, t_sim if model == "theta" else None, rate, j0,
-                       tau_m, comps, figs, info)
-        info["theta_wall_s"] = round(time.perf_counter() - t0, 1)
+        validate_theta(quick, np.random.default_rng(s_theta), n, k, m, t_sim, rate, j0, tau_m, comps, figs, info)
+        timing["theta_wall_s"] = round(time.perf_counter() - t0, 1)
     if model in ("lif", "all"):
         t0 = time.perf_counter()
-        validate_lif(quick, np.random.default_rng(s_lif), n if model == "lif" else None, k,
-                     m if model == "lif" else None, t_sim if model == "lif" else None, rate, j0, tau_m,
-                     comps, figs, info)
-        info["lif_wall_s"] = round(time.perf_counter() - t0, 1)
-    return ValidationResult("lyapunov", backend, comps, figs, info)
+        validate_lif(quick, np.random.default_rng(s_lif), n, k, m, t_sim, rate, j0, tau_m, comps, figs, info)
+        timing["lif_wall_s"] = round(time.perf_counter() - t0, 1)
+    res = ValidationResult("lyapunov", backend, comps, figs, info)
+    res.config = _config(model, info, sizes)
+    res.timing.update(timing)
+    return res
+
+
+def validate_model(mdl, quick=False, seed=12345, m=None, t_sim=None, dt=None, drive_amp=None):
+    """Validate the spectrum of a user's rate-network model (one matrix, or one draw of an ensemble).
+
+    The spectrum is computed with the exponential-Euler map (step ``dt``) and checked against:
+
+    * the sum rule (Liouville; no drive): the exponents sum to the time average of ln|det D|/dt,
+      averaged along an independent trajectory of the same map (block standard error);
+    * the twin-trajectory lambda_1 (95 % bootstrap intervals overlap with the QR lambda_1);
+    * when the run settles on a fixed point (residual < 1e-6, no drive): every exponent against
+      ln|eigenvalues| / dt of the map's Jacobian a + b W diag(phi'(x*)) there (closed form).
+
+    ``res.config`` holds the model (its dict), the draw seed of an ensemble and every option as run.
+    """
+    from recnet.numerics import lyapunov_rate as R
+    if mdl.phi != "tanh":
+        raise checks.ParameterError("phi", mdl.phi, "the Lyapunov-spectrum engine runs tanh networks only")
+    dt = 0.1 if dt is None else checks.in_range("dt", dt, 0.0, 1.0, low_inclusive=False, high_inclusive=False,
+                                                 unit="tau")
+    drive_amp = 0.0 if drive_amp is None else checks.nonnegative("drive_amp", drive_amp)
+    t_sim = checks.positive("t_sim", t_sim, "tau") if t_sim is not None else (60.0 if quick else 200.0)
+    ss = np.random.SeedSequence(seed)
+    s_draw, s_run = ss.spawn(2)
+    draw_seed = mdl.seed if mdl.seed is not None else int(s_draw.generate_state(1)[0])
+    W = mdl.coupling(draw_seed)
+    n = W.shape[0]
+    i0 = mdl.inputs()
+    rng = np.random.default_rng(s_run)
+    t0 = time.perf_counter()
+    r = R.spectrum(W, m, dt=dt, t_sim=t_sim, t_warm=50.0, t_warm_q=20.0, integrator="exp_euler", seed=rng,
+                   drive_amp=drive_amp, i0=i0)
+    wall = time.perf_counter() - t0
+    comps, info = [], {"n": n, "m": int(r.m), "lambda1_per_tau": float(r.exponents[0])}
+    a, b = R._coeffs(dt, "exp_euler")
+    if r.m == n and drive_amp == 0.0:
+        # Liouville: the exponents sum to the time average of ln|det D(x_t)| / dt, D = a + b W
+        # diag(phi'(x)); the oracle averages it along an independent trajectory of the same map
+        # (numpy, its own initial state, same warm-up and length), with a 20-block standard error;
+        # the QR sum's error is bounded by the sum of the exponents' bootstrap errors
+        rng_o = np.random.default_rng(s_draw.spawn(1)[0])
+        x = rng_o.standard_normal(n)
+        for _ in range(int(round(50.0 / dt))):
+            x = a * x + b * (W @ np.tanh(x) + i0)
+        n_steps = int(round(t_sim / dt))
+        ld = np.empty(n_steps)
+        for k in range(n_steps):
+            D = a * np.eye(n) + b * W * (1.0 - np.tanh(x) ** 2)[None, :]
+            ld[k] = np.linalg.slogdet(D)[1] / dt
+            x = a * x + b * (W @ np.tanh(x) + i0)
+        blocks = ld[: (n_steps // 20) * 20].reshape(20, -1).mean(axis=1)
+        se = float(np.hypot(blocks.std(ddof=1) / math.sqrt(20), np.sum(r.stderr)))
+        comps.append(compare(f"sum_of_exponents_n{n}_per_tau", float(ld.mean()), float(r.exponents.sum()), se,
+                             note="sum rule (Liouville): time average of ln|det D|/dt along an independent "
+                                  "trajectory; error: its 20-block stderr and the summed bootstrap errors"))
+    elif r.m == n:
+        info["sum_rule"] = "not compared: with a sinusoidal drive the independent trajectory would need its phases"
+    comps.append(compare("lambda1_twin_minus_qr_per_tau", 0.0, r.lambda1_twin - r.exponents[0],
+                         r.stderr[0] + r.lambda1_twin_stderr, n_sigma=1.96,
+                         note="twin-trajectory and QR lambda_1: 95% bootstrap CIs overlap"))
+    x = np.asarray(r.state, float)
+    if drive_amp == 0.0:
+        resid = float(np.max(np.abs(-x + W @ np.tanh(x) + i0)))
+        info["fixed_point_residual"] = resid
+        if resid < 1e-6:
+            D = a * np.eye(n) + b * W * (1.0 - np.tanh(x) ** 2)[None, :]
+            ev, V = np.linalg.eig(D)
+            lam = np.sort(np.log(np.abs(ev)))[::-1][:r.m] / dt
+            err = float(np.max(np.abs(lam - r.exponents)))
+            # D^k = V diag(ev^k) V^-1: the QR log-growth of each direction over the window differs
+            # from k ln|ev_i| by at most ln cond(V) at either end of the window (initial frame and
+            # eigenbasis skew, also within a complex pair): allowance 2 ln(cond V) / T
+            allow = 2.0 * math.log(max(np.linalg.cond(V), 1.0)) / t_sim
+            comps.append(compare("max_abs_exponent_minus_fixed_point_eig_per_tau", 0.0, err,
+                                 float(np.max(r.stderr)), abs_tol=allow,
+                                 note=f"fixed point reached (residual {resid:.1e}): exponents = ln|eig(a + b W "
+                                      f"diag(phi'(x*)))|/dt; allowance 2 ln(cond V)/T = {allow:.3g} for the "
+                                      "finite-time estimate"))
+    res = ValidationResult("lyapunov", "numba", comps, {}, info)
+    res.config = {"model": mdl.to_dict(), "n": n, "g": None if mdl.explicit else mdl.g, "k": None, "m": int(r.m),
+                  "t_sim": t_sim, "dt": dt, "drive_amp": drive_amp, "rate": None, "j0": None, "tau_m": None,
+                  "sizes": None, "draw_seed": None if mdl.explicit else draw_seed}
+    res.timing["spectrum_wall_s"] = wall
+    return res

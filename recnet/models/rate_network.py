@@ -1,0 +1,425 @@
+r"""Family ``rate-network``: a rate network a user brings, as one explicit matrix or as an ensemble.
+
+.. math::
+
+    \tau\,\dot x_i = -x_i + \sum_j W_{ij}\,\phi(x_j) + I_i ,
+
+with ``tau`` in ms, ``phi`` a transfer-function name (``tanh``, ``erf``, ``relu``, ``linear``) or
+an expression in ``x`` (parsed by ``recnet.numerics.gaussian.transfer``), and the coupling either
+
+* **explicit**: ``W`` inline (a list of rows) or a file (``.npy``, ``.npz`` holding array ``W``,
+  ``.csv``), the path relative to the model file; or
+* **an ensemble** (Sompolinsky, Crisanti, Sommers 1988; Mastrogiuseppe & Ostojic 2018):
+  ``n`` units, :math:`W_{ij} = J_0/N + g z_{ij}/\sqrt N + m_i n_j / N`, :math:`z_{ij}` i.i.d.
+  N(0, 1); optional ``populations`` (names and sizes, summing to ``n``) with per-population
+  ``g`` and ``j0`` given as P x P block matrices (row: receiving population); an optional rank-one
+  part ``[lowrank]`` given by vectors ``m``, ``n`` (length N) or by statistics ``m_mean``,
+  ``n_mean``, ``m_std``, ``n_std``, ``mn_corr`` (entries jointly Gaussian).
+
+Inputs ``i0``: a number (the same for every unit) or a vector of length N (inline or file).
+
+Example (TOML)::
+
+    model = "rate-network"
+    name = "my-net"
+    phi = "tanh"
+    tau = "10 ms"
+    n = 1000
+    g = 2.0
+    j0 = 0.0
+    i0 = 0.0
+    [lowrank]
+    m_mean = 1.0
+    n_mean = 2.0
+
+or ``W = "weights.npy"`` instead of ``n``/``g``/``j0``.  Every field is checked here and named in
+the error (``W[3,4]``, ``populations[1].size``, ``lowrank.mn_corr``); unknown fields are refused.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import numbers
+from dataclasses import dataclass, field, fields, replace as _dc_replace
+from pathlib import Path
+
+import numpy as np
+
+from recnet.checks import ParameterError
+from recnet.models import register_family, to_unit
+
+__all__ = ["RateNetwork", "from_dict", "PHI_NAMES"]
+
+PHI_NAMES = ("tanh", "erf", "relu", "linear")
+_TOP = {"model", "name", "summary", "reference", "phi", "tau", "W", "n", "g", "j0", "i0", "populations",
+        "lowrank", "seed", "self_coupling"}
+_LOWRANK = {"m", "n", "m_mean", "n_mean", "m_std", "n_std", "mn_corr"}
+_ARRAY_EXT = (".npy", ".npz", ".csv")
+
+
+@dataclass(frozen=True, eq=False)
+class RateNetwork:
+    """A checked rate-network model (see the module docstring).  Arrays are float64 numpy arrays.
+
+    Attributes
+    ----------
+    name, phi : str
+    tau : float
+        unit time constant (ms).
+    W : ndarray (N, N) or None
+        explicit coupling; None for an ensemble.
+    n : int
+        number of units N.
+    g, j0 : float or ndarray (P, P)
+        ensemble gain and mean coupling (block matrices with populations).
+    i0 : float or ndarray (N,)
+        constant input.
+    populations : tuple of (name, size)
+    lowrank : dict or None
+        ``{"m": array, "n": array}`` or ``{"m_mean", "n_mean", "m_std", "n_std", "mn_corr"}``.
+    seed : int or None
+        seed of the ensemble draw (None: the caller's seed).
+    self_coupling : bool
+        keep the diagonal of an ensemble draw (default True).
+    """
+
+    family = "rate-network"
+    name: str = "rate-network"
+    phi: str = "tanh"
+    tau: float = 10.0
+    W: np.ndarray | None = None
+    n: int | None = None
+    g: object = 0.0
+    j0: object = 0.0
+    i0: object = 0.0
+    populations: tuple = ()
+    lowrank: dict | None = None
+    seed: int | None = None
+    self_coupling: bool = True
+    source: str = field(default="<dict>", compare=False)
+    W_source: str = field(default="inline", compare=False)
+
+    # ------------------------------------------------------------------ what consumers ask
+    @property
+    def explicit(self):
+        """True when the coupling is one given matrix (not an ensemble)."""
+        return self.W is not None
+
+    @property
+    def size(self):
+        return int(self.W.shape[0]) if self.W is not None else int(self.n)
+
+    @property
+    def homogeneous(self):
+        """One population, scalar g and j0, no low-rank part: the setting of the one-population DMFT."""
+        return (self.W is None and self.lowrank is None and np.ndim(self.g) == 0 and np.ndim(self.j0) == 0
+                and len(self.populations) <= 1)
+
+    def inputs(self):
+        """The input vector I (length N)."""
+        return np.broadcast_to(np.asarray(self.i0, float), (self.size,)).copy()
+
+    def coupling(self, seed=None):
+        """The coupling matrix: W itself, or one draw of the ensemble (``seed``, else the model's)."""
+        if self.W is not None:
+            return np.array(self.W, float)
+        from recnet import checks
+        rng = checks.rng(self.seed if seed is None else seed)
+        n = self.size
+        sizes = [s for _, s in self.populations] or [n]
+        edges = np.concatenate([[0], np.cumsum(sizes)])
+        G = np.broadcast_to(np.asarray(self.g, float), (len(sizes), len(sizes)))
+        M = np.broadcast_to(np.asarray(self.j0, float), (len(sizes), len(sizes)))
+        W = rng.standard_normal((n, n)) / math.sqrt(n)
+        for a in range(len(sizes)):
+            for b in range(len(sizes)):
+                blk = (slice(edges[a], edges[a + 1]), slice(edges[b], edges[b + 1]))
+                W[blk] = G[a, b] * W[blk] + M[a, b] / n
+        if self.lowrank is not None:
+            m, nv = self.lowrank_vectors(rng)
+            W += np.outer(m, nv) / n
+        if not self.self_coupling:
+            np.fill_diagonal(W, 0.0)
+        return W
+
+    def lowrank_vectors(self, seed=None):
+        """(m, n) of the rank-one part: given, or drawn from their statistics."""
+        lr = self.lowrank
+        if lr is None:
+            raise ValueError("this model has no low-rank part")
+        if "m" in lr:
+            return np.array(lr["m"], float), np.array(lr["n"], float)
+        from recnet import checks
+        rng = checks.rng(seed)
+        z1, z2 = rng.standard_normal(self.size), rng.standard_normal(self.size)
+        rho = lr["mn_corr"]
+        m = lr["m_mean"] + lr["m_std"] * z1
+        nv = lr["n_mean"] + lr["n_std"] * (rho * z1 + math.sqrt(max(0.0, 1.0 - rho * rho)) * z2)
+        return m, nv
+
+    # ---------------------------------------------------------------------- dataclass API
+    def replace(self, **changes):
+        """A copy with some fields changed; every change is checked like a file's field."""
+        d = self._raw_dict()
+        d.update(changes)
+        return from_dict(d, self.source)
+
+    def _raw_dict(self):
+        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("source", "W_source")}
+        d["model"] = self.family
+        if d["W"] is None:
+            d.pop("W")
+        else:  # an explicit matrix carries no ensemble fields
+            for k in ("g", "j0", "populations"):
+                d.pop(k)
+        if d["n"] is None or self.W is not None:
+            d.pop("n")
+        if d["lowrank"] is None:
+            d.pop("lowrank")
+        if d["seed"] is None:
+            d.pop("seed")
+        if "populations" in d:
+            d["populations"] = [{"name": a, "size": b} for a, b in self.populations]
+        return d
+
+    def to_dict(self):
+        """JSON-friendly description (PyNN units: tau in ms); a large W is summarised by its hash."""
+        def arr(a):
+            a = np.asarray(a, float)
+            return a.tolist() if a.ndim == 0 or a.size <= 400 else {
+                "shape": list(a.shape), "sha256": hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()}
+        out = {"model": self.family, "name": self.name, "phi": self.phi, "tau": self.tau, "n": self.size,
+               "i0": arr(self.i0), "self_coupling": self.self_coupling}
+        if self.W is not None:
+            out["W"] = arr(self.W)
+            out["W_source"] = self.W_source
+        else:
+            out.update(g=arr(self.g), j0=arr(self.j0))
+            if self.seed is not None:
+                out["seed"] = self.seed
+        if self.populations:
+            out["populations"] = [{"name": a, "size": b} for a, b in self.populations]
+        if self.lowrank is not None:
+            out["lowrank"] = {k: arr(v) for k, v in self.lowrank.items()}
+        return out
+
+
+# -------------------------------------------------------------------------------------- checks
+def _base_dir(source):
+    if source and not source.startswith("<"):
+        return Path(source).resolve().parent
+    return Path.cwd()
+
+
+def _load_array(field_name, value, source):
+    """A numpy array from an inline list, an array, or a file name (.npy, .npz with W, .csv)."""
+    if isinstance(value, (str, Path)):
+        p = Path(value)
+        if not p.is_absolute():
+            p = _base_dir(source) / p
+        ext = p.suffix.lower()
+        if ext not in _ARRAY_EXT:
+            raise ParameterError(field_name, str(value), "must be inline numbers or a .npy, .npz or .csv file")
+        if not p.is_file():
+            raise ParameterError(field_name, str(value), f"file not found (looked for {p})")
+        try:
+            if ext == ".npy":
+                a = np.load(p, allow_pickle=False)
+            elif ext == ".npz":
+                with np.load(p, allow_pickle=False) as z:
+                    key = field_name.split(".")[-1]
+                    if key in z.files:
+                        a = z[key]
+                    elif len(z.files) == 1:
+                        a = z[z.files[0]]
+                    else:
+                        raise ParameterError(field_name, str(value), f"the .npz file must hold an array named "
+                                             f"{key!r} (it holds {', '.join(z.files)})")
+            else:
+                a = np.loadtxt(p, delimiter=",", ndmin=1)
+        except ParameterError:
+            raise
+        except Exception as exc:
+            raise ParameterError(field_name, str(value), f"could not be read: {exc}") from None
+        return np.asarray(a), str(value)
+    try:
+        a = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(field_name, "<array>", "must be numbers (a list, a list of rows) or a file name") from None
+    return a, "inline"
+
+
+def _finite_array(field_name, a, shape=None):
+    a = np.asarray(a)
+    if not (np.issubdtype(a.dtype, np.floating) or np.issubdtype(a.dtype, np.integer)) or a.dtype == bool:
+        raise ParameterError(field_name, "<array>", "must hold numbers")
+    a = a.astype(float)
+    if shape is not None and a.shape != shape:
+        raise ParameterError(field_name, f"<array of shape {a.shape}>", f"must have shape {shape}")
+    bad = np.argwhere(~np.isfinite(a))
+    if bad.size:
+        idx = ",".join(str(int(v)) for v in bad[0])
+        raise ParameterError(f"{field_name}[{idx}]", float(a[tuple(bad[0])]), "must be finite")
+    return a
+
+
+def _number(field_name, v, unit=""):
+    if isinstance(v, (str,)) or (isinstance(v, numbers.Real) and not isinstance(v, bool)):
+        return to_unit(field_name, v, unit)
+    raise ParameterError(field_name, v, "must be a number" + (f" in {unit}" if unit else ""))
+
+
+def _check_phi(phi):
+    if not isinstance(phi, str) or not phi.strip():
+        raise ParameterError("phi", phi, f"must be one of {', '.join(PHI_NAMES)} or an expression in x")
+    phi = phi.strip()
+    if phi in PHI_NAMES:
+        return phi
+    from recnet.numerics.gaussian import transfer  # the existing (sympy) parser, until recnet.expr lands
+    try:
+        transfer(phi)
+    except (ValueError, TypeError) as exc:
+        raise ParameterError("phi", phi, f"must be one of {', '.join(PHI_NAMES)} or an expression in x ({exc})") from None
+    return phi
+
+
+def _block(field_name, v, p):
+    """A scalar, or with populations a P x P block matrix (a scalar is broadcast)."""
+    if isinstance(v, (list, tuple, np.ndarray)):
+        a = _finite_array(field_name, np.asarray(v, float) if not isinstance(v, np.ndarray) else v)
+        if a.ndim == 0:
+            return float(a)
+        if p <= 1 or a.shape != (p, p):
+            raise ParameterError(field_name, f"<array of shape {a.shape}>",
+                                 f"must be a number{f' or a {p} x {p} block matrix (one row per population)' if p > 1 else ''}")
+        return a
+    return _number(field_name, v)
+
+
+def from_dict(data, source="<dict>"):
+    """Check a ``rate-network`` mapping (file contents or a dict) and build a :class:`RateNetwork`."""
+    if not isinstance(data, dict):
+        raise ParameterError("model", type(data).__name__, "must be a mapping of fields")
+    unknown = sorted(set(data) - _TOP)
+    if unknown:
+        raise ParameterError(unknown[0], data[unknown[0]], f"unknown field of a rate-network model: choose from "
+                             f"{', '.join(sorted(_TOP - {'model'}))}")
+    name = str(data.get("name", Path(source).stem if not source.startswith("<") else "rate-network"))
+    phi = _check_phi(data.get("phi", "tanh"))
+    tau = _number("tau", data.get("tau", 10.0), "ms")
+    if not tau > 0:
+        raise ParameterError("tau", data.get("tau"), "must be > 0 ms")
+    self_coupling = data.get("self_coupling", True)
+    if not isinstance(self_coupling, bool):
+        raise ParameterError("self_coupling", self_coupling, "must be true or false")
+    seed = data.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0):
+        raise ParameterError("seed", seed, "must be an integer >= 0")
+
+    W, W_source = None, "inline"
+    if "W" in data and data["W"] is not None:
+        for k in ("n", "g", "j0", "populations"):
+            if k in data and k != "n":
+                raise ParameterError(k, data[k], "is an ensemble field: give either W (one matrix) or the "
+                                     "ensemble (n, g, j0, populations), not both")
+        raw, W_source = _load_array("W", data["W"], source)
+        W = _finite_array("W", raw)
+        if W.ndim != 2 or W.shape[0] != W.shape[1] or W.shape[0] < 1:
+            raise ParameterError("W", f"<array of shape {W.shape}>", "must be a square N x N matrix")
+        n = W.shape[0]
+        if "n" in data and data["n"] is not None and data["n"] != n:
+            raise ParameterError("n", data["n"], f"must equal the size of W ({n}) or be left out")
+    else:
+        if "n" not in data or data["n"] is None:
+            raise ParameterError("n", None, "a rate-network model needs W (a matrix) or n (ensemble size)")
+        n = data["n"]
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
+            raise ParameterError("n", n, "must be an integer >= 2")
+        n = int(n)
+
+    pops = ()
+    if data.get("populations"):
+        if W is not None:
+            raise ParameterError("populations", "...", "populations describe an ensemble; with W leave them out")
+        praw = data["populations"]
+        if not isinstance(praw, (list, tuple)):
+            raise ParameterError("populations", praw, "must be a list of {name, size} tables")
+        out = []
+        for k, p in enumerate(praw):
+            if not isinstance(p, dict) or set(p) - {"name", "size"} or "size" not in p:
+                raise ParameterError(f"populations[{k}]", p, "must be a table with fields name and size")
+            s = p["size"]
+            if isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1:
+                raise ParameterError(f"populations[{k}].size", s, "must be an integer >= 1")
+            out.append((str(p.get("name", f"pop{k}")), int(s)))
+        if sum(s for _, s in out) != n:
+            raise ParameterError("populations", [s for _, s in out], f"sizes must add up to n = {n}")
+        pops = tuple(out)
+    P = max(1, len(pops))
+    g = _block("g", data.get("g", 0.0), P) if W is None else 0.0
+    j0 = _block("j0", data.get("j0", 0.0), P) if W is None else 0.0
+    if np.any(np.asarray(g) < 0):
+        raise ParameterError("g", data.get("g"), "must be >= 0")
+
+    i0_raw = data.get("i0", 0.0)
+    if isinstance(i0_raw, (list, tuple, np.ndarray)) or (isinstance(i0_raw, str) and
+                                                          i0_raw.lower().endswith(_ARRAY_EXT)):
+        raw, _ = _load_array("i0", i0_raw, source)
+        i0 = _finite_array("i0", raw.ravel() if raw.ndim == 2 and 1 in raw.shape else raw, (n,))
+    else:
+        i0 = _number("i0", i0_raw)
+
+    lowrank = None
+    if data.get("lowrank") is not None:
+        lr = data["lowrank"]
+        if not isinstance(lr, dict):
+            raise ParameterError("lowrank", lr, "must be a table with m, n or m_mean, n_mean, ...")
+        unk = sorted(set(lr) - _LOWRANK)
+        if unk:
+            raise ParameterError(f"lowrank.{unk[0]}", lr[unk[0]], f"unknown field: choose from {', '.join(sorted(_LOWRANK))}")
+        vec = {"m", "n"} & set(lr)
+        stats = (_LOWRANK - {"m", "n"}) & set(lr)
+        if vec and stats:
+            raise ParameterError(f"lowrank.{sorted(stats)[0]}", lr[sorted(stats)[0]],
+                                 "give either the vectors m, n or their statistics, not both")
+        if vec:
+            if vec != {"m", "n"}:
+                raise ParameterError("lowrank.n" if "m" in vec else "lowrank.m", None, "both vectors m and n are needed")
+            lowrank = {}
+            for k in ("m", "n"):
+                raw, _ = _load_array(f"lowrank.{k}", lr[k], source)
+                lowrank[k] = _finite_array(f"lowrank.{k}", raw, (n,))
+        else:
+            lowrank = {"m_mean": _number("lowrank.m_mean", lr.get("m_mean", 0.0)),
+                       "n_mean": _number("lowrank.n_mean", lr.get("n_mean", 0.0)),
+                       "m_std": _number("lowrank.m_std", lr.get("m_std", 0.0)),
+                       "n_std": _number("lowrank.n_std", lr.get("n_std", 0.0)),
+                       "mn_corr": _number("lowrank.mn_corr", lr.get("mn_corr", 0.0))}
+            for k in ("m_std", "n_std"):
+                if lowrank[k] < 0:
+                    raise ParameterError(f"lowrank.{k}", lowrank[k], "must be >= 0")
+            if not -1.0 <= lowrank["mn_corr"] <= 1.0:
+                raise ParameterError("lowrank.mn_corr", lowrank["mn_corr"], "must be in [-1, 1]")
+        if W is not None:
+            raise ParameterError("lowrank", "...", "with an explicit W the low-rank part belongs in W itself")
+    return RateNetwork(name=name, phi=phi, tau=tau, W=W, n=None if W is not None else n, g=g, j0=j0, i0=i0,
+                       populations=pops, lowrank=lowrank, seed=None if seed is None else int(seed),
+                       self_coupling=self_coupling, source=source, W_source=W_source)
+
+
+def from_matrix(W, **fields_):
+    """A model from a numpy matrix (Python users): ``from_matrix(W, phi="tanh", tau=10.0, i0=...)``."""
+    return from_dict(dict(fields_, W=np.asarray(W)), "<array>")
+
+
+register_family("rate-network", from_dict)
+
+
+def load_rate_network(spec, **overrides):
+    """A :class:`RateNetwork` from a shipped name, a .toml/.yaml path, a dict, a model object or a
+    numpy matrix (taken as W); ``overrides`` replace fields (checked like the file's)."""
+    from recnet.models import load
+    if isinstance(spec, np.ndarray) or (isinstance(spec, (list, tuple)) and spec and isinstance(spec[0], (list, tuple))):
+        m = from_matrix(spec)
+        return m.replace(**overrides) if overrides else m
+    return load(spec, family="rate-network", **overrides)
