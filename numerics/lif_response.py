@@ -19,6 +19,8 @@ equation (V units, J the probability flux per ms)::
     dP1/dV = (2 / sigma0^2) [ (mu0 - V) P1 - tau J1 + mu1 P0 - (s1 / 2) dP0/dV ]
     P1(theta) = 0,  J1(theta) = nu1,  J1(V -> -inf) -> 0 (no algebraic tail)
 
+(J1 is tracked as J1(theta) + lambda int_V^theta P1, so that lambda = 0 gives d nu/d mu exactly)
+
 is integrated from threshold down to V_lb = min(V_r, mu0) - 7 sigma0 (classical RK4, V_r a grid
 node, step h ~ sigma0 / (60 sqrt(1 + |w|)) with w = lambda tau) together with the stationary
 density P0 (same equations with lambda = 0, unit flux).  By linearity, with three runs (unit
@@ -35,21 +37,23 @@ from recnet.numerics._jit import njit
 
 
 @njit
-def _rhs(v, p0, pa, ja, pb, jb, pc, jc, j0, lam, mu, s2, tau, out):
+def _rhs(v, p0, pa, qa, pb, qb, pc, qc, j0, ja0, lam, mu, s2, tau, out):
+    # fluxes from Q = int_V^theta P: J_a = ja0 + lam Q_a (ja0: 1 above V_r, 1 - exp(-lam tau_rp)
+    # below), J_b = lam Q_b, J_c = lam Q_c; tracking Q instead of J keeps lam -> 0 exact
     k = 2.0 / s2
     dp0 = k * ((mu - v) * p0 - tau * j0)
     out[0] = dp0
-    out[1] = k * ((mu - v) * pa - tau * ja)
-    out[2] = -lam * pa
-    out[3] = k * ((mu - v) * pb - tau * jb + p0)
-    out[4] = -lam * pb
-    out[5] = k * ((mu - v) * pc - tau * jc - 0.5 * dp0)
-    out[6] = -lam * pc
+    out[1] = k * ((mu - v) * pa - tau * (ja0 + lam * qa))
+    out[2] = -pa
+    out[3] = k * ((mu - v) * pb - tau * lam * qb + p0)
+    out[4] = -pb
+    out[5] = k * ((mu - v) * pc - tau * lam * qc - 0.5 * dp0)
+    out[6] = -pc
 
 
 @njit
-def _segment(y, v0, v1, n, j0, lam, mu, s2, tau):
-    """RK4 of the 7-vector y = (P0, Pa, Ja, Pb, Jb, Pc, Jc) from v0 to v1 in n steps (in place)."""
+def _segment(y, v0, v1, n, j0, ja0, lam, mu, s2, tau):
+    """RK4 of the 7-vector y = (P0, Pa, Qa, Pb, Qb, Pc, Qc) from v0 to v1 in n steps (in place)."""
     h = (v1 - v0) / n
     k1 = np.empty(7, np.complex128)
     k2 = np.empty(7, np.complex128)
@@ -58,38 +62,44 @@ def _segment(y, v0, v1, n, j0, lam, mu, s2, tau):
     t = np.empty(7, np.complex128)
     for i in range(n):
         v = v0 + i * h
-        _rhs(v, y[0], y[1], y[2], y[3], y[4], y[5], y[6], j0, lam, mu, s2, tau, k1)
+        _rhs(v, y[0], y[1], y[2], y[3], y[4], y[5], y[6], j0, ja0, lam, mu, s2, tau, k1)
         for q in range(7):
             t[q] = y[q] + 0.5 * h * k1[q]
-        _rhs(v + 0.5 * h, t[0], t[1], t[2], t[3], t[4], t[5], t[6], j0, lam, mu, s2, tau, k2)
+        _rhs(v + 0.5 * h, t[0], t[1], t[2], t[3], t[4], t[5], t[6], j0, ja0, lam, mu, s2, tau, k2)
         for q in range(7):
             t[q] = y[q] + 0.5 * h * k2[q]
-        _rhs(v + 0.5 * h, t[0], t[1], t[2], t[3], t[4], t[5], t[6], j0, lam, mu, s2, tau, k3)
+        _rhs(v + 0.5 * h, t[0], t[1], t[2], t[3], t[4], t[5], t[6], j0, ja0, lam, mu, s2, tau, k3)
         for q in range(7):
             t[q] = y[q] + h * k3[q]
-        _rhs(v + h, t[0], t[1], t[2], t[3], t[4], t[5], t[6], j0, lam, mu, s2, tau, k4)
+        _rhs(v + h, t[0], t[1], t[2], t[3], t[4], t[5], t[6], j0, ja0, lam, mu, s2, tau, k4)
         for q in range(7):
             y[q] += h / 6.0 * (k1[q] + 2.0 * k2[q] + 2.0 * k3[q] + k4[q])
 
 
 @njit
-def _response_one(lam, mu, sigma, tau, trp, vth, vr, nu0, resolution):
+def _response_one(lam, mu, sigma, tau, trp, vth, vr, nu0, resolution, wref):
     s2 = sigma * sigma
-    w = abs(lam * tau)
+    w = abs(lam * tau) if wref < 0.0 else wref        # wref >= 0: a grid independent of lam
     h = sigma / (resolution * np.sqrt(1.0 + w))
     vlb = min(vr, mu) - 7.0 * sigma
     y = np.zeros(7, np.complex128)
-    y[2] = 1.0                                       # run a: unit rate leaves at threshold
     n1 = max(8, int(np.ceil((vth - vr) / h)))
-    _segment(y, vth, vr, n1, 1.0, lam, mu, s2, tau)
-    y[2] -= np.exp(-lam * trp)                       # the reset flux re-enters at V_r
+    _segment(y, vth, vr, n1, 1.0, 1.0, lam, mu, s2, tau)          # run a: unit rate leaves at theta
+    if lam == 0.0:
+        reinj = 0.0                                                # 1 - exp(-lam tau_rp)
+        reinj_over_lam = trp
+    else:
+        reinj = -np.expm1(-lam * trp)
+        reinj_over_lam = reinj / lam
     n2 = max(8, int(np.ceil((vr - vlb) / h)))
-    _segment(y, vr, vlb, n2, 0.0, lam, mu, s2, tau)
-    return -nu0 * y[4] / y[2], -nu0 * y[6] / y[2]
+    _segment(y, vr, vlb, n2, 0.0, reinj, lam, mu, s2, tau)        # ... and re-enters at V_r
+    # J(V_lb) = lam Q for runs b, c and reinj + lam Q_a for run a: divide both by lam
+    den = reinj_over_lam + y[2]
+    return -nu0 * y[4] / den, -nu0 * y[6] / den
 
 
 @njit
-def _response_kernel(lams, mu, sigma, tau, trp, vth, vr, nu0, resolution, out_mu, out_var):
+def _response_kernel(lams, mu, sigma, tau, trp, vth, vr, nu0, resolution, wref, out_mu, out_var):
     for p in range(mu.shape[0]):
         for i in range(lams.shape[0]):
             if nu0[p] <= 0.0 or sigma[p] <= 0.0:
@@ -97,7 +107,7 @@ def _response_kernel(lams, mu, sigma, tau, trp, vth, vr, nu0, resolution, out_mu
                 out_var[p, i] = 0.0
                 continue
             a, b = _response_one(lams[i], mu[p], sigma[p], tau[p], trp[p], vth[p], vr[p], nu0[p],
-                                 resolution)
+                                 resolution, wref)
             out_mu[p, i] = a
             out_var[p, i] = b
 
@@ -114,7 +124,7 @@ def _arr(name, x, n):
 
 
 def rate_response(lam, mu, sigma, nu0, *, tau_m=20.0, tau_refrac=2.0, v_thresh=20.0, v_reset=0.0,
-                  v_rest=0.0, resolution=60.0):
+                  v_rest=0.0, resolution=60.0, wref=-1.0):
     r"""Rate response (A_mu in Hz/mV, A_var in Hz/mV^2) of LIF populations at complex frequencies.
 
     Parameters
@@ -122,14 +132,17 @@ def rate_response(lam, mu, sigma, nu0, *, tau_m=20.0, tau_refrac=2.0, v_thresh=2
     lam : complex or array (n,)
         Complex frequency lambda in 1/ms (lambda = 2 pi i f / 1000 for a frequency f in Hz).
     mu, sigma : float or array (P,)
-        Stationary mean (mV, relative to ``v_rest``... as ``recnet.numerics.siegert``: absolute mV,
-        ``v_rest`` is subtracted) and standard deviation (mV) of the input.
+        Stationary mean input relative to ``v_rest`` (mV, as :func:`recnet.numerics.siegert.siegert`)
+        and its sigma (mV; sigma^2 = tau_m sum_k K_k J_k^2 nu_k with tau_m in s).
     nu0 : float or array (P,)
         Stationary rates (Hz), e.g. from :func:`recnet.numerics.siegert.siegert`.
     tau_m, tau_refrac, v_thresh, v_reset, v_rest : float or array (P,)
         Neuron parameters (ms, mV).
     resolution : float
         Grid points per sigma at lambda = 0 (scaled by sqrt(1 + |lambda tau|)).
+    wref : float
+        If >= 0, the grid is that of |lambda tau| = wref for every lambda (a response smooth in
+        lambda, for finite-difference derivatives); default: each lambda its own grid.
 
     Returns
     -------
@@ -162,7 +175,7 @@ def rate_response(lam, mu, sigma, nu0, *, tau_m=20.0, tau_refrac=2.0, v_thresh=2
         raise ParameterError("resolution", resolution, "must be >= 10 points per sigma")
     out_mu = np.zeros((P, lam_arr.size), complex)
     out_var = np.zeros((P, lam_arr.size), complex)
-    _response_kernel(lam_arr, mu_a - rest, sig, tau, trp, vth, vr, nu, float(resolution), out_mu, out_var)
+    _response_kernel(lam_arr, mu_a, sig, tau, trp, vth, vr, nu, float(resolution), float(wref), out_mu, out_var)
     return out_mu, out_var
 
 
