@@ -12,16 +12,17 @@ connectivity (Brunel & Hakim 1999; Brunel 2000, sec. 4; Bos et al. 2016 for its 
 (A_mu, A_var: :mod:`recnet.numerics.lif_response`).  The eigenvalues of the linearised network
 are the roots lambda of det(1 - M(lambda)) = 0.
 
-* **Counting unstable roots**: det(1 - M) is analytic in Re lambda >= 0 and tends to
-  1 - (high-frequency limit) on the right half plane, so the number of roots with Re lambda > 0 is
-  the winding number of det(1 - M(i omega)) around 0 (Nyquist; computed as -Delta arg / pi over
-  0 <= omega < infinity with the conjugate symmetry), scanned until |1 - det| stays below 1.
-  ``stable`` means that count is 0: stability is decided over *all* roots.
+* **Counting unstable roots**: det(1 - M) is analytic in Re lambda >= 0; the number of its roots in
+  the box 0 < Re lambda < 2/ms, |Im lambda| < 2 pi f_max is its winding number along the box
+  boundary (argument principle).  Above f_max the roots belong to the high-frequency family below,
+  whose real parts stay below its (negative) limit, so ``stable`` = no root in the box and a
+  negative limit: stability is decided over *all* roots.
 * **Roots**: Newton iterations on det(1 - M(lambda)) (central differences on a fixed grid) started
   from the minima of |det(1 - M(i omega))| along the scan and from a few real starts; they can be
   tracked from one parameter point to another (:func:`track_root`).
-* **Main mode**: the rightmost root found (largest growth rate), reported as growth rate (1/s)
-  and frequency |Im lambda| / 2 pi (Hz).
+* **Main mode**: the rightmost root found at frequencies up to f_max (the box above: the modes
+  below the high-frequency tail, whose far members are summarised by the limit below), reported
+  as growth rate (1/s) and frequency |Im lambda| / 2 pi (Hz).
 * **High-frequency family**: A_var -> nu/sigma^2 as |lambda| -> infinity (the variance response of
   delta synapses passes high frequencies) while A_mu -> 0, so for equal delays D the roots approach
   lambda_n = [ln c + i (arg c + 2 pi n)] / D, c an eigenvalue of C_ab = tau_a K_ab J_ab^2
@@ -106,24 +107,42 @@ def _newton(net, lam0, tol=1e-12, max_iter=60):
     return lam, False
 
 
-def _scan(net, f_max_hz):
-    """det(1 - M(2 pi i f)) on a grid refined until the phase moves < pi/4 between points."""
+def _path(net, lams, res):
+    """det(1 - M) along the polyline ``lams`` (1/ms), refined until its phase moves < pi/4 per step."""
+    lam = np.asarray(lams, complex)
+    F = net.det(lam, resolution=res)
+    for _ in range(14):
+        bad = np.nonzero(np.abs(np.angle(F[1:] / F[:-1])) > np.pi / 4)[0]
+        if bad.size == 0:
+            return lam, F
+        lm = 0.5 * (lam[bad] + lam[bad + 1])
+        Fm = net.det(lm, resolution=res)
+        lam = np.insert(lam, bad + 1, lm)
+        F = np.insert(F, bad + 1, Fm)
+    raise RuntimeError("det(1 - M) varies too fast along the contour (refinement did not converge)")
+
+
+def _count(net, f_max_hz, re_max):
+    """Roots of det(1 - M) in the box 0 < Re lambda < re_max, |Im lambda| < 2 pi f_max (argument
+    principle; conjugate symmetry: N = Delta arg / pi along the upper half of the boundary, run
+    up the right edge, left along the top edge and down the imaginary axis)."""
     dmax = float(np.max(net.D)) if np.any(net.D > 0) else 1.0
     step_hi = min(20.0, 1000.0 / (20.0 * dmax))
     f = np.unique(np.concatenate([np.arange(0.0, 200.0, 2.0), np.arange(200.0, f_max_hz + step_hi, step_hi)]))
+    f = f[f <= f_max_hz]
+    y = 2 * np.pi * f_max_hz * 1e-3
+    axis = 2j * np.pi * f * 1e-3
+    right = re_max + 1j * np.linspace(0, y, 41)
+    top = np.linspace(re_max, 0, 41) + 1j * y
     res = max(20.0, net.resolution / 2)
-    F = net.det(2j * np.pi * f * 1e-3, resolution=res)
-    for _ in range(12):
-        dph = np.abs(np.angle(F[1:] / F[:-1]))
-        bad = np.nonzero(dph > np.pi / 4)[0]
-        if bad.size == 0:
-            break
-        fm = 0.5 * (f[bad] + f[bad + 1])
-        Fm = net.det(2j * np.pi * fm * 1e-3, resolution=res)
-        order = np.argsort(np.concatenate([f, fm]))
-        f = np.concatenate([f, fm])[order]
-        F = np.concatenate([F, Fm])[order]
-    return f, F
+    path = np.concatenate([right, top[1:], axis[::-1][1:]])
+    lam, F = _path(net, path, res)
+    n = int(round(np.sum(np.angle(F[1:] / F[:-1])) / np.pi))
+    on_axis = lam.real == 0
+    return n, lam[on_axis][::-1].imag * 1e3 / (2 * np.pi), F[on_axis][::-1]
+
+
+RE_MAX = 2.0   # 1/ms: growth rates above 2000/s are not searched (|M| is small there)
 
 
 def stability(indegree, weight, delay, *, tau_m, tau_refrac, v_thresh, v_reset, v_rest, rate_hz, mu_mv,
@@ -139,13 +158,14 @@ def stability(indegree, weight, delay, *, tau_m, tau_refrac, v_thresh, v_reset, 
     rate_hz, mu_mv, sigma_mv : arrays (P,)
         The stationary state (mu relative to v_rest, as in :mod:`recnet.numerics.siegert`).
     f_max_hz : float, optional
-        Upper end of the Nyquist scan (default: from 2 kHz, doubled until |1 - det| < 0.9 on the
-        upper half of the scan).
+        Frequency bound of the counting box (default max(1 kHz, 3 / smallest delay)); above it the
+        roots are those of the high-frequency family, whose real parts stay below
+        ``high_frequency_limit_per_s`` (Brunel & Hakim 1999).
 
     Returns
     -------
     dict with ``stable``, ``n_unstable`` (roots with Re lambda > 0, winding number),
-    ``growth_rate_per_s`` and ``frequency_hz`` of the main (rightmost) mode, ``roots`` (every root
+    ``growth_rate_per_s`` and ``frequency_hz`` of the main mode (rightmost root up to ``f_max_hz``), ``roots`` (every root
     found, rightmost first, each ``growth_rate_per_s``, ``frequency_hz``),
     ``high_frequency_limit_per_s``, ``state`` (AI, SR, SI fast, SI slow), ``state_rule``, ``warnings``.
     See the module docstring for the equations and the state rule (Brunel 2000).
@@ -157,19 +177,11 @@ def stability(indegree, weight, delay, *, tau_m, tau_refrac, v_thresh, v_reset, 
         return {"stable": True, "n_unstable": 0, "growth_rate_per_s": None, "frequency_hz": None, "roots": [],
                 "high_frequency_limit_per_s": None, "state": "quiescent", "state_rule": STATE_RULE,
                 "warnings": ["every population is silent: no rate fluctuations to destabilise"]}
-    f_max = 2000.0 if f_max_hz is None else float(f_max_hz)
-    while True:
-        f, F = _scan(net, f_max)
-        upper = f >= f_max / 2
-        if f_max_hz is not None or np.max(np.abs(1 - F[upper])) < 0.9 or f_max >= 32000:
-            if f_max_hz is None and np.max(np.abs(1 - F[upper])) >= 0.9:
-                warnings.append(f"|1 - det(1 - M)| does not drop below 0.9 up to {f_max:g} Hz: "
-                                "the count of unstable roots may be incomplete")
-            break
-        f_max *= 2
-    dphase = np.angle(F[1:] / F[:-1])
-    n_unstable = int(round(-np.sum(dphase) / np.pi - (1 if F[0].real < 0 else 0) * 0))
-    # arg F(0) = pi when F(0) < 0 (a real positive root): the winding formula above counts it.
+    pos_d = net.D[(net.K * net.J != 0) & (net.D > 0)]
+    if f_max_hz is None:
+        f_max_hz = max(1000.0, 3000.0 / float(np.min(pos_d))) if pos_d.size else 2000.0
+    f_max = float(f_max_hz)
+    n_unstable, f, F = _count(net, f_max, RE_MAX)
     # -- roots
     absF = np.abs(F)
     mins = [i for i in range(1, len(f) - 1) if absF[i] <= absF[i - 1] and absF[i] <= absF[i + 1]]
@@ -205,7 +217,12 @@ def stability(indegree, weight, delay, *, tau_m, tau_refrac, v_thresh, v_reset, 
         warnings.append("unequal delays: high_frequency_limit_per_s is an upper bound")
     else:
         hf = None
-    main = roots[0] if roots else None
+    if hf is not None and hf >= 0:
+        stable = False
+        warnings.append(f"the high-frequency root family tends to growth rate {hf:g}/s >= 0: infinitely many "
+                        "unstable modes (the recurrent share of the input variance is >= 1)")
+    in_box = [r for r in roots if r.imag * 1e3 / (2 * np.pi) <= f_max]
+    main = in_box[0] if in_box else None
     out = {"stable": bool(stable), "n_unstable": n_unstable,
            "growth_rate_per_s": float(main.real * 1e3) if main is not None else None,
            "frequency_hz": float(main.imag * 1e3 / (2 * np.pi)) if main is not None else None,
@@ -258,3 +275,19 @@ def track_root(make_state, params, lam0):
             raise RuntimeError(f"root tracking lost the root at parameter {p!r}")
         out.append(lam)
     return out
+
+
+def model_stability(model, state):
+    """:func:`stability` of one stationary ``state`` (``rate_hz``, ``mu_mv``, ``sigma_mv`` arrays, as
+    in :func:`recnet.numerics.lif_meanfield.network_states`) of a ``lif-network`` model, with the
+    delays of its projections."""
+    if getattr(model, "synapse", "delta") != "delta":
+        raise ParameterError("synapse", model.synapse, "linear stability is implemented for delta synapses only")
+    a = model.to_arrays()
+    P = a["indegree"].shape[0]
+    D = np.zeros((P, P))
+    for pr in model.projections:
+        D[model.index(pr.post), model.index(pr.pre)] = pr.delay
+    return stability(a["indegree"], a["weight"], D, tau_m=a["tau_m"], tau_refrac=a["tau_refrac"],
+                     v_thresh=a["v_thresh"], v_reset=a["v_reset"], v_rest=a["v_rest"],
+                     rate_hz=state["rate_hz"], mu_mv=state["mu_mv"], sigma_mv=state["sigma_mv"])
