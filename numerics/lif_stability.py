@@ -195,8 +195,23 @@ def stability(indegree, weight, delay, *, tau_m, tau_refrac, v_thresh, v_reset, 
         lam = complex(lam.real, abs(lam.imag))
         if not any(abs(lam - r) < 1e-7 * (1 + abs(r)) for r in roots):
             roots.append(lam)
+    def n_rhp():
+        return sum(1 + (1 if r.imag > 1e-9 else 0) for r in roots if r.real > 0)
+
+    for re in (0.05, 0.2):           # roots in the box not found yet: starts from |det| minima inside it
+        if n_rhp() >= n_unstable:
+            break
+        fl = np.arange(0.0, f_max + 10.0, 10.0)
+        lam_line = re + 2j * np.pi * fl * 1e-3
+        a_line = np.abs(net.det(lam_line, resolution=max(20.0, net.resolution / 2)))
+        for i in range(1, len(fl) - 1):
+            if a_line[i] <= a_line[i - 1] and a_line[i] <= a_line[i + 1]:
+                lam, ok = _newton(net, lam_line[i])
+                lam = complex(lam.real, abs(lam.imag))
+                if ok and not any(abs(lam - r) < 1e-7 * (1 + abs(r)) for r in roots):
+                    roots.append(lam)
     roots.sort(key=lambda z: -z.real)
-    n_found_rhp = sum(1 + (1 if r.imag > 1e-9 else 0) for r in roots if r.real > 0)
+    n_found_rhp = n_rhp()
     if n_found_rhp < n_unstable:
         warnings.append(f"the Nyquist count gives {n_unstable} roots with Re lambda > 0 but Newton found "
                         f"{n_found_rhp}: the main mode may be missing")
