@@ -306,3 +306,35 @@ def model_stability(model, state):
     return stability(a["indegree"], a["weight"], D, tau_m=a["tau_m"], tau_refrac=a["tau_refrac"],
                      v_thresh=a["v_thresh"], v_reset=a["v_reset"], v_rest=a["v_rest"],
                      rate_hz=state["rate_hz"], mu_mv=state["mu_mv"], sigma_mv=state["sigma_mv"])
+
+
+def effective_connectivity(lam, indegree, weight, delay, *, tau_m, tau_refrac, v_thresh, v_reset, v_rest, rate_hz,
+                           mu_mv, sigma_mv, resolution=60.0):
+    r"""M_ab(lambda) = tau_a K_ab [A_mu,a(lambda) J_ab + A_var,a(lambda) J_ab^2] exp(-lambda D_ab).
+
+    ``lam`` complex (n,) in 1/ms; other arguments as :func:`stability`.  Returns (n, P, P), row =
+    postsynaptic population (Brunel 2000 sec. 4; Bos et al. 2016, PLoS Comput Biol 12:e1005132, eq. 12,
+    here with the variance term that delta synapses carry).
+    """
+    net = _Net(indegree, weight, delay, tau_m, tau_refrac, v_thresh, v_reset, v_rest, rate_hz, mu_mv, sigma_mv,
+               resolution)
+    return net.m(lam)
+
+
+def power_spectra(freqs_hz, indegree, weight, delay, sizes, **state):
+    r"""Population-rate power spectra C(omega) = P(omega) D P(omega)^dagger, P = (1 - M(i omega))^-1.
+
+    D = diag(nu_a / N_a) (Hz): the spike-train noise of N_a independent neurons at rate nu_a, taken
+    white (Bos et al. 2016, eq. 18).  ``sizes`` N_a; ``state`` as :func:`stability`.  Returns
+    (n, P, P) complex cross-spectra (Hz); the diagonal is real and >= 0.
+    """
+    f = np.atleast_1d(np.asarray(freqs_hz, float))
+    if not np.all(np.isfinite(f)):
+        raise ParameterError("freqs_hz", freqs_hz, "finite frequencies in Hz")
+    n_a = np.asarray(sizes, float)
+    if n_a.shape != (np.asarray(indegree).shape[0],) or np.any(n_a < 1):
+        raise ParameterError("sizes", sizes, "one population size >= 1 per population")
+    m = effective_connectivity(2j * np.pi * f * 1e-3, indegree, weight, delay, **state)
+    prop = np.linalg.inv(np.eye(m.shape[1])[None] - m)
+    d = np.diag(np.asarray(state["rate_hz"], float) / n_a)
+    return prop @ d[None] @ np.conj(np.transpose(prop, (0, 2, 1)))

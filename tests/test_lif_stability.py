@@ -153,3 +153,38 @@ def test_silent_network_and_bad_delays_are_reported():
     with pytest.raises(ParameterError) as e:
         stability([[100.0]], [[0.1]], [[-1.0]], rate_hz=[5.0], mu_mv=[15.0], sigma_mv=[5.0], **common)
     assert e.value.name == "delay"
+
+
+def _brunel_state(g, eta, v_reset):
+    from recnet.models.lif_network import brunel_model
+    from recnet.numerics.lif_meanfield import network_states
+
+    m = brunel_model(g=g, eta=eta, v_reset=v_reset)
+    s = [s for s in network_states(m, cv=False)["states"] if s["stable"]][0]
+    a = m.to_arrays()
+    return m, dict(indegree=a["indegree"], weight=a["weight"], delay=np.full((2, 2), DELAY), tau_m=a["tau_m"],
+                   tau_refrac=a["tau_refrac"], v_thresh=a["v_thresh"], v_reset=a["v_reset"], v_rest=a["v_rest"],
+                   rate_hz=s["rate_hz"], mu_mv=s["mu_mv"], sigma_mv=s["sigma_mv"])
+
+
+def test_effective_connectivity_equals_brunel_equation_and_power_spectra_equal_nnmt():
+    """det(1 - M) of model A equals Brunel's one-population characteristic function (mpmath) off
+    the roots; C = P D P^dagger equals NNMT's ``_power_spectra`` fed with the same M."""
+    from recnet.numerics.lif_stability import effective_connectivity, power_spectra
+
+    g, eta = 5.0, 2.0
+    m, kw = _brunel_state(g, eta, 10.0)
+    lams = np.array([0.3j, 0.05 + 1.1j, -0.1 + 0.7j])
+    M = effective_connectivity(lams, **kw)
+    with mp.workdps(25):
+        nu = mp.findroot(lambda x: x - _siegert(*_inputs(x, g, eta), 10.0), mp.mpf(kw["rate_hz"][0]))
+        for k, lam in enumerate(lams):
+            ref = complex(_char(mp.mpc(lam), nu, g, eta, 10.0))
+            assert abs(np.linalg.det(np.eye(2) - M[k]) / ref - 1) < 1e-6
+    nnmt_exp = pytest.importorskip("nnmt.lif.exp")
+    sizes = np.array([10000.0, 2500.0])
+    freqs = np.array([10.0, 124.0, 500.0])
+    ours = power_spectra(freqs, sizes=sizes, **kw)
+    Mf = effective_connectivity(2j * np.pi * freqs * 1e-3, **kw)
+    ref = nnmt_exp._power_spectra(kw["rate_hz"], Mf, kw["weight"], kw["indegree"], sizes, kw["tau_m"])
+    np.testing.assert_allclose(np.real(np.diagonal(ours, axis1=1, axis2=2)), ref, rtol=1e-12)
