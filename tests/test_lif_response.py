@@ -102,3 +102,23 @@ def test_bad_input_is_named():
     with pytest.raises(ParameterError) as e:
         transfer_function([np.nan], 15.0, 5.0, 5.0)
     assert e.value.name == "freqs_hz"
+
+
+def test_sympy_statement_equals_the_mpmath_evaluation():
+    import sympy as sp
+
+    from recnet.theory import lif_response as th
+
+    e = th.equations()
+    syms = (th.lam, th.tau, th.tau_rp, th.nu0, th.sigma0, th.mu0, th.theta, th.v_r)
+    pcd = {"D": lambda n, z: mp.pcfu(-n - mp.mpf(1) / 2, z)}          # D_n(z) = U(-n - 1/2, z)
+    f_mu = sp.lambdify(syms, e["a_mu"], modules=[pcd, "mpmath"])
+    f_var = sp.lambdify(syms, e["a_var"], modules=[pcd, "mpmath"])
+    mu, sigma, trp, vr = NEURONS[0]
+    lam = 0.2 + 0.9j
+    with mp.workdps(30):
+        nu = siegert_rate_mpmath(mp.mpf(mu), mp.mpf(sigma), 20.0, trp, 20.0, vr)
+        args = (mp.mpc(lam), 20, trp, nu, sigma, mu, 20, vr)
+        ra, rb = rate_response_mpmath(lam, mu, sigma, tau_refrac=trp, v_reset=vr)
+        assert abs(complex(f_mu(*args)) / ra - 1) < 1e-12
+        assert abs(complex(f_var(*args)) / rb - 1) < 1e-12

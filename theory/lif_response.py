@@ -29,6 +29,33 @@ This module evaluates these closed forms with mpmath at arbitrary precision (the
 numba evaluation of ``recnet.numerics.lif_response`` is tested against); nothing here is fast.
 """
 import mpmath as mp
+import sympy as sp
+
+lam, tau, tau_rp, nu0, sigma0, mu0, theta, v_r = sp.symbols(
+    "lambda tau tau_rp nu_0 sigma_0 mu_0 theta V_r", complex=False)
+D_pc = sp.Function("D")     # parabolic cylinder function D_nu(z) (sympy has none: kept undefined)
+
+
+def equations():
+    """The closed forms as sympy expressions: ``{"phi", "den", "a_mu", "a_var", "brunel_char"}``.
+
+    ``phi(w, a) = exp(a^2/4) D(-w, a)`` with D the undefined parabolic cylinder function;
+    ``brunel_char`` is Brunel's (2000) one-population characteristic function of model A,
+    1 - exp(-lambda d) tau C_E J [(1 - g gamma) A_mu + J (1 + g^2 gamma) A_var] (tau in s there).
+    """
+    w = lam * tau
+    a_t = sp.sqrt(2) * (mu0 - theta) / sigma0
+    a_r = sp.sqrt(2) * (mu0 - v_r) / sigma0
+
+    def phi(k, a):
+        return sp.exp(a ** 2 / 4) * D_pc(-(w + k), a)
+
+    den = phi(0, a_t) - sp.exp(-lam * tau_rp) * phi(0, a_r)
+    a_mu = sp.sqrt(2) * nu0 / sigma0 * w / (1 + w) * (phi(1, a_t) - phi(1, a_r)) / den
+    a_var = nu0 / sigma0 ** 2 * w * (w + 1) / (2 + w) * (phi(2, a_t) - phi(2, a_r)) / den
+    d, c_e, j, g, gamma, tau_s = sp.symbols("d C_E J g gamma tau_s", positive=True)
+    char = 1 - sp.exp(-lam * d) * tau_s * c_e * j * ((1 - g * gamma) * a_mu + j * (1 + g ** 2 * gamma) * a_var)
+    return {"den": den, "a_mu": a_mu, "a_var": a_var, "brunel_char": char}
 
 
 def phi(w, a):
