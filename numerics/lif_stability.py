@@ -198,12 +198,12 @@ def stability(indegree, weight, delay, *, tau_m, tau_refrac, v_thresh, v_reset, 
     def n_rhp():
         return sum(1 + (1 if r.imag > 1e-9 else 0) for r in roots if r.real > 0)
 
-    for re in (0.05, 0.2):           # roots in the box not found yet: starts from |det| minima inside it
+    for re in (0.05, 0.2, 0.5, 1.0, 1.5):   # roots in the box not found yet: starts from |det| minima inside it
         if n_rhp() >= n_unstable:
             break
-        fl = np.arange(0.0, f_max + 10.0, 10.0)
+        fl = np.arange(0.0, f_max + 20.0, 20.0)
         lam_line = re + 2j * np.pi * fl * 1e-3
-        a_line = np.abs(net.det(lam_line, resolution=max(20.0, net.resolution / 2)))
+        a_line = np.abs(net.det(lam_line, resolution=20.0))
         for i in range(1, len(fl) - 1):
             if a_line[i] <= a_line[i - 1] and a_line[i] <= a_line[i + 1]:
                 lam, ok = _newton(net, lam_line[i])
