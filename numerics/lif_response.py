@@ -102,7 +102,9 @@ def _response_one(lam, mu, sigma, tau, trp, vth, vr, nu0, resolution, wref):
 def _response_kernel(lams, mu, sigma, tau, trp, vth, vr, nu0, resolution, wref, out_mu, out_var):
     for p in range(mu.shape[0]):
         for i in range(lams.shape[0]):
-            if nu0[p] <= 0.0 or sigma[p] <= 0.0:
+            # no noise: no diffusion theory; threshold > 25 sigma above the mean: rate < exp(-625)
+            # (and exp((theta - mu)^2 / sigma^2) would overflow): the response is 0 to double precision
+            if nu0[p] <= 0.0 or sigma[p] <= 0.0 or (vth[p] - mu[p]) > 25.0 * sigma[p]:
                 out_mu[p, i] = 0.0
                 out_var[p, i] = 0.0
                 continue

@@ -119,7 +119,7 @@ def _path(net, lams, res):
         Fm = net.det(lm, resolution=res)
         lam = np.insert(lam, bad + 1, lm)
         F = np.insert(F, bad + 1, Fm)
-    raise RuntimeError("det(1 - M) varies too fast along the contour (refinement did not converge)")
+    return lam, F     # (the caller checks the phase steps and warns)
 
 
 def _count(net, f_max_hz, re_max):
@@ -137,6 +137,7 @@ def _count(net, f_max_hz, re_max):
     res = max(20.0, net.resolution / 2)
     path = np.concatenate([right, top[1:], axis[::-1][1:]])
     lam, F = _path(net, path, res)
+    net.contour_resolved = bool(np.all(np.abs(np.angle(F[1:] / F[:-1])) <= np.pi / 4))
     n = int(round(np.sum(np.angle(F[1:] / F[:-1])) / np.pi))
     on_axis = lam.real == 0
     return n, lam[on_axis][::-1].imag * 1e3 / (2 * np.pi), F[on_axis][::-1]
@@ -182,6 +183,13 @@ def stability(indegree, weight, delay, *, tau_m, tau_refrac, v_thresh, v_reset, 
         f_max_hz = max(1000.0, 3000.0 / float(np.min(pos_d))) if pos_d.size else 2000.0
     f_max = float(f_max_hz)
     n_unstable, f, F = _count(net, f_max, RE_MAX)
+    if not net.contour_resolved:
+        warnings.append("det(1 - M) varies too fast along the counting contour: n_unstable may be wrong")
+    silent_noise = (net.nu > 0) & (net.sigma <= 0)
+    if np.any(silent_noise):
+        warnings.append(f"population(s) {np.nonzero(silent_noise)[0].tolist()} fire without input noise "
+                        "(sigma = 0): the diffusion linear response does not apply and they are treated as "
+                        "unresponsive, so stability is undetermined")
     # -- roots
     absF = np.abs(F)
     mins = [i for i in range(1, len(f) - 1) if absF[i] <= absF[i - 1] and absF[i] <= absF[i + 1]]
@@ -245,6 +253,9 @@ def stability(indegree, weight, delay, *, tau_m, tau_refrac, v_thresh, v_reset, 
                      for r in roots],
            "high_frequency_limit_per_s": hf, "f_max_hz": float(f_max)}
     out["state"] = _state(net, out)
+    if np.any(silent_noise):
+        out["stable"] = None
+        out["state"] = "undetermined (a population fires without input noise)"
     out["state_rule"] = STATE_RULE
     out["warnings"] = warnings
     return out

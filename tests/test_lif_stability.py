@@ -188,3 +188,12 @@ def test_effective_connectivity_equals_brunel_equation_and_power_spectra_equal_n
     Mf = effective_connectivity(2j * np.pi * freqs * 1e-3, **kw)
     ref = nnmt_exp._power_spectra(kw["rate_hz"], Mf, kw["weight"], kw["indegree"], sizes, kw["tau_m"])
     np.testing.assert_allclose(np.real(np.diagonal(ours, axis1=1, axis2=2)), ref, rtol=1e-12)
+
+
+def test_noise_free_population_makes_stability_undetermined():
+    from recnet.numerics.lif_stability import stability
+
+    common = dict(tau_m=20.0, tau_refrac=2.0, v_thresh=20.0, v_reset=10.0, v_rest=0.0)
+    out = stability([[100.0]], [[0.1]], [[1.5]], rate_hz=[20.0], mu_mv=[25.0], sigma_mv=[0.0], **common)
+    assert out["stable"] is None and out["state"].startswith("undetermined")
+    assert any("sigma = 0" in w for w in out["warnings"])
