@@ -332,6 +332,14 @@ def effective_connectivity(lam, indegree, weight, delay, *, tau_m, tau_refrac, v
     return net.m(lam)
 
 
+def propagator(lam, indegree, weight, delay, **state):
+    """P(lambda) = (1 - M(lambda))^-1 (n, P, P): the linear response of the population rates to
+    a perturbation injected into each population (Bos et al. 2016, eq. 17); ``state`` as
+    :func:`stability`.  Singular at the roots of det(1 - M) = 0."""
+    m = effective_connectivity(lam, indegree, weight, delay, **state)
+    return np.linalg.inv(np.eye(m.shape[1])[None] - m)
+
+
 def power_spectra(freqs_hz, indegree, weight, delay, sizes, **state):
     r"""Population-rate power spectra C(omega) = P(omega) D P(omega)^dagger, P = (1 - M(i omega))^-1.
 
@@ -345,7 +353,6 @@ def power_spectra(freqs_hz, indegree, weight, delay, sizes, **state):
     n_a = np.asarray(sizes, float)
     if n_a.shape != (np.asarray(indegree).shape[0],) or np.any(n_a < 1):
         raise ParameterError("sizes", sizes, "one population size >= 1 per population")
-    m = effective_connectivity(2j * np.pi * f * 1e-3, indegree, weight, delay, **state)
-    prop = np.linalg.inv(np.eye(m.shape[1])[None] - m)
+    prop = propagator(2j * np.pi * f * 1e-3, indegree, weight, delay, **state)
     d = np.diag(np.asarray(state["rate_hz"], float) / n_a)
     return prop @ d[None] @ np.conj(np.transpose(prop, (0, 2, 1)))
