@@ -166,8 +166,8 @@ def stability(indegree, weight, delay, *, tau_m, tau_refrac, v_thresh, v_reset, 
     Returns
     -------
     dict with ``stable``, ``n_unstable`` (roots with Re lambda > 0, winding number),
-    ``growth_rate_per_s`` and ``frequency_hz`` of the main mode (rightmost root up to ``f_max_hz``), ``roots`` (every root
-    found, rightmost first, each ``growth_rate_per_s``, ``frequency_hz``),
+    ``growth_rate_per_s`` and ``frequency_hz`` of the main mode (rightmost root up to ``f_max_hz``),
+    ``roots`` (every root found, rightmost first, each ``growth_rate_per_s``, ``frequency_hz``),
     ``high_frequency_limit_per_s``, ``state`` (AI, SR, SI fast, SI slow), ``state_rule``, ``warnings``.
     See the module docstring for the equations and the state rule (Brunel 2000).
     """
