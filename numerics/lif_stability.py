@@ -18,8 +18,11 @@ are the roots lambda of det(1 - M(lambda)) = 0.
   whose real parts stay below its (negative) limit, so ``stable`` = no root in the box and a
   negative limit: stability is decided over *all* roots.
 * **Roots**: Newton iterations on det(1 - M(lambda)) (central differences on a fixed grid) started
-  from the minima of |det(1 - M(i omega))| along the scan and from a few real starts; they can be
-  tracked from one parameter point to another (:func:`track_root`).
+  from the minima of |det(1 - M(i omega))| along the imaginary axis (and 0.05/ms either side) and
+  from a few real starts; while fewer roots than counted are found, also from the minima of |det|
+  along the lines Re lambda = 0.05, 0.2, 0.5, 1, 1.5 /ms.  A count the roots found do not reach is
+  reported in ``warnings``.  Roots can be tracked from one parameter point to another
+  (:func:`track_root`).
 * **Main mode**: the rightmost root found at frequencies up to f_max (the box above: the modes
   below the high-frequency tail, whose far members are summarised by the limit below), reported
   as growth rate (1/s) and frequency |Im lambda| / 2 pi (Hz).
