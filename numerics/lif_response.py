@@ -33,7 +33,7 @@ and NNMT at tau_rp = 0.
 import numpy as np
 
 from recnet.checks import ParameterError
-from recnet.numerics._jit import njit
+from recnet.numerics._jit import njit, prange
 
 
 @njit
@@ -98,16 +98,18 @@ def _response_one(lam, mu, sigma, tau, trp, vth, vr, nu0, resolution, wref):
     return -nu0 * y[4] / den, -nu0 * y[6] / den
 
 
-@njit
+@njit(parallel=True)
 def _response_kernel(lams, mu, sigma, tau, trp, vth, vr, nu0, resolution, wref, out_mu, out_var):
-    for p in range(mu.shape[0]):
-        for i in range(lams.shape[0]):
-            # no noise: no diffusion theory; threshold > 25 sigma above the mean: rate < exp(-625)
-            # (and exp((theta - mu)^2 / sigma^2) would overflow): the response is 0 to double precision
-            if nu0[p] <= 0.0 or sigma[p] <= 0.0 or (vth[p] - mu[p]) > 25.0 * sigma[p]:
-                out_mu[p, i] = 0.0
-                out_var[p, i] = 0.0
-                continue
+    n = lams.shape[0]
+    for k in prange(mu.shape[0] * n):       # every (population, lambda) pair is independent
+        p = k // n
+        i = k - p * n
+        # no noise: no diffusion theory; threshold > 25 sigma above the mean: rate < exp(-625)
+        # (and exp((theta - mu)^2 / sigma^2) would overflow): the response is 0 to double precision
+        if nu0[p] <= 0.0 or sigma[p] <= 0.0 or (vth[p] - mu[p]) > 25.0 * sigma[p]:
+            out_mu[p, i] = 0.0
+            out_var[p, i] = 0.0
+        else:
             a, b = _response_one(lams[i], mu[p], sigma[p], tau[p], trp[p], vth[p], vr[p], nu0[p],
                                  resolution, wref)
             out_mu[p, i] = a
