@@ -21,7 +21,8 @@ OPTIONS = (Option("model", DEFAULT_MODEL, "shipped model name (`recnet models`) 
 STABILITY = ("stable = every eigenvalue of the Jacobian of the rate dynamics tau_m,a dnu_a/dt = -nu_a + "
              "phi_a(nu) has a negative real part: a static criterion, blind to oscillatory (Hopf) "
              "instabilities caused by delays (Brunel 2000, sec. 3.3), which need the dynamical linear "
-             "response (issue 15)")
+             "response: that is `stability` (roots of det(1 - M(lambda)) = 0 with the delays, Brunel 2000 "
+             "sec. 4; recnet.numerics.lif_stability), computed for every statically stable state")
 
 REFS = ("Brunel 2000, J Comput Neurosci 8:183", "Amit & Brunel 1997, Cereb Cortex 7:237",
         "Potjans & Diesmann 2014, Cereb Cortex 24:785")
@@ -56,14 +57,21 @@ def predict_model(m, subject_warnings=None):
     def by_name(arr):
         return {n: float(arr[i]) for i, n in enumerate(names)}
 
+    from recnet.numerics.lif_stability import model_stability
+
     states = []
     for s in out["states"]:
         st = {k: by_name(s[k]) for k in ("rate_hz", "mu_mv", "sigma_mv", "cv_isi")}
         st.update(stable=bool(s["stable"]), max_real_eig_per_ms=s["max_real_eig_per_ms"],
                   residual_hz=s["residual_hz"])
+        if st["stable"]:   # linear stability with delays (issue 15) of the statically stable states
+            st["stability"] = model_stability(m, s)
+            warnings.extend(st["stability"].pop("warnings"))
         states.append(st)
     stable = [s for s in states if s["stable"]]
     values = {"rate_hz": None, "mu_mv": None, "sigma_mv": None, "cv_isi": None}
+    values["stability"] = {"stable": None, "growth_rate_per_s": None, "frequency_hz": None,
+                           "state": "no unique stable stationary state: see states"}
     if len(stable) == 1:
         values.update({k: stable[0][k] for k in values})
         what = "unique"
