@@ -55,14 +55,14 @@ def brunel_lif_model(tau_m=20.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0, tau_ref
 
 
 def _predict_brunel(tau_m=20.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0, tau_refrac=2.0, g=5.0,
-                    eta=2.0, epsilon=0.1, j=0.1, n_e=10000, gamma=0.25):
+                    eta=2.0, epsilon=0.1, j=0.1, n_e=10000, gamma=0.25, delay=1.5):
     """The ``lif-network`` prediction of Brunel's model, with Brunel's own keys (E and I rates are
     equal at every stationary state: ``rate_hz`` = ``rate_e_hz`` = ``rate_i_hz``)."""
     from recnet.models.lif_network import brunel_sizes
     from recnet.results import Result
     from recnet.subjects.lif_network import predict_model
 
-    m = brunel_lif_model(tau_m, v_thresh, v_reset, v_rest, tau_refrac, g, eta, epsilon, j, n_e, gamma)
+    m = brunel_lif_model(tau_m, v_thresh, v_reset, v_rest, tau_refrac, g, eta, epsilon, j, n_e, gamma, delay)
     values, warnings = predict_model(m)
     n_e, n_i, c_e, c_i = brunel_sizes(n_e, gamma, epsilon)
     nu_thr = (v_thresh - v_rest) / (j * c_e * tau_m * 1e-3)
@@ -80,7 +80,9 @@ def _predict_brunel(tau_m=20.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0, tau_refr
            "c_e": c_e, "c_i": c_i, "n_e": n_e, "n_i": n_i, "g": g, "eta": eta,
            "solutions": sols, "n_solutions": len(sols), "multistable": len(stable) > 1,
            "converged": bool(sols) and all(abs(s["residual_hz"]) <= 1e-9 * max(1.0, s["rate_hz"]) for s in sols),
-           "method": values["method"], "stability_criterion": values["stability_criterion"]}
+           "method": values["method"], "stability_criterion": values["stability_criterion"],
+           # linear stability of the asynchronous state with the delay (Brunel 2000, sec. 4)
+           "stability": values.get("stability")}
     return Result("brunel", values=out, config={"resolved_model": m.to_dict()}, warnings=warnings)
 
 
@@ -110,11 +112,11 @@ SUBJECTS = [
     Subject(
         "brunel", 1,
         "Brunel 2000 sparse balanced E-I network of LIF neurons: self-consistent rates (Siegert); a shortcut for `lif-network` on model A",
-        options=BRUNEL_OPTIONS,
+        options=BRUNEL_OPTIONS + (
+            Option("delay", 1.5, "synaptic delay (sets the stability of the asynchronous state)", "ms"),),
         derive=_derive_brunel, predict=_predict_brunel, validate=_validate_brunel,
         backends=("numba", "nest", "spinnaker"),
         validate_options=(
-            Option("delay", 1.5, "synaptic delay (no effect on stationary rates)", "ms"),
             Option("t_sim", 2000.0, "simulated time counted after warm-up", "ms"),
             Option("t_warmup", 500.0, "warm-up time discarded", "ms"),
             Option("dt", 0.1, "time step", "ms"),
