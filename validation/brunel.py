@@ -189,6 +189,7 @@ def validate(backend="numba", quick=False, seed=12345, t_sim=2000.0, t_warmup=50
     if quick and (sizes["c_e"], sizes["c_i"]) != brunel_sizes(n_e, gamma, epsilon)[2:]:
         scaled["note"] = "in-degrees changed by rounding"
     result = ValidationResult("brunel", backend)
+    result.config = dict(params, t_sim=t_sim, t_warmup=t_warmup, dt=dt)  # as run (quick: scaled)
     opts = {} if threads is None else {"threads": threads}
     t0 = time.perf_counter()
     res = simulate(net, t_warmup + t_sim, backend=backend, dt=dt, seed=seed, **opts)

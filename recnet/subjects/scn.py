@@ -33,10 +33,20 @@ def _predict(k=2, n=20, mu=0.0002, nu=0.0, tau=100.0, decoder_norm=0.01, x_norm=
             "finite_spike_bias_bound_hz": 1000.0 * bias / tau}
 
 
-def _validate(backend="numba", quick=False, seed=12345, mu=0.0002, tau=100.0, decoder_norm=0.01, t_sim=None):
+def _validate(backend="numba", quick=False, seed=12345, k=2, n=20, mu=0.0002, nu=0.0, tau=100.0,
+              decoder_norm=0.01, x_norm=1.0, decoder_seed=12345, t_sim=None):
+    from recnet.checks import ParameterError
     from recnet.validation import scn
-    return scn.validate(backend=backend, quick=quick, seed=seed, mu=mu, tau=tau, decoder_norm=decoder_norm,
-                        t_sim=t_sim)
+    # the validation draws its own decoders of several sizes from `seed` (minimal hunk until the
+    # subject's owner wires k, n, decoder_seed through)
+    for name, value, default in (("k", k, 2), ("n", n, 20), ("decoder_seed", decoder_seed, 12345)):
+        if value != default:
+            raise ParameterError(name, value, f"not used by `validate scn` yet (keep {default})")
+    res = scn.validate(backend=backend, quick=quick, seed=seed, mu=mu, nu=nu, tau=tau, decoder_norm=decoder_norm,
+                       x_norm=x_norm, t_sim=t_sim)
+    res.config = dict(k=k, n=n, decoder_seed=decoder_seed, mu=mu, nu=nu, tau=tau, decoder_norm=decoder_norm,
+                      x_norm=x_norm, t_sim=res.info["t_sim_ms"], sizes=res.info["sizes"])
+    return res
 
 
 _REFS = ("Boerlin, Machens, Deneve 2013, PLoS Comput Biol 9:e1003258",
@@ -129,9 +139,17 @@ def _predict_memory(d=64, p=4, rule="hebbian", beta=2.0, flip=0.1, pattern_seed=
             "completion_overlaps": sm.retrieval_overlap(Y, Xi)}
 
 
-def _validate_memory(backend="numba", quick=False, seed=12345, beta=2.0, flip=0.1, delta=0.1, tau=20.0):
+def _validate_memory(backend="numba", quick=False, seed=12345, d=64, p=4, rule="hebbian", beta=2.0, flip=0.1,
+                     pattern_seed=12345, delta=0.1, tau=20.0):
+    from recnet.checks import ParameterError
     from recnet.validation import scn
-    return scn.validate_memory(backend=backend, quick=quick, seed=seed, beta=beta, flip=flip, delta=delta, tau=tau)
+    # minimal hunk until the subject's owner wires d, p, rule, pattern_seed through
+    for name, value, default in (("d", d, 64), ("p", p, 4), ("rule", rule, "hebbian"), ("pattern_seed", pattern_seed, 12345)):
+        if value != default:
+            raise ParameterError(name, value, f"not used by `validate memory` yet (keep {default!r})")
+    res = scn.validate_memory(backend=backend, quick=quick, seed=seed, beta=beta, flip=flip, delta=delta, tau=tau)
+    res.config = dict(d=d, p=p, rule=rule, pattern_seed=pattern_seed, beta=beta, flip=flip, delta=delta, tau=tau)
+    return res
 
 
 SUBJECTS.append(
