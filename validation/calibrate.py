@@ -168,6 +168,11 @@ def _labels(names_by_seed):
             out.append(names[0] + " (varies)")
             continue
         out.append("".join(tok[0] if len(set(tok)) == 1 else "*" for tok in zip(*parts)))
+    seen = {}
+    for i, lab in enumerate(out):  # rows that differ only by a seed-dependent index: number them
+        seen[lab] = seen.get(lab, 0) + 1
+        if out.count(lab) > 1:
+            out[i] = f"{lab}#{seen[lab]}"
     return out
 
 
@@ -203,7 +208,9 @@ def summarise(name, records, quick, shift, seed0, options):
             z = [(x["simulated"] - x["predicted"]) / x["stderr"] for x in stat]
             zm, zs, ks = _z_stats(z, [x["dof"] for x in stat])
             dofs = sorted({x["dof"] for x in stat}, key=lambda d: -1 if d is None else d)
-            entry.update(z_mean=zm, z_spread=zs, ks_pvalue=ks,
+            util = [abs(x["simulated"] - x["predicted"]) / (x["n_sigma"] * x["stderr"] + x["systematic"])
+                    for x in stat]
+            entry.update(z_mean=zm, z_spread=zs, ks_pvalue=ks, max_tolerance_used=float(max(util)),
                          assumed="normal" if dofs == [None] else "Student-t, dof " + ",".join(
                              "inf" if d is None else f"{d:g}" for d in dofs),
                          mean_n_sigma=float(np.mean([x["n_sigma"] for x in stat])),
@@ -224,12 +231,19 @@ def summarise(name, records, quick, shift, seed0, options):
         comps.append(entry)
     n = len(ok)
     k = sum(not r["agree"] for r in ok)
+    # the subject's z statistics pool the rows the normal/t law describes: those whose systematic
+    # allowance is below one standard error (a row dominated by a bias bound has z ~ bias/stderr,
+    # and its calibration is the fraction of its tolerance used, ``max_tolerance_used``)
     allz, alld = [], []
+    n_bias_rows = 0
     for rows in rows_by_seed:
         for x in rows:
             if x["applicable"] and x["kind"] == "statistical":
-                allz.append((x["simulated"] - x["predicted"]) / x["stderr"])
-                alld.append(x["dof"])
+                if x["systematic"] < x["stderr"]:
+                    allz.append((x["simulated"] - x["predicted"]) / x["stderr"])
+                    alld.append(x["dof"])
+                else:
+                    n_bias_rows += 1
     zm, zs, ks = _z_stats(allz, alld)
     power = _power(rows_by_seed, shift) if rows_by_seed else None
     mde, up, down = min_detectable(lambda f: _power(rows_by_seed, f)) if rows_by_seed else (None, None, None)
@@ -237,7 +251,8 @@ def summarise(name, records, quick, shift, seed0, options):
     out = {"subject": name, "quick": bool(quick), "seeds": len(records), "seed0": seed0, "shift": shift,
            "options": options, "family_level": FAMILY_LEVEL, "n_seeds_ok": n,
            "false_disagree_rate": k / n if n else None, "false_disagree_ci95": list(ci),
-           "z_mean": zm, "z_spread": zs, "ks_pvalue": ks, "power": power,
+           "z_mean": zm, "z_spread": zs, "ks_pvalue": ks, "n_z": len(allz),
+           "n_bias_bounded_rows": n_bias_rows // max(n, 1), "power": power,
            "min_detectable_rel_error": mde, "min_detectable_up": up, "min_detectable_down": down,
            "comparisons": comps, "errors": errors}
     # targets: consistent with <= 1 % false disagree (the CI's lower end at or below it), spread in
@@ -330,14 +345,17 @@ def format_report(cal):
              f"{cal['n_seeds_ok']} seeds ({cal['seed0']}...{cal['seed0'] + cal['seeds'] - 1}), family-wise level "
              f"{100 * cal['family_level']:g} %",
              f"  false-disagree rate {pct(cal['false_disagree_rate'])} (95 % CI {pct(lo)} - {pct(hi)}); "
-             f"z mean {num(cal['z_mean'])}, spread {num(cal['z_spread'])}, KS p {num(cal['ks_pvalue'])}",
+             f"z mean {num(cal['z_mean'])}, spread {num(cal['z_spread'])}, KS p {num(cal['ks_pvalue'])} "
+             f"({cal['n_z']} z values from rows without a dominant bias bound; {cal['n_bias_bounded_rows']} "
+             "bias-bounded rows per seed, see 'tol. used')",
              f"  power at shift {100 * cal['shift']:+g} %: {pct(cal['power'])}; minimal detectable relative error "
              f"(90 % power): {pct(cal['min_detectable_rel_error'])}",
              f"  targets met: " + ", ".join(f"{k} {'yes' if v else ('n/a' if v is None else 'NO')}"
                                            for k, v in cal["meets_targets"].items()), ""]
-    head = ("quantity", "false dis.", "z mean", "z spread", "KS p", "power", "min det.")
+    head = ("quantity", "false dis.", "z mean", "z spread", "KS p", "tol. used", "power", "min det.")
     rows = [(c["quantity"], pct(c["false_disagree_rate"]), num(c["z_mean"]), num(c["z_spread"]),
-             num(c["ks_pvalue"]), pct(c["power"]), pct(c["min_detectable_rel_error"])) for c in cal["comparisons"]]
+             num(c["ks_pvalue"]), num(c.get("max_tolerance_used")), pct(c["power"]),
+             pct(c["min_detectable_rel_error"])) for c in cal["comparisons"]]
     w = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
     fmt = "  ".join("{:<%d}" % x for x in w)
     lines += [fmt.format(*head), fmt.format(*("-" * x for x in w))] + [fmt.format(*r) for r in rows]

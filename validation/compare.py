@@ -9,10 +9,11 @@ z = (sim - pred)/stderr (normal, or Student-t with ``dof`` degrees of freedom), 
 Family-wise verdict (:meth:`ValidationResult.decide`).  A subject's statistical rows (those with a
 standard error) are tested together at the family-wise level ``FAMILY_LEVEL``: rows that share a
 ``family`` (correlated estimates, e.g. the lags of one autocorrelation) form one family, every
-other row is a family of its own; with K families the level of each is 1 - (1 - alpha)^(1/K)
-(Sidak) and a family of m rows is decided by its largest excess |z| against the Sidak quantile for
-m rows at that level (the max-|z| rule; Sidak's inequality makes it valid for correlated two-sided
-normal rows, conservative when they are positively correlated).  Row i agrees when
+other row is a family of its own; of M rows in all, a family of m rows gets the level
+1 - (1 - alpha)^(m/M) (so the families' levels multiply to 1 - alpha) and is decided by its
+largest excess |z| against the Sidak quantile for m rows at that level (the max-|z| rule; Sidak's
+inequality makes it valid for correlated two-sided normal rows, conservative when they are
+positively correlated).  Row i agrees when
 
     |sim_i - pred_i| <= q_i stderr_i + systematic_i,
 
@@ -233,8 +234,15 @@ def family_quantiles(comparisons, alpha=FAMILY_LEVEL):
         fams.setdefault(c.family if c.family is not None else ("_row", id(c)), []).append(c)
     if not fams:
         return {}
-    a_fam = 1.0 - (1.0 - alpha) ** (1.0 / len(fams))
-    return {id(c): sidak_quantile(len(members), a_fam, c.dof) for members in fams.values() for c in members}
+    m_total = sum(len(v) for v in fams.values())
+    out = {}
+    for members in fams.values():
+        # the family's share of the level grows with its size, 1 - (1 - alpha)^(m/M), so that every
+        # row ends at the per-row level (1 - alpha)^(1/M) and the families' levels multiply to 1 - alpha
+        a_fam = 1.0 - (1.0 - alpha) ** (len(members) / m_total)
+        for c in members:
+            out[id(c)] = sidak_quantile(len(members), a_fam, c.dof)
+    return out
 
 
 @dataclass

@@ -39,7 +39,7 @@ def _validate(backend="numba", quick=False, seed=12345, k=2, n=20, mu=0.0002, nu
     from recnet.validation import scn
     # the validation draws its own decoders of several sizes from `seed` (minimal hunk until the
     # subject's owner wires k, n, decoder_seed through)
-    for name, value, default in (("k", k, 2), ("n", n, 20), ("decoder_seed", decoder_seed, 12345)):
+    for name, value, default in (("k", k, 2), ("n", n, 20), ("nu", nu, 0.0), ("decoder_seed", decoder_seed, 12345)):
         if value != default:
             raise ParameterError(name, value, f"not used by `validate scn` yet (keep {default})")
     res = scn.validate(backend=backend, quick=quick, seed=seed, mu=mu, nu=nu, tau=tau, decoder_norm=decoder_norm,
