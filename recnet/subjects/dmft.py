@@ -23,7 +23,7 @@ def _predict(g=2.0, phi="tanh", j0=0.0, i0=0.0, balanced=False):
     return out
 
 
-def _validate(backend="numba", quick=False, seed=12345, phi="tanh", gains="1.5,2,3", n=2000,
+def _validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", gains="1.5,2,3", n=2000,
               n_networks=2, spiking=True, j0=0.0, i0=0.0, balanced=False, sizes=""):
     from recnet.validation import dmft
     try:
@@ -36,8 +36,16 @@ def _validate(backend="numba", quick=False, seed=12345, phi="tanh", gains="1.5,2
         raise ValueError(f"sizes = {sizes!r} is invalid: a comma-separated list of integers, e.g. 250,500,1000,2000") from None
     if balanced:
         raise ValueError("balanced = True is not simulated by `validate dmft` (predict only)")
-    return dmft.validate(gains=gs, phi=phi, n=n, n_networks=n_networks, quick=quick, seed=seed,
-                         spiking=spiking, j0=j0, i0=i0, sizes=ns)
+    if g != 2.0:  # minimal hunk (issue 14 branch): the validation simulates --gains
+        from recnet.checks import ParameterError
+        raise ParameterError("g", g, "not used by `validate dmft`: give the gains to simulate with --gains")
+    res = dmft.validate(gains=gs, phi=phi, n=n, n_networks=n_networks, quick=quick, seed=seed,
+                        spiking=spiking, j0=j0, i0=i0, sizes=ns)
+    # minimal hunk (issue 14 branch) until the subject's owner records the full config
+    res.config = dict(phi=phi, gains=",".join(f"{g:g}" for g in gs), n=max(res.info["sizes"]), n_networks=n_networks,
+                      sizes=",".join(map(str, res.info["sizes"])), spiking=bool(spiking), j0=j0, i0=i0,
+                      balanced=bool(balanced), g=g)
+    return res
 
 
 SUBJECTS = [
