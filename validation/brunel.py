@@ -22,7 +22,7 @@ import numpy as np
 
 from recnet import checks
 
-__all__ = ["brunel_network", "brunel_sizes", "validate", "synchrony", "open_loop_bias", "QUICK_FACTOR",
+__all__ = ["brunel_network", "brunel_sizes", "validate", "synchrony", "open_loop_bias", "siegert_of_rate", "QUICK_FACTOR",
            "OPEN_LOOP_NEURONS", "SYNCHRONY_LIMIT"]
 
 # Systematic error of the theory, derived per run (``open_loop_bias``), no hand-set percentage:
@@ -245,6 +245,27 @@ def validate(backend="numba", quick=False, seed=12345, t_sim=2000.0, t_warmup=50
     return result
 
 
+def siegert_of_rate(params):
+    """F(nu): the Siegert rate (Hz) of Brunel's neuron when every recurrent input fires at nu (Hz),
+    mu = tau J (C_E nu_ext + C_E nu - g C_I nu), sigma^2 = tau J^2 (C_E nu_ext + C_E nu + g^2 C_I nu);
+    the predicted rate is its fixed point."""
+    from recnet.numerics.siegert import siegert
+
+    _, _, c_e, c_i = brunel_sizes(params["n_e"], params["gamma"], params["epsilon"])
+    j, g, tau_m = params["j"], params["g"], params["tau_m"]
+    nu_ext = params["eta"] * (params["v_thresh"] - params["v_rest"]) / (j * c_e * tau_m) * 1000.0
+    kw = dict(tau_m=tau_m, tau_refrac=params["tau_refrac"], v_thresh=params["v_thresh"],
+              v_reset=params["v_reset"], v_rest=params["v_rest"])
+    tau_s = tau_m * 1e-3
+
+    def F(v):
+        mu = tau_s * j * (c_e * nu_ext + c_e * v - g * c_i * v)
+        sigma = np.sqrt(tau_s * j * j * (c_e * nu_ext + c_e * v + g * g * c_i * v))
+        return float(siegert(mu, sigma, **kw))
+
+    return F
+
+
 def open_loop_bias(params, pred, *, backend="numba", dt=0.1, t_sim=2000.0, t_warmup=500.0, n_batches=20,
                    n_neurons=OPEN_LOOP_NEURONS, seed=12345, **opts):
     """The diffusion approximation's error at these parameters, measured open loop (see the notes
@@ -260,7 +281,6 @@ def open_loop_bias(params, pred, *, backend="numba", dt=0.1, t_sim=2000.0, t_war
     F' = d Siegert(mu(nu), sigma(nu)) / d nu, ``rate_bias_hz`` = eps / (1 - F') and its ``_se_hz``,
     ``cv_open``, ``cv_bias`` = CV_open - CV_theory and ``cv_bias_se``, ``why_rate``, ``why_cv``.
     """
-    from recnet.numerics.siegert import siegert
     from recnet.validation.network import IF_curr_delta, Network, OneToOneConnector, SpikeSourcePoisson, StaticSynapse
     from recnet.validation.simulate import simulate
 
@@ -284,15 +304,7 @@ def open_loop_bias(params, pred, *, backend="numba", dt=0.1, t_sim=2000.0, t_war
     res = simulate(net, t_warmup + t_sim, backend=backend, dt=dt, seed=seed, **opts)
     r_open, r_open_se = res.rate("E", t_warmup, t_warmup + t_sim, n_batches=n_batches)
     cv_open, cv_open_se, _ = res.cv_isi("E", t_warmup, t_warmup + t_sim)
-    kw = dict(tau_m=tau_m, tau_refrac=params["tau_refrac"], v_thresh=params["v_thresh"],
-              v_reset=params["v_reset"], v_rest=params["v_rest"])
-
-    def F(v):  # Siegert rate as a function of the recurrent rate v (Hz); mu, sigma relative to v_rest
-        tau_s = tau_m * 1e-3
-        mu = tau_s * j * (c_e * nu_ext + c_e * v - g * c_i * v)
-        sigma = np.sqrt(tau_s * j * j * (c_e * nu_ext + c_e * v + g * g * c_i * v))
-        return float(siegert(mu, sigma, **kw))
-
+    F = siegert_of_rate(params)
     h = 1e-3 * max(nu, 1.0)
     slope = (F(nu + h) - F(nu - h)) / (2 * h)
     eps = r_open - F(nu)
