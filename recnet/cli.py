@@ -226,6 +226,12 @@ def cmd_validate(argv):
         print(f"{subject.name} on {backend}: {'AGREE' if res.agree else 'DISAGREE'}")
         print("# config: " + ", ".join(f"{k} = {_short(v)}" for k, v in _plain_config(res.config).items()))
         print(format_table(res.comparisons))
+        for caveat in getattr(res, "caveats", []):
+            print(f"note: {caveat}")
+        mde = res.min_detectable_rel_error()
+        if mde is not None:
+            print(f"this run would catch a theory {100 * mde:.3g} % off (all predictions x (1 +- F)); "
+                  f"`recnet calibrate {subject.name}` measures it over seeds")
         if res.info:
             print()
             _print_mapping(res.info)
