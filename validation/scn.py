@@ -425,8 +425,9 @@ def validate_memory(backend="numba", quick=False, seed=12345, beta=2.0, flip=0.1
     info.update(capacity_slope_per_neuron=fit["slope"], capacity_slope_se=fit["slope_se"],
                 capacity_slope_ci95=list(fit["slope_ci"]), capacity_intercept=fit["intercept"],
                 capacity_points=[[int(n), int(p)] for n, p in zip(Ns, Pc)])
-    comps.append(compare("capacity_quadratic_coefficient", 0.0, fit["quad"], fit["quad_se"],
-                         note="linearity: quadratic term of P_c(N) consistent with 0"))
+    comps.append(compare("capacity_quadratic_coefficient", 0.0, fit["quad"], fit["quad_se"], dof=len(Ns) - 3,
+                         note="linearity: quadratic term of P_c(N) consistent with 0 (stderr from the residuals: "
+                              "Student-t with n - 3 dof)"))
     comps.append(compare_exact("capacity_slope_lower_ci_positive", True, bool(fit["slope_ci"][0] > 0),
                                note=f"slope {fit['slope']:.4g} +- {fit['slope_se']:.2g} patterns/neuron, 95% CI "
                                     f"[{fit['slope_ci'][0]:.4g}, {fit['slope_ci'][1]:.4g}]"))
