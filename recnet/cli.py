@@ -259,8 +259,10 @@ def cmd_validate_all(argv):
             res = _run_validate(s, "numba", args.quick, args.seed, {})
             res.info["figures"] = [str(pth.name) for pth in _save_figures(res, args.out)]
             results.append(res)
+            mde = res.min_detectable_rel_error()
             print(f"[recnet]   {s.name}: {'agree' if res.agree else 'DISAGREE'} "
-                  f"({res.timing.get('wall_s', 0):.1f} s)", file=sys.stderr, flush=True)
+                  f"({res.timing.get('wall_s', 0):.1f} s)"
+                  + ("" if mde is None else f"; would catch a theory {100 * mde:.3g} % off"), file=sys.stderr, flush=True)
         except Exception as exc:  # one broken subject must not hide the others' results
             failures[s.name] = f"{type(exc).__name__}: {exc}"
             print(f"[recnet]   {s.name}: FAILED: {failures[s.name]}", file=sys.stderr, flush=True)
@@ -289,7 +291,8 @@ def cmd_calibrate(argv):
     p.add_argument("--seed0", type=int, default=1, help="first seed (default: %(default)s)")
     p.add_argument("--shift", type=float, default=None,
                    help="relative error F of the theory for the power (prediction x (1 + F)); default "
-                        f"the subject's claimed resolution ({cal.CLAIMED_SHIFT.get(subject.name, cal.DEFAULT_SHIFT):g})")
+                        "the subject's claimed resolution (quick, full: "
+                        f"{cal.CLAIMED_SHIFT.get(subject.name, (cal.DEFAULT_SHIFT,) * 2)})")
     p.add_argument("--quick", action="store_true", default=False, help="calibrate the quick validation")
     p.add_argument("--json", action="store_true", default=False, help="print one JSON object")
     p.add_argument("--workers", type=int, default=None, help="processes (default: min(2, cores))")

@@ -101,5 +101,5 @@ def test_calibrate_lowrank_ei_quick():
     from recnet.registry import get_subject
 
     s = get_subject("lowrank-ei")
-    out = cal.calibrate("lowrank-ei", 4, quick=True, runner=s.raw_validate, shift=cal.CLAIMED_SHIFT["lowrank-ei"])
+    out = cal.calibrate("lowrank-ei", 4, quick=True, runner=s.raw_validate)
     _check_targets(out, 4)
