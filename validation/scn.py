@@ -245,7 +245,8 @@ def lowrank_prediction(function="bump", n=20, w=0.5, x_min=-1.0, x_max=1.0, d=0.
     hi_k = c.max(axis=0) * h ** 2 / 8.0
     next_order = float(max(hi_k.max() - predicted, predicted - lo_k.max(), 0.0))
     return dict(model=model, f=f, label=label, predicted_error=predicted, fixed_point_error=exact,
-                envelope_bound=model.error_bound, spike_bound=spike_bound, h=h, next_order_bound=next_order)
+                envelope_bound=model.error_bound, spike_bound=spike_bound, h=h, next_order_bound=next_order,
+                f_scale=float(np.max(np.abs(f(xg)))))
 
 
 def validate_lowrank(backend="numba", quick=False, seed=12345, n=20, w=0.5, tau=10.0, d=0.01):
@@ -273,13 +274,13 @@ def validate_lowrank(backend="numba", quick=False, seed=12345, n=20, w=0.5, tau=
     info = {"n_per_population": n, "w": w, "tau_ms": tau, "d": d}
     for ax, name in zip(axes, ("quadratic", "bump")):
         p = lowrank_prediction(name, n=n, w=w, d=d, tau=tau)
-        # deterministic: the next-order bound (variation of f'' across a cell) plus round-off of the
-        # max over 4001 grid points (64 ulps of the value)
-        roundoff = 64 * np.finfo(float).eps * abs(p["predicted_error"])
+        # deterministic: the next-order bound (variation of f'' across a cell) plus round-off: the
+        # error is a difference of values of size max|f|, so 64 ulps of max|f|
+        roundoff = 64 * np.finfo(float).eps * p["f_scale"]
         comps.append(compare(f"{name}_max_boundary_error", p["predicted_error"], p["fixed_point_error"], None,
                              n_sigma=0, systematic=p["next_order_bound"] + roundoff,
                              why=f"next order: |f''| varies across a cell, the cell maxima lie in [min, max] |f''| "
-                                 f"h^2/8 (bound {p['next_order_bound']:.3g}); + 64 ulps round-off",
+                                 f"h^2/8 (bound {p['next_order_bound']:.3g}); + 64 ulps of max|f| round-off",
                              note="theory f'' h^2/8 with h = (b-a)/(n-1); exact for a quadratic target"))
         mean, sem = sf.simulate_io(p["model"], xs, t_sim=300.0 if quick else 1000.0, t_warm=100.0, seed=g)
         fp = p["model"].fixed_point(xs)
