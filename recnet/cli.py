@@ -6,6 +6,7 @@
     recnet predict SUBJECT [options] [--json]
     recnet validate SUBJECT [--backend numba|nest|spinnaker] [--quick] [--json] [--seed N] [--out DIR]
     recnet validate --all [--quick] [--out DIR]
+    recnet calibrate SUBJECT [--seeds K] [--shift F] [--quick] [--json] [--seed0 S] [options]
     recnet figure [NAME] [-o FILE] [--quick]
 
 Options mirror PyNN's names and units (``--tau-m`` in ms, ``--v-thresh`` in mV);
@@ -276,6 +277,12 @@ def cmd_validate(argv):
         print(f"{subject.name} on {backend}: {'AGREE' if res.agree else 'DISAGREE'}")
         print("# config: " + ", ".join(f"{k} = {_short(v)}" for k, v in _plain_config(res.config).items()))
         print(format_table(res.comparisons))
+        for caveat in getattr(res, "caveats", []):
+            print(f"note: {caveat}")
+        mde = res.min_detectable_rel_error()
+        if mde is not None:
+            print(f"this run would catch a theory {100 * mde:.3g} % off (all predictions x (1 +- F)); "
+                  f"`recnet calibrate {subject.name}` measures it over seeds")
         if res.info:
             print()
             _print_mapping(res.info)
@@ -317,8 +324,10 @@ def cmd_validate_all(argv):
             res = _run_validate(s, "numba", args.quick, args.seed, {})
             res.info["figures"] = [str(pth.name) for pth in _save_figures(res, args.out)]
             results.append(res)
+            mde = res.min_detectable_rel_error()
             progress.note(f"[recnet] [{k}/{total}] {s.name}: {'agree' if res.agree else 'DISAGREE'} "
-                          f"({res.timing.get('wall_s', 0):.1f} s)")
+                          f"({res.timing.get('wall_s', 0):.1f} s)"
+                          + ("" if mde is None else f"; would catch a theory {100 * mde:.3g} % off"))
         except KeyboardInterrupt:
             path = report(interrupted=[s.name])
             print(f"recnet: interrupted in {s.name}; report of the {len(results) + len(failures)} finished "
@@ -334,6 +343,46 @@ def cmd_validate_all(argv):
     ok = not failures and all(r.agree for r in results)
     print(f"report written to {path} ({'all agree' if ok else 'some DISAGREE or failed'})")
     return 0 if ok else 1
+
+
+def cmd_calibrate(argv):
+    """``recnet calibrate SUBJECT``: false-disagree rate, z spread and power of its validation."""
+    if not argv or argv[0].startswith("-"):
+        if "-h" in argv or "--help" in argv:
+            print(__doc__)
+            return 0
+        raise CLIError("calibrate needs a SUBJECT (see `recnet list`)")
+    subject = registry.get_subject(argv[0])
+    if subject.validate is None:
+        raise CLIError(f"subject {subject.name!r} has no validation to calibrate")
+    from recnet.validation import calibrate as cal
+
+    p = argparse.ArgumentParser(prog=f"recnet calibrate {subject.name}", argument_default=argparse.SUPPRESS,
+                                description="run `validate` over K seeds; report false-disagree rate, "
+                                            "standardised errors, power and minimal detectable error")
+    p.add_argument("--seeds", type=int, default=20, help="number of seeds K (default: %(default)s)")
+    p.add_argument("--seed0", type=int, default=1, help="first seed (default: %(default)s)")
+    p.add_argument("--shift", type=float, default=None,
+                   help="relative error F of the theory for the power (prediction x (1 + F)); default "
+                        "the subject's claimed resolution (quick, full: "
+                        f"{cal.CLAIMED_SHIFT.get(subject.name, (cal.DEFAULT_SHIFT,) * 2)})")
+    p.add_argument("--quick", action="store_true", default=False, help="calibrate the quick validation")
+    p.add_argument("--json", action="store_true", default=False, help="print one JSON object")
+    p.add_argument("--workers", type=int, default=None, help="processes (default: min(2, cores))")
+    options = subject.command_options("validate")
+    _add_options(p, options)
+    args = vars(p.parse_args(_join_negative_values(argv[1:], options)))
+    seeds, seed0, shift, quick, as_json, workers = (args.pop(k) for k in ("seeds", "seed0", "shift", "quick",
+                                                                          "json", "workers"))
+
+    def progress(rec):
+        verdict = "FAILED" if "error" in rec else ("agree" if rec["agree"] else "DISAGREE")
+        print(f"[recnet] seed {rec['seed']}: {verdict} ({rec['wall_s']:.1f} s)", file=sys.stderr, flush=True)
+
+    out = cal.calibrate(subject.name, seeds, quick=quick, shift=shift, seed0=seed0, workers=workers,
+                        options=args, progress=progress)
+    print(_dump(out) if as_json else cal.format_report(out))
+    return 0 if not out["errors"] else 1
 
 
 def _plain_config(config):
@@ -453,13 +502,14 @@ def _main(argv):
         description="recnet: derive closed-form predictions for recurrent networks, validate them "
                     "against simulations, draw the figures.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="commands: list | models | derive SUBJECT | predict SUBJECT | validate SUBJECT|--all | figure [NAME]\n"
+        epilog="commands: list | models | derive SUBJECT | predict SUBJECT | validate SUBJECT|--all | "
+               "calibrate SUBJECT | figure [NAME]\n"
                f"subjects: {', '.join(s.name for s in registry.all_subjects())}\n"
                f"backends (validate --backend): {', '.join(BACKENDS)} (numba is built in; nest and spinnaker "
                "need the recnet[nest] / recnet[spinnaker] extras)\n"
                "`recnet COMMAND SUBJECT --help` lists a subject's options with their units.\n"
                "--quiet (predict, validate) turns progress bars off; Ctrl-C stops any command (exit 130).")
-    top.add_argument("command", choices=("list", "models", "derive", "predict", "validate", "figure"))
+    top.add_argument("command", choices=("list", "models", "derive", "predict", "validate", "calibrate", "figure"))
     top.add_argument("--version", action="version", version="recnet " + __import__("recnet").__version__)
     if not argv or argv[0] in ("-h", "--help", "--version"):
         top.parse_args(argv or ["-h"])
@@ -475,6 +525,8 @@ def _main(argv):
             return cmd_validate(rest)
         if command == "figure":
             return cmd_figure(rest)
+        if command == "calibrate":
+            return cmd_calibrate(rest)
         if command in ("derive", "predict"):
             if not rest or rest[0].startswith("-"):
                 raise CLIError(f"{command} needs a SUBJECT (see `recnet list`)")

@@ -1,7 +1,26 @@
 """Theory-vs-simulation records: one ``Comparison`` per quantity, gathered in a ``ValidationResult``.
 
-Every comparison carries the predicted value, the simulated value, the simulated value's standard
-error and the rule that decided agreement, so a reader can redo the verdict.
+Every comparison carries what decided it -- the predicted value, the simulated value, the simulated
+value's standard error, the distribution the rule assumes for the standardised error
+z = (sim - pred)/stderr (normal, or Student-t with ``dof`` degrees of freedom), a derived
+``systematic`` allowance with its derivation, and the family it belongs to -- so a reader (and
+``recnet calibrate``) can redo the verdict, also for a shifted prediction (:meth:`Comparison.decide`).
+
+Family-wise verdict (:meth:`ValidationResult.decide`).  A subject's statistical rows (those with a
+standard error) are tested together at the family-wise level ``FAMILY_LEVEL``: rows that share a
+``family`` (correlated estimates, e.g. the lags of one autocorrelation) form one family, every
+other row is a family of its own; of M rows in all, a family of m rows gets the level
+1 - (1 - alpha)^(m/M) (so the families' levels multiply to 1 - alpha) and is decided by its
+largest excess |z| against the Sidak quantile for m rows at that level (the max-|z| rule; Sidak's
+inequality makes it valid for correlated two-sided normal rows, conservative when they are
+positively correlated).  Row i agrees when
+
+    |sim_i - pred_i| <= q_i stderr_i + systematic_i,
+
+q_i the quantile of its assumed distribution at the per-row level (1 - alpha_family)^(1/m).  So the
+probability that a correct theory is called DISAGREE is at most alpha = ``FAMILY_LEVEL`` per subject,
+whatever the number of rows.  Rows without a standard error are deterministic
+(``|sim - pred| <= systematic``) or exact (sets, labels).
 """
 from __future__ import annotations
 
@@ -11,7 +30,12 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Comparison", "ValidationResult", "compare", "compare_exact", "format_table"]
+__all__ = ["Comparison", "ValidationResult", "compare", "compare_exact", "format_table", "FAMILY_LEVEL",
+           "quantile", "sidak_quantile"]
+
+#: family-wise false-disagree probability of one subject's verdict (the usual 3-sigma level, now
+#: per subject instead of per row); ``recnet calibrate`` measures the realised rate.
+FAMILY_LEVEL = 0.0027
 
 
 def _plain(x):
@@ -34,6 +58,27 @@ def _plain(x):
     return x
 
 
+def quantile(two_sided_level, dof=None):
+    """Two-sided quantile q with P(|Z| <= q) = level, Z standard normal (dof None) or Student-t(dof)."""
+    from scipy import stats
+
+    p = 0.5 + 0.5 * float(two_sided_level)
+    return float(stats.norm.ppf(p) if dof is None else stats.t.ppf(p, max(float(dof), 1.0)))
+
+
+def coverage(q, dof=None):
+    """P(|Z| <= q) for the standard normal (dof None) or Student-t(dof): the inverse of :func:`quantile`."""
+    from scipy import stats
+
+    return float(2 * (stats.norm.cdf(q) if dof is None else stats.t.cdf(q, max(float(dof), 1.0))) - 1)
+
+
+def sidak_quantile(m, alpha=FAMILY_LEVEL, dof=None):
+    """Quantile for the largest |z| of m rows at family-wise level alpha (Sidak: per-row level
+    (1 - alpha)^(1/m))."""
+    return quantile((1.0 - alpha) ** (1.0 / max(int(m), 1)), dof)
+
+
 @dataclass
 class Comparison:
     """One theory-vs-simulation comparison.
@@ -45,15 +90,25 @@ class Comparison:
     predicted, simulated :
         the theory's value and the simulation's estimate (numbers, or sets/labels for exact checks).
     stderr : float or None
-        standard error of ``simulated`` (None for exact comparisons).
+        standard error of ``simulated`` (None for deterministic and exact comparisons).
     agree : bool
-        the verdict of ``rule``.
+        the verdict (after :meth:`ValidationResult.decide`, the family-wise one).
     rule : str
-        how agreement was decided, e.g. ``|sim - pred| <= 3 stderr + 3% |pred|``.
+        how agreement was decided, e.g. ``|sim - pred| <= 3.4 stderr + systematic``.
     applicable : bool
         False when the simulated state lies outside the domain the theory claims (say why in
         ``note``, e.g. a stationary-state formula in an oscillating network): the values are still
         reported, ``agree`` is shown as n/a (None in JSON) and does not enter the verdict.
+    n_sigma : float
+        the quantile of the assumed z distribution used for the decision.
+    dof : float or None
+        degrees of freedom of the stderr (Student-t); None: normal.
+    systematic : float
+        allowance for a systematic error of the comparison, in the quantity's unit, computed from
+        the model (never a hand-set percentage); ``systematic_why`` says how.
+    family : str or None
+        rows with the same family are correlated and decided together (max-|z| rule).
+    kind : {"statistical", "deterministic", "exact"}
     """
 
     quantity: str
@@ -64,6 +119,12 @@ class Comparison:
     rule: str = ""
     note: str = ""
     applicable: bool = True
+    n_sigma: float = 3.0
+    dof: float | None = None
+    systematic: float = 0.0
+    systematic_why: str = ""
+    family: str | None = None
+    kind: str = "statistical"
 
     def not_applicable(self, reason):
         """Mark this comparison as outside the theory's domain, with the reason."""
@@ -71,41 +132,117 @@ class Comparison:
         self.note = f"{self.note}; not compared: {reason}" if self.note else f"not compared: {reason}"
         return self
 
+    @property
+    def numeric(self):
+        return self.kind in ("statistical", "deterministic")
+
+    @property
+    def z(self):
+        """Standardised error (sim - pred)/stderr (None for deterministic and exact comparisons)."""
+        if self.kind != "statistical":
+            return None
+        return (float(self.simulated) - float(self.predicted)) / float(self.stderr)
+
+    def tolerance(self, n_sigma=None):
+        """The allowed |sim - pred|: n_sigma stderr + systematic (systematic alone if deterministic)."""
+        q = self.n_sigma if n_sigma is None else n_sigma
+        return (q * float(self.stderr) if self.kind == "statistical" else 0.0) + float(self.systematic)
+
+    def decide(self, predicted=None, n_sigma=None):
+        """Would this comparison agree with ``predicted`` (default: its own prediction)?
+
+        Exact comparisons re-decide by equality.  Numeric ones: ``|sim - predicted| <= n_sigma
+        stderr + systematic`` with the row's quantile (or ``n_sigma``); False if not finite.
+        """
+        pred = self.predicted if predicted is None else predicted
+        if self.kind == "exact":
+            return _plain(pred) == _plain(self.simulated)
+        p, s = float(pred), float(self.simulated)
+        if not (math.isfinite(p) and math.isfinite(s)):
+            return False
+        return bool(abs(s - p) <= self.tolerance(n_sigma))
+
+    def _rule_text(self):
+        if self.kind == "exact":
+            return "equal"
+        parts = []
+        if self.kind == "statistical":
+            parts.append(f"{self.n_sigma:.3g} stderr" + (f" (t, {self.dof:g} dof)" if self.dof is not None else ""))
+        if self.systematic:
+            parts.append(f"{self.systematic:.3g} systematic")
+        return "|sim - pred| <= " + (" + ".join(parts) if parts else "0")
+
     def to_dict(self):
         return _plain({"quantity": self.quantity, "predicted": self.predicted,
-                       "simulated": self.simulated, "stderr": self.stderr,
+                       "simulated": self.simulated, "stderr": self.stderr, "z": self.z,
                        "agree": bool(self.agree) if self.applicable else None,
-                       "applicable": self.applicable, "rule": self.rule, "note": self.note})
+                       "applicable": self.applicable, "rule": self.rule, "note": self.note,
+                       "n_sigma": self.n_sigma if self.kind == "statistical" else None, "dof": self.dof,
+                       "systematic": self.systematic, "systematic_why": self.systematic_why,
+                       "family": self.family, "kind": self.kind})
 
 
-def compare(quantity, predicted, simulated, stderr, *, n_sigma=3.0, rel_tol=0.0, abs_tol=0.0, note=""):
-    """Numerical comparison: agree when ``|sim - pred| <= n_sigma*stderr + rel_tol*|pred| + abs_tol``.
+def compare(quantity, predicted, simulated, stderr, *, n_sigma=3.0, rel_tol=0.0, abs_tol=0.0, note="",
+            systematic=0.0, why="", family=None, dof=None):
+    """Numerical comparison: agree when ``|sim - pred| <= n_sigma*stderr + systematic``.
 
-    ``stderr`` is the standard error of the simulated estimate (derived from the run's length and
-    size by the caller); ``rel_tol`` covers a stated systematic error of the theory (for instance
-    the diffusion approximation), ``abs_tol`` a stated discretisation error.
+    Parameters
+    ----------
+    stderr : float or None
+        standard error of the simulated estimate (derived from the run's length and size by the
+        caller); None, 0 or NaN make the comparison deterministic (``|sim - pred| <= systematic``).
+    n_sigma : float
+        the row's own quantile (3 by default); :meth:`ValidationResult.decide` replaces it by the
+        family-wise quantile for the row's distribution.
+    dof : float, optional
+        degrees of freedom of ``stderr``: z is then Student-t(dof) distributed, else normal.
+    systematic : float
+        a systematic error of the comparison computed from the model (time-step bias, finite-size
+        bias, a bound), in the quantity's unit; ``why`` states its derivation.
+    family : str, optional
+        rows with equal family are correlated and decided together.
+    rel_tol, abs_tol : float
+        legacy allowances (``rel_tol |pred| + abs_tol``), kept for call sites not yet converted;
+        they are recorded as ``systematic`` with ``why`` saying they are stated, not derived.
     """
     p, s = float(predicted), float(simulated)
-    se = float(stderr) if stderr is not None else 0.0
-    if not (math.isfinite(p) and math.isfinite(s)):
-        agree = False
-    else:
-        agree = abs(s - p) <= n_sigma * se + rel_tol * abs(p) + abs_tol
-    parts = []
-    if stderr is not None and n_sigma:
-        parts.append(f"{n_sigma:g} stderr")
-    if rel_tol:
-        parts.append(f"{100 * rel_tol:g}% |pred|")
-    if abs_tol:
-        parts.append(f"{abs_tol:g}")
-    rule = "|sim - pred| <= " + (" + ".join(parts) if parts else "0")
-    return Comparison(quantity, p, s, None if stderr is None else se, bool(agree), rule, note)
+    se = None if stderr is None else float(stderr)
+    statistical = se is not None and math.isfinite(se) and se > 0 and n_sigma > 0
+    sysv = float(systematic) + float(rel_tol) * abs(p) + float(abs_tol)
+    if (rel_tol or abs_tol) and not why:
+        why = "stated allowance (" + " + ".join(
+            ([f"{rel_tol:g} |pred|"] if rel_tol else []) + ([f"{abs_tol:g}"] if abs_tol else [])) + ")"
+    c = Comparison(quantity, p, s, se, False, note=note, n_sigma=float(n_sigma) if statistical else 0.0,
+                   dof=None if dof is None else float(dof), systematic=sysv, systematic_why=why,
+                   family=family, kind="statistical" if statistical else "deterministic")
+    c.agree = c.decide()
+    c.rule = c._rule_text()
+    return c
 
 
 def compare_exact(quantity, predicted, simulated, note=""):
     """Exact comparison of sets, labels or booleans (no standard error)."""
     agree = _plain(predicted) == _plain(simulated)
-    return Comparison(quantity, predicted, simulated, None, bool(agree), "equal", note)
+    return Comparison(quantity, predicted, simulated, None, bool(agree), "equal", note, n_sigma=0.0, kind="exact")
+
+
+def family_quantiles(comparisons, alpha=FAMILY_LEVEL):
+    """{id(row): quantile} for the applicable statistical rows under the Sidak family-wise rule."""
+    rows = [c for c in comparisons if c.applicable and c.kind == "statistical"]
+    fams = {}
+    for c in rows:
+        fams.setdefault(c.family if c.family is not None else ("_row", id(c)), []).append(c)
+    if not fams:
+        return {}
+    m_total = sum(len(v) for v in fams.values())
+    out = {}
+    for members in fams.values():
+        # the family's share of the level grows with its size, 1 - (1 - alpha)^(m/M), so that every
+        # row ends at the per-row level (1 - alpha)^(1/M) and the families' levels multiply to 1 - alpha
+        a_fam = 1.0 - (1.0 - alpha) ** (len(members) / m_total)
+        for c in members:
+            out[id(c)] = sidak_quantile(len(members), a_fam, c.dof)
+    return out
 
 
 @dataclass
@@ -129,6 +266,10 @@ class ValidationResult:
     timing : dict
         wall times in seconds, kept apart from everything else so that two runs with one seed give
         identical JSON outside ``timing``.
+    family_level : float
+        family-wise false-disagree level of the verdict (see the module notes).
+    caveats : list of str
+        what the verdict does not cover (e.g. a comparison that was not applicable), printed next to it.
     """
 
     subject: str
@@ -139,17 +280,78 @@ class ValidationResult:
     config: dict = field(default_factory=dict)
     data: dict = field(default_factory=dict)
     timing: dict = field(default_factory=dict)
+    family_level: float = FAMILY_LEVEL
+    caveats: list = field(default_factory=list)
+
+    def decide(self):
+        """Apply the family-wise rule: set each statistical row's quantile, rule text and verdict."""
+        qs = family_quantiles(self.comparisons, self.family_level)
+        for c in self.comparisons:
+            if id(c) in qs:
+                c.n_sigma = qs[id(c)]
+                c.agree = c.decide()
+                c.rule = c._rule_text() + f"; family-wise {100 * self.family_level:g} %"
+        return self
+
+    def verdict_for(self, shift=0.0):
+        """The verdict (True = AGREE) with every numeric prediction multiplied by 1 + shift."""
+        self.decide()
+        used = [c for c in self.comparisons if c.applicable]
+        if not used:
+            return False
+        return all(c.decide(None if not c.numeric else float(c.predicted) * (1.0 + shift)) for c in used)
+
+    def min_detectable_rel_error(self, max_shift=4.0, tol=1e-4):
+        """The smallest relative error of the theory this run would call DISAGREE, in either
+        direction: max(F_up, F_down), F_up the smallest F > 0 with ``verdict_for(F)`` False and
+        F_down that for -F (bisection: the agreeing shifts form an interval around 0).  None when
+        the run disagrees already or a direction is not caught up to ``max_shift`` (down: 1).
+        ``recnet calibrate`` gives the same number at 90 % power over seeds."""
+        if not self.agree:
+            return None
+        caught = []
+        for sign, hi in ((1.0, max_shift), (-1.0, 1.0)):
+            if self.verdict_for(sign * hi):
+                return None
+            lo = 0.0
+            while hi - lo > tol * hi:
+                mid = 0.5 * (lo + hi)
+                if self.verdict_for(sign * mid):
+                    lo = mid
+                else:
+                    hi = mid
+            caught.append(hi)
+        return max(caught)
 
     @property
     def agree(self):
-        """True when there is at least one applicable comparison and every applicable one agrees."""
+        """True when there is at least one applicable comparison and every applicable one agrees
+        under the family-wise rule."""
+        self.decide()
         used = [c for c in self.comparisons if c.applicable]
         return bool(used) and all(c.agree for c in used)
 
+    @property
+    def families(self):
+        """{family: {"rows", "max_abs_z", "agree"}} for rows that share a family."""
+        self.decide()
+        out = {}
+        for c in self.comparisons:
+            if c.family is None or not c.applicable or c.kind != "statistical":
+                continue
+            f = out.setdefault(c.family, {"rows": [], "max_abs_z": 0.0, "agree": True})
+            f["rows"].append(c.quantity)
+            f["max_abs_z"] = max(f["max_abs_z"], abs(c.z))
+            f["agree"] = f["agree"] and bool(c.agree)
+        return out
+
     def to_dict(self):
+        agree = self.agree
         return _plain({"subject": self.subject, "backend": self.backend, "config": self.config,
-                       "agree": self.agree, "comparisons": [c.to_dict() for c in self.comparisons],
-                       "info": self.info, "timing": self.timing})
+                       "agree": agree, "family_level": self.family_level, "caveats": list(self.caveats),
+                       "min_detectable_rel_error": self.min_detectable_rel_error(),
+                       "comparisons": [c.to_dict() for c in self.comparisons],
+                       "families": self.families, "info": self.info, "timing": self.timing})
 
     def to_neo(self, t_stop_ms=None):
         """The simulated spikes as a ``neo.Block`` (one Segment, one SpikeTrain per neuron).

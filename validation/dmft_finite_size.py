@@ -33,7 +33,7 @@ import numpy as np
 
 from recnet import checks
 
-__all__ = ["MODELS", "fit", "fit_samples", "pooled_variance", "n_sigma_for"]
+__all__ = ["MODELS", "fit", "fit_samples", "pooled_variance", "n_sigma_for", "exponent_interval"]
 
 MODELS = {
     "1/N": (lambda n: np.vstack([np.ones_like(n), 1.0 / n]).T, ("q_inf", "a")),
@@ -167,7 +167,8 @@ def fit_samples(sizes, samples, model="1/N", pool=True, var_power=1.0):
     var_power : float or "fit"
         exponent p of the pooled variance law var = c / N^p (1: self-averaging over units; 0: an
         N-independent spread, e.g. temporal fluctuations of a finite-time Lyapunov exponent;
-        "fit": maximum likelihood, see :func:`pooled_variance`).
+        "fit": maximum likelihood, see :func:`pooled_variance`, with the exponent's uncertainty
+        propagated into ``q_inf_stderr`` through its profile-likelihood interval).
 
     Returns
     -------
@@ -187,6 +188,7 @@ def fit_samples(sizes, samples, model="1/N", pool=True, var_power=1.0):
         raise ValueError("every size needs at least one finite sample")
     means = np.array([a.mean() for a in arrs])
     own = np.array([a.std(ddof=1) / math.sqrt(a.size) if a.size >= 2 else np.nan for a in arrs])
+    p_interval = None
     if pool:
         c, p, dof = pooled_variance(sizes, arrs, var_power)
         sems = np.sqrt(c / np.asarray(sizes, float) ** p / counts)
@@ -196,9 +198,52 @@ def fit_samples(sizes, samples, model="1/N", pool=True, var_power=1.0):
         c, p, dof = float("nan"), float("nan"), int(counts.min() - 1)
         sems = own
     out = fit(sizes, means, sems, model)
+    if pool and isinstance(var_power, str):
+        # propagate the fitted exponent's uncertainty: refit at the ends of its profile-likelihood
+        # 68 % interval (-2 ln L up by 1, searched beyond the fit's bounds [0, 2]); the error of q_inf is
+        # at p_hat combined (delta method) with half the spread of q_inf between the interval's ends
+        p_interval = exponent_interval(sizes, arrs, p)
+        alt = []
+        for pe in p_interval:
+            ce = float(np.sum([(a.size - 1) * a.var(ddof=1) * n ** pe for n, a in zip(sizes, arrs) if a.size >= 2])
+                       / sum(a.size - 1 for a in arrs if a.size >= 2))
+            alt.append(fit(sizes, means, np.sqrt(ce / np.asarray(sizes, float) ** pe / counts), model))
+        se = out["q_inf_stderr"]
+        spread = 0.5 * abs(alt[1]["q_inf"] - alt[0]["q_inf"])
+        out["q_inf_stderr_fixed_p"] = out["q_inf_stderr"]
+        out["q_inf_stderr"] = float(math.hypot(se, spread))
     out.update(counts=counts, sample_sems=own, error_dof=int(dof), pooled_c=c, pooled=bool(pool),
-               var_power=p)
+               var_power=p, var_power_interval=p_interval)
     return out
+
+
+def exponent_interval(sizes, samples, p_hat):
+    r"""68 % profile-likelihood interval of the variance-law exponent p (var = c N^-p).
+
+    With nu_k s_k^2 / var_k ~ chi2(nu_k), -2 ln L(p) = nu ln c(p) - p sum_k nu_k ln N_k + const,
+    c(p) = sum_k nu_k s_k^2 N_k^p / nu; the interval is where it lies within 1 of its minimum
+    (searched over p_hat +- 4, beyond the fit's bounds so a fit on a bound still gets its width).
+    """
+    from scipy.optimize import brentq
+
+    Ns, nus, s2 = [], [], []
+    for N, x in zip(sizes, samples):
+        x = np.asarray(x, float)
+        if x.size >= 2:
+            Ns.append(float(N)); nus.append(x.size - 1.0); s2.append(float(x.var(ddof=1)))
+    Ns, nus, s2 = np.array(Ns), np.array(nus), np.array(s2)
+    nu, lnN = nus.sum(), float(np.sum(nus * np.log(Ns)))
+
+    def m2ll(p):
+        return nu * math.log(float(np.sum(nus * s2 * Ns ** p)) / nu) - p * lnN
+
+    grid = np.linspace(p_hat - 4, p_hat + 4, 161)
+    vals = np.array([m2ll(v) for v in grid])
+    k = int(np.argmin(vals))
+    p_min, f_min = grid[k], vals[k]
+    lo = brentq(lambda v: m2ll(v) - f_min - 1.0, grid[0], p_min) if m2ll(grid[0]) > f_min + 1 else grid[0]
+    hi = brentq(lambda v: m2ll(v) - f_min - 1.0, p_min, grid[-1]) if m2ll(grid[-1]) > f_min + 1 else grid[-1]
+    return (float(lo), float(hi))
 
 
 def n_sigma_for(dof, level=0.9973):

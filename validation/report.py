@@ -39,14 +39,19 @@ def write_report(results, failures, out, quick=False, interrupted=(), total=None
     if interrupted or (total is not None and n_done < total):
         lines += [f"**Incomplete run**: {n_done} of {total if total is not None else '?'} subjects finished"
                   + (f"; interrupted in {', '.join(interrupted)}" if interrupted else "") + ".", ""]
-    lines += ["| subject | verdict | comparisons | wall time (s) |", "|---|---|---|---|"]
+    lines += ["| subject | verdict | min. detectable error | comparisons | wall time (s) |", "|---|---|---|---|---|"]
     for r in results:
-        lines.append(f"| {r.subject} | {'agree' if r.agree else '**disagree**'} | {len(r.comparisons)} "
+        mde = r.min_detectable_rel_error()
+        caveat = " (" + "; ".join(r.caveats) + ")" if getattr(r, "caveats", None) else ""
+        lines.append(f"| {r.subject} | {'agree' if r.agree else '**disagree**'}{caveat} | "
+                     f"{'-' if mde is None else f'{100 * mde:.3g} %'} | {len(r.comparisons)} "
                      f"| {r.timing.get('wall_s', float('nan')):.1f} |")
     for name, err in failures.items():
-        lines.append(f"| {name} | **failed** | 0 | - |")
+        lines.append(f"| {name} | **failed** | - | 0 | - |")
     for name in interrupted:
-        lines.append(f"| {name} | interrupted | 0 | - |")
+        lines.append(f"| {name} | interrupted | - | 0 | - |")
+    lines += ["", "Minimal detectable error: the smallest relative error of all predictions (x (1 +- F)) this "
+              "run would have called DISAGREE; `recnet calibrate SUBJECT` measures it at 90 % power over seeds."]
     for r in results:
         lines += ["", f"## {r.subject}", "", format_table(r.comparisons, markdown=True), ""]
         facts = {k: v for k, v in r.info.items() if k != "figures"}
