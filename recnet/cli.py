@@ -211,7 +211,7 @@ def cmd_predict(subject, argv):
         print(_dump(res.to_dict()))
     else:
         d = res.to_dict()
-        print(f"# {subject.name}: " + ", ".join(f"{k} = {_short(v)}" for k, v in d.pop("config").items()))
+        print(f"# {subject.name}: " + ", ".join(f"{k} = {_config_value(v)}" for k, v in d.pop("config").items()))
         d.pop("subject")
         timing = d.pop("timing")
         _print_mapping(d)
@@ -275,7 +275,7 @@ def cmd_validate(argv):
     else:
         from recnet.validation.compare import format_table
         print(f"{subject.name} on {backend}: {'AGREE' if res.agree else 'DISAGREE'}")
-        print("# config: " + ", ".join(f"{k} = {_short(v)}" for k, v in _plain_config(res.config).items()))
+        print("# config: " + ", ".join(f"{k} = {_config_value(v)}" for k, v in _plain_config(res.config).items()))
         print(format_table(res.comparisons))
         for caveat in getattr(res, "caveats", []):
             print(f"note: {caveat}")
@@ -383,6 +383,13 @@ def cmd_calibrate(argv):
                         options=args, progress=progress)
     print(_dump(out) if as_json else cal.format_report(out))
     return 0 if not out["errors"] else 1
+
+
+def _config_value(v):
+    """One config value for the text header: a model (a dict) by its name; --json has it whole."""
+    if isinstance(v, dict):
+        return f"<{v.get('model', 'model')} {v['name']!r}: see --json>" if "name" in v else "{...} (see --json)"
+    return _short(v)
 
 
 def _plain_config(config):
