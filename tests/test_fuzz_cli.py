@@ -3,7 +3,8 @@
 For each subject, Hypothesis draws a few options and values for them from strategies built from the
 registry's ``Option`` metadata (type, default, example, choices): ordinary values, zero, negative,
 tiny, huge, NaN/inf spelled as users type them, wrong types, injection strings for formula options.
-Each call runs ``recnet.cli.main([...])`` in this process under a per-call time limit and must end:
+Each call runs ``recnet.cli.main([...])`` in a worker process killed after a per-call time limit, and
+must end:
 
 * with exit 0 and finite JSON: no NaN/inf (the CLI's JSON refuses them), no ``None`` as a top-level
   value, and quantities inside their physical range (rates ``*_hz``, variances, CVs, times >= 0); or
@@ -20,13 +21,12 @@ from __future__ import annotations
 
 import json
 import math
-import signal
+import multiprocessing
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from recnet import registry
-from recnet.cli import main
 
 SUBJECTS = [s for s in registry.all_subjects() if s.predict is not None]
 
@@ -60,14 +60,6 @@ FORMULA_TEXT = ["x", "tanh(x)", "1/x", "x**2", "abs(x)", "exp(x**2)", "log(x)", 
                 "__import__('os').getcwd()", "Piecewise((0, x < 0), (x, True))", "y", "", "tanh(",
                 "1e400*x", "9**9**9*x"]
 TEXT = ["", " ", "a", "-1", "nan", "1,2,3", "1>2", ",,", "0", "1e999", "-1,-2", "x" * 300, "1>2,2>1", "é"]
-
-
-class CallTimeout(BaseException):
-    """Raised by the alarm; a BaseException so that the CLI's error handling cannot swallow it."""
-
-
-def _alarm(signum, frame):
-    raise CallTimeout
 
 
 def _float_values(o):
@@ -166,19 +158,54 @@ def check_output(subject, argv, rc, out, err):
             assert v >= 0, f"{path} = {v} is negative"
 
 
-def run_call(subject, argv, capsys):
-    old = signal.signal(signal.SIGALRM, _alarm)
-    signal.alarm(CALL_SECONDS)
+# Each call runs in a worker process (spawned once, reused): a call stuck inside a numba kernel or a
+# huge allocation cannot be interrupted in-process, so the worker is killed after CALL_SECONDS.
+_POOL = None
+
+
+def _pool():
+    global _POOL
+    if _POOL is None:
+        _POOL = multiprocessing.get_context("spawn").Pool(1)
+    return _POOL
+
+
+def _kill_pool():
+    global _POOL
+    if _POOL is not None:
+        _POOL.terminate()
+        _POOL.join()
+        _POOL = None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _worker_pool():
+    yield
+    _kill_pool()
+
+
+def _worker_call(argv):
+    """In the worker: ``recnet.cli.main(argv)`` with stdout and stderr captured."""
+    import contextlib
+    import io
+
+    from recnet.cli import main as cli_main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        rc = cli_main(argv)
+    return rc, out.getvalue(), err.getvalue()
+
+
+def run_call(subject, argv, capsys=None):
+    full = ["predict", subject.name, *argv, "--json", "--quiet"]
+    job = _pool().apply_async(_worker_call, (full,))
     try:
-        rc = main(["predict", subject.name, *argv, "--json", "--quiet"])
-    except CallTimeout:
+        rc, out, err = job.get(CALL_SECONDS)
+    except multiprocessing.TimeoutError:
+        _kill_pool()
         pytest.fail(f"`recnet predict {subject.name} {' '.join(argv)}` ran past {CALL_SECONDS} s")
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-    cap = capsys.readouterr()
     try:
-        check_output(subject, argv, rc, cap.out, cap.err)
+        check_output(subject, argv, rc, out, err)
     except AssertionError as exc:
         raise AssertionError(f"`recnet predict {subject.name} {' '.join(argv)}`: {exc}") from None
 
