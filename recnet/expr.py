@@ -92,6 +92,27 @@ def _describe(node):
     return type(node).__name__
 
 
+def _constant(expr):
+    """Float value of a constant sympy expression in double precision (inf/nan when it overflows).
+
+    Never sympy's evalf: its arbitrary precision would try to compute exp(exp(exp(100))) exactly.
+    """
+    import sympy as sp
+
+    if expr.is_Number:
+        try:
+            return float(expr)
+        except (OverflowError, TypeError, ValueError):
+            return math.inf
+    try:
+        with np.errstate(all="ignore"):
+            v = sp.lambdify((), expr, modules=[{"erf": math.erf, "erfc": math.erfc}, "math"])()
+        v = complex(v)
+    except (OverflowError, ValueError, ZeroDivisionError, TypeError, NameError):
+        return math.nan
+    return v.real if v.imag == 0 else math.nan
+
+
 class _Builder:
     def __init__(self, symbols):
         import sympy as sp
@@ -102,6 +123,14 @@ class _Builder:
 
     # -- values
     def value(self, node):
+        out = self._value(node)
+        if out.is_number and not math.isfinite(_constant(out)):
+            # refused here, before sympy's printers or evalf try to evaluate it exactly
+            shown = str(out) if len(str(out)) < 60 else str(out)[:57] + "..."
+            raise _Refuse(f"the constant {shown} is not a finite double-precision number")
+        return out
+
+    def _value(self, node):
         sp = self.sp
         if isinstance(node, ast.Constant):
             v = node.value
@@ -151,13 +180,14 @@ class _Builder:
         raise _Refuse(f"{_describe(node)}: not allowed")
 
     def power(self, a, b):
-        sp = self.sp
         if b.is_number:
-            bv = complex(sp.N(b))
-            if bv.imag != 0 or abs(bv.real) > MAX_EXPONENT:
+            bv = _constant(b)
+            if not math.isfinite(bv) or abs(bv) > MAX_EXPONENT:
                 raise _Refuse(f"exponent {b} is too large: |exponent| <= {MAX_EXPONENT}")
-            if a.is_zero and bv.real < 0:
+            if a.is_zero and bv < 0:
                 raise _Refuse("0 raised to a negative power")
+        if a.is_number and not math.isfinite(_constant(a)):
+            raise _Refuse(f"the constant {a} overflows")
         return a ** b
 
     def call(self, node):
@@ -348,13 +378,11 @@ def check_phi(expr, x=None, name="phi", bounded=False, x_max=60.0):
         x = free[0]
     if not expr.has(x):
         raise ParameterError(name, str(expr), "it does not depend on x")
-    try:
-        at0 = complex(sp.N(expr.subs(x, 0)))
-    except (TypeError, ValueError, ZeroDivisionError):
-        at0 = complex("nan")
-    if not (math.isfinite(at0.real) and at0.imag == 0):
-        raise ParameterError(name, str(expr), "phi(0) is not a finite real number (singular at x = 0)")
     f = _numpy_function(expr, x)
+    at0 = float(f(np.zeros(1))[0])  # double precision, never sympy's evalf (see _constant)
+    if not math.isfinite(at0):
+        raise ParameterError(name, str(expr), "phi(0) is not a finite real number (singular or overflowing "
+                             "at x = 0)")
     grid = np.linspace(-x_max, x_max, 24001)
     vals = f(grid)
     bad = ~np.isfinite(vals)
@@ -389,7 +417,7 @@ def check_phi(expr, x=None, name="phi", bounded=False, x_max=60.0):
             raise ParameterError(name, str(expr), f"phi has a pole or singularity near x = {x0:.4g} (|phi| grows "
                                  "without bound there): the theory needs phi finite on the whole real line")
     big = np.abs(f(np.array([x_max / 2, x_max, -x_max / 2, -x_max])))
-    scale = max(1.0, abs(at0.real))
+    scale = max(1.0, abs(at0))
     for lo, hi in ((big[0], big[1]), (big[2], big[3])):
         if hi > 1e3 * scale and hi > lo and math.log(hi / max(lo, 1e-300)) / math.log(2.0) > MAX_GROWTH_POWER + 0.5:
             raise ParameterError(name, str(expr), f"phi grows faster than |x|^{MAX_GROWTH_POWER} for large |x|: "

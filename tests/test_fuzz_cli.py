@@ -3,7 +3,8 @@
 For each subject, Hypothesis draws a few options and values for them from strategies built from the
 registry's ``Option`` metadata (type, default, example, choices): ordinary values, zero, negative,
 tiny, huge, NaN/inf spelled as users type them, wrong types, injection strings for formula options.
-Each call runs ``recnet.cli.main([...])`` in this process under a per-call time limit and must end:
+Each call runs ``recnet.cli.main([...])`` in a worker process killed after a per-call time limit, and
+must end:
 
 * with exit 0 and finite JSON: no NaN/inf (the CLI's JSON refuses them), no ``None`` as a top-level
   value, and quantities inside their physical range (rates ``*_hz``, variances, CVs, times >= 0); or
@@ -12,55 +13,53 @@ Each call runs ``recnet.cli.main([...])`` in this process under a per-call time 
 Never a traceback (exit 1 with the bug message), a timeout, or any other exit status.
 
 The CI version draws few examples per subject (derandomized: the same calls every run); the slow
-version draws many more.  Failures found in subjects other helpers own are listed in ``KNOWN``
-(subject -> what fails) and marked ``xfail(strict=True)``: the lead deletes an entry once the fix
-is merged (a strict xfail that passes fails the suite, so a stale entry is noticed).
+version draws many more.  Failures found in subjects other helpers own are listed in ``KNOWN_CALLS``
+(subject, exact call, symptom) and replayed as ``xfail(strict=True)``: the lead deletes an entry
+once the fix is merged (a strict xfail that passes fails the suite, so a stale entry is noticed).
 """
 from __future__ import annotations
 
 import json
 import math
-import signal
+import multiprocessing
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from recnet import registry
-from recnet.cli import main
 
 SUBJECTS = [s for s in registry.all_subjects() if s.predict is not None]
 
-CALL_SECONDS = 120  # per call: the slowest default predict takes ~20 s on a loaded 2-core machine
+CALL_SECONDS = 90  # per call: the slowest default predict takes ~20 s on a loaded 2-core machine
 
-# subject -> symptom seen by this fuzz test (command, symptom); fixes belong to the subject's owner
-KNOWN = {
-    "lyapunov": "every call: TypeError _predict() got an unexpected keyword argument 't_sim' (rate helper)",
-    "lowrank": "`predict lowrank --phi 'abs(x)'` / even phi: ZeroDivisionError in "
-               "numerics/dmft_lowrank.pitchfork_strength (<phi'> = 0; rate helper)",
-    "dmft": "`predict dmft --g 0.0`: traceback (exit 1); `predict dmft --balanced` ran past 90 s (rate helper)",
-    "dmft-driven": "`predict dmft-driven --g 0.0`: critical_amplitude is None (rate helper)",
-    "ssn": "`predict ssn --w-ee 1000000.0`: rates_hz, isn, paradoxical are None (hebtln helper)",
-    "tln": "`predict tln --graph a`: ValueError traceback from theory/ctln.parse_graph; "
-           "`--graph ''` is reported as `n = 0` (hebtln helper)",
-    "geometry": "`predict geometry --responses ' '`: traceback (exit 1) (hebtln helper)",
-    "memory": "`predict memory --p 1000000` ran past 90 s (no size guard); `--p 0` is reported as `P = 0`; "
-              "`--d 1000000`: traceback (scn helper)",
-    "scn": "`predict scn --decoder-seed -1000000` is reported as `seed = ...`, not decoder_seed (scn helper)",
-}
+# Failures this fuzz test found in subjects other helpers own: (subject, argv, symptom).  Each call is
+# replayed by test_known_failure as a strict xfail (deterministic: a fixed call passes -> the suite
+# fails until the lead deletes the entry); the subject's fuzz run is a non-strict xfail meanwhile.
+KNOWN_CALLS = [
+    ("lyapunov", [], "TypeError: _predict() got an unexpected keyword argument 't_sim' (rate helper)"),
+    ("lowrank", ["--phi", "abs(x)"], "ZeroDivisionError in numerics/dmft_lowrank.pitchfork_strength "
+                                     "(<phi'> = 0 for an even phi; rate helper)"),
+    ("dmft", ["--g", "0.0"], "traceback, exit 1 (rate helper)"),
+    ("dmft", ["--balanced"], "ran past 90 s, then a traceback (rate helper)"),
+    ("dmft-driven", ["--g", "0.0"], "critical_amplitude is None (rate helper)"),
+    ("ssn", ["--w-ee", "1000000.0"], "rates_hz, isn, paradoxical are None (hebtln helper)"),
+    ("tln", ["--graph", "a"], "ValueError traceback from theory/ctln.parse_graph (hebtln helper)"),
+    ("tln", ["--graph", ""], "reported as `n = 0`, not as graph (hebtln helper)"),
+    ("geometry", ["--responses", " "], "traceback, exit 1 (hebtln helper)"),
+    ("memory", ["--p", "0"], "reported as `P = 0`, not p (scn helper)"),
+    ("memory", ["--d", "1000000"], "traceback, exit 1 (scn helper)"),
+    ("memory", ["--p", "1000000"], "ran past 90 s: no size guard (scn helper)"),
+    ("scn", ["--decoder-seed", "-1000000"], "reported as `seed = ...`, not decoder_seed (scn helper)"),
+]
+KNOWN = {}
+for _s, _argv, _why in KNOWN_CALLS:
+    KNOWN[_s] = (KNOWN[_s] + "; " if _s in KNOWN else "") + f"`predict {_s} {' '.join(_argv)}`: {_why}"
 
 NUMBER_TEXT = ["nan", "NaN", "inf", "-inf", "+inf", "1e400", "-1e400", "abc", "", "1,2", "0x10", "1e-320"]
 FORMULA_TEXT = ["x", "tanh(x)", "1/x", "x**2", "abs(x)", "exp(x**2)", "log(x)", "'x'", "x.__class__",
                 "__import__('os').getcwd()", "Piecewise((0, x < 0), (x, True))", "y", "", "tanh(",
                 "1e400*x", "9**9**9*x"]
 TEXT = ["", " ", "a", "-1", "nan", "1,2,3", "1>2", ",,", "0", "1e999", "-1,-2", "x" * 300, "1>2,2>1", "é"]
-
-
-class CallTimeout(BaseException):
-    """Raised by the alarm; a BaseException so that the CLI's error handling cannot swallow it."""
-
-
-def _alarm(signum, frame):
-    raise CallTimeout
 
 
 def _float_values(o):
@@ -159,19 +158,54 @@ def check_output(subject, argv, rc, out, err):
             assert v >= 0, f"{path} = {v} is negative"
 
 
-def run_call(subject, argv, capsys):
-    old = signal.signal(signal.SIGALRM, _alarm)
-    signal.alarm(CALL_SECONDS)
+# Each call runs in a worker process (spawned once, reused): a call stuck inside a numba kernel or a
+# huge allocation cannot be interrupted in-process, so the worker is killed after CALL_SECONDS.
+_POOL = None
+
+
+def _pool():
+    global _POOL
+    if _POOL is None:
+        _POOL = multiprocessing.get_context("spawn").Pool(1)
+    return _POOL
+
+
+def _kill_pool():
+    global _POOL
+    if _POOL is not None:
+        _POOL.terminate()
+        _POOL.join()
+        _POOL = None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _worker_pool():
+    yield
+    _kill_pool()
+
+
+def _worker_call(argv):
+    """In the worker: ``recnet.cli.main(argv)`` with stdout and stderr captured."""
+    import contextlib
+    import io
+
+    from recnet.cli import main as cli_main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        rc = cli_main(argv)
+    return rc, out.getvalue(), err.getvalue()
+
+
+def run_call(subject, argv, capsys=None):
+    full = ["predict", subject.name, *argv, "--json", "--quiet"]
+    job = _pool().apply_async(_worker_call, (full,))
     try:
-        rc = main(["predict", subject.name, *argv, "--json", "--quiet"])
-    except CallTimeout:
+        rc, out, err = job.get(CALL_SECONDS)
+    except multiprocessing.TimeoutError:
+        _kill_pool()
         pytest.fail(f"`recnet predict {subject.name} {' '.join(argv)}` ran past {CALL_SECONDS} s")
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-    cap = capsys.readouterr()
     try:
-        check_output(subject, argv, rc, cap.out, cap.err)
+        check_output(subject, argv, rc, out, err)
     except AssertionError as exc:
         raise AssertionError(f"`recnet predict {subject.name} {' '.join(argv)}`: {exc}") from None
 
@@ -179,15 +213,17 @@ def run_call(subject, argv, capsys):
 def _params(slow):
     out = []
     for s in SUBJECTS:
-        marks = [pytest.mark.xfail(strict=True, reason=KNOWN[s.name])] if s.name in KNOWN else []
+        marks = [pytest.mark.xfail(strict=False, reason=KNOWN[s.name])] if s.name in KNOWN else []
         if slow:
             marks.append(pytest.mark.slow)
         out.append(pytest.param(s, id=s.name, marks=marks))
     return out
 
 
-def _fuzz(subject, max_examples, capsys):
-    @settings(max_examples=max_examples, deadline=None, derandomize=True, database=None,
+def _fuzz(subject, max_examples, capsys, shrink):
+    # no shrinking in the CI run: replaying a call that timed out costs CALL_SECONDS each time
+    phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if shrink else [])
+    @settings(max_examples=max_examples, deadline=None, derandomize=True, database=None, phases=phases,
               suppress_health_check=list(HealthCheck), print_blob=True)
     @given(argv=calls(subject))
     def prop(argv):
@@ -197,12 +233,19 @@ def _fuzz(subject, max_examples, capsys):
 
 @pytest.mark.parametrize("subject", _params(slow=False))
 def test_fuzz_predict(subject, capsys):
-    _fuzz(subject, 4, capsys)
+    _fuzz(subject, 4, capsys, shrink=False)
 
 
 @pytest.mark.parametrize("subject", _params(slow=True))
 def test_fuzz_predict_large(subject, capsys):
-    _fuzz(subject, 60, capsys)
+    _fuzz(subject, 60, capsys, shrink=True)
+
+
+@pytest.mark.parametrize("name,argv,why", [
+    pytest.param(n, a, w, id=f"{n} {' '.join(a)}", marks=pytest.mark.xfail(strict=True, reason=w))
+    for n, a, w in KNOWN_CALLS])
+def test_known_failure(name, argv, why, capsys):
+    run_call(registry.get_subject(name), argv, capsys)
 
 
 def test_checker_catches_bad_outputs():
