@@ -93,6 +93,51 @@ def _driven_corr(f, code, which, dh, a_in, omega, dtau, theta, z, w):
     return out
 
 
+@njit(parallel=True)
+def _driven_corr_sinh(f, code, which, dh, a_in, omega, dtau, theta, xc, wx, hq):
+    """:func:`_driven_corr` with the self-checking sinh-mapped rules of
+    :func:`recnet.numerics.gaussian.sinh_rule2`: the outer variable's nodes cluster where
+    h1 + u1 and the inner mean's argument m2 cross phi's feature xc (widths wx / sqrt(v) and
+    max(wx, r) / (|rho| sqrt(v))), the inner ones where m2 + r z2 does."""
+    n = dh.size
+    out = np.empty(n)
+    v = max(dh[0], 0.0)
+    sv = math.sqrt(v)
+    nth = theta.size
+    half = n // 2 + 1
+    for j in prange(half):
+        zo = np.empty(ga.SINH_BUF)
+        wo = np.empty(ga.SINH_BUF)
+        zi = np.empty(ga.SINH_BUF)
+        wi = np.empty(ga.SINH_BUF)
+        rho, r = ga.split_correlated(dh[j], sv, sv)
+        acc = 0.0
+        for it in range(nth):
+            u1 = a_in * math.cos(theta[it])
+            u2 = a_in * math.cos(omega * dtau * j + theta[it])
+            if sv <= 0.0:
+                acc += f(which, u1) * f(which, u2)
+                continue
+            c1 = (xc - u1) / sv
+            a1 = wx / sv
+            c2 = math.nan
+            a2 = 1.0
+            if abs(rho) > 1e-12:
+                c2 = (xc - u2) / (rho * sv)
+                a2 = max(wx, r) / (abs(rho) * sv)
+            m = ga.sinh_rule2(c1, a1, c2, a2, hq, zo, wo)
+            s = 0.0
+            for k in range(m):
+                x1 = sv * zo[k] + u1
+                m2 = rho * sv * zo[k] + u2
+                s += wo[k] * f(which, x1) * ga.inner_mean_sinh(f, code, which, m2, r, xc, wx, hq, zi, wi)
+            acc += s
+        out[j] = acc / nth
+    for j in range(half, n):
+        out[j] = out[n - j]
+    return out
+
+
 def _grid(omega, n_tau):
     T = 2.0 * math.pi / omega
     if n_tau is None:  # even, step <= 0.25 tau (C(tau) is smooth on the scale of tau; spectral in tau)
@@ -151,8 +196,27 @@ def quadrature_nodes(phi="tanh", nodes="auto", n_nodes=None, n_gh=24):
     return z, w, kind
 
 
-def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_theta=24, n_gh=24,
-                      tol=1e-9, max_iter=2000, damping=0.5, init=None, nodes="auto", n_nodes=None):
+SINH_HQ = ga.SINH_HQ  # panel length in t of the sinh-mapped rules (halved for the error estimate)
+QUAD_TOL = 1e-7  # tolerated quadrature error of Delta_h (relative to max(1, Delta_h(0)))
+LAMBDA_TOL = 1e-4  # tolerated error of lambda_max (quadrature and tau grid together), 1/tau
+HQ_MIN = 1.0 / 16.0
+N_TAU_MAX = 4096
+
+
+def _upsample(x, m):
+    """Spectral (trigonometric) interpolation of a periodic sample x onto m >= x.size points."""
+    n = x.size
+    X = np.fft.rfft(x)
+    if n % 2 == 0:
+        X[-1] *= 0.5  # the Nyquist term splits into +-n/2 on the finer grid
+    Y = np.zeros(m // 2 + 1, complex)
+    Y[:X.size] = X
+    return np.fft.irfft(Y, m) * (m / n)
+
+
+def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_theta=24, n_gh=None,
+                      tol=1e-9, max_iter=2000, damping=0.5, init=None, nodes="auto", n_nodes=None,
+                      hq=None, quad_tol=QUAD_TOL, n_periods=1):
     r"""Input-locked periodic DMFT state of a sinusoidally driven random network.
 
     Parameters
@@ -165,59 +229,125 @@ def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_the
     omega : float > 0
         angular frequency (rad per tau).
     n_tau : int, optional
-        grid points over one period (default: even, step <= 0.25 tau, >= 32).
+        grid points over the domain (default: even, step <= 0.25 tau, >= 32).
     n_theta : int
         phase grid (trapezoid rule).
-    n_gh : int
-        Gauss-Hermite nodes per dimension (when Gauss-Hermite is used and n_nodes is not given).
+    n_gh : int, optional
+        Gauss-Hermite nodes per dimension (``nodes="gauss-hermite"``; default 24).
     tol, max_iter, damping : iteration controls (max-norm change of Delta_h below tol).
     init : array, optional
         starting Delta_h on the same grid (warm start); default g^2 (constant).
-    nodes : {"auto", "gauss-hermite", "trapezoid"}
-        quadrature of the Gaussian averages (see :func:`quadrature_nodes`; "auto": trapezoid for
-        user/piecewise phi, Gauss-Hermite for built-in phi).
+    nodes : {"auto", "sinh", "gauss-hermite", "trapezoid"}
+        quadrature of the Gaussian averages.  "sinh" (what "auto" means unless ``n_gh`` or
+        ``n_nodes`` is given): the self-checking sinh-mapped rules of
+        :func:`recnet.numerics.gaussian.sinh_rule2`, clustered at phi's feature, whose node count
+        grows like log(spread / width) so that g up to 1e3 and beyond is resolved; the result
+        carries ``quadrature_error`` (the map's change when hq is halved, i.e. twice the nodes) and
+        hq is halved until it is below ``quad_tol * max(1, Delta_h(0))`` (down to hq = 1/16; a
+        warning in ``warnings`` otherwise).  "gauss-hermite"/"trapezoid": the fixed rules of
+        :func:`quadrature_nodes` (no error estimate).
     n_nodes : int, optional
-        nodes per dimension (default n_gh for Gauss-Hermite, 241 for trapezoid).
+        nodes per dimension of the fixed rules.
+    hq : float, optional
+        starting panel length of the sinh rules (default 0.5).
+    n_periods : int
+        the domain covers n_periods input periods (> 1 admits non-locked, chaotic solutions whose
+        correlations decay over several periods).
 
     Returns
     -------
     dict with ``tau`` (grid, tau units), ``delta_h``, ``c_phi``, ``g_kernel`` (G(tau)),
-    ``filtered_amplitude``, ``n_iter``, ``converged``, ``nodes``, ``n_nodes``.
+    ``filtered_amplitude``, ``n_iter``, ``converged``, ``nodes``, ``n_nodes``, ``hq``,
+    ``quadrature_error``, ``warnings``, ``period`` (the domain's length).
     """
     g, A, om = _check(g, amplitude, omega)
     tr = ga.transfer(phi)
-    T, n, dtau = _grid(om, n_tau)
+    n_periods = checks.integer("n_periods", n_periods, minimum=1, maximum=64)
+    T, n, dtau = _grid(om / n_periods, n_tau)
     n_theta = checks.integer("n_theta", n_theta, minimum=4, maximum=4096)
-    z, w, kind = quadrature_nodes(tr, nodes, n_nodes, n_gh)
-    theta = 2.0 * math.pi * np.arange(n_theta) / n_theta
+    if nodes not in ("auto", "sinh", "gauss-hermite", "trapezoid"):
+        raise checks.ParameterError("nodes", nodes, "choose 'auto', 'sinh', 'gauss-hermite' or 'trapezoid'")
+    kind = nodes
+    if kind == "auto":
+        kind = "sinh" if (n_gh is None and n_nodes is None) else "auto"
+    if kind == "sinh":
+        xc, wx = ga.feature(tr)
+        hq = SINH_HQ if hq is None else checks.in_range("hq", hq, 1e-2, 2.0)
+        z = w = None
+    else:
+        z, w, kind = quadrature_nodes(tr, kind, n_nodes, 24 if n_gh is None else n_gh)
+    theta = _theta_nodes(tr, n_theta, kind)
     a_in = A / math.sqrt(1.0 + om * om)
     k = np.fft.rfftfreq(n, d=1.0 / n)
-    filt = g * g / (1.0 + (k * om) ** 2)
+    filt = g * g / (1.0 + (k * om / n_periods) ** 2)
     if init is not None:
-        dh = checks.array("init", init, ndim=1, shape=(n,)).copy()
+        dh = checks.array("init", init, ndim=1)
+        dh = (dh if dh.size == n else _upsample(dh, n) if dh.size < n else
+              checks.array("init", init, ndim=1, shape=(n,))).copy()
     else:
         dh = np.full(n, max(g * g, 1e-3))
-    conv = False
-    it = 0
 
-    def fmap(d):
-        C = _driven_corr(tr.f, tr.code, 0, d, a_in, om, dtau, theta, z, w)
-        out = np.fft.irfft(np.fft.rfft(C) * filt, n)
+    def corr(d, which, h):
+        if kind == "sinh":
+            return _driven_corr_sinh(tr.f, tr.code, which, d, a_in, om, dtau, theta, xc, wx, h)
+        return _driven_corr(tr.f, tr.code, which, d, a_in, om, dtau, theta, z, w)
+
+    def fmap(d, h):
+        out = np.fft.irfft(np.fft.rfft(corr(d, 0, h)) * filt, n)
         out[0] = max(out[0], 0.0)
         return out
 
-    # Anderson acceleration (depth m) of the damped fixed-point map; falls back to plain damping
-    # when the least-squares step misbehaves (Walker & Ni 2011, SIAM J Numer Anal 49:1715)
+    warn = []
+    n_total = 0
+    while True:
+        # the iteration need not go below the quadrature's own accuracy (its rule moves with
+        # Delta_h, so the map is smooth only to about that level)
+        it_tol = max(tol, 0.1 * quad_tol) if kind == "sinh" else tol
+        dh, conv, it = _iterate(fmap, dh, hq, it_tol, max_iter, damping)
+        n_total += it
+        if kind != "sinh":
+            qerr = float("nan")
+            break
+        qerr = float(np.max(np.abs(fmap(dh, 0.5 * hq) - fmap(dh, hq))))
+        if qerr <= quad_tol * max(1.0, dh[0]) or hq <= HQ_MIN:
+            if qerr > quad_tol * max(1.0, dh[0]):
+                warn.append(f"quadrature error of Delta_h {qerr:.2g} exceeds its tolerance "
+                            f"{quad_tol * max(1.0, dh[0]):.2g} at the finest rule (hq = {hq:g})")
+            break
+        hq *= 0.5
+    if not conv:
+        warn.append(f"the periodic iteration did not converge in {max_iter} steps (tol {tol:g})")
+    C = corr(dh, 0, hq)
+    G = g * g * corr(dh, 1, hq)
+    return {"tau": np.arange(n) * dtau, "delta_h": dh, "c_phi": C, "g_kernel": G,
+            "filtered_amplitude": a_in, "n_iter": n_total, "converged": conv, "period": T,
+            "nodes": kind, "n_nodes": int(z.size) if z is not None else None, "hq": hq if kind == "sinh" else None,
+            "quadrature_error": qerr, "warnings": warn, "n_periods": n_periods}
+
+
+def _theta_nodes(tr, n_theta, kind):
+    """Input phases of the trapezoid rule in theta.  For odd phi (phi' even) the phases theta and
+    theta + pi give the same contribution (x -> -x, z -> -z), so with the sinh rules and an even
+    n_theta only the first half is summed (the same average at half the cost)."""
+    theta = 2.0 * math.pi * np.arange(n_theta) / n_theta
+    if kind == "sinh" and n_theta % 2 == 0 and ga.is_odd(tr):
+        theta = theta[: n_theta // 2].copy()
+    return theta
+
+
+def _iterate(fmap, dh, hq, tol, max_iter, damping):
+    """Anderson acceleration (depth 5) of the damped fixed-point map dh -> fmap(dh, hq); falls back
+    to plain damping when the least-squares step misbehaves (Walker & Ni 2011, SIAM J Numer Anal
+    49:1715).  Returns (dh, converged, iterations)."""
     m_depth = 5
     X, Fr = [], []
+    it = 0
     for it in range(1, max_iter + 1):
-        gd = fmap(dh)
+        gd = fmap(dh, hq)
         r = gd - dh
         change = float(np.max(np.abs(r)))
-        if change < tol:
-            conv = True
-            dh = gd
-            break
+        if change < tol * max(1.0, abs(dh[0])):
+            return gd, True, it
         X.append(dh.copy())
         Fr.append(r.copy())
         if len(X) > m_depth + 1:
@@ -233,11 +363,7 @@ def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_the
                 continue
             X, Fr = [], []
         dh = dh + damping * r
-    C = _driven_corr(tr.f, tr.code, 0, dh, a_in, om, dtau, theta, z, w)
-    G = g * g * _driven_corr(tr.f, tr.code, 1, dh, a_in, om, dtau, theta, z, w)
-    return {"tau": np.arange(n) * dtau, "delta_h": dh, "c_phi": C, "g_kernel": G,
-            "filtered_amplitude": a_in, "n_iter": it, "converged": conv, "period": T,
-            "nodes": kind, "n_nodes": int(z.size)}
+    return dh, False, it
 
 
 def _numpy_transfer(tr):
@@ -318,17 +444,68 @@ def ground_energy(G, period):
     return float(np.linalg.eigvalsh(H)[0])
 
 
-def lambda_max(g, phi="tanh", amplitude=1.0, omega=1.0, sol=None, **kw):
+def _lambda_of(G, period):
+    E0 = ground_energy(G, period)
+    return -1.0 + math.sqrt(max(-E0, 0.0)) if E0 < 0 else -1.0
+
+
+def _fine_check(g, tr, amplitude, omega, sol, n_theta):
+    """lambda and the self-consistency residual of Delta_h on twice the tau grid (spectral
+    interpolation of Delta_h) with twice the quadrature nodes (hq / 2): the a-posteriori error of
+    a sinh-rule solution.  Returns (lambda_fine, residual of Delta_h)."""
+    dh = sol["delta_h"]
+    n2 = 2 * dh.size
+    d2 = _upsample(dh, n2)
+    dtau2 = sol["period"] / n2
+    theta = _theta_nodes(tr, n_theta, "sinh")
+    xc, wx = ga.feature(tr)
+    a_in = sol["filtered_amplitude"]
+    h2 = 0.5 * sol["hq"]
+    C2 = _driven_corr_sinh(tr.f, tr.code, 0, d2, a_in, omega, dtau2, theta, xc, wx, h2)
+    G2 = g * g * _driven_corr_sinh(tr.f, tr.code, 1, d2, a_in, omega, dtau2, theta, xc, wx, h2)
+    k = np.fft.rfftfreq(n2, d=1.0 / n2)
+    filt = g * g / (1.0 + (k * omega / sol["n_periods"]) ** 2)
+    resid = float(np.max(np.abs(np.fft.irfft(np.fft.rfft(C2) * filt, n2) - d2)))
+    return _lambda_of(G2, sol["period"]), resid
+
+
+def lambda_max(g, phi="tanh", amplitude=1.0, omega=1.0, sol=None, lambda_tol=LAMBDA_TOL, check=True, **kw):
     r"""Largest Lyapunov exponent (1/tau) of the input-locked periodic state, :math:`-1 + \sqrt{-E_0}`.
 
     Negative: the periodic (non-chaotic) state is stable; positive: it is unstable (chaos).
     ``**kw`` go to :func:`periodic_solution` (``n_tau``, ``n_theta``, ``n_gh``, ``nodes``,
     ``n_nodes``, ``tol``, ``init``, ...).  Returns (lambda_max, solution dict).
+
+    With the sinh rules (the default) the result checks itself: lambda is recomputed on twice the
+    tau grid with twice the quadrature nodes; while the change exceeds ``lambda_tol`` the grid is
+    doubled and hq halved (up to 4096 grid points, hq = 1/16), the solution re-solved from the
+    interpolated one.  ``sol["lambda_error"]`` holds the last change (its estimated error) and
+    ``sol["warnings"]`` says when the tolerance could not be met.
     """
     if sol is None:
         sol = periodic_solution(g, phi, amplitude, omega, **kw)
-    E0 = ground_energy(sol["g_kernel"], sol["period"])
-    lam = -1.0 + math.sqrt(max(-E0, 0.0)) if E0 < 0 else -1.0
+    lam = _lambda_of(sol["g_kernel"], sol["period"])
+    sol["lambda_error"] = float("nan")
+    if sol["nodes"] != "sinh" or not check:
+        return lam, sol
+    tr = ga.transfer(phi)
+    n_theta = kw.get("n_theta", 24)
+    kw2 = {k: v for k, v in kw.items() if k not in ("init", "n_tau", "hq")}
+    while True:
+        lam2, resid = _fine_check(g, tr, amplitude, omega, sol, n_theta)
+        err = abs(lam2 - lam)
+        sol["lambda_error"] = err
+        sol["delta_h_grid_residual"] = resid
+        n = sol["delta_h"].size
+        if err <= lambda_tol:
+            break
+        if 2 * n > N_TAU_MAX or sol["hq"] <= HQ_MIN:
+            sol["warnings"].append(f"lambda_max's estimated error {err:.2g} /tau exceeds its tolerance {lambda_tol:g} "
+                                   f"at the finest grid ({n} points) and rule (hq = {sol['hq']:g})")
+            break
+        sol = periodic_solution(g, phi, amplitude, omega, n_tau=2 * n, hq=0.5 * sol["hq"],
+                                init=_upsample(sol["delta_h"], 2 * n), **kw2)
+        lam = _lambda_of(sol["g_kernel"], sol["period"])
     return lam, sol
 
 
