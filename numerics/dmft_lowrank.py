@@ -509,6 +509,34 @@ def _quad_error(p, sols, z2, w2):
     return worst
 
 
+def _polish(p, sol, z, w):
+    """Re-solve one solution with a finer rule: secant steps on F(kappa) from the coarse root
+    (kappa = 0 of an odd phi stays), then Delta_0, Delta_inf, bulk radius and slope anew."""
+    Mm, Mn, Sm2, Smn = p.args()
+    f, code = p.tr.f, p.tr.code
+    chaotic = 1 if sol["kind"] == "chaotic" else 0
+    k = sol["kappa"]
+    if k != 0.0:
+        slope = sol["kappa_slope"] if sol["kappa_slope"] != 0 else -1.0
+        for _ in range(8):
+            F, _, _ = _residual(f, code, chaotic, p.g, k, Mm, Mn, Sm2, Smn, z, w)
+            if not np.isfinite(F):
+                break
+            step = F / slope
+            k -= step
+            if abs(step) < 1e-14 * max(1.0, abs(k)):
+                break
+    F0, d0, di = _residual(f, code, chaotic, p.g, k, Mm, Mn, Sm2, Smn, z, w)
+    h = 1e-5 * max(1.0, abs(k))
+    Fp, _, _ = _residual(f, code, chaotic, p.g, k + h, Mm, Mn, Sm2, Smn, z, w)
+    Fm, _, _ = _residual(f, code, chaotic, p.g, k - h, Mm, Mn, Sm2, Smn, z, w)
+    out = dict(sol)
+    out.update(kappa=float(k), mu=float(Mm * k), delta0=float(d0), delta_inf=float(di),
+               bulk_radius=float(p.g * math.sqrt(max(_sq_avg(f, code, 1, Mm * k, d0, z, w), 0.0))),
+               kappa_slope=float((Fp - Fm) / (2 * h)))
+    return out
+
+
 def solve(params=None, n_kappa=41, kappa_max=None, n_gh=N_GH, chaotic=True, hq=None, quad_tol=QUAD_TOL, **kw):
     """All stationary and chaotic mean-field solutions of a rank-one plus random network.
 
@@ -555,14 +583,15 @@ def solve(params=None, n_kappa=41, kappa_max=None, n_gh=N_GH, chaotic=True, hq=N
     else:
         grid = np.linspace(-K, K, 2 * (n_kappa // 2) + 1)  # contains 0
     kinds = (0, 1) if chaotic else (0,)
+    z, w = _quad(p.tr, hq)
+    out = _solve_at(p, grid, odd, kinds, z, w)  # the scan needs signs only: done once, at hq
     while True:
-        z, w = _quad(p.tr, hq)
-        out = _solve_at(p, grid, odd, kinds, z, w)
         z2, w2 = _quad(p.tr, 0.5 * hq)
         worst = _quad_error(p, out, z2, w2)
         if worst <= quad_tol or hq <= HQ_MIN:
             break
         hq *= 0.5
+        out = [_polish(p, s, *_quad(p.tr, hq)) for s in out]
     for s in out:
         s["hq"] = hq
         if not all(s["quadrature_error"][q] <= quad_tol * max(1.0, abs(s[q]) if q != "delta_inf" else s["delta0"])

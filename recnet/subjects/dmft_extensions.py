@@ -20,21 +20,25 @@ def _lowrank_predict(g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0, m_std=1.0, n_std
     stable = [s for s in sols if s["stable"]]
     best = max(stable, key=lambda s: s["kappa"]) if stable else None
     out = {"g": p.g, "phi": str(phi), "structure_strength": p.structure_strength}
+    warns = [s["warning"] for s in sols if s.get("warning")]
     if best is not None:
         out.update(state=best["kind"], kappa=best["kappa"], mu=best["mu"], delta0=best["delta0"],
-                   delta_inf=best["delta_inf"], bulk_radius=best["bulk_radius"])
+                   delta_inf=best["delta_inf"], bulk_radius=best["bulk_radius"],
+                   quadrature_error=best["quadrature_error"])
     else:
         out.update(state="none stable found", kappa=None)
+        warns.append("no stable solution among the " + str(len(sols)) + " found (see solutions)")
     try:
         pf, kind, _ = L.pitchfork_strength(p.g, p.tr)
         out["pitchfork_structure_strength"] = pf
         out["homogeneous_state"] = kind
-    except ValueError:
-        pass
+    except ValueError as exc:
+        warns.append(f"pitchfork not computed: {exc}")
     if bifurcations:
         out["chaos_onset_g"] = L.chaos_onset_g(p)
     out["solutions"] = sols
-    return out
+    from recnet.results import Result
+    return Result("lowrank", values=out, warnings=warns)
 
 
 def _lowrank_validate(backend="numba", quick=False, seed=12345, phi="tanh", n=1500, realisations=2):
