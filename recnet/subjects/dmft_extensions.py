@@ -88,22 +88,34 @@ def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, c
     from recnet.numerics import dmft_driven as D
     tau = checks.positive("tau", tau, "ms")
     om = D.omega_from_hz(frequency, tau)
-    kw = dict(n_theta=16, n_gh=20)
+    kw = dict(n_theta=16)  # self-checking sinh-mapped quadrature (numerics.dmft_driven.periodic_solution)
     lam, sol = D.lambda_max(g, phi, amplitude, om, **kw)
+    warns = list(sol["warnings"])
     out = {"g": float(g), "phi": str(phi), "amplitude": float(amplitude), "frequency_hz": float(frequency),
            "tau_ms": tau, "omega_per_tau": om, "filtered_amplitude": sol["filtered_amplitude"],
            "lambda_max_per_tau": lam, "lambda_max_per_ms": lam / tau,
+           "lambda_max_error_per_tau": sol["lambda_error"],
            "state": "input-locked (non-chaotic)" if lam < 0 else "chaotic (locked state unstable)",
-           "delta_h0": float(sol["delta_h"][0])}
+           "delta_h0": float(sol["delta_h"][0]), "quadrature_error": sol["quadrature_error"],
+           "n_tau": int(sol["delta_h"].size)}
+    if abs(lam) <= sol["lambda_error"]:
+        warns.append(f"lambda_max = {lam:.3g} /tau is within its estimated error {sol['lambda_error']:.2g}: "
+                     "the verdict (locked or chaotic) is not certain")
     if critical:
         r = D.critical_amplitude(g, phi, om, tol=1e-3, **kw)
-        out["critical_amplitude"] = r["critical_amplitude"]
+        out["critical_amplitude"] = r["critical_amplitude"] if r["critical_amplitude"] == r["critical_amplitude"] \
+            else None
+        out["critical_amplitude_verdict"] = r["verdict"]
+        if "critical_amplitude_error" in r:
+            out["critical_amplitude_error"] = r["critical_amplitude_error"]
+        warns.extend(r.get("warnings", []))
     if balanced_comparison:
         from recnet.numerics import dmft_twotime as TT
         cv = TT.common_vs_independent(g=g, phi="relu", amplitude=amplitude, omega=om)
         out["balanced_relu_chaotic_variance"] = {"no_input": cv["none"], "common_input": cv["common"],
                                                  "independent_input": cv["independent"]}
-    return out
+    from recnet.results import Result
+    return Result("dmft-driven", values=out, warnings=warns)
 
 
 def _driven_validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", n=1500, realisations=3):
