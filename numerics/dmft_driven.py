@@ -138,10 +138,14 @@ def _driven_corr_sinh(f, code, which, dh, a_in, omega, dtau, theta, xc, wx, hq):
     return out
 
 
-def _grid(omega, n_tau):
+def _grid(omega, n_tau, g=0.0):
     T = 2.0 * math.pi / omega
-    if n_tau is None:  # even, step <= 0.25 tau (C(tau) is smooth on the scale of tau; spectral in tau)
-        n_tau = 2 * int(math.ceil(max(32.0, T / 0.25) / 2))
+    if n_tau is None:
+        # even, step <= 0.25 tau and <= 1.25 / g: G(tau) = g^2 <phi' phi'> narrows like 1/g at large g
+        # (at g = 20, 5 Hz, tau = 10 ms lambda changes by 0.06 from step 0.25 to 0.125 and by 3e-3
+        # from 0.125 to 0.0625); lambda_max checks the grid on twice the points in any case
+        step = min(0.25, 1.25 / max(g, 1e-300))
+        n_tau = min(2 * int(math.ceil(max(32.0, T / step) / 2)), N_TAU_MAX)
     n_tau = checks.integer("n_tau", n_tau, minimum=8, maximum=1 << 14)
     return T, n_tau, T / n_tau
 
@@ -263,7 +267,7 @@ def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_the
     g, A, om = _check(g, amplitude, omega)
     tr = ga.transfer(phi)
     n_periods = checks.integer("n_periods", n_periods, minimum=1, maximum=64)
-    T, n, dtau = _grid(om / n_periods, n_tau)
+    T, n, dtau = _grid(om / n_periods, n_tau, g)
     n_theta = checks.integer("n_theta", n_theta, minimum=4, maximum=4096)
     if nodes not in ("auto", "sinh", "gauss-hermite", "trapezoid"):
         raise checks.ParameterError("nodes", nodes, "choose 'auto', 'sinh', 'gauss-hermite' or 'trapezoid'")
@@ -302,7 +306,7 @@ def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_the
     while True:
         # the iteration need not go below the quadrature's own accuracy (its rule moves with
         # Delta_h, so the map is smooth only to about that level)
-        it_tol = max(tol, 0.1 * quad_tol) if kind == "sinh" else tol
+        it_tol = max(tol, quad_tol) if kind == "sinh" else tol
         dh, conv, it = _iterate(fmap, dh, hq, it_tol, max_iter, damping)
         n_total += it
         if kind != "sinh":
@@ -533,6 +537,9 @@ def critical_amplitude(g, phi="tanh", omega=1.0, a_max=None, n_steps=12, tol=1e-
     a_max = checks.positive("a_max", a_max)
     amps = a_max * np.geomspace(1.0, 0.01, n_steps)
     lams, init = [], None
+    final_kw = dict(kw)
+    if "n_tau" not in kw:  # scan on the coarse grid (step 0.25 tau); the root is checked on the fine one
+        kw = dict(kw, n_tau=2 * int(math.ceil(max(32.0, 2.0 * math.pi / om / 0.25) / 2)))
     prev = None
     for A in amps:
         lam, sol = lambda_max(g, phi, A, om, init=init, check=False, **kw)
@@ -562,8 +569,10 @@ def critical_amplitude(g, phi="tanh", omega=1.0, a_max=None, n_steps=12, tol=1e-
                     break
             # the scan ran without the per-point error check; check lambda at the root once: its
             # estimated error over the slope of lambda(A) is the critical amplitude's error
-            _, sroot = lambda_max(g, phi, c, om, init=init_hi, **kw)
+            lam_root, sroot = lambda_max(g, phi, c, om, init=init_hi, **final_kw)
             slope = abs(fhi - flo) / max(hi - lo, 1e-300)
+            # error of A_c: lambda at the coarse root on the checked grid, plus its estimated error
+            sroot["lambda_error"] = abs(lam_root) + sroot["lambda_error"]
             return {"critical_amplitude": float(c), "omega": om, "lambda_at_a_max": lams[0],
                     "critical_amplitude_error": float(sroot["lambda_error"] / slope) if slope > 0 else float("nan"),
                     "warnings": sroot["warnings"],
