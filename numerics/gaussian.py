@@ -627,3 +627,181 @@ def gaussian_corr(phi, delta, delta0, mu=0.0, which="phi", n=DEFAULT_N, method="
                      np.ascontiguousarray(mb.ravel()), z, w, 0 if method == "auto" else 1)
     out = out.reshape(db.shape)
     return float(out) if out.ndim == 0 else out
+
+
+# ------------------------------------------------------------- self-checking (sinh-mapped) rules
+# Gaussian averages whose spread is large compared with phi's sharpest feature (tanh at a
+# standard deviation of 20 or 1e3: phi' is nonzero on a sliver of the Gaussian) defeat any fixed
+# Gauss-Hermite or uniform rule.  Here the standard normal variable is mapped as z = c + a sinh t,
+# c the feature's position and a its width (both in z units), and the t-range covering
+# z in [-L, L] is cut into panels of length <= hq with 8-point Gauss-Legendre in each: the nodes
+# are dense (spacing ~ a hq / 8) at the feature and grow geometrically away from it, so the node
+# count grows like log(spread / width), not like the spread.  The integrand is analytic in t in a
+# strip (away from kinks, which sit at t = 0, a panel edge), so the rule converges exponentially
+# as hq -> 0; halving hq (twice the nodes) estimates the error of a result.
+# (Sinh transformation for nearly singular integrands: Johnston & Elliott 2005, Int J Numer Meth
+# Eng 62:564; Elliott & Johnston 2007, J Comput Appl Math 203:264.)
+SINH_L = 8.5  # half-width of the z-range: Gaussian mass outside 2e-17
+SINH_HQ = 1.0  # default panel length in t (halved for the error estimate; 1D error ~1e-11 for tanh)
+SINH_BUF = 4096  # node buffer length: enough for hq >= 0.1 at any width >= 1e-12
+_GL8_X, _GL8_W = np.polynomial.legendre.leggauss(8)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+@njit
+def _sinh_piece(t0, t1, c, a, hq, zb, wb, n):
+    """Append the composite GL8 nodes of t in [t0, t1] (z = c + a sinh t, weight pdf(z) dz)."""
+    if t1 <= t0:
+        return n
+    m = int(math.ceil((t1 - t0) / hq - 1e-12))
+    if m < 1:
+        m = 1
+    ln = (t1 - t0) / m
+    for p in range(m):
+        mid = t0 + (p + 0.5) * ln
+        for k in range(8):
+            if n >= zb.size:
+                return n
+            t = mid + 0.5 * ln * _GL8_X[k]
+            z = c + a * math.sinh(t)
+            zb[n] = z
+            wb[n] = 0.5 * ln * _GL8_W[k] * a * math.cosh(t) * math.exp(-0.5 * z * z) * _INV_SQRT_2PI
+            n += 1
+    return n
+
+
+@njit
+def _sinh_interval(A, B, c, a, hq, zb, wb, n):
+    """Nodes for z in [A, B] clustered at c (clipped into [A, B]) with width a (<= 1)."""
+    if B <= A:
+        return n
+    if a > 1.0 or not (a > 0.0):
+        a = 1.0
+    if c < A:
+        c = A
+    if c > B:
+        c = B
+    tA = math.asinh((A - c) / a)
+    tB = math.asinh((B - c) / a)
+    n = _sinh_piece(tA, min(0.0, tB), c, a, hq, zb, wb, n)  # the feature sits on a panel edge
+    n = _sinh_piece(max(0.0, tA), tB, c, a, hq, zb, wb, n)
+    return n
+
+
+@njit
+def sinh_rule2(c1, a1, c2, a2, hq, zb, wb):
+    """Nodes/weights (in zb, wb; returns their count) for <g(z)>, z ~ N(0,1), with g sharp at c1
+    (width a1) and, unless c2 is NaN, at c2 (width a2): the z-range is split midway between them."""
+    L = SINH_L
+    if not math.isfinite(c1):
+        c1, a1 = 0.0, 1.0
+    if not math.isfinite(c2):
+        return _sinh_interval(-L, L, c1, a1, hq, zb, wb, 0)
+    if c2 < c1:
+        c1, a1, c2, a2 = c2, a2, c1, a1
+    mid = min(max(0.5 * (c1 + c2), -L), L)
+    n = _sinh_interval(-L, mid, c1, a1, hq, zb, wb, 0)
+    return _sinh_interval(mid, L, c2, a2, hq, zb, wb, n)
+
+
+@njit
+def inner_mean_sinh(f, code, which, m, r, xc, wx, hq, zb, wb):
+    """<f(m + r z)>: closed forms for erf, ReLU and linear (as :func:`inner_mean`), otherwise the
+    sinh-mapped rule centred on phi's feature x = xc (width wx)."""
+    if r <= 0.0:
+        return f(which, m)
+    if code == LINEAR or code == RELU or code == ERF:
+        return inner_mean(f, code, which, m, r, zb[:0], wb[:0])
+    n = sinh_rule2((xc - m) / r, wx / r, math.nan, 1.0, hq, zb, wb)
+    acc = 0.0
+    for k in range(n):
+        acc += wb[k] * f(which, m + r * zb[k])
+    return acc
+
+
+@njit
+def mean_sinh(f, code, which, mu, delta0, xc, wx, hq):
+    """<f(mu + sqrt(delta0) z)> by the sinh-mapped rule (closed forms where they exist)."""
+    if delta0 < 0.0:
+        return math.nan
+    zb = np.empty(SINH_BUF)
+    wb = np.empty(SINH_BUF)
+    return inner_mean_sinh(f, code, which, mu, math.sqrt(delta0), xc, wx, hq, zb, wb)
+
+
+@njit
+def corr_sinh(f, code, which, delta, delta0, mu, xc, wx, hq):
+    """C_f(delta; delta0, mu) = <f(x) f(y)> by nested sinh-mapped rules (closed forms as
+    :func:`corr_kernel`'s method 0 where they exist).  The outer variable's integrand
+    fbar(mu + s z) fbar(mu +- s z) is sharp where mu +- s z = xc, with width max(wx, r) / s."""
+    if delta0 < 0.0 or abs(delta) > delta0 * (1.0 + 1e-14):
+        return math.nan
+    if code == LINEAR or ((code == ERF or code == RELU) and mu == 0.0) or (code == RELU and delta0 > 0.0):
+        return corr_kernel(f, code, which, delta, delta0, mu, _GL8_X[:0], _GL8_W[:0], 0) if code != ERF \
+            else _closed_zero_mean(code, which, delta, delta0)
+    ad = min(abs(delta), delta0)
+    s = math.sqrt(ad)
+    r = math.sqrt(max(delta0 - ad, 0.0))
+    sg = 1.0 if delta >= 0.0 else -1.0
+    zo = np.empty(SINH_BUF)
+    wo = np.empty(SINH_BUF)
+    zi = np.empty(SINH_BUF)
+    wi = np.empty(SINH_BUF)
+    if s <= 0.0:
+        a = inner_mean_sinh(f, code, which, mu, r, xc, wx, hq, zi, wi)
+        if sg > 0.0:
+            return a * a
+        return a * inner_mean_sinh(f, code, which, mu, r, xc, wx, hq, zi, wi)
+    width = max(wx, r) / s
+    c1 = (xc - mu) / s
+    c2 = math.nan if sg > 0.0 else -c1
+    n = sinh_rule2(c1, width, c2, width, hq, zo, wo)
+    acc = 0.0
+    for k in range(n):
+        a = inner_mean_sinh(f, code, which, mu + s * zo[k], r, xc, wx, hq, zi, wi)
+        if sg > 0.0:
+            b = a
+        else:
+            b = inner_mean_sinh(f, code, which, mu - s * zo[k], r, xc, wx, hq, zi, wi)
+        acc += wo[k] * a * b
+    return acc
+
+
+_FEATURES = {}
+
+
+def feature(phi):
+    """(xc, wx): position and width (input units) of phi's sharpest feature, for the sinh rules.
+
+    tanh, erf, ReLU, linear: (0, 1) (tanh's poles at +-i pi/2, erf's scale, ReLU's kink at 0).
+    A user phi: xc where |phi''| is largest on [-20, 20] (the largest jump of phi' for a kink),
+    wx = max|phi'| / max|phi''| clipped to [1e-3, 1] (Rajan's rectified tanh: 0.13).
+    """
+    tr = transfer(phi)
+    if tr.code != USER:
+        return 0.0, 1.0
+    if tr.name in _FEATURES:
+        return _FEATURES[tr.name]
+    x = np.linspace(-20.0, 20.0, 400001)
+    with np.errstate(all="ignore"):
+        d1 = tr(x, "dphi")
+    ok = np.isfinite(d1)
+    d2 = np.abs(np.diff(d1)) / (x[1] - x[0])
+    d2[~(ok[1:] & ok[:-1])] = 0.0
+    if d2.size == 0 or not np.any(d2 > 0):
+        out = (0.0, 1.0)
+    else:
+        i = int(np.argmax(d2))
+        xc = float(0.5 * (x[i] + x[i + 1]))
+        if abs(xc) < 1e-3:
+            xc = 0.0
+        wx = float(np.nanmax(np.abs(d1[ok]))) / float(d2[i])
+        out = (xc, float(min(max(wx, 1e-3), 1.0)))
+    _FEATURES[tr.name] = out
+    return out
+
+
+def is_odd(phi):
+    """True if phi(-x) = -phi(x) (checked at a few points): C_f is then unchanged under x -> -x."""
+    tr = transfer(phi)
+    return all(abs(tr.f(0, v) + tr.f(0, -v)) < 1e-12 * max(1.0, abs(tr.f(0, v))) for v in (0.0, 0.3, 1.1, 2.7, 7.3))

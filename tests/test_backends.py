@@ -133,3 +133,84 @@ def test_validate_bad_input_is_a_clear_cli_error(args, name, capsys):
     assert main(["validate", "brunel", "--quick"] + args) == 2
     err = capsys.readouterr().err
     assert name in err and "Traceback" not in err and "numba" not in err.lower()
+
+
+# ------------------------------------------------------------ SpiNNaker: fixed-point range, work folder
+@requires_spinnaker
+@pytest.mark.spinnaker
+def test_spinnaker_refuses_weights_outside_s16_15_before_mapping(monkeypatch):
+    """J = 1e6 mV cannot be an s16.15 accum (range [-65536, 65536)): refused, naming the weight and
+    the range, before sPyNNaker is imported for mapping (its setup is never called)."""
+    from recnet.checks import ParameterError
+    from recnet.validation import backend_spinnaker as bs
+
+    calls = []
+    monkeypatch.setattr(bs, "_workspace", lambda *a, **k: calls.append(a) or (_ for _ in ()).throw(AssertionError))
+    net = brunel_network(n_e=200, epsilon=0.1, j=1e6, seed=1)
+    with pytest.raises(ParameterError, match=r"weight of projection .* = 1e\+06 mV .*s16\.15.*65536") as exc:
+        simulate(net, 10.0, backend="spinnaker")
+    assert "weight" in exc.value.name and exc.value.value == 1e6
+    assert calls == []
+    # just inside the range: the weight passes; the membrane's reach v_thresh + max|w| does not
+    near = brunel_network(n_e=200, epsilon=0.1, j=65530.0, g=0.5, seed=1)
+    with pytest.raises(ParameterError, match="membrane reach v_thresh"):
+        bs.check_limits(near, 0.1, near.connectivity(0))
+    ok = brunel_network(n_e=200, epsilon=0.1, j=1000.0, g=5.0, seed=1)
+    facts = bs.check_limits(ok, 0.1, ok.connectivity(0))
+    assert facts["max_delay_steps"] == bs.MAX_DELAY_STEPS == 144
+    assert facts["largest_delay_steps"] == 15  # 1.5 ms at 0.1 ms
+    thr = Network()
+    thr.population(2, IF_curr_delta(v_thresh=1e5, v_reset=0.0, v_rest=0.0), "A")
+    with pytest.raises(ParameterError, match="v_thresh of population A = 100000 mV"):
+        bs.check_limits(thr, 0.1, [])
+
+
+@requires_spinnaker
+@pytest.mark.spinnaker
+def test_spinnaker_work_folder_is_per_run_and_removed(tmp_path):
+    """Each run gets its own folder under the temp dir, removed afterwards unless asked to keep it."""
+    import os
+    import tempfile
+
+    from recnet.validation import backend_spinnaker as bs
+
+    seen = []
+    with bs._workspace(None, None) as a, bs._workspace(None, None) as b:
+        seen += [a, b]
+        assert a != b and os.path.isdir(a) and os.path.isdir(b)
+        assert os.path.dirname(a) == tempfile.gettempdir()
+    assert not any(os.path.exists(p) for p in seen)
+    with bs._workspace(None, None, keep=True) as k:
+        pass
+    assert os.path.isdir(k)
+    import shutil
+    shutil.rmtree(k)
+    named = tmp_path / "work"
+    with bs._workspace(named, None) as n:
+        pass
+    assert os.path.isdir(n)
+
+
+@requires_spinnaker
+@pytest.mark.spinnaker
+def test_spinnaker_result_says_it_is_a_mapping_check():
+    net = _small_brunel()
+    res = simulate(net, 10.0, backend="spinnaker", dt=0.1, seed=1)
+    assert "no spikes were run" in res.info["note"]
+    assert "placement" in res.info["checked"] and "routing" in res.info["checked"]
+    assert res.info["max_delay_steps"] == 144 and res.info["largest_delay_steps"] == 15
+    assert res.info["workdir"] is None
+
+
+@requires_spinnaker
+@pytest.mark.spinnaker
+def test_cli_brunel_spinnaker_refuses_huge_j():
+    """CLI acceptance: refused naming the weight and SpiNNaker's range (exit 2), not mapped."""
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["validate", "brunel", "--backend", "spinnaker", "--quick", "--j", "1e6"])
+    assert code == 2, err.getvalue()
+    assert "weight of projection" in err.getvalue() and "s16.15" in err.getvalue()

@@ -7,19 +7,30 @@ reports the resources in ``info``: ``chips`` (chips holding application cores), 
 (application cores: neuron, synapse, Poisson and delay-extension cores), ``cores_total``
 (including sPyNNaker's monitor and data-gatherer cores), ``placements`` by vertex type.
 
+A SpiNNaker "validation" without a board is a **mapping check**: the network is partitioned,
+placed and routed, its resources counted and its weights' 16-bit rounding and fixed-point range
+checked; no spikes are run, so nothing about the dynamics is compared (``info["checked"]`` and
+``info["note"]`` say so).
+
 Configuration never touches the user's home: recnet writes ``.spynnaker.cfg`` (``virtual_board =
-True``, ``version = 5``, reports under the working folder) into a working folder (by default
-``<system temp>/recnet-spinnaker-work``, disposable; or ``workdir=...``, e.g. a ``spinnaker-work``
-folder), and
+True``, ``version = 5``, reports under the working folder) into a working folder of its own run (a
+fresh ``recnet-spinnaker-*`` folder under the system temp directory, removed after the run unless
+``keep_workdir=True``; or a folder the caller names with ``workdir=...``, which is kept), and
 points ``HOME``/``XDG_CONFIG_HOME`` there and ``chdir``s into it only while sPyNNaker sets up,
 maps and ends (sPyNNaker reads its user config from the home folder and writes one there if it
-finds none).
+finds none).  Two concurrent runs never share a working folder.
 
 Limits checked up front (ValueError naming the quantity)
 --------------------------------------------------------
 * time step: 1.0 or 0.1 ms;
 * delays: whole time steps (``Network.check``), at most 144 time steps (16 ring-buffer slots on
   the neuron core times 1 + 8 delay-extension stages, sPyNNaker's documented maximum);
+  ``info["max_delay_steps"]`` is that limit, ``info["largest_delay_steps"]`` the network's;
+* fixed-point range: SpiNNaker's neuron state and parameters are ``accum`` numbers (s16.15: 16
+  integer bits with the sign, 15 fractional bits), so every weight, v_rest, v_reset, v_thresh,
+  initial v, i_offset, the membrane's reach v_thresh + max|w| and the steady-state potential
+  v_rest + i_offset tau_m / cm must lie in [-65536, 65536) (mV, nA): ParameterError naming the
+  quantity and the range;
 * neurons per core: 256 for IF_curr_delta (``POP_TABLE_MAX_ROW_LENGTH``), 500 Poisson sources per
   core; each neuron core comes with at least one synapse core;
 * weights: one sign per projection (mixed-sign projections are split by sign into an excitatory
@@ -43,6 +54,7 @@ import contextlib
 import logging
 import math
 import os
+import shutil
 import tempfile
 import time
 import warnings
@@ -50,6 +62,7 @@ import warnings
 import numpy as np
 
 from recnet import checks
+from recnet.checks import ParameterError
 from recnet.validation import network as nw
 from recnet.validation.spikes import SimulationResult
 
@@ -62,9 +75,13 @@ POISSON_PER_CORE = 500
 MAX_DELAY_STEPS = 144
 WEIGHT_BITS = 16
 TIMESTEPS = (1.0, 0.1)
-# Disposable working folder under the system temp dir (kept between runs: sPyNNaker writes an
-# "errored"/"finished" marker into its reports at interpreter exit; it prunes old reports itself).
-DEFAULT_WORKDIR = os.path.join(tempfile.gettempdir(), "recnet-spinnaker-work")
+# s16.15 fixed point ("accum"): the range of SpiNNaker's neuron state, parameters and weights
+ACCUM_MIN = -65536.0
+ACCUM_MAX = 65536.0 - 2.0 ** -15
+# What a run on the virtual board checks (said in info["checked"] and in the verdict)
+CHECKED = ("fixed-point range of weights, thresholds and membrane (s16.15)", "16-bit weight rounding",
+           "delays <= 144 time steps", "placement", "routing", "resources (chips, cores)")
+WORKDIR_PREFIX = "recnet-spinnaker-"
 
 
 def available():
@@ -99,8 +116,11 @@ def check_limits(network, dt, connections=None):
             steps = nw.delay_steps(proj.name, d, dt)
             max_steps = max(max_steps, int(steps.max()))
             if steps.max() > MAX_DELAY_STEPS:
-                raise ValueError(f"delay of projection {proj.name} = {d.max():g} ms is invalid on SpiNNaker: must be <= "
-                                 f"{MAX_DELAY_STEPS} time steps = {MAX_DELAY_STEPS * dt:g} ms at dt = {dt:g} ms")
+                raise ParameterError(
+                    f"delay of projection {proj.name}", float(d.max()),
+                    f"must be <= {MAX_DELAY_STEPS} time steps = {MAX_DELAY_STEPS * dt:g} ms at dt = {dt:g} ms",
+                    f"delay of projection {proj.name} = {d.max():g} ms is invalid on SpiNNaker: must be <= "
+                    f"{MAX_DELAY_STEPS} time steps = {MAX_DELAY_STEPS * dt:g} ms at dt = {dt:g} ms")
     # size
     n_neuron_cores = sum(math.ceil(p.size / NEURONS_PER_CORE) for p in network.neurons)
     cores = 2 * n_neuron_cores  # neuron core + at least one synapse core
@@ -122,6 +142,9 @@ def check_limits(network, dt, connections=None):
                 if w.size:
                     groups.setdefault((c.projection.post.label, sign), []).append((c.projection.name, w))
         for (post, sign), items in groups.items():
+            for name, w in items:
+                _in_accum(f"weight of projection {name}", sign * float(w.max()), "mV")
+        for (post, sign), items in groups.items():
             wmax = max(w.max() for _, w in items)
             step = 2.0 ** math.ceil(math.log2(wmax)) / 2**WEIGHT_BITS
             for name, w in items:
@@ -131,14 +154,59 @@ def check_limits(network, dt, connections=None):
                                      f"16-bit resolution {step:g} mV of the weights onto population {post!r} "
                                      f"(max |w| = {wmax:g} mV); it would be rounded to 0")
                 worst = max(worst, float(np.max(np.abs(np.round(w / step) * step - w) / w)))
-    return dict(estimated_min_app_cores=cores, board_app_cores=_app_cores(), max_delay_steps=max_steps,
-                weight_max_relative_rounding=worst)
+    _check_membrane_range(network, connections)
+    return dict(estimated_min_app_cores=cores, board_app_cores=_app_cores(), max_delay_steps=MAX_DELAY_STEPS,
+                largest_delay_steps=max_steps, weight_max_relative_rounding=worst,
+                accum_range=[ACCUM_MIN, ACCUM_MAX])
+
+
+def _in_accum(name, value, unit):
+    """ParameterError unless ``value`` fits SpiNNaker's s16.15 fixed-point range."""
+    if not (ACCUM_MIN <= value <= ACCUM_MAX):
+        raise ParameterError(name, value, f"must lie in SpiNNaker's s16.15 fixed-point range [{ACCUM_MIN:g}, "
+                                          f"{ACCUM_MAX:.5f}] {unit}",
+                             f"{name} = {value:g} {unit} is invalid on SpiNNaker: outside its s16.15 fixed-point "
+                             f"range [{ACCUM_MIN:g}, {ACCUM_MAX:.5f}] {unit}")
+
+
+def _check_membrane_range(network, connections):
+    """Parameters and the membrane's reach of every IF_curr_delta population within s16.15."""
+    wmax = {}
+    for c in connections or ():
+        if c.weight.size:
+            lab = c.projection.post.label
+            wmax[lab] = max(wmax.get(lab, 0.0), float(np.max(np.abs(c.weight))))
+    for p in network.neurons:
+        if p.celltype.name != "IF_curr_delta":
+            continue
+        vals = {}
+        for k, unit in (("v_rest", "mV"), ("v_reset", "mV"), ("v_thresh", "mV"), ("i_offset", "nA")):
+            if k in p.celltype.parameters:
+                a = p.parameter_array(k)
+                vals[k] = a
+                big = a[np.argmax(np.abs(a))]
+                _in_accum(f"{k} of population {p.label}", float(big), unit)
+        v0 = p.initial_v()
+        _in_accum(f"initial v of population {p.label}", float(v0[np.argmax(np.abs(v0))]), "mV")
+        if "v_thresh" in vals:
+            reach = float(np.max(vals["v_thresh"])) + wmax.get(p.label, 0.0)
+            _in_accum(f"membrane reach v_thresh + max|w| of population {p.label}", reach, "mV")
+            low = float(np.min(vals.get("v_reset", vals["v_thresh"]))) - wmax.get(p.label, 0.0)
+            _in_accum(f"membrane reach v_reset - max|w| of population {p.label}", low, "mV")
+        if {"v_rest", "i_offset", "tau_m", "cm"} <= set(p.celltype.parameters):
+            vinf = vals["v_rest"] + vals["i_offset"] * p.parameter_array("tau_m") / p.parameter_array("cm")
+            _in_accum(f"steady-state potential v_rest + i_offset tau_m / cm of population {p.label}",
+                      float(vinf[np.argmax(np.abs(vinf))]), "mV")
 
 
 @contextlib.contextmanager
-def _workspace(workdir, machine_name):
-    """A working folder with .spynnaker.cfg; HOME/XDG/cwd point there while sPyNNaker runs."""
-    wd = os.path.abspath(os.fspath(workdir)) if workdir is not None else DEFAULT_WORKDIR
+def _workspace(workdir, machine_name, keep=False):
+    """A working folder with .spynnaker.cfg; HOME/XDG/cwd point there while sPyNNaker runs.
+
+    ``workdir=None``: a fresh folder of this run under the system temp directory (never shared by
+    concurrent runs), removed on exit unless ``keep``; a named ``workdir`` is created and kept."""
+    own = workdir is None
+    wd = tempfile.mkdtemp(prefix=WORKDIR_PREFIX) if own else os.path.abspath(os.fspath(workdir))
     os.makedirs(wd, exist_ok=True)
     reports = wd  # sPyNNaker adds its own "reports" sub-folder
     machine = ("virtual_board = True\nversion = 5\n" if machine_name is None
@@ -162,6 +230,20 @@ def _workspace(workdir, machine_name):
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+        if own and not keep:
+            _forget_exit_marker()
+            shutil.rmtree(wd, ignore_errors=True)
+
+
+def _forget_exit_marker():
+    """sPyNNaker registers an atexit hook that writes an "errored" marker into its report folder
+    when the process ends; the folder is removed now, so the hook (a no-op for a removed run) goes."""
+    import atexit
+    import sys
+
+    mod = sys.modules.get("spinn_utilities.data.utils_data_writer")
+    if mod is not None:
+        atexit.unregister(mod.UtilsDataWriter.write_errored_file)
 
 
 @contextlib.contextmanager
@@ -197,7 +279,7 @@ def _cell(sim, pop):
 
 
 def run(network, t_sim, *, dt=0.1, seed=12345, connections=None, progress=None, workdir=None, machine_name=None,
-        connectivity="native"):
+        connectivity="native", keep_workdir=False):
     """Map (and on a real board run) ``network`` on SpiNNaker through pyNN.spiNNaker.
 
     Parameters
@@ -208,7 +290,10 @@ def run(network, t_sim, *, dt=0.1, seed=12345, connections=None, progress=None, 
     seed : int
         seeds the connectors' ``NumpyRNG`` (native) or recnet's draw (recnet).
     workdir : path, optional
-        working folder for the config, reports and log (default ``DEFAULT_WORKDIR`` under the system temp dir).
+        working folder for the config, reports and log, kept after the run (default: a fresh
+        ``recnet-spinnaker-*`` folder under the system temp dir, removed after the run).
+    keep_workdir : bool
+        keep the default per-run folder (its path is in ``info["workdir"]``).
     machine_name : str, optional
         host name of a real board; None maps on the virtual SpiNN-5 board.
     connectivity : {"native", "recnet"}
@@ -237,7 +322,7 @@ def run(network, t_sim, *, dt=0.1, seed=12345, connections=None, progress=None, 
     facts = check_limits(network, dt, connections + _scalar_conns([p for p in network.projections
                                                                     if id(p) not in drawn]))
     t0 = time.perf_counter()
-    with _workspace(workdir, machine_name) as wd:
+    with _workspace(workdir, machine_name, keep_workdir) as wd:
         import pyNN.spiNNaker as sim
         from spynnaker.pyNN.data import SpynnakerDataView
 
@@ -275,8 +360,10 @@ def run(network, t_sim, *, dt=0.1, seed=12345, connections=None, progress=None, 
         virtual=machine_name is None, board_version=BOARD["version"], machine_chips=machine.n_chips,
         chips=len({(pl.x, pl.y) for pl in app}), cores=len(app), cores_total=len(placements),
         placements=kinds, n_neurons=network.n_neurons, n_projections_mapped=n_proj, connectivity=connectivity,
-        wall_map_s=t_map, note="virtual board: mapped (partitioned, placed, routed), not run; no spike data"
-        if machine_name is None else "",
+        wall_map_s=t_map, checked=list(CHECKED),
+        workdir=wd if (workdir is not None or keep_workdir) else None,
+        note=("mapping check on the virtual board: " + ", ".join(CHECKED) + " checked; no spikes were run, "
+              "so the dynamics are not validated") if machine_name is None else "",
     ))
     return result
 

@@ -109,7 +109,7 @@ def validate_model(model, *, subject="lif-network", backend="numba", quick=False
         result.comparisons.append(compare_exact(
             "mapped", True, mapped,
             note=(f"{res.info.get('chips')} chips, {res.info.get('cores')} application cores "
-                  f"({res.info.get('cores_total')} with monitors) on the virtual SpiNN-5 board; no spike data")))
+                  f"({res.info.get('cores_total')} with monitors) on the virtual SpiNN-5 board; a mapping check (placement, routing, resources, weight rounding, s16.15 range): no spikes were run")))
         return result, None, None
     t_end = t_warmup + t_sim
     result.data["spikes"] = {p.name: res[p.name].trains() for p in model.populations}
