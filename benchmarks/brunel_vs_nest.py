@@ -31,7 +31,7 @@ def theory(**p):
 
 def run_recnet(p, t_warm, t_sim, dt, seed):
     from recnet.validation.brunel import brunel_network
-    from recnet.validation.simulate import simulate
+    from recnet.validation.simulators.simulate import simulate
 
     # warm numba's on-disk cache so compile time is not counted (a second run of a user's script)
     simulate(brunel_network(n_e=40, epsilon=0.5, seed=1), 5.0, seed=1, progress=False)
@@ -52,7 +52,7 @@ def run_nest(p, t_warm, t_sim, dt, seed, threads=2):
         warnings.simplefilter("ignore")
         import nest
     from recnet.validation.brunel import brunel_sizes
-    from recnet.validation.spikes import PopulationSpikes, SimulationResult
+    from recnet.validation.simulators.spikes import PopulationSpikes, SimulationResult
 
     n_e, n_i, c_e, c_i = brunel_sizes(p["n_e"], p["gamma"], p["epsilon"])
     nu_thr = (p["v_thresh"] - p["v_rest"]) / (p["j"] * c_e * p["tau_m"]) * 1000.0

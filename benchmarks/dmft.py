@@ -5,7 +5,7 @@ amplitude a = Delta_0):
 
 * kernels C_phi, C_phi' as nested averages; the scan uses the 48-node Gauss-Hermite set, roots and
   tables the trapezoid sets on [-8.5, 8.5] with 64 sqrt(max(Delta_0, 1)) points (the rule of
-  ``recnet.numerics.dmft._pick``);
+  ``recnet.numerics.dmft.stationary._pick``);
 * the energy condition as a 32-point Gauss-Legendre integral, scanned on 48 log-spaced Delta_0 and
   refined by a bracketing solver (recnet: Illinois in numba; peer: scipy.optimize.brentq);
 * Delta(tau) by RK4 (dtau = 0.01) on 64-point Chebyshev tables of the kernels, the Schroedinger
@@ -160,7 +160,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="20 gains instead of 200")
     a = p.parse_args(argv)
-    from recnet.numerics import dmft
+    from recnet.numerics.dmft import stationary as dmft
     ng = 20 if a.quick else 200
     gs = np.linspace(1.05, 3.0, ng)
     dmft.solve_stationary(gs[:2])  # compile / load the numba cache outside the timing

@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from recnet.numerics import dmft_twotime as TT
+from recnet.numerics.dmft import twotime as TT
 
 
 def main(argv=None):

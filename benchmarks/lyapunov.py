@@ -19,8 +19,8 @@ import numpy as np
 
 
 def bench_rate(n, steps, n_ons, seed=0, threads=None, rounds=2):
-    from recnet.numerics import lyapunov_rate as R
-    from recnet.numerics.lyapunov_common import blas_limit
+    from recnet.numerics.lyapunov import rate as R
+    from recnet.numerics.lyapunov.common import blas_limit
     rng = np.random.default_rng(seed)
     J = R.random_coupling(n, 2.0, seed=rng)
     x0 = rng.standard_normal(n)
@@ -63,8 +63,8 @@ def bench_rate(n, steps, n_ons, seed=0, threads=None, rounds=2):
 
 
 def bench_theta(n, k, m, t_sim, seed=0):
-    from recnet.numerics import lyapunov_pulse as P
-    from recnet.numerics import lyapunov_theta as TH
+    from recnet.numerics.lyapunov import pulse as P
+    from recnet.numerics.lyapunov import theta as TH
     rng = np.random.default_rng(seed)
     graph = TH.network(n, k, seed=rng)
     p = TH.parameters(k)

@@ -21,9 +21,9 @@ import numpy as np
 
 
 def main(quick=False):
-    from recnet.numerics import scn
-    from recnet.validation import scn_export
-    from recnet.validation.scn import random_decoder
+    from recnet.numerics.scn import network as scn
+    from recnet.validation.scn import export as scn_export
+    from recnet.validation.scn.validate import random_decoder
 
     K, N = (10, 1000) if not quick else (10, 200)
     tau, dt, mu = 100.0, 0.1, 2e-4

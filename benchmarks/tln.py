@@ -43,8 +43,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--density", type=float, default=0.3)
     args = ap.parse_args()
-    from recnet.numerics import tln_enumerate as te
-    from recnet.theory import ctln
+    from recnet.numerics.tln import enumerate as te
+    from recnet.theory.tln import ctln as ctln
 
     n = args.n or (14 if args.quick else 20)
     eps, delta, theta = 0.25, 0.5, 1.0

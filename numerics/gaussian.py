@@ -21,7 +21,7 @@ for :math:`f \in \{\phi, \phi', \Phi\}` with :math:`\Phi(x) = \int_0^x \phi` the
 
 with probabilists' Gauss-Hermite nodes for the outer average, and for the inner one a closed form
 where it exists (erf, ReLU, linear) and Gauss-Hermite otherwise (tanh, user functions).  Closed forms
-of :math:`C_f` at :math:`\mu = 0` (derived in :mod:`recnet.theory.gaussian_kernels`):
+of :math:`C_f` at :math:`\mu = 0` (derived in :mod:`recnet.theory.dmft.gaussian_kernels`):
 
 * erf, :math:`\phi(x) = \mathrm{erf}(\sqrt\pi x/2)`:
   :math:`C_\phi = \tfrac{2}{\pi}\arcsin\frac{\pi\Delta/2}{1 + \pi\Delta_0/2}`,

@@ -821,7 +821,7 @@ def symmetric_solution(responses, inputs=None, *, bound, bias=None, input_weight
     ``sum_ij W_ij^2 + sum_ik U_ik^2`` subject to every neuron's active equalities and silent
     half-spaces and ``||(W_i, U_i)||_2 <= B`` per row.  A symmetric W with I - W positive definite
     has a unique fixed point that a spike-coding network realises exactly
-    (``recnet.validation.scn_bridge``); the caller checks that condition.
+    (``recnet.validation.scn.bridge``); the caller checks that condition.
 
     Returns
     -------

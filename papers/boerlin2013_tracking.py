@@ -23,7 +23,7 @@ def make(out=None, quick=False):
     import matplotlib.pyplot as plt
 
     from recnet import models
-    from recnet.numerics import scn
+    from recnet.numerics.scn import network as scn
 
     out = out or "boerlin2013_tracking.png"
     model = models.load("boerlin2013-tracker", family="scn")

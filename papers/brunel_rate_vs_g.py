@@ -6,7 +6,7 @@ Network: Brunel 2000 model A, eta = 2, J = 0.1 mV, D = 1.5 ms, v_reset = 0 (recn
 v_reset=10 for Brunel's figures). Full: N_E = 10,000 (C_E = 1000), 1 s counted after 0.2 s,
 g in {4.5, 5, 6, 7, 8}. Quick: N_E = 1000, epsilon = 0.2 (C_E = 200), 0.3 s after 0.1 s,
 g in {5, 6, 8}; the theory line is computed for the simulated in-degrees in both cases.
-Error bars: batch-means standard error of the population rate (recnet.validation.spikes).
+Error bars: batch-means standard error of the population rate (recnet.validation.simulators.spikes).
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def make(out=None, quick=False, v_reset=0.0, backends=None, seed=12345):
     import recnet.numerics._jit  # noqa: F401  numba threading layer set before NEST starts
     from recnet.numerics.lif_meanfield import brunel_prediction
     from recnet.validation.brunel import brunel_network
-    from recnet.validation.simulate import simulate
+    from recnet.validation.simulators.simulate import simulate
 
     out = out or "brunel_rate_vs_g.png"
     if quick:
@@ -38,7 +38,7 @@ def make(out=None, quick=False, v_reset=0.0, backends=None, seed=12345):
         size = dict(n_e=10000, epsilon=0.1)
         gs, t_warm, t_sim = [4.5, 5.0, 6.0, 7.0, 8.0], 200.0, 1000.0
     if backends is None:
-        from recnet.validation import backend_nest
+        from recnet.validation.simulators import backend_nest as backend_nest
 
         backends = ["numba"] + (["nest"] if backend_nest.available() else [])
     base = dict(eta=2.0, j=0.1, delay=1.5, v_reset=v_reset, **size)

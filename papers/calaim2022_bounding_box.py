@@ -25,7 +25,7 @@ def _decoder(n, norm=0.1):
 
 
 def _run(net, x, **kw):
-    from recnet.numerics import scn
+    from recnet.numerics.scn import network as scn
 
     dt = kw.pop("dt", 0.05)
     res = scn.simulate(net, x, dt=dt, record_every=4, **kw)
@@ -41,7 +41,7 @@ def make(out=None, quick=False):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from recnet.numerics import scn
+    from recnet.numerics.scn import network as scn
 
     out = out or "calaim2022_bounding_box.png"
     tau, dt = 20.0, 0.05

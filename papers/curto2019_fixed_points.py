@@ -27,9 +27,9 @@ def published_check(params=PARAMS[0]):
     """For each graph of ``PUBLISHED``: (graph, published FP(G), recnet FP(G), published stable, recnet stable)."""
     import numpy as np
 
-    from recnet.numerics.tln_enumerate import enumerate_ctln
+    from recnet.numerics.tln.enumerate import enumerate_ctln
     from recnet.papers._tln_plot import support_label
-    from recnet.theory import ctln
+    from recnet.theory.tln import ctln as ctln
 
     out = []
     for g, (fp, st) in PUBLISHED.items():
@@ -41,8 +41,9 @@ def published_check(params=PARAMS[0]):
 
 
 def compute():
-    from recnet.numerics.tln_enumerate import digraphs, enumerate_ctln
-    from recnet.theory import ctln, tln
+    from recnet.numerics.tln.enumerate import digraphs, enumerate_ctln
+    from recnet.theory.tln import ctln as ctln
+    from recnet.theory.tln import fixed_points as tln
 
     rows = []
     exact_ok = parity_ok = param_ok = True
@@ -63,7 +64,7 @@ def make(out=None, quick=False):
 
     from recnet.papers import _tln_plot as tp
     from recnet.papers._script import save
-    from recnet.theory import tln
+    from recnet.theory.tln import fixed_points as tln
 
     rows, exact_ok, parity_ok, param_ok = compute()
     subsets = tln.all_supports(3)[1:]

@@ -8,7 +8,7 @@ For each regime the figure shows every stable fixed-point support over all input
 decided support by support by linear feasibility plus the Hurwitz condition, each confirmed by the
 support enumeration at its witness input) and two codes read off them:
 
-* the excitatory code (Milicevic & Itskov 2024 as read in ``recnet.theory.dale``: codewords are the
+* the excitatory code (Milicevic & Itskov 2024 as read in ``recnet.theory.tln.dale``: codewords are the
   active excitatory neurons), predicted by the graph condition (G) and the spectral condition (S):
   convex in both regimes (a sublattice under weak coupling; intersection-complete always);
 * the full code with the interneurons as code neurons (recnet's own definition): convex
@@ -46,9 +46,10 @@ W_STRONG = network(1.2, 2.0)
 
 def analyse(W):
     """Codes, verdicts and witness checks of one network (dict)."""
-    from recnet.numerics import dale_networks
-    from recnet.numerics.tln_enumerate import enumerate_supports
-    from recnet.theory import codes, dale
+    from recnet.numerics.tln import dale_networks as dale_networks
+    from recnet.numerics.tln.enumerate import enumerate_supports
+    from recnet.theory.tln import codes as codes
+    from recnet.theory.tln import dale as dale
 
     full, wit = dale_networks.excitatory_code_lp(W, TYPES, stable=True, project=False, return_inputs=True)
     confirmed = all(sig in enumerate_supports(W, b).stable_supports for sig, b in wit.values())

@@ -4,7 +4,7 @@ Full spectra of :math:`\\dot x = -x + J\\tanh(x)`, :math:`J_{ij}\\sim\\mathcal N
 with recnet's structured-Jacobian QR engine (exponential-Euler, dt = 0.05 tau).  Panel A: the
 spectrum against i/N collapses for different N (extensive chaos); panel B: spectra for several g at
 the largest N; panel C: entropy rate per neuron H/N and attractor dimension D_KY/N against g, with
-bootstrap error bars; the DMFT lambda_max (recnet.numerics.dmft) is drawn on panel B when
+bootstrap error bars; the DMFT lambda_max (recnet.numerics.dmft.stationary) is drawn on panel B when
 ``--dmft`` is given.
 """
 from pathlib import Path
@@ -17,7 +17,7 @@ REFERENCE = "R. Engelken, F. Wolf, L. F. Abbott, Phys. Rev. Research 5, 043044 (
 
 
 def compute(sizes=(100, 200, 400), gains=(1.5, 2.0, 3.0, 5.0), g_ref=2.0, t_sim=100.0, seed=0):
-    from recnet.numerics import lyapunov_rate as R
+    from recnet.numerics.lyapunov import rate as R
     rng = np.random.default_rng(seed)
     kw = dict(dt=0.05, t_sim=t_sim, t_warm=30.0, t_warm_q=10.0, integrator="exp_euler", twin=False)
     by_n = {n: R.spectrum(R.random_coupling(n, g_ref, seed=rng), seed=rng, **kw) for n in sizes}
@@ -46,8 +46,8 @@ def make(out=None, quick=False, dmft=False):
     for g, r in by_g.items():
         line, = axs[1].plot((np.arange(r.n) + 0.5) / r.n, r.exponents, "-", lw=1.2, label=f"g = {g:g}")
         if dmft:
-            from recnet.numerics import dmft as D
-            from recnet.numerics.lyapunov_rate import _dmft_lambda_max
+            from recnet.numerics.dmft import stationary as D
+            from recnet.numerics.lyapunov.rate import _dmft_lambda_max
             lm = _dmft_lambda_max(D.solve_stationary(g))
             if lm is not None:
                 axs[1].plot([0], [lm], "*", color=line.get_color(), ms=9)

@@ -20,8 +20,8 @@ def make(out=None, quick=False):
     import matplotlib
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    from recnet.numerics import dmft_lowrank as L
-    from recnet.validation.lowrank import simulate_rank_one
+    from recnet.numerics.dmft import lowrank as L
+    from recnet.validation.dmft.lowrank import simulate_rank_one
     out = out or "mastrogiuseppe2018_bifurcation.png"
     gs = np.linspace(0.0, 3.0, 7 if quick else 16)
     pf = np.array([L.pitchfork_strength(g, "tanh")[0] for g in gs])

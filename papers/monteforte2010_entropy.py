@@ -16,7 +16,7 @@ REFERENCE = "M. Monteforte, F. Wolf, Phys. Rev. Lett. 105, 268104 (2010)"
 
 
 def compute(n=400, ks=(10, 20, 50, 100), t_sim=6000.0, seed=0):
-    from recnet.numerics import lyapunov_theta as TH
+    from recnet.numerics.lyapunov import theta as TH
     rng = np.random.default_rng(seed)
     return {k: TH.spectrum(n, k, t_sim=t_sim, t_warm=500.0, t_warm_q=300.0, seed=rng, n_boot=200)
             for k in ks}

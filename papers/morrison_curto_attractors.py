@@ -58,7 +58,7 @@ def three_cycles(adj):
     """Number of directed 3-cycles of the graph (networkx ``simple_cycles`` with length bound 3)."""
     import networkx as nx
 
-    from recnet.theory import ctln
+    from recnet.theory.tln import ctln as ctln
     return sum(1 for c in nx.simple_cycles(ctln.to_networkx(adj), length_bound=3) if len(c) == 3)
 
 
@@ -69,10 +69,11 @@ def analyse(name, n_random=20, t_sim=500.0, seed=0, lyapunov=True):
     exact_agrees, n_3cycles, attractors (list of dicts: kind 'fixed_point'|'limit_cycle'|'chaotic',
     mean rates, lambda_1, active neurons, number of starts), trajectory (the first authors' start).
     """
-    from recnet.numerics.tln_enumerate import enumerate_ctln
-    from recnet.numerics.tln_simulate import max_lyapunov_exponent, simulate_tln
+    from recnet.numerics.tln.enumerate import enumerate_ctln
+    from recnet.numerics.tln.simulate import max_lyapunov_exponent, simulate_tln
     from recnet.papers._tln_plot import support_label
-    from recnet.theory import ctln, tln
+    from recnet.theory.tln import ctln as ctln
+    from recnet.theory.tln import fixed_points as tln
 
     g, _, x0s, _ = GRAPHS[name]
     adj = ctln.parse_graph(g)

@@ -22,8 +22,8 @@ def make(out=None, quick=False):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from recnet.numerics import scn_functions as sf
-    from recnet.validation.scn import lowrank_prediction
+    from recnet.numerics.scn import functions as sf
+    from recnet.validation.scn.validate import lowrank_prediction
 
     out = out or "podlaski2024_function_approximation.png"
     fig, ax = plt.subplots(1, 3, figsize=(13, 3.8))

@@ -25,8 +25,8 @@ def make(out=None, quick=False):
     import matplotlib.pyplot as plt
     from scipy import stats
 
-    from recnet.numerics import scn_memory as sm
-    from recnet.validation.scn import fit_linear
+    from recnet.numerics.scn import memory as sm
+    from recnet.validation.scn.validate import fit_linear
 
     out = out or "podlaski2024_memory_capacity.png"
     g = np.random.default_rng(2024)

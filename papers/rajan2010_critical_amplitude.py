@@ -7,7 +7,7 @@ with the paper's rectified tanh (default): phi(x) = R0 tanh(x/R0) for x <= 0 and
 same figure for tanh.
 
 The line is A_c(f) where lambda_max of the input-locked DMFT state crosses 0
-(:func:`recnet.numerics.dmft_driven.critical_amplitude`; for the rectified tanh with trapezoid
+(:func:`recnet.numerics.dmft.driven.critical_amplitude`; for the rectified tanh with trapezoid
 Gaussian quadrature, 161 nodes, whose error in lambda is < 1e-5 at A = 0 and ~1e-4 with input);
 the dotted line its f -> 0 limit (frozen state under static random input).  The minimum at an
 intermediate frequency is the "resonance" of the paper: for the rectified tanh at g = 1.5,
@@ -38,7 +38,7 @@ RECTIFIED_TANH = f"Piecewise(({R0}*tanh(x/{R0}), x <= 0), ({2 - R0}*tanh(x/{2 - 
 
 def _ac_line(g, phi, oms, quick):
     """A_c at angular frequencies ``oms`` (1/tau) and the static (omega -> 0) limit."""
-    from recnet.numerics import dmft_driven as D
+    from recnet.numerics.dmft import driven as D
     if phi == "tanh":
         kw = dict(n_theta=16, n_gh=20, tol=1e-3)
         ac = [D.critical_amplitude(g, "tanh", om, **kw)["critical_amplitude"] for om in oms]
@@ -64,7 +64,7 @@ def make(out=None, quick=False, phi="rectified"):
     import matplotlib
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    from recnet.validation.dmft_driven import simulate_lambda
+    from recnet.validation.dmft.driven import simulate_lambda
     out = out or "rajan2010_critical_amplitude.png"
     g, tau = 1.5, 10.0
     phi_expr = RECTIFIED_TANH if phi == "rectified" else "tanh"

@@ -4,10 +4,10 @@ Left: the autocovariance Delta(tau) of x for several gains g (DMFT lines; simula
 points with standard errors over realisations).  Middle and right: the finite-size trend of
 Delta_0 and lambda_max against 1/N for N = 500 ... 8000 (quick: 125 ... 500) at g = 2 and 3:
 simulation means with standard errors over realisations, the weighted fit q_inf + a/N
-(``recnet.validation.dmft_finite_size``; errors from the pooled realisation spread), its
+(``recnet.validation.dmft.finite_size``; errors from the pooled realisation spread), its
 extrapolation to N = infinity (open squares) and the DMFT value as a thick line at 1/N = 0 (the
 N -> infinity theory).  Lambda is measured over [40, 120] tau (the tangent vector runs from t = 0;
-see ``recnet.validation.dmft`` for the alignment check).
+see ``recnet.validation.dmft.stationary`` for the alignment check).
 
 Run: ``recnet figure scs1988_autocorrelation [--quick]`` or ``python -m recnet.papers.scs1988_autocorrelation``.
 The full run simulates networks up to N = 8000 (a few realisations at the largest sizes) and takes
@@ -29,9 +29,9 @@ def make(out=None, quick=False, seed=1988):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from recnet.numerics import dmft as D
-    from recnet.validation import dmft_finite_size as F
-    from recnet.validation.dmft import FIT_MODEL, finite_size_scan, simulate_stats
+    from recnet.numerics.dmft import stationary as D
+    from recnet.validation.dmft import finite_size as F
+    from recnet.validation.dmft.stationary import FIT_MODEL, finite_size_scan, simulate_stats
 
     out = out or "scs1988_autocorrelation.png"
     gains = (1.5, 2.0, 3.0) if quick else (1.2, 1.5, 2.0, 3.0)

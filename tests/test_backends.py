@@ -5,9 +5,9 @@ import pytest
 from conftest import requires_nest, requires_spinnaker
 from recnet.cli import main
 from recnet.validation.brunel import brunel_network
-from recnet.validation.network import (AllToAllConnector, FromListConnector, IF_curr_delta, Network, SpikeSourceArray,
+from recnet.validation.simulators.network import (AllToAllConnector, FromListConnector, IF_curr_delta, Network, SpikeSourceArray,
                                        SpikeSourcePoisson, StaticSynapse, WeightMatrixConnector, OneToOneConnector)
-from recnet.validation.simulate import simulate
+from recnet.validation.simulators.simulate import simulate
 
 
 def deterministic_network():
@@ -79,7 +79,7 @@ def test_nest_native_connectivity_runs():
     net = Network()
     a = net.population(50, IF_curr_delta(v_rest=0.0, v_reset=0.0, v_thresh=20.0, tau_refrac=2.0), "A")
     x = net.population(50, SpikeSourcePoisson(rate=15000.0), "x", record=())
-    from recnet.validation.network import FixedNumberPreConnector
+    from recnet.validation.simulators.network import FixedNumberPreConnector
     net.projection(a, a, FixedNumberPreConnector(10), StaticSynapse(-0.5, 1.5), receptor_type="inhibitory")
     net.projection(x, a, OneToOneConnector(), StaticSynapse(0.1, 1.5))
     res = simulate(net, 200.0, backend="nest", seed=3, connectivity="native")
@@ -106,7 +106,7 @@ def test_spinnaker_maps_explicit_mixed_sign_network():
 @requires_spinnaker
 @pytest.mark.spinnaker
 def test_spinnaker_limits_are_checked_up_front():
-    from recnet.validation.backend_spinnaker import check_limits
+    from recnet.validation.simulators.backend_spinnaker import check_limits
 
     net = _small_brunel()
     with pytest.raises(ValueError, match="dt = 0.5"):
@@ -142,7 +142,7 @@ def test_spinnaker_refuses_weights_outside_s16_15_before_mapping(monkeypatch):
     """J = 1e6 mV cannot be an s16.15 accum (range [-65536, 65536)): refused, naming the weight and
     the range, before sPyNNaker is imported for mapping (its setup is never called)."""
     from recnet.checks import ParameterError
-    from recnet.validation import backend_spinnaker as bs
+    from recnet.validation.simulators import backend_spinnaker as bs
 
     calls = []
     monkeypatch.setattr(bs, "_workspace", lambda *a, **k: calls.append(a) or (_ for _ in ()).throw(AssertionError))
@@ -172,7 +172,7 @@ def test_spinnaker_work_folder_is_per_run_and_removed(tmp_path):
     import os
     import tempfile
 
-    from recnet.validation import backend_spinnaker as bs
+    from recnet.validation.simulators import backend_spinnaker as bs
 
     seen = []
     with bs._workspace(None, None) as a, bs._workspace(None, None) as b:

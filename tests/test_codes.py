@@ -1,7 +1,7 @@
 """Convexity verdicts on codes from the literature with known answers."""
 import pytest
 
-from recnet.theory import codes as c
+from recnet.theory.tln import codes as c
 
 
 def _v(text):
@@ -82,8 +82,8 @@ def test_three_maximal_codewords_without_obstruction_are_convex():
 def test_dale_excitatory_codes_are_convex():
     """MI24 (abstract): intersection-complete codes are convex (Cruz-Giusti-Itskov-Kronholm 2019); every
     excitatory code of the 142 E/I-labelled digraphs on <= 3 nodes, in the strong regime, gets 'convex'."""
-    from recnet.numerics import dale_networks as dn
-    from recnet.theory import dale
+    from recnet.numerics.tln import dale_networks as dn
+    from recnet.theory.tln import dale as dale
     for n in (2, 3):
         for adj, types, W in dn.dale_networks(n, "strong", 3):
             code = dale.excitatory_code(W, types)

@@ -15,7 +15,7 @@ import pytest
 def test_poisson_units_rate_unbiased():
     """Uncoupled units at constant input i0 fire at phi(i0) exactly (Poisson counts per step); a
     kernel with at most one spike per step would count (1 - exp(-r dt))/dt instead."""
-    from recnet.validation.poisson_rate_units import simulate
+    from recnet.validation.dmft.poisson_rate_units import simulate
 
     n, t, dt, i0 = 200, 500.0, 0.1, 1.0
     r = 1.0 + math.tanh(i0)  # phi(i0) per tau_s
@@ -29,7 +29,7 @@ def test_poisson_units_rate_unbiased():
 @pytest.mark.slow
 def test_step_bias_table_is_reproduced():
     """STEP_BIAS[3.5] is what step_bias computes with the documented arguments."""
-    from recnet.validation import poisson_rate_units as pru
+    from recnet.validation.dmft import poisson_rate_units as pru
 
     got = pru.step_bias(3.5, n=300, n_networks=16, t_meas=100.0, dts=(0.04, 0.01), seed=2024)
     for key, (b, se) in pru.STEP_BIAS[3.5].items():
@@ -72,7 +72,7 @@ def test_lyapunov_step_bias_matches_the_euler_closed_form():
     at T = 400 by 2.2e-4 and 4.6e-5, so c <= 0.22 per pair and at T = 400 the error of a
     difference of two runs is below 2 x 0.22 / 400 = 1.1e-3; the bias itself is ~0.03.
     """
-    from recnet.numerics import lyapunov_rate as R
+    from recnet.numerics.lyapunov import rate as R
     from recnet.validation.lyapunov import lambda1_step_bias
 
     n, g, dt, seed = 60, 0.5, 0.2, 11
@@ -94,7 +94,7 @@ def test_lyapunov_step_bias_matches_the_euler_closed_form():
 @pytest.mark.parametrize("name", ["bump", "quadratic"])
 @pytest.mark.parametrize("n", [8, 12, 20, 40])
 def test_lowrank_next_order_bound_contains_the_exact_error(name, n):
-    from recnet.validation.scn import lowrank_prediction
+    from recnet.validation.scn.validate import lowrank_prediction
 
     p = lowrank_prediction(name, n=n)
     # + round-off: the error is a difference of values of size max|f| (64 ulps of it)

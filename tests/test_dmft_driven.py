@@ -6,8 +6,8 @@ import pytest
 import scipy.special as ss
 import sympy as sp
 
-from recnet.numerics import dmft_driven as D
-from recnet.theory import dmft_driven as T
+from recnet.numerics.dmft import driven as D
+from recnet.theory.dmft import driven as T
 
 
 def test_filtered_input_and_recursion_identities():
@@ -251,12 +251,12 @@ def test_critical_amplitude_says_when_chaotic_up_to_a_max():
 def test_g20_is_chaotic_and_lambda_matches_direct_simulation():
     """Issue 19: g = 20, A = 1, 5 Hz, tau = 10 ms is chaotic (the old solver said lambda = -1).
     The DMFT exponent is compared with direct simulations (N = 500, 4 realisations, Euler dt =
-    0.01 tau, recnet.validation.dmft_driven.simulate_lambda) at the Student-t 99.73 % level of the
+    0.01 tau, recnet.validation.dmft.driven.simulate_lambda) at the Student-t 99.73 % level of the
     realisation spread (df = 3: t = 9.22).  Measured here: DMFT 1.188 /tau; simulation
     1.088 +- 0.054 (std, N = 500, 3 seeds), 1.065 +- 0.059 (N = 1000)."""
     from scipy.stats import t as student
 
-    from recnet.validation.dmft_driven import simulate_lambda
+    from recnet.validation.dmft.driven import simulate_lambda
 
     om = D.omega_from_hz(5.0, 10.0)
     lam, sol = D.lambda_max(20.0, "tanh", 1.0, om, n_theta=16)

@@ -7,7 +7,7 @@ import pytest
 from scipy.integrate import quad
 from scipy.optimize import brentq
 
-from recnet.numerics import dmft as D
+from recnet.numerics.dmft import stationary as D
 
 
 def _logcosh(x):
@@ -42,7 +42,7 @@ def test_delta0_tanh_against_scipy_energy_condition():
 
 def test_erf_against_closed_form_potential():
     import sympy as sp
-    from recnet.theory import gaussian_kernels as gk
+    from recnet.theory.dmft import gaussian_kernels as gk
     Dl, Dz, _ = gk.symbols()
     cP = sp.lambdify((Dl, Dz), gk.erf_kernels()["Phi"], "math")
     g = 2.0

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from recnet.numerics import dmft as D
-from recnet.validation import dmft_finite_size as F
+from recnet.numerics.dmft import stationary as D
+from recnet.validation.dmft import finite_size as F
 
 SIZES = np.array([250, 500, 1000, 2000])
 
@@ -110,7 +110,7 @@ def test_fit_bad_input():
 
 
 def test_validate_bad_input():
-    from recnet.validation.dmft import validate
+    from recnet.validation.dmft.stationary import validate
     with pytest.raises(ValueError, match="sizes"):
         validate(gains=(2.0,), sizes=(200, 400), spiking=False)
     with pytest.raises(ValueError, match="n_networks"):
@@ -120,7 +120,7 @@ def test_validate_bad_input():
 # ------------------------------------------------------------------------------ end to end (small)
 @pytest.mark.slow
 def test_quick_validate_extrapolates_and_agrees():
-    from recnet.validation.dmft import validate
+    from recnet.validation.dmft.stationary import validate
     res = validate(gains=(2.0,), quick=True, spiking=False, n=400)
     rows = {c.quantity: c for c in res.comparisons}
     assert {"delta0_n_inf_g2", "delta_tau2_n_inf_g2", "lambda_max_n_inf_g2_per_tau"} <= set(rows)
@@ -132,7 +132,7 @@ def test_quick_validate_extrapolates_and_agrees():
 @pytest.mark.slow
 def test_user_phi_end_to_end():
     # a sympy expression through predict and validate (tanh(x) + x/10: g_c = 1/1.1)
-    from recnet.validation.dmft import validate
+    from recnet.validation.dmft.stationary import validate
     pred = D.solve_stationary(1.8, phi="tanh(x) + x/10")
     assert pred["chaotic"] and pred["g_c"] == pytest.approx(1 / 1.1)
     res = validate(gains=(1.8,), phi="tanh(x) + x/10", n=300, quick=True, spiking=False)
@@ -158,7 +158,7 @@ def _gc_one_plus_tanh():
 
 @pytest.mark.slow
 def test_spiking_counterpart_below_and_above_onset():
-    from recnet.validation.poisson_rate_units import validate
+    from recnet.validation.dmft.poisson_rate_units import validate
     res = validate(quick=True, n=300, n_networks=4)
     assert res.info["g_c"] == pytest.approx(_gc_one_plus_tanh(), abs=1e-6)   # 2.53732
     assert res.agree, [c.to_dict() for c in res.comparisons]

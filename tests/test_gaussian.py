@@ -61,7 +61,7 @@ def test_tanh_quadrature_against_scipy():
 
 def test_sympy_kernels_agree_with_numerics():
     import sympy as sp
-    from recnet.theory import gaussian_kernels as gk
+    from recnet.theory.dmft import gaussian_kernels as gk
     D, Dz, mu = gk.symbols()
     for name in ("erf", "relu"):
         k = gk.kernels(name)
@@ -75,7 +75,7 @@ def test_sympy_kernels_agree_with_numerics():
 
 
 def test_linear_kernels_derived_by_sympy():
-    from recnet.theory import gaussian_kernels as gk
+    from recnet.theory.dmft import gaussian_kernels as gk
     D, Dz, mu = gk.symbols()
     k = gk.linear_kernels()
     for which, expr in k.items():

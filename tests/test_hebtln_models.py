@@ -102,7 +102,7 @@ def test_tln_empty_graph_fixed_point_count_refused_with_the_count():
     # oracle: in the empty graph every subset is an independent set, and in a CTLN every nonempty
     # subset of isolated nodes is a fixed-point support (brute force at n = 4: all 15)
     adj = np.zeros((4, 4), bool)
-    from recnet.theory import ctln
+    from recnet.theory.tln import ctln as ctln
     assert len(brute_tln(ctln.ctln_weights(adj), np.ones(4))) == 15
     assert TLN.predict(graph="empty", n=4)["n_fixed_points"] == 15
     with pytest.raises(ParameterError) as e:

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 
 from recnet.numerics import lif_delta
-from recnet.validation.network import (FixedNumberPreConnector, FromListConnector, IF_curr_delta,
+from recnet.validation.simulators.network import (FixedNumberPreConnector, FromListConnector, IF_curr_delta,
                                        Network, OneToOneConnector, SpikeSourceArray, SpikeSourcePoisson,
                                        StaticSynapse)
-from recnet.validation.simulate import simulate
+from recnet.validation.simulators.simulate import simulate
 
 DTS = [0.01, 0.05, 0.1, 0.25, 0.5, 1.0]
 
@@ -112,7 +112,7 @@ def test_numba_equals_naive_twin():
     # the sources' counts, recorded by the numba run, drive the twin
     counts = np.zeros((n_steps, 40), dtype=np.int64)
     np.add.at(counts, (np.round(res["x"].times / dt).astype(int) - 1, res["x"].ids), 1)
-    from recnet.validation.backend_numba import compile_network
+    from recnet.validation.simulators.backend_numba import compile_network
 
     c = compile_network(net, dt, net.connectivity(7), 1)
     pre = np.repeat(np.arange(c["n_nodes"]), np.diff(c["indptr"][0]))

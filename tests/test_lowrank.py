@@ -12,8 +12,8 @@ import scipy.optimize as so
 import sympy as sp
 
 from recnet.numerics import continuation as C
-from recnet.numerics import dmft_lowrank as L
-from recnet.theory import dmft_lowrank as T
+from recnet.numerics.dmft import lowrank as L
+from recnet.theory.dmft import lowrank as T
 
 
 def _gauss(fun, mean, var):
@@ -163,9 +163,9 @@ def test_track_branches_keeps_every_solution():
 @pytest.mark.slow
 def test_kappa_against_simulation():
     # kappa measured at N = 250, 500, 1000 and extrapolated to N -> infinity (q_inf + a/N, errors from
-    # the pooled spread across sizes; recnet.validation.dmft_finite_size); Student-t 3-sigma rule
-    from recnet.validation import dmft_finite_size as F
-    from recnet.validation.lowrank import simulate_rank_one
+    # the pooled spread across sizes; recnet.validation.dmft.finite_size); Student-t 3-sigma rule
+    from recnet.validation.dmft import finite_size as F
+    from recnet.validation.dmft.lowrank import simulate_rank_one
     sols = L.solve(g=0.5, m_mean=1.0, n_mean=1.6, m_std=0.0, n_std=1.0, chaotic=False)
     k_th = max(s["kappa"] for s in sols)
     sizes, counts = [250, 500, 1000], [6, 3, 3]

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from recnet.numerics import lyapunov_common as C
+from recnet.numerics.lyapunov import common as C
 
 
 def test_ky_dimension_hand_examples():

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from recnet.numerics import lyapunov_rate as R
-from recnet.numerics.lyapunov_common import blas_limit
+from recnet.numerics.lyapunov import rate as R
+from recnet.numerics.lyapunov.common import blas_limit
 
 
 def _setup(n, g, m, seed):

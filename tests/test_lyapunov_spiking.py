@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 
 from conftest import requires_nest
-from recnet.numerics import lyapunov_lif as LIF
-from recnet.numerics import lyapunov_pulse as P
-from recnet.numerics import lyapunov_theta as TH
+from recnet.numerics.lyapunov import lif as LIF
+from recnet.numerics.lyapunov import pulse as P
+from recnet.numerics.lyapunov import theta as TH
 
 
 def _par(model, k):

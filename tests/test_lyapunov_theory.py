@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from recnet.numerics import lyapunov_pulse as P
-from recnet.numerics import lyapunov_rate as R
-from recnet.numerics import lyapunov_theta as TH
+from recnet.numerics.lyapunov import pulse as P
+from recnet.numerics.lyapunov import rate as R
+from recnet.numerics.lyapunov import theta as TH
 from recnet.theory import lyapunov as L
 
 
@@ -86,7 +86,7 @@ def test_theta_ptc_is_the_qif_pulse():
 
 
 def test_lif_ptc_is_the_voltage_jump():
-    from recnet.numerics import lyapunov_lif as LIF
+    from recnet.numerics.lyapunov import lif as LIF
     p = LIF.parameters(k=25, rate=10.0, j0=1.0, tau_m=10.0)
     par = np.array([p["i_ext"], p["j"], p["w"]])
     # U(pi) = 1: the free period is the time from reset to threshold

@@ -2,11 +2,11 @@
 import numpy as np
 import pytest
 
-from recnet.validation.network import (AllToAllConnector, ArrayConnector, CellType, FixedNumberPreConnector,
+from recnet.validation.simulators.network import (AllToAllConnector, ArrayConnector, CellType, FixedNumberPreConnector,
                                        FixedProbabilityConnector, FromListConnector, IF_curr_delta, Network,
                                        OneToOneConnector, SpikeSourceArray, SpikeSourcePoisson, StaticSynapse,
                                        WeightMatrixConnector)
-from recnet.validation.simulate import simulate
+from recnet.validation.simulators.simulate import simulate
 
 P = dict(tau_m=20.0, v_rest=0.0, v_reset=10.0, v_thresh=20.0, tau_refrac=2.0)
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from recnet.validation.scn_bridge import scn_for_tln, spiking_check, tln_fixed_point
+from recnet.validation.scn.bridge import scn_for_tln, spiking_check, tln_fixed_point
 
 
 def _random_tln(n, seed):

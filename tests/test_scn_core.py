@@ -6,8 +6,9 @@ import pytest
 import sympy as sp
 from scipy.integrate import solve_ivp
 
-from recnet.numerics import scn, scn_qp
-from recnet.theory import scn as tscn
+from recnet.numerics.scn import network as scn
+from recnet.numerics.scn import qp as scn_qp
+from recnet.theory.scn import network as tscn
 
 
 def _decoder(k, n, norm=0.1, seed=0):

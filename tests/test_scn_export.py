@@ -3,9 +3,10 @@ import numpy as np
 import pytest
 
 from conftest import requires_nest, requires_spinnaker
-from recnet.numerics import scn, scn_qp
-from recnet.validation import scn_export as ex
-from recnet.validation.scn import random_decoder
+from recnet.numerics.scn import network as scn
+from recnet.numerics.scn import qp as scn_qp
+from recnet.validation.scn import export as ex
+from recnet.validation.scn.validate import random_decoder
 
 
 def _net(seed=1, k=2, n=20, mu=0.0002, tau=100.0):
@@ -64,7 +65,7 @@ def test_nest_rates_match_qp():
 def test_spinnaker_virtual_board_maps(tmp_path):
     net, x, D, mu = _net(n=30)
     nw, meta = ex.to_network(net, x, dt=0.1)
-    from recnet.validation.simulate import simulate
+    from recnet.validation.simulators.simulate import simulate
 
     res = simulate(nw, 50.0, backend="spinnaker", dt=0.1, workdir=str(tmp_path))
     assert res.info["virtual"] and res.info["cores"] >= 1 and res.info["n_neurons"] == 30

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from recnet.numerics import scn_functions as sf
-from recnet.theory import lowrank_ei
-from recnet.validation.scn import lowrank_prediction, target_function
+from recnet.numerics.scn import functions as sf
+from recnet.theory.scn import lowrank_ei as lowrank_ei
+from recnet.validation.scn.validate import lowrank_prediction, target_function
 
 
 def test_envelope_gap_is_c_h2_over_8():

@@ -7,7 +7,7 @@ import pytest
 
 from recnet import registry
 from recnet.checks import ParameterError
-from recnet.numerics import scn_memory as sm
+from recnet.numerics.scn import memory as sm
 
 MEMORY = registry.get_subject("memory")
 LOWRANK = registry.get_subject("lowrank-ei")

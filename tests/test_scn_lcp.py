@@ -4,7 +4,7 @@ import itertools
 import numpy as np
 import pytest
 
-from recnet.numerics import scn_qp
+from recnet.numerics.scn import qp as scn_qp
 
 
 def _brute_force_lcp(M, q):

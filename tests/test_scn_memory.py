@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from recnet.numerics import scn_memory as sm
-from recnet.validation.scn import fit_linear
+from recnet.numerics.scn import memory as sm
+from recnet.validation.scn.validate import fit_linear
 
 
 def test_projection_rule_stores_patterns_exactly():

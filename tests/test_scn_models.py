@@ -8,7 +8,7 @@ import pytest
 from recnet import models, registry
 from recnet.checks import ParameterError
 from recnet.models.scn import SCNModel, Signal
-from recnet.numerics import scn_qp
+from recnet.numerics.scn import qp as scn_qp
 
 D3 = np.array([[0.1, 0.0, -0.1, 0.05], [0.0, 0.1, -0.1, 0.08]])
 
@@ -221,7 +221,7 @@ def test_validate_model_records_config_and_spikes():
 @pytest.mark.slow
 def test_validate_linear_dynamics_against_the_complementarity_rates():
     """The SCN implementing dx/dt = A x + c settles at the LCP rates (3 stderr + finite-spike bound)."""
-    from recnet.validation.scn import random_decoder
+    from recnet.validation.scn.validate import random_decoder
 
     D = random_decoder(2, 20, decoder_norm=0.05, seed=1)
     model = {"model": "scn", "name": "lin", "decoder": D, "tau": 20.0, "mu": 0.002,

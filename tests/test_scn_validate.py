@@ -1,7 +1,7 @@
 """The three subjects' quick validations agree with theory (the same runs `recnet validate` does)."""
 import pytest
 
-from recnet.validation import scn
+from recnet.validation.scn import validate as scn
 
 
 @pytest.mark.slow

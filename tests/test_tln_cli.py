@@ -59,7 +59,7 @@ def test_bad_input_is_named(capsys, args, word):
 def test_graph_from_graphml_gml_and_networkx(tmp_path):
     import networkx as nx
 
-    from recnet.theory import ctln
+    from recnet.theory.tln import ctln as ctln
     g = nx.DiGraph([(i, i % 11 + 1) for i in range(1, 12)])  # 11-cycle: labels '10', '11' sort numerically
     nx.write_graphml(g, tmp_path / "g.graphml")
     nx.write_gml(g, tmp_path / "g.gml")
@@ -76,7 +76,7 @@ def test_graph_from_graphml_gml_and_networkx(tmp_path):
 
 def test_dale_block_matches_linear_programming_oracle(capsys, tmp_path):
     """--weights with a Dale matrix reports its excitatory code; the oracle decides every support by an LP."""
-    from recnet.numerics import dale_networks
+    from recnet.numerics.tln import dale_networks as dale_networks
 
     rng = np.random.default_rng(7)
     for trial in range(5):

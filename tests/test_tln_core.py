@@ -4,8 +4,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from recnet.numerics import tln_enumerate as te
-from recnet.theory import ctln, tln
+from recnet.numerics.tln import enumerate as te
+from recnet.theory.tln import ctln as ctln
+from recnet.theory.tln import fixed_points as tln
 
 EPS, DELTA, THETA = 0.25, 0.5, 1.0
 

@@ -2,9 +2,11 @@
 import numpy as np
 import pytest
 
-from recnet.numerics import dale_networks
-from recnet.numerics import tln_enumerate as te
-from recnet.theory import codes, dale, tln
+from recnet.numerics.tln import dale_networks as dale_networks
+from recnet.numerics.tln import enumerate as te
+from recnet.theory.tln import codes as codes
+from recnet.theory.tln import dale as dale
+from recnet.theory.tln import fixed_points as tln
 
 
 def _weak(rng, n, n_inh):
@@ -99,11 +101,11 @@ def test_permitted_sets_symmetric_networks():
 
 
 # ------------------------------------------------------------------------------------------------
-# Milicevic & Itskov 2024 (our reading, recnet.theory.dale docstring): excitatory code under b >= 0
+# Milicevic & Itskov 2024 (our reading, recnet.theory.tln.dale docstring): excitatory code under b >= 0
 # ------------------------------------------------------------------------------------------------
 from itertools import combinations  # noqa: E402
 
-from recnet.numerics import dale_networks as dn  # noqa: E402
+from recnet.numerics.tln import dale_networks as dn  # noqa: E402
 
 
 def _families(n, regime, seed):
@@ -115,7 +117,7 @@ def test_two_conditions_equal_the_code_on_every_labelled_digraph_up_to_3_nodes(r
     """(G) + (S) in exact arithmetic == the code decided input by input (LP), and every codeword's
     witness input b >= 0 gives that support in the independent enumeration: all 142 E/I-labelled
     digraphs on 1-3 nodes (one per isomorphism class, every labelling)."""
-    from recnet.numerics.tln_enumerate import enumerate_supports
+    from recnet.numerics.tln.enumerate import enumerate_supports
 
     nets = [net for n in (1, 2, 3) for net in _families(n, regime, 7)]
     assert len(nets) == 1 * 2 + 3 * 4 + 16 * 8
@@ -264,7 +266,7 @@ def test_strong_coupling_stable_code_is_intersection_complete():
     Checked on the stable (steady-state) excitatory code, LP oracle, all 142 E/I-labelled digraphs on
     1-3 nodes with every |W_ij| in (1, 3), and on a 4-node sample where unions do fail (so the
     check is not the sublattice property in disguise).  Census over all 3630 networks on <= 4 nodes:
-    ``python -m recnet.numerics.dale_networks``."""
+    ``python -m recnet.numerics.tln.dale_networks``."""
     for n in (1, 2, 3):
         for adj, types, W in _families(n, "strong", 12):
             stable = dale_networks.excitatory_code_lp(W, types, stable=True)

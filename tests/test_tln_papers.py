@@ -61,8 +61,8 @@ def test_lyapunov_exponent_separates_chaos_from_limit_cycles():
     """3-cycle limit cycle: lambda_1 ~ 0; Fig 3D: lambda_1 > 0; K3 fixed point: lambda_1 < 0."""
     import numpy as np
 
-    from recnet.numerics.tln_simulate import max_lyapunov_exponent
-    from recnet.theory import ctln
+    from recnet.numerics.tln.simulate import max_lyapunov_exponent
+    from recnet.theory.tln import ctln as ctln
     lam = {}
     for g, x0 in (("1>2,2>3,3>1", [0.1, 0.11, 0.12]), ("1<>2,2<>3,1<>3", [0.1, 0.2, 0.3]),
                   (mc.GRAPHS["MDIC_fig3D"][0], mc.GRAPHS["MDIC_fig3D"][2][0])):

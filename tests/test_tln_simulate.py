@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from recnet.numerics import tln_simulate as ts
-from recnet.theory import ctln
+from recnet.numerics.tln import simulate as ts
+from recnet.theory.tln import ctln as ctln
 
 
 def _k3():

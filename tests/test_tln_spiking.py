@@ -6,8 +6,8 @@ Criterion for "active": time-averaged rate / nu0 minus 3 batch-means standard er
 import numpy as np
 import pytest
 
-from recnet.theory import ctln
-from recnet.validation import tln_spiking as ts
+from recnet.theory.tln import ctln as ctln
+from recnet.validation.tln import spiking as ts
 
 
 def test_weights_follow_the_ctln_decomposition():
@@ -41,7 +41,7 @@ def test_meanfield_of_the_spiking_network_is_the_ctln():
     Tolerance 5%: the systematic error of the threshold-linear fit of the LIF transfer (<= 2 Hz of
     20-50 Hz) and of the activity-dependent noise, which the design fixes at one operating point.
     """
-    from recnet.numerics.tln_enumerate import enumerate_ctln
+    from recnet.numerics.tln.enumerate import enumerate_ctln
     for g, n in (("1<>2,2<>3,1<>3", 3), ("", 3), ("1<>2,3<>4,1>3", 4)):
         adj = ctln.parse_graph(g, n) if g else np.zeros((n, n), bool)
         for fp in (f for f in enumerate_ctln(adj).fixed_points if f.stable):

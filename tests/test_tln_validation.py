@@ -3,8 +3,8 @@ fixed points; spiking realisations show the predicted active sets."""
 import numpy as np
 import pytest
 
-from recnet.theory import ctln
-from recnet.validation import tln as vtln
+from recnet.theory.tln import ctln as ctln
+from recnet.validation.tln import validate as vtln
 
 
 def _run(graph, n=None, seed=1, spiking=True):
@@ -40,7 +40,7 @@ def test_k3_uses_the_spike_coding_bridge():
 
 def test_a_wrong_prediction_would_be_caught():
     """Feed the validation a network whose enumeration we sabotage: the comparison must disagree."""
-    from recnet.numerics import tln_enumerate as te
+    from recnet.numerics.tln import enumerate as te
     adj = ctln.parse_graph("1<>2,3<>4,1>3")
     W = ctln.ctln_weights(adj)
     orig = te.enumerate_supports

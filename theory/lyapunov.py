@@ -22,7 +22,7 @@ Rate network (time in units of tau)
   For the Euler map, :math:`\\lambda = \\ln|a + b\\mu|/dt`, and :math:`P(\\lambda\\le y)` is the area
   of the disc :math:`|\\mu|\\le g` inside the disc :math:`|\\mu + a/b| \\le e^{y\\,dt}/b`, over
   :math:`\\pi g^2` (a lens area, closed form).
-* **Largest exponent** from dynamic mean-field theory: ``recnet.numerics.dmft.solve_stationary``.
+* **Largest exponent** from dynamic mean-field theory: ``recnet.numerics.dmft.stationary.solve_stationary``.
 
 Spiking networks in the phase representation (Monteforte & Wolf 2010):
 

@@ -50,7 +50,7 @@ QUICK_FACTOR = 4
 def brunel_network(n_e=10000, gamma=0.25, epsilon=0.1, j=0.1, g=5.0, eta=2.0, delay=1.5, tau_m=20.0,
                    v_thresh=20.0, v_reset=0.0, v_rest=0.0, tau_refrac=2.0, seed=12345, v_init="uniform",
                    record=("spikes",)):
-    """Brunel's E-I network as a :class:`recnet.validation.network.Network`.
+    """Brunel's E-I network as a :class:`recnet.validation.simulators.network.Network`.
 
     Parameters
     ----------
@@ -83,7 +83,7 @@ def brunel_network(n_e=10000, gamma=0.25, epsilon=0.1, j=0.1, g=5.0, eta=2.0, de
         C_E eta nu_thr, not recorded); projections E->E, I->E, E->I, I->I, ext_E->E, ext_I->I.
     """
     from recnet.numerics.lif_meanfield import check_brunel
-    from recnet.validation.network import (FixedNumberPreConnector, IF_curr_delta, Network, OneToOneConnector,
+    from recnet.validation.simulators.network import (FixedNumberPreConnector, IF_curr_delta, Network, OneToOneConnector,
                                            SpikeSourcePoisson, StaticSynapse)
 
     n_e = check_brunel(tau_m, v_thresh, v_reset, v_rest, tau_refrac, g, eta, epsilon, j, n_e, gamma, delay)
@@ -157,7 +157,7 @@ def validate(backend="numba", quick=False, seed=12345, t_sim=2000.0, t_warmup=50
 
     Notes
     -----
-    Standard errors (``recnet.validation.spikes``): rates by batch means over ``n_batches``
+    Standard errors (``recnet.validation.simulators.spikes``): rates by batch means over ``n_batches``
     contiguous time bins of the counted window (100 ms at t_sim = 2 s; the population activity
     decorrelates within a few tens of ms), which includes shared network fluctuations; CV by the
     across-neuron standard error of single-neuron CVs (neurons with >= 5 ISIs).
@@ -228,8 +228,8 @@ def open_loop_bias(params, pred, *, backend="numba", dt=0.1, t_sim=2000.0, t_war
     F' = d Siegert(mu(nu), sigma(nu)) / d nu, ``rate_bias_hz`` = eps / (1 - F') and its ``_se_hz``,
     ``cv_open``, ``cv_bias`` = CV_open - CV_theory and ``cv_bias_se``, ``why_rate``, ``why_cv``.
     """
-    from recnet.validation.network import IF_curr_delta, Network, OneToOneConnector, SpikeSourcePoisson, StaticSynapse
-    from recnet.validation.simulate import simulate
+    from recnet.validation.simulators.network import IF_curr_delta, Network, OneToOneConnector, SpikeSourcePoisson, StaticSynapse
+    from recnet.validation.simulators.simulate import simulate
 
     _, _, c_e, c_i = brunel_sizes(params["n_e"], params["gamma"], params["epsilon"])
     j, g, tau_m = params["j"], params["g"], params["tau_m"]

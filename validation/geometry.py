@@ -12,7 +12,7 @@ Three checks (Biswas & Fitzgerald 2022 framework, ``recnet.numerics.geometry``):
 3. *Simulation*: sampled solutions, simulated as rate networks from near each specified steady
    state, settle on it (or, where the fixed point is unstable, the report says so: the framework
    does not guarantee stability); a symmetric solution with I - W positive definite is run as a
-   spike-coding network (``recnet.validation.scn_bridge``) whose rates reproduce the responses
+   spike-coding network (``recnet.validation.scn.bridge``) whose rates reproduce the responses
    within its rate error.
 """
 from __future__ import annotations
@@ -229,7 +229,7 @@ def simulate_solutions(space, R, X, n_samples=5, *, bias=None, input_weights=Non
     dict: ``max_error`` (largest |r_final - r^mu| over stable cases), ``stable`` (bool array
     samples x patterns), ``reached`` (bool array), ``n_samples``.
     """
-    from recnet.numerics.tln_simulate import simulate_tln
+    from recnet.numerics.tln.simulate import simulate_tln
 
     gen = checks.rng(seed)
     Ws, Us = geo.sample_solutions(space, n_samples, seed=gen)
@@ -266,7 +266,7 @@ def spiking_check(gt=None, *, n_neurons=4, n_patterns=3, seed=None, spikes_per_u
     -------
     list of (pattern index, BridgeResult) and the (W, U) used.
     """
-    from recnet.validation.scn_bridge import spiking_check as bridge
+    from recnet.validation.scn.bridge import spiking_check as bridge
 
     gen = checks.rng(seed)
     if gt is None:

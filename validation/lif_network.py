@@ -59,7 +59,7 @@ def validate_model(model, *, subject="lif-network", backend="numba", quick=False
     from recnet.numerics.lif_meanfield import network_states
     from recnet.validation.brunel import SYNCHRONY_LIMIT, synchrony
     from recnet.validation.compare import ValidationResult, compare, compare_exact
-    from recnet.validation.simulate import BACKENDS, simulate
+    from recnet.validation.simulators.simulate import BACKENDS, simulate
 
     if backend not in BACKENDS:
         raise ParameterError("backend", backend, f"must be one of {', '.join(BACKENDS)}")
@@ -193,7 +193,7 @@ def open_loop_bias(model, state, *, backend="numba", dt=0.1, t_sim=2000.0, t_war
     ``rate_bias_se_hz``, ``cv_open``, ``cv_bias``, ``cv_bias_se``, and ``why_rate``/``why_cv`` texts.
     """
     from recnet.models import load
-    from recnet.validation.simulate import simulate
+    from recnet.validation.simulators.simulate import simulate
 
     nu = np.asarray(state["rate_hz"], float)
     d = model.to_dict()

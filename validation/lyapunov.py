@@ -35,7 +35,7 @@ def lambda1_vs_size(sizes, g=2.0, dt=0.1, t_sim=200.0, t_warm=50.0, seed=0):
 
     Returns dict with per-size arrays and the extrapolation ``lambda_inf`` with its stderr.
     """
-    from recnet.numerics import lyapunov_rate as R
+    from recnet.numerics.lyapunov import rate as R
     rng = checks.rng(seed)
     lam, se, tw, tw_se = [], [], [], []
     for n in sizes:
@@ -65,7 +65,7 @@ def lambda1_step_bias(n, g=2.0, dt=0.1, t_sim=100.0, t_warm=50.0, n_pairs=4, see
     dt and dt/2; b dt = 2 (lambda_1(dt) - lambda_1(dt/2)).  Returns (mean of b dt, its standard
     error over pairs, the per-pair values).
     """
-    from recnet.numerics import lyapunov_rate as R
+    from recnet.numerics.lyapunov import rate as R
     from recnet.validation.stats import mean_sem
 
     rng = checks.rng(seed)
@@ -81,8 +81,8 @@ def lambda1_step_bias(n, g=2.0, dt=0.1, t_sim=100.0, t_warm=50.0, n_pairs=4, see
 
 
 def _dmft_lambda_max(g):
-    from recnet.numerics import dmft
-    from recnet.numerics.lyapunov_rate import _dmft_lambda_max
+    from recnet.numerics.dmft import stationary as dmft
+    from recnet.numerics.lyapunov.rate import _dmft_lambda_max
     return _dmft_lambda_max(dmft.solve_stationary(g, phi="tanh", j0=0.0))
 
 
@@ -91,7 +91,7 @@ def validate_rate(quick=False, seed=12345, n=None, g=2.0, m=None, t_sim=None, dt
                   sizes=None, comparisons=None, figures=None, info=None):
     """Rate-network comparisons (see module docstring); appends to the given lists/dicts."""
     import scipy.stats
-    from recnet.numerics import lyapunov_rate as R
+    from recnet.numerics.lyapunov import rate as R
     rng = checks.rng(seed)
     comps = [] if comparisons is None else comparisons
     figs = {} if figures is None else figures
@@ -103,7 +103,7 @@ def validate_rate(quick=False, seed=12345, n=None, g=2.0, m=None, t_sim=None, dt
     n = checks.integer("n", n, minimum=4) if n is not None else (200 if quick else 300)  # g = 2: N < ~150 often not chaotic
     t_full = checks.positive("t_sim", t_sim, "tau") if t_sim is not None else (40.0 if quick else 100.0)
     if m is not None:
-        from recnet.numerics.lyapunov_common import check_m
+        from recnet.numerics.lyapunov.common import check_m
         check_m(m, n)
     dt_full = dt / 2
     timing = info.setdefault("_timing", {})
@@ -260,7 +260,7 @@ def validate_rate(quick=False, seed=12345, n=None, g=2.0, m=None, t_sim=None, dt
 # -------------------------------------------------------------------------------------- theta
 def validate_theta(quick=False, seed=12345, n=None, k=50, m=None, t_sim=None, rate=None, j0=1.0,
                    tau_m=10.0, comparisons=None, figures=None, info=None):
-    from recnet.numerics import lyapunov_theta as TH
+    from recnet.numerics.lyapunov import theta as TH
     rng = checks.rng(seed)
     comps = [] if comparisons is None else comparisons
     figs = {} if figures is None else figures
@@ -340,7 +340,7 @@ def compare_lif_with_nest(n=100, k=10, *, rate=10.0, j0=1.0, tau_m=10.0, delay=1
     import os
     os.environ.setdefault("PYNEST_QUIET", "1")        # no banner on stdout (keeps --json clean)
     import nest
-    from recnet.numerics import lyapunov_lif as LIF
+    from recnet.numerics.lyapunov import lif as LIF
     sim = LIF.simulate(n, k, rate=rate, j0=j0, tau_m=tau_m, delay=delay, t_ref=t_ref, t_stop=t_stop,
                        seed=seed)
     p = sim["params"]
@@ -379,7 +379,7 @@ def compare_lif_with_nest(n=100, k=10, *, rate=10.0, j0=1.0, tau_m=10.0, delay=1
 
 def validate_lif(quick=False, seed=12345, n=None, k=50, m=None, t_sim=None, rate=None, j0=1.0,
                  tau_m=10.0, comparisons=None, figures=None, info=None, nest=None):
-    from recnet.numerics import lyapunov_lif as LIF
+    from recnet.numerics.lyapunov import lif as LIF
     rng = checks.rng(seed)
     comps = [] if comparisons is None else comparisons
     figs = {} if figures is None else figures
@@ -472,7 +472,7 @@ def validate(backend="numba", quick=False, seed=12345, model="all", n=None, g=No
     if tau_m is not None:
         checks.positive("tau_m", tau_m, "ms")
     if m is not None and n is not None:
-        from recnet.numerics.lyapunov_common import check_m
+        from recnet.numerics.lyapunov.common import check_m
         check_m(m, n)
     comps, figs, info = [], {}, {"model": model, "quick": quick}
     timing = {}
@@ -519,7 +519,7 @@ def validate_model(mdl, quick=False, seed=12345, m=None, t_sim=None, dt=None, dr
 
     ``res.config`` holds the model (its dict), the draw seed of an ensemble and every option as run.
     """
-    from recnet.numerics import lyapunov_rate as R
+    from recnet.numerics.lyapunov import rate as R
     if mdl.phi != "tanh":
         raise checks.ParameterError("phi", mdl.phi, "the Lyapunov-spectrum engine runs tanh networks only")
     dt = 0.1 if dt is None else checks.in_range("dt", dt, 0.0, 1.0, low_inclusive=False, high_inclusive=False,

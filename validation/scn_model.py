@@ -95,7 +95,7 @@ def resolve(model=None, k=None, n=None, mu=None, nu=None, tau=None, decoder_norm
     decoder_norm = checks.positive("decoder_norm", DEFAULTS["decoder_norm"] if decoder_norm is None else decoder_norm)
     x_norm = checks.positive("x_norm", DEFAULTS["x_norm"] if x_norm is None else x_norm)
     decoder_seed = DEFAULTS["decoder_seed"] if decoder_seed is None else checks.integer("decoder_seed", decoder_seed, 0)
-    from recnet.validation.scn import random_decoder
+    from recnet.validation.scn.validate import random_decoder
 
     g = checks.rng(decoder_seed)
     D = random_decoder(k, n, decoder_norm=decoder_norm, seed=g)
@@ -156,7 +156,8 @@ def signal_samples(m, t_ms):
 
 def prediction(m):
     """Values and warnings of ``predict scn`` for the model ``m`` (see the module docstring)."""
-    from recnet.numerics import scn, scn_qp
+    from recnet.numerics.scn import network as scn
+    from recnet.numerics.scn import qp as scn_qp
 
     net = scn.build(m.decoder, mu=m.mu, nu=m.nu, tau=m.tau, T=m.thresholds)
     D, mu = net.D, net.mu

@@ -1,6 +1,6 @@
 r"""A spiking E-I network in the noise-driven (supralinear) regime: mean-field theory and simulation.
 
-Network (PyNN vocabulary, ``recnet.validation.network``): ``n_exc`` E and ``n_exc/4`` I
+Network (PyNN vocabulary, ``recnet.validation.simulators.network``): ``n_exc`` E and ``n_exc/4`` I
 ``IF_curr_delta`` neurons (v_rest = 0, v_thresh = 20 mV, v_reset = 10 mV, tau_refrac = 2 ms;
 tau_m = 20 ms for E, 10 ms for I), fixed in-degrees K_ab from population b to a with delta
 synapses of J_ab mV (delay 1.5 ms), and per neuron two ``SpikeSourcePoisson`` inputs of weights
@@ -166,8 +166,8 @@ def meanfield(params=None, mu_ext=None, tau_rate=None):
 
 
 def build_network(params=None, mu_ext=None, n_exc=2000):
-    """The spiking E-I network as a ``recnet.validation.network.Network`` (PyNN vocabulary)."""
-    from recnet.validation.network import (FixedNumberPreConnector, IF_curr_delta, Network,
+    """The spiking E-I network as a ``recnet.validation.simulators.network.Network`` (PyNN vocabulary)."""
+    from recnet.validation.simulators.network import (FixedNumberPreConnector, IF_curr_delta, Network,
                                            OneToOneConnector, SpikeSourcePoisson, StaticSynapse)
     p = _p(params)
     n_exc = checks.integer("n_exc", n_exc, minimum=100)
@@ -203,7 +203,7 @@ def build_network(params=None, mu_ext=None, n_exc=2000):
 def run(params=None, mu_ext=None, n_exc=2000, t_sim=2000.0, t_warm=300.0, backend="numba", seed=12345,
         dt=0.1, n_batches=20):
     """Simulate the network; return ((rate_E, sem_E), (rate_I, sem_I)) in Hz after ``t_warm`` ms."""
-    from recnet.validation.simulate import simulate
+    from recnet.validation.simulators.simulate import simulate
     net = build_network(params, mu_ext, n_exc)
     res = simulate(net, t_warm + t_sim, backend=backend, dt=dt, seed=seed, progress=False)
     return (res.rate("E", t_start=t_warm, n_batches=n_batches),
@@ -218,7 +218,7 @@ def build_open_loop(params=None, mu_ext=None, rates_hz=(1.0, 1.0), n_neurons=200
     Poisson sources of rates K_aE nu_E and K_aI nu_I (Hz) with the weights J_aE and J_aI (mV):
     exactly the input the Siegert mean field assumes, with the true finite jumps.
     """
-    from recnet.validation.network import IF_curr_delta, Network, OneToOneConnector, SpikeSourcePoisson, StaticSynapse
+    from recnet.validation.simulators.network import IF_curr_delta, Network, OneToOneConnector, SpikeSourcePoisson, StaticSynapse
     p = _p(params)
     n_neurons = checks.integer("n_neurons", n_neurons, minimum=10)
     nu = np.asarray(rates_hz, float)
@@ -276,7 +276,7 @@ u) + \delta`; w is the mean field's effective coupling,
     ``shift_hz`` :math:`\Delta
 u`, ``shift_sem_hz``.
     """
-    from recnet.validation.simulate import simulate
+    from recnet.validation.simulators.simulate import simulate
     from recnet.validation.stats import mean_sem
     mf = meanfield(params, mu_ext=mu_ext)
     net = build_open_loop(params, mu_ext, mf["rates_hz"], n_neurons)

@@ -200,7 +200,7 @@ class LIFNetwork:
 
     # -- simulation -------------------------------------------------------------------------
     def to_network(self, *, dt=0.1, seed=12345, scale=1.0, v_init="uniform", record=("spikes",)):
-        """This model as a :class:`recnet.validation.network.Network` (PyNN vocabulary).
+        """This model as a :class:`recnet.validation.simulators.network.Network` (PyNN vocabulary).
 
         Populations ``IF_curr_delta`` (labels = population names, initial V uniform in
         [v_rest, v_thresh) from ``seed``, or v_rest); projections ``FixedNumberPreConnector``
@@ -215,7 +215,7 @@ class LIFNetwork:
         refused with a ParameterError.
         """
         from recnet import checks
-        from recnet.validation.network import (FixedNumberPreConnector, FixedProbabilityConnector, IF_curr_delta,
+        from recnet.validation.simulators.network import (FixedNumberPreConnector, FixedProbabilityConnector, IF_curr_delta,
                                                Network, OneToOneConnector, SpikeSourcePoisson, StaticSynapse)
         if v_init not in ("uniform", "rest"):
             raise ParameterError("v_init", v_init, "must be 'uniform' or 'rest'")

@@ -58,7 +58,7 @@ class TLNModel:
     def to_dict(self):
         d = {"model": "tln", "name": self.name, "n": self.N}
         if self.is_ctln:
-            from recnet.theory import ctln
+            from recnet.theory.tln import ctln as ctln
             d.update(graph=ctln.graph_to_string(self.adjacency) or "empty", epsilon=self.epsilon,
                      delta=self.delta, theta=self.theta)
         d.update(W=self.W.tolist(), b=self.b.tolist())
@@ -77,7 +77,7 @@ class TLNModel:
 
 
 def _graph(value, n):
-    from recnet.theory import ctln
+    from recnet.theory.tln import ctln as ctln
     try:
         if isinstance(value, str) and value.strip().lower() == "empty":
             if not n:
@@ -94,7 +94,7 @@ def _graph(value, n):
 
 def from_dict(data, source="<dict>"):
     """Check every field of a ``tln`` model (ParameterError naming the field) and build it."""
-    from recnet.theory import ctln
+    from recnet.theory.tln import ctln as ctln
     data = dict(data)
     unknown = sorted(set(data) - set(FIELDS) - set(META))
     if unknown:

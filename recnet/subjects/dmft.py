@@ -11,10 +11,10 @@ _UNBOUNDED = ("relu", "linear")
 
 
 def _derive(phi="tanh", j0=0.0, balanced=False):
-    from recnet.theory import dmft
+    from recnet.theory.dmft import stationary as dmft
     eqs = dmft.equations(phi, j0=j0, balanced=balanced)
     if isinstance(phi, str) and phi.strip() in ("erf", "relu"):
-        from recnet.theory import gaussian_kernels as gk
+        from recnet.theory.dmft import gaussian_kernels as gk
         for k, v in gk.kernels(phi.strip()).items():
             eqs[f"kernel_C_{k}_zero_mean"] = v
     return eqs
@@ -69,7 +69,7 @@ def _state(sol, phi, balanced=False):
 
 
 def _predict(g=2.0, phi="tanh", j0=0.0, i0=0.0, balanced=False, model=None):
-    from recnet.numerics import dmft
+    from recnet.numerics.dmft import stationary as dmft
     from recnet.results import Result
     from recnet.subjects import _rate
     g, phi, j0, i0, m, warns = _dmft_model(model, g, phi, j0, i0)
@@ -112,7 +112,7 @@ def _validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", j0=0.
               model=None, gains="", n=None, n_networks=2, spiking=True, sizes=""):
     from recnet.checks import ParameterError
     from recnet.subjects import _rate
-    from recnet.validation import dmft
+    from recnet.validation.dmft import stationary as dmft
     g, phi, j0, i0, m, warns = _dmft_model(model, g, phi, j0, i0)
     _rate.check_dmft_ranges(g, j0, i0)
     _rate.check_phi(phi)
@@ -130,7 +130,7 @@ def _validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", j0=0.
     if balanced:
         raise ParameterError("balanced", balanced, "`validate dmft` simulates the J0/N scaling only "
                              "(the balanced one is predict-only)")
-    from recnet.numerics import dmft as D
+    from recnet.numerics.dmft import stationary as D
     for gv in gs:  # a simulation of a state the DMFT says does not exist compares nothing
         sol = D.solve_stationary(gv, phi=phi, j0=j0, i0=i0)
         if not sol["stable"]:

@@ -7,7 +7,7 @@ PHI_HELP = "transfer function: tanh|erf|relu|linear|sympy expression in x"
 
 # ------------------------------------------------------------------------------------------ lowrank
 def _lowrank_derive(phi="tanh"):
-    from recnet.theory import dmft_lowrank
+    from recnet.theory.dmft import lowrank as dmft_lowrank
     return dmft_lowrank.equations(phi)
 
 
@@ -24,7 +24,7 @@ def _check_lowrank(g, phi, m_mean, n_mean, m_std, n_std):
 def _lowrank_predict(g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0, m_std=1.0, n_std=1.0, mn_corr=0.0,
                      bifurcations=False):
     from recnet.checks import ParameterError
-    from recnet.numerics import dmft_lowrank as L
+    from recnet.numerics.dmft import lowrank as L
     from recnet.results import Result
     _check_lowrank(g, phi, m_mean, n_mean, m_std, n_std)
     if mn_corr == 0.0 and n_std != 1.0:
@@ -69,7 +69,7 @@ def _lowrank_predict(g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0, m_std=1.0, n_std
 
 def _lowrank_validate(backend="numba", quick=False, seed=12345, g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0,
                       m_std=1.0, n_std=1.0, mn_corr=0.0, n=None, realisations=None):
-    from recnet.validation import lowrank
+    from recnet.validation.dmft import lowrank as lowrank
     _check_lowrank(g, phi, m_mean, n_mean, m_std, n_std)
     return lowrank.validate(quick=quick, seed=seed, phi=phi, n=n, realisations=realisations, g=g, m_mean=m_mean,
                             n_mean=n_mean, m_std=m_std, n_std=n_std, mn_corr=mn_corr)
@@ -108,14 +108,14 @@ SUBJECTS = [
 
 # ------------------------------------------------------------------------------------- dmft-driven
 def _driven_derive(phi="tanh"):
-    from recnet.theory import dmft_driven
+    from recnet.theory.dmft import driven as dmft_driven
     return dmft_driven.equations(phi)
 
 
 def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, critical=True,
                     balanced_comparison=False):
     from recnet import checks
-    from recnet.numerics import dmft_driven as D
+    from recnet.numerics.dmft import driven as D
     from recnet.results import Result
     from recnet.subjects import _rate
     _rate.check_dmft_ranges(g=g)
@@ -145,7 +145,7 @@ def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, c
             out["critical_amplitude_error"] = r["critical_amplitude_error"]
         warns.extend(r.get("warnings", []))
     if balanced_comparison:
-        from recnet.numerics import dmft_twotime as TT
+        from recnet.numerics.dmft import twotime as TT
         cv = TT.common_vs_independent(g=g, phi="relu", amplitude=amplitude, omega=om)
         out["balanced_relu_chaotic_variance"] = {"no_input": cv["none"], "common_input": cv["common"],
                                                  "independent_input": cv["independent"]}
@@ -160,7 +160,7 @@ def _driven_validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh"
     from recnet import checks
     from recnet.checks import ParameterError
     from recnet.subjects import _rate
-    from recnet.validation import dmft_driven
+    from recnet.validation.dmft import driven as dmft_driven
     if balanced_comparison:
         raise ParameterError("balanced_comparison", balanced_comparison, "the two-time DMFT of balanced ReLU "
                              "networks is predict-only: `validate dmft-driven` has no simulation of it")

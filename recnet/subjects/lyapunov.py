@@ -115,7 +115,7 @@ def _predict_one(kind, n, g, k, m, dt, rate, j0, tau_m, dmft):
     if n is not None:
         checks.integer("n", n, minimum=1, maximum=100000)
     if kind == "rate":
-        from recnet.numerics import lyapunov_rate as L
+        from recnet.numerics.lyapunov import rate as L
         if dmft:
             from recnet.subjects._rate import check_dmft_ranges
             check_dmft_ranges(g=2.0 if g is None else g)
@@ -124,10 +124,10 @@ def _predict_one(kind, n, g, k, m, dt, rate, j0, tau_m, dmft):
         unit = "per_tau" if out.get("exponent_unit") == "1/tau" else "per_step"
         return _rename(out, unit)
     if kind == "theta":
-        from recnet.numerics import lyapunov_theta as L
+        from recnet.numerics.lyapunov import theta as L
         out = L.prediction(1000 if n is None else n, k, 1.0 if rate is None else rate, j0, tau_m)
     else:
-        from recnet.numerics import lyapunov_lif as L
+        from recnet.numerics.lyapunov import lif as L
         out = L.prediction(1000 if n is None else n, k, 10.0 if rate is None else rate, j0, tau_m)
     out = _rename(out, "per_s")
     if kind == "theta":
@@ -147,7 +147,7 @@ def _predict_file(model, n, g, m, t_sim, dt, drive_amp, dmft):
     """Spectrum of the user's matrix (or of one draw of the user's ensemble, the model's seed or 0)."""
     from recnet import checks
     from recnet.checks import ParameterError
-    from recnet.numerics import lyapunov_rate as L
+    from recnet.numerics.lyapunov import rate as L
     if dmft:
         raise ParameterError("dmft", dmft, "the DMFT lambda_max is for the built-in random network "
                              "(--model rate); with a model file use `recnet predict dmft --model FILE`")

@@ -3,7 +3,7 @@ from recnet.registry import Option, Subject
 
 
 def _derive():
-    from recnet.theory import scn
+    from recnet.theory.scn import network as scn
     return scn.equations()
 
 
@@ -20,7 +20,7 @@ def _predict(model=None, k=None, n=None, mu=None, nu=None, tau=None, decoder_nor
 
 def _validate(backend="numba", quick=False, seed=12345, model=None, k=None, n=None, mu=None, nu=None, tau=None,
               decoder_norm=None, x_norm=None, decoder_seed=None, t_sim=None):
-    from recnet.validation import scn
+    from recnet.validation.scn import validate as scn
     return scn.validate(backend=backend, quick=quick, seed=seed, model=model, k=k, n=n, mu=mu, nu=nu, tau=tau,
                         decoder_norm=decoder_norm, x_norm=x_norm, decoder_seed=decoder_seed, t_sim=t_sim)
 
@@ -64,14 +64,14 @@ SUBJECTS = [
 
 
 def _derive_lowrank():
-    from recnet.theory import lowrank_ei
+    from recnet.theory.scn import lowrank_ei as lowrank_ei
     return lowrank_ei.equations()
 
 
 def _predict_lowrank(function="bump", n=20, w=0.5, x_min=-1.0, x_max=1.0, d=0.01):
     import numpy as np
 
-    from recnet.validation.scn import lowrank_prediction
+    from recnet.validation.scn.validate import lowrank_prediction
 
     p = lowrank_prediction(function, n=n, w=w, x_min=x_min, x_max=x_max, d=d)
     xs = np.linspace(x_min, x_max, 9)
@@ -85,7 +85,7 @@ def _predict_lowrank(function="bump", n=20, w=0.5, x_min=-1.0, x_max=1.0, d=0.01
 
 def _validate_lowrank(backend="numba", quick=False, seed=12345, function="bump", n=20, w=0.5, x_min=-1.0, x_max=1.0,
                       d=0.01, tau=10.0):
-    from recnet.validation import scn
+    from recnet.validation.scn import validate as scn
     return scn.validate_lowrank(backend=backend, quick=quick, seed=seed, function=function, n=n, w=w, x_min=x_min,
                                 x_max=x_max, d=d, tau=tau)
 
@@ -106,7 +106,7 @@ SUBJECTS.append(
 
 
 def _derive_memory():
-    from recnet.theory import scn_memory
+    from recnet.theory.scn import memory as scn_memory
     return scn_memory.equations()
 
 
@@ -117,7 +117,7 @@ def _predict_memory(d=64, p=4, rule="hebbian", beta=2.0, flip=0.1, pattern_seed=
 
     from recnet import checks
     from recnet.checks import ParameterError
-    from recnet.numerics import scn_memory as sm
+    from recnet.numerics.scn import memory as sm
     from recnet.results import Result
     from recnet.validation.scn_model import check_memory
 
@@ -171,7 +171,7 @@ def _predict_memory(d=64, p=4, rule="hebbian", beta=2.0, flip=0.1, pattern_seed=
 
 def _validate_memory(backend="numba", quick=False, seed=12345, d=64, p=4, rule="hebbian", beta=2.0, flip=0.1,
                      pattern_seed=12345, delta=0.1, tau=20.0):
-    from recnet.validation import scn
+    from recnet.validation.scn import validate as scn
     return scn.validate_memory(backend=backend, quick=quick, seed=seed, d=d, p=p, rule=rule, beta=beta, flip=flip,
                                pattern_seed=pattern_seed, delta=delta, tau=tau)
 

@@ -92,7 +92,8 @@ def _graph_label(graph, m):
 
 
 def _derive():
-    from recnet.theory import ctln, tln
+    from recnet.theory.tln import ctln as ctln
+    from recnet.theory.tln import fixed_points as tln
     out = dict(tln.equations(2))
     out.update(ctln.equations())
     return out
@@ -100,9 +101,10 @@ def _derive():
 
 def _dale_block(W):
     """For a weight matrix that obeys Dale's law: its excitatory code over inputs b >= 0 (the graph
-    plus spectral characterisation of recnet.theory.dale, after Milicevic & Itskov 2024); for any
+    plus spectral characterisation of recnet.theory.tln.dale, after Milicevic & Itskov 2024); for any
     other matrix a statement why it is not a Dale network."""
-    from recnet.theory import codes, dale
+    from recnet.theory.tln import codes as codes
+    from recnet.theory.tln import dale as dale
 
     try:
         types = dale.neuron_types(W)
@@ -126,7 +128,7 @@ def parse_code(code):
     0-based tuples, n or None)."""
     import os
 
-    from recnet.theory import codes
+    from recnet.theory.tln import codes as codes
     text = str(code)
     if os.path.isfile(text):
         with open(text) as fh:
@@ -148,7 +150,7 @@ def parse_code(code):
 
 
 def _code_block(words, n):
-    from recnet.theory import codes
+    from recnet.theory.tln import codes as codes
     v = codes.convexity(words, n)
     return {"codewords": codes.format_code(codes.normalize_code(words)),
             "convex": v["convex"], "reason": v["reason"],
@@ -179,9 +181,10 @@ def _predict(model="", graph="", n=0, epsilon=None, delta=None, theta=None, weig
     import numpy as np
 
     from recnet import checks
-    from recnet.numerics import tln_enumerate
+    from recnet.numerics.tln import enumerate as tln_enumerate
     from recnet.results import Result
-    from recnet.theory import graph_rules, tln
+    from recnet.theory.tln import graph_rules as graph_rules
+    from recnet.theory.tln import fixed_points as tln
 
     user_code = None
     if code not in ("all", "stable"):
@@ -226,7 +229,7 @@ def _predict(model="", graph="", n=0, epsilon=None, delta=None, theta=None, weig
     else:
         out["index_sum"] = res.index_sum
     if m.is_ctln:
-        from recnet.theory import ctln
+        from recnet.theory.tln import ctln as ctln
         out.update({"graph": ctln.graph_to_string(m.adjacency) or "empty", "epsilon": m.epsilon, "delta": m.delta,
                     "theta": float(bv[0]) if adj is not None else None,
                     "sinks": [i + 1 for i in graph_rules.sinks(m.adjacency)]})
@@ -267,7 +270,7 @@ def _validate(backend="numba", quick=False, seed=12345, model="", graph="", n=0,
     import numpy as np
 
     from recnet import checks
-    from recnet.validation import tln as vtln
+    from recnet.validation.tln import validate as vtln
     if code != "all":
         raise ParameterError("code", code, "is for predict only (the convexity verdict); validate compares "
                              "fixed points with simulations")

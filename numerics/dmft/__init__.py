@@ -1,0 +1,1 @@
+"""Dynamic mean-field theory solvers: stationary, driven, low-rank, two-time."""

@@ -1,0 +1,1 @@
+"""Lyapunov spectra of rate, theta and LIF networks."""

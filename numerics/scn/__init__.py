@@ -1,0 +1,1 @@
+"""Spike-coding networks: network of a decoder, rate QP, function approximation, memory."""

@@ -1,0 +1,1 @@
+"""Threshold-linear networks: fixed-point enumeration, simulation, Dale networks."""

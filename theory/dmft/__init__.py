@@ -1,0 +1,1 @@
+"""DMFT derivations (sympy): stationary, driven, low-rank, Gaussian kernels."""

@@ -1,0 +1,1 @@
+"""Spike-coding networks (sympy): network of a decoder, memory, low-rank E-I."""

@@ -1,0 +1,1 @@
+"""Threshold-linear networks (sympy/exact): fixed points, CTLN graph rules, Dale, codes."""

@@ -1,0 +1,1 @@
+"""DMFT theory-vs-simulation comparisons and their finite-size extrapolation."""

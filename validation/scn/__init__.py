@@ -1,0 +1,1 @@
+"""Spike-coding network validations, the TLN bridge and the SpiNNaker export."""

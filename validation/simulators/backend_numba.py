@@ -1,0 +1,228 @@
+"""recnet's built-in simulator: a network description run by the numba kernels of
+``recnet.numerics.lif_delta`` (NEST ``iaf_psc_delta`` semantics on the same time grid).
+
+Use through ``recnet.validation.simulators.simulate.simulate(network, t_sim, backend="numba")``.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+import recnet.numerics._jit  # noqa: F401  (fixes numba's threading layer before any parallel run)
+
+from recnet import checks
+from recnet.validation.simulators.network import delay_steps
+from recnet.validation.simulators.spikes import PopulationSpikes, SimulationResult
+
+__all__ = ["run", "compile_network"]
+
+_MAX_BLOCK = 32
+
+
+def _split(weights, T):
+    """Split range(len(weights)) into T contiguous parts of nearly equal total weight."""
+    n = len(weights)
+    if n == 0:
+        return np.zeros(T + 1, dtype=np.int64)
+    cum = np.concatenate([[0.0], np.cumsum(np.asarray(weights, float))])
+    if cum[-1] <= 0:
+        return np.linspace(0, n, T + 1).round().astype(np.int64)
+    b = np.searchsorted(cum, np.linspace(0, cum[-1], T + 1), side="left")
+    b[0], b[-1] = 0, n
+    return np.maximum.accumulate(np.clip(b, 0, n)).astype(np.int64)
+
+
+def compile_network(network, dt, connections, threads):
+    """Turn a description plus drawn connections into the kernel's arrays (see ``numerics.lif_delta``)."""
+    from recnet.numerics.lif_delta import csr_by_pre, poisson_table, propagators
+
+    neurons = network.neurons
+    poisson = [p for p in network.sources if p.celltype.name == "SpikeSourcePoisson"]
+    arrays = [p for p in network.sources if p.celltype.name == "SpikeSourceArray"]
+    offset, pos = {}, 0
+    for p in neurons + poisson + arrays:
+        offset[p.label] = pos
+        pos += p.size
+    N = sum(p.size for p in neurons)
+    S = sum(p.size for p in poisson)
+    n_nodes = pos
+
+    cat = lambda name: np.concatenate([p.parameter_array(name) for p in neurons])  # noqa: E731
+    tau_m, cm, v_rest = cat("tau_m"), cat("cm"), cat("v_rest")
+    P33, P30 = propagators(tau_m, cm, dt)
+    i_pa = cat("i_offset") * 1000.0
+    npar = np.ascontiguousarray(np.stack([P33, P30 * i_pa, cat("v_thresh") - v_rest, cat("v_reset") - v_rest, v_rest]))
+    refr = np.round(cat("tau_refrac") / dt).astype(np.int64)
+    y0 = np.concatenate([p.initial_v() for p in neurons]) - v_rest
+
+    lam = np.concatenate([p.parameter_array("rate") for p in poisson]) * dt * 1e-3 if S else np.zeros(0)
+    pois = poisson_table(lam)
+    if S:
+        start = np.concatenate([p.parameter_array("start") for p in poisson])
+        stop = start + np.concatenate([p.parameter_array("duration") for p in poisson])
+        win = np.stack([np.round(start / dt), np.minimum(np.round(stop / dt), 2.0**62)], axis=1).astype(np.int64)
+    else:
+        win = np.zeros((0, 2), dtype=np.int64)
+
+    ev_stamp, ev_node = [], []
+    for p in arrays:
+        for k, tr in enumerate(p.spike_times()):
+            ev_stamp.append(np.round(np.asarray(tr) / dt).astype(np.int64))
+            ev_node.append(np.full(len(tr), offset[p.label] + k, dtype=np.int64))
+    ev_stamp = np.concatenate(ev_stamp) if ev_stamp else np.zeros(0, np.int64)
+    ev_node = np.concatenate(ev_node) if ev_node else np.zeros(0, np.int64)
+    o = np.argsort(ev_stamp, kind="stable")
+    ev_stamp, ev_node = np.ascontiguousarray(ev_stamp[o]), np.ascontiguousarray(ev_node[o])
+
+    pres, posts, ws, ds = [], [], [], []
+    for c in connections:
+        proj = c.projection
+        pres.append(c.pre + offset[proj.pre.label])
+        posts.append(c.post + offset[proj.post.label])
+        ws.append(c.weight)
+        ds.append(delay_steps(proj.name, c.delay, dt))
+    pre = np.concatenate(pres) if pres else np.zeros(0, np.int64)
+    post = np.concatenate(posts) if posts else np.zeros(0, np.int64)
+    weight = np.concatenate(ws) if ws else np.zeros(0)
+    delay = np.concatenate(ds) if ds else np.zeros(0, np.int64)
+    # synapses grouped by the thread owning the target neuron, then by presynaptic node
+    ulo = _split(np.ones(N), threads)
+    owner = np.searchsorted(ulo, post, side="right") - 1 if post.size else np.zeros(0, np.int64)
+    flat, target, weight, delay = csr_by_pre(threads * n_nodes, owner * n_nodes + pre, post, weight, delay)
+    indptr = np.stack([flat[c * n_nodes:(c + 1) * n_nodes + 1] for c in range(threads)])
+    dmin = int(delay.min()) if delay.size else _MAX_BLOCK
+    dmax = int(delay.max()) if delay.size else 0
+    block = max(1, min(dmin, _MAX_BLOCK))
+
+    return dict(
+        N=N, S=S, n_nodes=n_nodes, offset=offset, neurons=neurons, poisson=poisson, arrays=arrays,
+        npar=npar, refr=refr, y0=y0, lam=np.ascontiguousarray(lam), pois=pois, win=np.ascontiguousarray(win),
+        ev_stamp=ev_stamp, ev_node=ev_node, indptr=indptr,
+        target=target, weight=weight, delay=delay, n_synapses=int(pre.size), block=block, L=dmax + 1,
+        ulo=ulo, slo=_split(np.ones(S), threads),
+    )
+
+
+def run(network, t_sim, *, dt=0.1, seed=None, connections=None, progress=None, chunk_steps=2000,
+        threads=None):
+    """Simulate ``network`` for ``t_sim`` ms with time step ``dt`` ms on recnet's numba simulator.
+
+    Parameters
+    ----------
+    network : recnet.validation.simulators.network.Network
+    t_sim : float
+        simulated time (ms), a whole number of steps.
+    dt : float
+        time step (ms).
+    seed : int, optional
+        draws the connectivity (``network.connectivity(seed)``, unless ``connections`` is given)
+        and the Poisson streams (``SeedSequence([seed, 1])``).
+    connections : list of Connections, optional
+        already drawn connectivity (to give several backends the same network).
+    progress : bool or None
+        tqdm progress bar; None shows it only on a terminal.
+    chunk_steps : int
+        steps per kernel call (progress granularity and recording buffer size).
+    threads : int, optional
+        numba threads (default: numba's, i.e. the machine's cores).
+
+    Returns
+    -------
+    recnet.validation.simulators.spikes.SimulationResult
+    """
+    import numba
+    from tqdm.auto import tqdm
+
+    from recnet.numerics.lif_delta import advance, advance_serial, splitmix64_seeds
+
+    dt = network.check(dt)
+    t_sim = checks.positive("t_sim", t_sim, "ms")
+    n_steps = int(round(t_sim / dt))
+    if abs(n_steps * dt - t_sim) > 1e-6 * dt:
+        raise ValueError(f"t_sim = {t_sim:g} ms is invalid: must be a whole number of time steps dt = {dt:g} ms")
+    if threads is not None:
+        threads = checks.integer("threads", threads, minimum=1, maximum=numba.config.NUMBA_NUM_THREADS)
+    T = threads or numba.get_num_threads()
+    seed_int = None
+    if seed is not None and not isinstance(seed, np.random.Generator):
+        seed_int = checks.integer("seed", seed, minimum=0)
+    elif isinstance(seed, np.random.Generator):
+        seed_int = int(seed.integers(0, 2**63 - 1))
+    t0 = time.perf_counter()
+    if connections is None:
+        connections = network.connectivity(seed_int)
+    t_conn = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    net = compile_network(network, dt, connections, T)
+    N, S = net["N"], net["S"]
+    y = net["y0"].copy()
+    r = np.zeros(N, dtype=np.int64)
+    rng_state = splitmix64_seeds(S, [0 if seed_int is None else seed_int, 1]) if seed_int is not None \
+        else splitmix64_seeds(S, None)
+    ring = np.zeros((net["L"], N))
+    spk = np.zeros((net["block"], net["n_nodes"]), dtype=np.int32)
+    spk_prev = np.zeros_like(spk)
+    ev_ptr = np.zeros(1, dtype=np.int64)
+
+    rec_pops = [p for p in network.populations if "spikes" in p.record]
+    rec_node = np.concatenate([net["offset"][p.label] + np.arange(p.size) for p in rec_pops]) if rec_pops \
+        else np.zeros(0, np.int64)
+    rec_col = -np.ones(net["n_nodes"], dtype=np.int64)
+    rec_col[rec_node] = np.arange(rec_node.size)
+    v_pops = [p for p in network.neurons if "v" in p.record]
+    v_col = -np.ones(N, dtype=np.int64)
+    col = 0
+    for p in v_pops:
+        o = net["offset"][p.label]
+        v_col[o:o + p.size] = np.arange(col, col + p.size)
+        col += p.size
+    kernel = advance if T > 1 else advance_serial
+    chunk = max(net["block"], (int(chunk_steps) // net["block"]) * net["block"])
+    steps_all, nodes_all, vals = [], [], []
+    v_chunks = []
+    t_build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    step = 0
+    with tqdm(total=n_steps, disable=(None if progress is None else not progress), unit="step",
+              desc="recnet numba", leave=False) as bar:
+        with np.errstate(all="ignore"):
+            while step < n_steps:
+                n = min(chunk, n_steps - step)
+                rec_out = np.zeros((n, rec_node.size), dtype=np.uint16)
+                v_out = np.zeros((n, col))
+                kernel(step, n, net["block"], net["npar"], net["refr"], y, r, net["pois"], net["win"], rng_state,
+                        net["ev_stamp"], net["ev_node"], ev_ptr, net["indptr"], net["target"], net["weight"],
+                        net["delay"], ring, net["ulo"], net["slo"], spk, spk_prev, rec_col, rec_out, v_col, v_out)
+                k, j = np.nonzero(rec_out)
+                steps_all.append(k + step)
+                nodes_all.append(j)
+                vals.append(rec_out[k, j])
+                if col:
+                    v_chunks.append(v_out)
+                step += n
+                bar.update(n)
+    t_run = time.perf_counter() - t0
+    k = np.concatenate(steps_all) if steps_all else np.zeros(0, np.int64)
+    j = np.concatenate(nodes_all) if nodes_all else np.zeros(0, np.int64)
+    mult = np.concatenate(vals).astype(np.int64) if vals else np.zeros(0, np.int64)
+    # multiplicity > 1 (Poisson sources) -> repeated spike times
+    k, j = np.repeat(k, mult), np.repeat(j, mult)
+    times = (k + 1) * dt
+    result = SimulationResult("numba", dt, n_steps * dt)
+    col0 = 0
+    for p in rec_pops:
+        m = (j >= col0) & (j < col0 + p.size)
+        result.populations[p.label] = PopulationSpikes(p.label, p.size, times[m], j[m] - col0)
+        col0 += p.size
+    if col:
+        vv = np.concatenate(v_chunks)
+        tv = (np.arange(n_steps) + 1) * dt
+        c0 = 0
+        for p in v_pops:
+            result.v[p.label] = (tv, vv[:, c0:c0 + p.size])
+            c0 += p.size
+    result.info.update(dict(n_neurons=N, n_poisson_sources=S, n_synapses=net["n_synapses"], threads=T,
+                            block_steps=net["block"], wall_connect_s=t_conn, wall_build_s=t_build,
+                            wall_simulate_s=t_run))
+    return result

@@ -1,0 +1,1 @@
+"""Threshold-linear network validations (rate and spiking)."""
