@@ -157,7 +157,7 @@ def test_linear_periodic_steady_state_against_an_ode_solver():
     """The sinusoidally driven linear system's steady state (closed form in scn_model) vs solve_ivp."""
     from scipy.integrate import solve_ivp
 
-    from recnet.validation import scn_model
+    from recnet.validation.scn import model as scn_model
 
     A = np.array([[-0.02, 0.05], [-0.05, -0.02]])
     sig = {"kind": "linear", "A": A.tolist(), "offset": [0.01, 0.0], "amplitude": [0.02, 0.01],

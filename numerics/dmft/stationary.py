@@ -1002,7 +1002,7 @@ def solve_stationary(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0
     use_tab = tr.code in (TANH, USER)
     recs, counts = _solve_many(tr.f, tr.code, garr, j0, i0, bool(balanced), Z, W, NN, h, use_tab, lo, hi, n_scan)
     gc = critical_gain(tr, j0, i0, balanced)
-    from recnet.numerics.dmft_uniform_mode import apply_uniform_mode
+    from recnet.numerics.dmft.uniform_mode import apply_uniform_mode
     per_g = [apply_uniform_mode(_records_to_dicts(recs[i], counts[i]), tr, j0, bool(balanced))
              for i in range(garr.size)]
     keys = ("delta0", "delta_inf", "mu", "lambda_max", "tau_corr")

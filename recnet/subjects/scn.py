@@ -10,7 +10,7 @@ def _derive():
 def _predict(model=None, k=None, n=None, mu=None, nu=None, tau=None, decoder_norm=None, x_norm=None,
              decoder_seed=None):
     from recnet.results import Result
-    from recnet.validation import scn_model
+    from recnet.validation.scn import model as scn_model
 
     m, cfg = scn_model.resolve(model, k=k, n=n, mu=mu, nu=nu, tau=tau, decoder_norm=decoder_norm,
                                x_norm=x_norm, decoder_seed=decoder_seed)
@@ -119,7 +119,7 @@ def _predict_memory(d=64, p=4, rule="hebbian", beta=2.0, flip=0.1, pattern_seed=
     from recnet.checks import ParameterError
     from recnet.numerics.scn import memory as sm
     from recnet.results import Result
-    from recnet.validation.scn_model import check_memory
+    from recnet.validation.scn.model import check_memory
 
     d = checks.integer("d", d, 1)
     p = checks.integer("p", p, 1)

@@ -103,7 +103,7 @@ def validate(backend="numba", quick=False, seed=12345, model=None, k=None, n=Non
              decoder_norm=None, x_norm=None, decoder_seed=None, t_sim=None):
     """Simulated rates and readout of ONE spike-coding network against its QP; one TLN bridge.
 
-    The network is the one ``predict scn`` describes with the same options (``validation.scn_model.
+    The network is the one ``predict scn`` describes with the same options (``validation.scn.model.
     resolve``): the user's ``model`` (constant signal, or linear dynamics with a constant command
     and a stable A, simulated from x0 with the stationary state x* = -A^{-1} c as the QP's
     signal), or the random decoder of ``k`` x ``n`` drawn from ``decoder_seed``.  Time-varying
@@ -116,7 +116,7 @@ def validate(backend="numba", quick=False, seed=12345, model=None, k=None, n=Non
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from recnet.validation import scn_model
+    from recnet.validation.scn import model as scn_model
     from recnet.validation.compare import ValidationResult, compare, compare_exact
     from recnet.validation.scn.bridge import spiking_check
 
@@ -339,7 +339,7 @@ def lowrank_bytes(n):
 def lowrank_prediction(function="bump", n=20, w=0.5, x_min=-1.0, x_max=1.0, d=0.01, tau=10.0):
     """The E-I network for ``function``: predicted and exact (hard-boundary) approximation errors."""
     from recnet.numerics.scn import functions as sf
-    from recnet.validation.scn_model import check_memory
+    from recnet.validation.scn.model import check_memory
 
     n = checks.integer("n", n, 2)
     check_memory("n", n, lowrank_bytes(n), f"an E-I network of 2 x {n} neurons")
@@ -506,7 +506,7 @@ def validate_memory(backend="numba", quick=False, seed=12345, d=64, p=4, rule="h
 
     from recnet.numerics.scn import memory as sm
     from recnet.validation.compare import ValidationResult, compare, compare_exact
-    from recnet.validation.scn_model import check_memory
+    from recnet.validation.scn.model import check_memory
 
     d = checks.integer("d", d)
     if d < 2:
