@@ -9,9 +9,14 @@ Checks that both agree (max |difference| < 1e-10) and prints the times and their
 import argparse
 import time
 
+import sys
+from pathlib import Path
+
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for the test twins
 from recnet.numerics.dmft import twotime as TT
+from tests.twins import dmft_twotime as twin
 
 
 def main(argv=None):
@@ -28,7 +33,7 @@ def main(argv=None):
     a = TT.solve_two_time(2.0, "tanh", **kw)
     t_nb = time.perf_counter() - t0
     t0 = time.perf_counter()
-    b = TT.solve_two_time_numpy(2.0, "tanh", **kw)
+    b = twin.solve_two_time_numpy(2.0, "tanh", **kw)
     t_np = time.perf_counter() - t0
     t0 = time.perf_counter()
     c = TT.solve_two_time(2.0, "tanh", parallel=True, **kw)

@@ -2,10 +2,11 @@
 
 1. Rate network, full spectrum (N = 1000, m = N): time per step of recnet's engine (one BLAS dgemm
    on [Q | x | y] per step, numba for the element-wise work, LAPACK QR every n_ons steps) against a
-   plain numpy implementation of the same algorithm (``spectrum_numpy``) on the same J, x0, Q0;
-   the exponents must agree.  The engine's floating-point rate (2 N^2 (m + 2) flops per step, QR
-   not counted) is reported as a fraction of the matrix-multiply peak measured in the same run
-   (numpy matmul of the same shapes, best of several, same BLAS threads).
+   plain numpy implementation of the same algorithm (``spectrum_numpy`` in
+   ``tests/twins/lyapunov_rate.py``) on the same J, x0, Q0; the exponents must agree.  The engine's
+   floating-point rate (2 N^2 (m + 2) flops per step, QR not counted) is reported as a fraction of
+   the matrix-multiply peak measured in the same run (numpy matmul of the same shapes, best of
+   several, same BLAS threads).
 2. Theta network (N = 10000, K = 100, m = 100): network spikes per second of simulated activity,
    with tangent vectors and QR, and without; the heap kernel is checked against the argmax twin
    on the same network for a few hundred spikes.
@@ -15,7 +16,14 @@ Timings on a shared machine are inflated by other processes' load.  ``--quick``:
 import argparse
 import time
 
+import sys
+from pathlib import Path
+
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for the test twins
+from tests.twins import lyapunov_rate as twin_rate
+from tests.twins import lyapunov_pulse as twin_pulse
 
 
 def bench_rate(n, steps, n_ons, seed=0, threads=None, rounds=2):
@@ -40,7 +48,7 @@ def bench_rate(n, steps, n_ons, seed=0, threads=None, rounds=2):
         t_eng = min(t_eng, res.time_per_step_s)
         with blas_limit(threads, n):
             t0 = time.perf_counter()
-            lam_np, _, _ = R.spectrum_numpy(J, x0, q0, dt=dt, n_steps=steps, n_ons=n_ons)
+            lam_np, _, _ = twin_rate.spectrum_numpy(J, x0, q0, dt=dt, n_steps=steps, n_ons=n_ons)
             t_np = min(t_np, (time.perf_counter() - t0) / steps)
             tt = []
             for _ in range(max(5, steps // 2)):
@@ -71,7 +79,7 @@ def bench_theta(n, k, m, t_sim, seed=0):
     # correctness: heap kernel vs argmax twin, 300 spikes with m tangent vectors
     key = rng.uniform(-np.pi, np.pi, n)
     Q = rng.standard_normal((n, m))
-    ref_key, _, ref_Q, _ = P.run_events_numpy(0, (p["c"],), key, 0.0, *graph, Q, 300)
+    ref_key, _, ref_Q, _ = twin_pulse.run_events_numpy(0, (p["c"],), key, 0.0, *graph, Q, 300)
     k2, Q2 = key.copy(), Q.copy()
     heap, pos = P.heap_build(k2)
     P.run_events(0, np.array([p["c"]]), k2, heap, pos, 0.0, *graph, Q2, 300, True,
@@ -81,7 +89,7 @@ def bench_theta(n, k, m, t_sim, seed=0):
     t0 = time.perf_counter()
     n_ev = 20 * n
     t_naive0 = time.perf_counter()
-    P.run_events_numpy(0, (p["c"],), key, 0.0, *graph, np.zeros((n, 0)), 2000)
+    twin_pulse.run_events_numpy(0, (p["c"],), key, 0.0, *graph, np.zeros((n, 0)), 2000)
     naive = 2000 / (time.perf_counter() - t_naive0)
     k3 = key.copy()
     heap, pos = P.heap_build(k3)

@@ -1,9 +1,9 @@
 """Benchmark: spike-coding network, N = 1000 neurons on a 10-dimensional latent space.
 
 Spikes per second of wall time of recnet's numba kernel (``numerics.scn.simulate``), of its plain
-numpy twin (``numerics.scn.simulate_numpy``, same algorithm) and of NEST 3 (through PyNN, the
-exported network of ``validation.scn_export``: IF_curr_delta, 10^6 all-to-all synapses).  All
-three run the same mode (what PyNN can express): synchronous spiking rule, recurrent delay of one
+numpy twin (``simulate_numpy`` in ``tests/twins/scn_network.py``, same algorithm) and of NEST 3
+(through PyNN, the exported network of ``validation.scn_export``: IF_curr_delta, 10^6 all-to-all
+synapses).  All three run the same mode (what PyNN can express): synchronous spiking rule, recurrent delay of one
 step dt = 0.1 ms, absolute reset.  Checks: the numpy twin emits exactly the numba kernel's spikes
 over its (shorter) window; NEST's spike count agrees with the kernel's within 2% (floating-point
 order differs, the deterministic trajectories can part).  NEST's spikes per second use its
@@ -17,7 +17,13 @@ from __future__ import annotations
 import argparse
 import time
 
+import sys
+from pathlib import Path
+
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for the test twins
+from tests.twins import scn_network as twin
 
 
 def main(quick=False):
@@ -41,7 +47,7 @@ def main(quick=False):
     t_numba = time.perf_counter() - t0
     t_np_sim = t_sim / (10 if not quick else 4)
     t0 = time.perf_counter()
-    b = scn.simulate_numpy(net, x, t_sim=t_np_sim, **kw)
+    b = twin.simulate_numpy(net, x, t_sim=t_np_sim, **kw)
     t_numpy = time.perf_counter() - t0
     same = np.array_equal(a.spike_ids[a.spike_steps < b.spike_steps.max() + 1][:b.n_spikes], b.spike_ids)
     rows = [("recnet numba", a.n_spikes, t_numba), ("numpy loop", b.n_spikes, t_numpy)]

@@ -4,8 +4,8 @@ recnet (``numerics.tln_enumerate.enumerate_ctln``): numba kernel over all suppor
 chunks, Cramer sign conditions from one LU per support, domination pruning, round-off guard.
 Peers, run in the same process on the same network and checked to find the same supports:
 
-* plain numpy (``enumerate_supports_numpy``): batched ``np.linalg.solve`` per support size, then the
-  inequalities;
+* plain numpy (``enumerate_supports_numpy`` in ``tests/twins/tln_enumerate.py``): batched
+  ``np.linalg.solve`` per support size, then the inequalities;
 * py-ctln (PyPI, ``CTLN.get_fp``): a Python loop over supports, one ``np.linalg.inv`` each.  It costs
   about a millisecond per support, so it is run on a smaller network (N = 12; 14 without --quick)
   and its time for N = 20 is extrapolated per support (labelled as such).  Its stability flags are
@@ -20,7 +20,13 @@ import argparse
 import time
 import warnings
 
+import sys
+from pathlib import Path
+
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for the test twins
+from tests.twins import tln_enumerate as twin
 
 
 def random_graph(n, p, seed):
@@ -57,7 +63,7 @@ def main():
         te.enumerate_ctln(random_graph(m, 0.3, 0), eps, delta, theta, prune=False)
     res, t_rec = timed(te.enumerate_ctln, adj, eps, delta, theta)
     res_np, t_rec_np = timed(te.enumerate_ctln, adj, eps, delta, theta, prune=False)
-    sup_np, t_np = timed(te.enumerate_supports_numpy, W, b)
+    sup_np, t_np = timed(twin.enumerate_supports_numpy, W, b)
     assert res.supports == sup_np == res_np.supports, "recnet and numpy disagree"
     print(f"N = {n} CTLN (density {args.density}, seed {args.seed}), (eps, delta, theta) = ({eps}, {delta}, {theta})")
     print(f"  fixed points: {len(res.supports)} ({len(res.stable_supports)} stable), index sum {res.index_sum}, "

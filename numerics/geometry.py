@@ -743,31 +743,6 @@ def _hit_and_run(u0, F, f, rho, dirs, unif, thin):
     return out
 
 
-def _hit_and_run_numpy(u0, F, f, rho, dirs, unif, thin):
-    """Naive twin of ``_hit_and_run`` (tests compare the two)."""
-    u = u0.copy()
-    out = []
-    for s, v in enumerate(dirs):
-        lo, hi = -np.inf, np.inf
-        if np.isfinite(rho):
-            uv = u @ v
-            sq = np.sqrt(max(uv ** 2 - (u @ u - rho ** 2), 0.0))
-            lo, hi = -uv - sq, -uv + sq
-        fv = F @ v
-        room = np.maximum(f - F @ u, 0.0)
-        pos, neg = fv > 1e-300, fv < -1e-300
-        if pos.any():
-            hi = min(hi, np.min(room[pos] / fv[pos]))
-        if neg.any():
-            lo = max(lo, np.max(room[neg] / fv[neg]))
-        if not (np.isfinite(lo) and np.isfinite(hi)) or hi < lo:
-            lo = hi = 0.0
-        u = u + (lo + (hi - lo) * unif[s]) * v
-        if (s + 1) % thin == 0:
-            out.append(u.copy())
-    return np.array(out).reshape(-1, u.size)
-
-
 def sample_solutions(space, n_samples, *, seed=None, thin=None, burn_in=None):
     """Draw weight matrices from the solution space by hit-and-run (Smith 1984).
 

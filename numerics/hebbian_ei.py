@@ -27,7 +27,7 @@ import numpy as np
 from recnet import checks
 from recnet.numerics._jit import njit
 
-__all__ = ["Circuit", "make_circuit", "response_matrix", "hebbian_drive", "averaged", "averaged_naive",
+__all__ = ["Circuit", "make_circuit", "response_matrix", "hebbian_drive", "averaged",
            "stochastic", "principal_eigenvector", "cotuning_weights", "decorrelation_threshold",
            "antisymmetric_growth_per_step", "field_growth_matrix", "normalized_responses",
            "rectified_responses", "block_correlation", "eigencircuit_amplitudes", "effective_attraction",
@@ -246,21 +246,6 @@ def averaged(c, Q, eta=0.01, n_steps=1000, plastic=("ex",), totals=None, norm="l
     _averaged_kernel(c.W_ex, c.W_ix, c.W_ei, c.W_ie, c.W_ii, Q, eta, n_steps, pl, tot, l1, rec, trace)
     trace[-1] = c.W_ex
     return c, trace
-
-
-def averaged_naive(c, Q, eta, n_steps, plastic=("ex",), totals=None, norm="l2"):
-    """Numpy twin of ``averaged`` (final Circuit only)."""
-    c = c.copy()
-    pl, tot, l1 = _prepare(c, plastic, totals, norm)
-    for _ in range(n_steps):
-        G = hebbian_drive(c, Q)
-        for k, (t, W) in enumerate(zip(_TYPES, (c.W_ex, c.W_ix, c.W_ei))):
-            if pl[k] and W.size:
-                W += eta * G[k]
-                np.maximum(W, 0, out=W)
-                s = W.sum(1) if l1[k] else np.sqrt((W ** 2).sum(1))
-                W *= (tot[k] / np.where(s > 0, s, 1.0))[:, None]
-    return c
 
 
 def stochastic(c, mean, cov, eta=1e-3, n_steps=20000, plastic=("ex",), totals=None, norm="l2", seed=0,

@@ -49,7 +49,7 @@ from recnet import checks
 from recnet.numerics._jit import njit, prange
 
 __all__ = ["siegert", "cv_isi", "erfcx", "dawson", "siegert_mpmath", "cv_mpmath",
-           "check_neuron", "siegert_naive"]
+           "check_neuron"]
 
 SQRT_PI = 1.7724538509055160273
 INV_SQRT_PI = 0.56418958354775628695
@@ -557,18 +557,6 @@ def dawson(x):
     """Dawson's integral exp(-x^2) int_0^x exp(t^2) dt (numba kernel, vectorised)."""
     x = np.asarray(x, dtype=float)
     return np.vectorize(_dawson, otypes=[float])(x) if x.ndim else float(_dawson(float(x)))
-
-
-def siegert_naive(mu, sigma, tau_m=20.0, tau_refrac=2.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0):
-    """Naive twin of :func:`siegert` (scalar): scipy quad of erfcx(-u) with scipy's erfcx.
-
-    Obviously correct but slow and inaccurate far above threshold; used in tests only.
-    """
-    from scipy import integrate, special
-    a = (v_reset - v_rest - mu) / sigma
-    b = (v_thresh - v_rest - mu) / sigma
-    val, _ = integrate.quad(lambda u: special.erfcx(-u), a, b, epsabs=0, epsrel=1e-13, limit=500)
-    return 1e3 / (tau_refrac + tau_m * SQRT_PI * val)
 
 
 def siegert_mpmath(mu, sigma, tau_m=20.0, tau_refrac=2.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0, dps=30):

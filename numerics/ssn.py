@@ -33,8 +33,8 @@ from recnet.numerics._jit import njit, prange
 __all__ = [
     "DEFAULTS", "WEIGHT_SETS", "RING_DEFAULTS", "default_parameters", "ring_uniform_weights",
     "check_network", "rates", "jacobian", "classify",
-    "fixed_points_2pop", "fixed_points", "all_fixed_points", "simulate", "simulate_naive", "regime_map",
-    "regime_map_naive", "input_response",
+    "fixed_points_2pop", "fixed_points", "all_fixed_points", "simulate", "regime_map",
+    "input_response",
 ]
 
 #: Ring (orientation) model of Rubin, Van Hooser, Miller 2015 (Neuron 85:402, experimental
@@ -607,14 +607,6 @@ def simulate(W, h, k=0.04, n=2.0, tau=(20.0, 10.0), r0=None, t_sim=500.0, dt=0.0
     return t, out
 
 
-def simulate_naive(W, h, k, n, tau, r0, t_sim, dt):
-    """Plain numpy twin of ``simulate`` (final rates only)."""
-    r = np.array(r0, float)
-    for _ in range(int(round(t_sim / dt))):
-        r = r + dt / np.asarray(tau) * (-r + rates(W @ r + h, k, n))
-    return r
-
-
 def input_response(W, h0, contrasts, k=0.04, n=2, tau=(20.0, 10.0)):
     """Stable fixed-point rates (Hz) along h = c h0 (2 populations, integer n); NaN if none.
 
@@ -699,25 +691,6 @@ def regime_map(W, h_e, h_i, k=0.04, n=2, tau=(20.0, 10.0)):
     par = np.zeros(shp, np.int64)
     _regime_kernel(W, hE, hI, k, ni, tau, n_fp, n_st, rE, rI, isn, par)
     return dict(n_fixed=n_fp, n_stable=n_st, rate_e_hz=rE, rate_i_hz=rI, isn=isn, paradoxical=par)
-
-
-def regime_map_naive(W, h_e, h_i, k=0.04, n=2, tau=(20.0, 10.0)):
-    """Python-loop twin of ``regime_map`` built on ``fixed_points_2pop`` (for tests)."""
-    shp = (len(h_e), len(h_i))
-    out = dict(n_fixed=np.zeros(shp, int), n_stable=np.zeros(shp, int), rate_e_hz=np.full(shp, np.nan),
-               rate_i_hz=np.full(shp, np.nan), isn=-np.ones(shp, int), paradoxical=-np.ones(shp, int))
-    for i, a in enumerate(h_e):
-        for j, b in enumerate(h_i):
-            fps = fixed_points_2pop(W, [a, b], k, n, tau)
-            st = [f for f in fps if f["stable"]]
-            out["n_fixed"][i, j] = len(fps)
-            out["n_stable"][i, j] = len(st)
-            if st:
-                f = st[0]
-                out["rate_e_hz"][i, j], out["rate_i_hz"][i, j] = f["rates_hz"]
-                out["isn"][i, j] = int(f["isn"])
-                out["paradoxical"][i, j] = int(f["paradoxical"])
-    return out
 
 
 # ------------------------------------------------------------------------- ring (orientation) model

@@ -40,7 +40,7 @@ import numpy as np
 from recnet import checks
 from recnet.numerics._jit import njit
 
-__all__ = ["all_fixed_points", "support_roots", "track_paths", "track_paths_naive"]
+__all__ = ["all_fixed_points", "support_roots", "track_paths"]
 
 
 # ------------------------------------------------------------------------------------- kernels
@@ -228,22 +228,6 @@ def track_paths(A, b, k, n, seed=0, dt_max=0.05):
     ends = np.zeros_like(starts)
     status = np.zeros(starts.shape[0], np.int64)
     _track_kernel(starts, A, b, float(k), int(n), gamma, c, float(dt_max), ends, status)
-    return ends, status, gamma
-
-
-def track_paths_naive(A, b, k, n, seed=0, dt_max=0.05):
-    """Pure-Python twin of ``track_paths`` (the uncompiled tracker, one path after another)."""
-    gen = checks.rng(seed)
-    A = np.asarray(A, float)
-    b = np.asarray(b, float)
-    m = A.shape[0]
-    gamma = np.exp(2j * np.pi * gen.uniform())
-    c = gen.normal(size=m + 1) + 1j * gen.normal(size=m + 1)
-    starts = _start_points(m, int(n), c)
-    ends = np.zeros_like(starts)
-    status = np.zeros(starts.shape[0], np.int64)
-    for p in range(starts.shape[0]):
-        status[p] = _track_one.py_func(starts[p], A, b, float(k), int(n), gamma, c, float(dt_max), ends[p])
     return ends, status, gamma
 
 

@@ -8,6 +8,7 @@ import sympy as sp
 
 from recnet.numerics.dmft import driven as D
 from recnet.theory.dmft import driven as T
+from tests.twins import dmft_driven as twin
 
 
 def test_filtered_input_and_recursion_identities():
@@ -33,7 +34,7 @@ def test_ground_energy_against_mathieu():
 def test_periodic_solution_matches_numpy_twin():
     kw = dict(n_tau=12, n_theta=6, n_gh=10, tol=1e-12)
     a = D.periodic_solution(1.5, "tanh", 0.9, 0.8, **kw)
-    b = D.periodic_solution_numpy(1.5, "tanh", 0.9, 0.8, **kw)
+    b = twin.periodic_solution_numpy(1.5, "tanh", 0.9, 0.8, **kw)
     assert np.max(np.abs(a["delta_h"] - b["delta_h"])) < 1e-9
     assert np.max(np.abs(a["g_kernel"] - b["g_kernel"])) < 1e-9
 
@@ -137,7 +138,7 @@ def test_rectified_tanh_frozen_state_against_quad():
 def test_rectified_tanh_matches_numpy_twin():
     kw = dict(n_tau=8, n_theta=6, n_nodes=25, tol=1e-12)
     a = D.periodic_solution(1.5, RECT, 0.9, 0.8, **kw)
-    b = D.periodic_solution_numpy(1.5, RECT, 0.9, 0.8, **kw)
+    b = twin.periodic_solution_numpy(1.5, RECT, 0.9, 0.8, **kw)
     assert np.max(np.abs(a["delta_h"] - b["delta_h"])) < 1e-9
     assert np.max(np.abs(a["g_kernel"] - b["g_kernel"])) < 1e-9
 

@@ -4,13 +4,14 @@ import numpy as np
 import pytest
 
 from recnet.numerics.dmft import twotime as TT
+from tests.twins import dmft_twotime as twin
 
 
 def test_numba_equals_numpy_twin():
     kw = dict(t_max=4.0, n_steps=33, independent_amplitude=0.8, common_amplitude=0.3, omega=1.0, j0=0.5,
               i0=0.1, n_theta=6, n_gh=10)
     a = TT.solve_two_time(1.5, "tanh", **kw)
-    b = TT.solve_two_time_numpy(1.5, "tanh", **kw)
+    b = twin.solve_two_time_numpy(1.5, "tanh", **kw)
     assert np.max(np.abs(a["delta"] - b["delta"])) < 1e-12
     assert np.max(np.abs(a["mu"] - b["mu"])) < 1e-12
     assert np.allclose(a["delta"], a["delta"].T)

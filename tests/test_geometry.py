@@ -10,6 +10,7 @@ from recnet.cli import main
 from recnet.numerics import geometry as geo
 from recnet.theory import geometry as tg
 from recnet.validation import geometry as vg
+from tests.twins import geometry as twin
 
 
 # ------------------------------------------------------------------ hand-solvable problems
@@ -196,7 +197,7 @@ def test_hit_and_run_kernel_matches_naive_twin():
     dirs /= np.linalg.norm(dirs, axis=1)[:, None]
     unif = rng.random(200)
     a = geo._hit_and_run(np.zeros(d), F, f, 2.0, dirs, unif, 2)
-    b = geo._hit_and_run_numpy(np.zeros(d), F, f, 2.0, dirs, unif, 2)
+    b = twin._hit_and_run_numpy(np.zeros(d), F, f, 2.0, dirs, unif, 2)
     np.testing.assert_allclose(a, b, atol=1e-12)
     assert np.all(a @ F.T <= f + 1e-9) and np.all(np.linalg.norm(a, axis=1) <= 2.0 + 1e-9)
 

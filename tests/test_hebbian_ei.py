@@ -14,6 +14,8 @@ from recnet.numerics import hebbian_ei as hb
 from recnet.numerics import hebbian_network as hn
 from recnet.theory import hebbian_ei as th
 from recnet.validation.hebbian_ei import cotuning_setup, decorrelation_circuit, network_setup
+from tests.twins import hebbian_network as twin_hn
+from tests.twins import hebbian_ei as twin_hb
 
 MEAN, COV, Q = hb.block_correlation()
 NET = dict(n_e=8, n_i=4, w_ee=0.8, w_ie=1.0, w_ii=0.3)
@@ -166,13 +168,13 @@ def test_network_kernels_match_numpy_twins():
     norms = dict(EE=0.8, EI=0.5, IE=1.0, II=0.3)
     Qn = np.diag(np.linspace(1.5, 1, 5))
     a, _ = hn.averaged_network(W, Qn, 0.01, 100, norms=norms)
-    b = hn.averaged_network_naive(W, Qn, 0.01, 100, norms=norms)
+    b = twin_hn.averaged_network_naive(W, Qn, 0.01, 100, norms=norms)
     c, _ = hn.stochastic_network(W, Qn, 0.01, 200, norms=norms, seed=3)
-    d = hn.stochastic_network_naive(W, Qn, 0.01, 200, norms=norms, seed=3)
+    d = twin_hn.stochastic_network_naive(W, Qn, 0.01, 200, norms=norms, seed=3)
     W2 = _random_net(rng)
     kw = dict(n_stim=5, learning_rates={k: 1e-6 for k in hn.TYPES}, norms=dict(EE=2, EI=0.8, IE=2, II=0.5))
     e, _, _, re = hn.rate_network_learning(W2, **kw)
-    f, rf = hn.rate_network_learning_naive(W2, **kw)
+    f, rf = twin_hn.rate_network_learning_naive(W2, **kw)
     for x, y in ((a, b), (c, d), (e, f)):
         for k in hn.TYPES:
             np.testing.assert_allclose(x[k], y[k], rtol=1e-11, atol=1e-14)
@@ -237,7 +239,7 @@ def test_reduced_averaged_kernel_matches_naive_twin():
                         W_ii=rng.uniform(0.0, 0.2, (2, 2)))
     kw = dict(plastic=("ex", "ix", "ei"), norm={"ex": "l2", "ix": "l2", "ei": "l1"})
     a, _ = hb.averaged(c, Q, 0.01, 50, **kw)
-    b = hb.averaged_naive(c, Q, 0.01, 50, **kw)
+    b = twin_hb.averaged_naive(c, Q, 0.01, 50, **kw)
     for x, y in ((a.W_ex, b.W_ex), (a.W_ix, b.W_ix), (a.W_ei, b.W_ei)):
         np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-14)
 

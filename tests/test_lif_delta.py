@@ -9,6 +9,7 @@ from recnet.validation.simulators.network import (FixedNumberPreConnector, FromL
                                        Network, OneToOneConnector, SpikeSourceArray, SpikeSourcePoisson,
                                        StaticSynapse)
 from recnet.validation.simulators.simulate import simulate
+from tests.twins import lif_delta as twin
 
 DTS = [0.01, 0.05, 0.1, 0.25, 0.5, 1.0]
 
@@ -116,7 +117,7 @@ def test_numba_equals_naive_twin():
 
     c = compile_network(net, dt, net.connectivity(7), 1)
     pre = np.repeat(np.arange(c["n_nodes"]), np.diff(c["indptr"][0]))
-    spikes, v = lif_delta.simulate_naive(n_steps, c["npar"], c["refr"], c["y0"], counts, pre, c["target"],
+    spikes, v = twin.simulate_naive(n_steps, c["npar"], c["refr"], c["y0"], counts, pre, c["target"],
                                          c["weight"], c["delay"])
     k, i = np.nonzero(spikes)
     order = np.lexsort((i, k))

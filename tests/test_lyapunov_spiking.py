@@ -6,6 +6,7 @@ from conftest import requires_nest
 from recnet.numerics.lyapunov import lif as LIF
 from recnet.numerics.lyapunov import pulse as P
 from recnet.numerics.lyapunov import theta as TH
+from tests.twins import lyapunov_pulse as twin
 
 
 def _par(model, k):
@@ -25,7 +26,7 @@ def test_heap_kernel_equals_argmax_twin(model):
     par = _par(model, k)
     key = rng.uniform(-np.pi, np.pi, n)
     Q = rng.standard_normal((n, m))
-    key_ref, shift_ref, Q_ref, spikes = P.run_events_numpy(model, tuple(par), key, 0.0, ptr, post, Q, n_ev)
+    key_ref, shift_ref, Q_ref, spikes = twin.run_events_numpy(model, tuple(par), key, 0.0, ptr, post, Q, n_ev)
     heap, pos = P.heap_build(key.copy())
     k2, Q2 = key.copy(), Q.copy()
     heap, pos = P.heap_build(k2)
@@ -45,13 +46,13 @@ def test_single_spike_jacobian_by_finite_differences(model):
     ptr, post = P.fixed_indegree_graph(n, k, seed=2)
     par = tuple(_par(model, k))
     key = rng.uniform(-np.pi, np.pi, n)
-    D = P.run_events_numpy(model, par, key, 0.0, ptr, post, np.eye(n), 1)[2]
+    D = twin.run_events_numpy(model, par, key, 0.0, ptr, post, np.eye(n), 1)[2]
     h = 1e-6
     fd = np.empty((n, n))
     for c in range(n):
         e = np.zeros(n); e[c] = h
-        kp = P.run_events_numpy(model, par, key + e, 0.0, ptr, post, np.eye(n), 1)[0]
-        km = P.run_events_numpy(model, par, key - e, 0.0, ptr, post, np.eye(n), 1)[0]
+        kp = twin.run_events_numpy(model, par, key + e, 0.0, ptr, post, np.eye(n), 1)[0]
+        km = twin.run_events_numpy(model, par, key - e, 0.0, ptr, post, np.eye(n), 1)[0]
         fd[:, c] = (kp - km) / (2 * h)
     assert np.allclose(D, fd, atol=1e-7)
     assert np.allclose(D.sum(axis=1), 1.0)          # time-shift invariance: one zero exponent
@@ -95,7 +96,7 @@ def test_lif_event_simulation_equals_tangent_kernel_without_delay():
     v0 = LIF.phase_to_voltage(psi, p)
     sim = LIF.simulate(n, k, delay=0.0, t_ref=0.0, t_stop=200.0, graph=(ptr, post), v0=v0)
     n_ev = min(n_ev, sim["senders"].size)
-    _, _, _, spikes = P.run_events_numpy(1, (p["i_ext"], p["j"], p["w"]), psi, 0.0, ptr, post,
+    _, _, _, spikes = twin.run_events_numpy(1, (p["i_ext"], p["j"], p["w"]), psi, 0.0, ptr, post,
                                          np.zeros((n, 0)), n_ev)
     assert [s[0] for s in spikes] == list(sim["senders"][:n_ev])
     t_ref = np.array([s[1] for s in spikes]) / p["omega_per_ms"]

@@ -5,12 +5,13 @@ import numpy as np
 import pytest
 
 from recnet.numerics import rate_network as rn
+from tests.twins import rate_network as twin
 
 
 def test_matches_numpy_twin():
     J = rn.gaussian_coupling(60, 2.0, seed=1)
     a = rn.simulate(J, t_sim=5.0, lyapunov=True, seed=3)
-    b = rn.simulate_numpy(J, t_sim=5.0, lyapunov=True, seed=3)
+    b = twin.simulate_numpy(J, t_sim=5.0, lyapunov=True, seed=3)
     assert np.max(np.abs(a["x_final"] - b["x_final"])) < 1e-10
     assert abs(a["lambda1"] - b["lambda1"]) < 1e-10
 

@@ -9,6 +9,7 @@ from scipy.integrate import solve_ivp
 from recnet.numerics.scn import network as scn
 from recnet.numerics.scn import qp as scn_qp
 from recnet.theory.scn import network as tscn
+from tests.twins import scn_network as twin
 
 
 def _decoder(k, n, norm=0.1, seed=0):
@@ -28,7 +29,7 @@ def test_kernel_equals_numpy_twin(kw):
     net = scn.build(D, mu=0.01, tau=20.0)
     x = np.array([0.8, -0.3])
     a = scn.simulate(net, x, dt=0.05, t_sim=150.0, t_warm=20.0, record_every=10, **kw)
-    b = scn.simulate_numpy(net, x, dt=0.05, t_sim=150.0, t_warm=20.0, record_every=10, **kw)
+    b = twin.simulate_numpy(net, x, dt=0.05, t_sim=150.0, t_warm=20.0, record_every=10, **kw)
     assert a.n_spikes == b.n_spikes > 0
     np.testing.assert_array_equal(a.spike_ids, b.spike_ids)
     np.testing.assert_array_equal(a.spike_steps, b.spike_steps)
@@ -42,7 +43,7 @@ def test_linear_dynamics_kernel_equals_twin_and_chunks():
     net = scn.build(D, A=A, mu=0.005, tau=20.0)
     c = np.array([0.01, 0.0])
     a = scn.simulate(net, c=c, dt=0.05, t_sim=100.0, record_every=5)
-    b = scn.simulate_numpy(net, c=c, dt=0.05, t_sim=100.0, record_every=5)
+    b = twin.simulate_numpy(net, c=c, dt=0.05, t_sim=100.0, record_every=5)
     np.testing.assert_array_equal(a.spike_ids, b.spike_ids)
     ch = scn.simulate(net, c=c, dt=0.05, t_sim=100.0, record_every=5, chunk=333)   # chunked == whole
     np.testing.assert_array_equal(a.spike_ids, ch.spike_ids)

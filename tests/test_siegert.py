@@ -13,6 +13,7 @@ import pytest
 
 from recnet.cli import main
 from recnet.numerics import siegert as S
+from tests.twins import siegert as twin
 
 # a grid sweeping the regimes: far sub-threshold (y_th up to +20), far supra-threshold
 # (y_th down to -20), tiny sigma (1e-6 mV), large sigma, reset above the mean
@@ -50,7 +51,7 @@ def test_array_equals_scalar_and_parallel_kernel():
 def test_naive_twin_agrees():
     # scipy quad of scipy's erfcx: independent code path, moderate regimes only
     for mu, sig, vr in [(10.0, 5.0, 0.0), (19.0, 2.0, 10.0), (25.0, 3.0, 0.0), (5.0, 4.0, 10.0)]:
-        assert S.siegert(mu, sig, v_reset=vr) == pytest.approx(S.siegert_naive(mu, sig, v_reset=vr), rel=1e-10)
+        assert S.siegert(mu, sig, v_reset=vr) == pytest.approx(twin.siegert_naive(mu, sig, v_reset=vr), rel=1e-10)
 
 
 def test_v_rest_shift_invariance():

@@ -11,6 +11,7 @@ import sympy as sp
 
 from recnet.numerics import ssn
 from recnet.theory import ssn as tssn
+from tests.twins import ssn as twin
 
 P = ssn.default_parameters()
 W, K, TAU = P["W"], P["k"], P["tau"]
@@ -213,7 +214,7 @@ def test_regime_map_matches_naive_twin():
     he = np.linspace(-5, 30, 9)
     hi = np.linspace(-10, 30, 8)
     a = ssn.regime_map(W, he, hi, K, 2, TAU)
-    b = ssn.regime_map_naive(W, he, hi, K, 2, TAU)
+    b = twin.regime_map_naive(W, he, hi, K, 2, TAU)
     for key in ("n_fixed", "n_stable", "isn", "paradoxical"):
         np.testing.assert_array_equal(a[key], b[key], err_msg=key)
     np.testing.assert_allclose(a["rate_e_hz"], b["rate_e_hz"], rtol=1e-9, equal_nan=True)
@@ -222,7 +223,7 @@ def test_regime_map_matches_naive_twin():
 def test_simulate_matches_naive_twin():
     h = np.array([15.0, 12.0])
     _, r = ssn.simulate(W, h, K, 2, TAU, r0=[1.0, 2.0], t_sim=50.0, dt=0.05, record_dt=0.05)
-    rn = ssn.simulate_naive(W, h, K, 2, TAU, [1.0, 2.0], 50.0, 0.05)
+    rn = twin.simulate_naive(W, h, K, 2, TAU, [1.0, 2.0], 50.0, 0.05)
     np.testing.assert_allclose(r[-1], rn, rtol=1e-12)
 
 

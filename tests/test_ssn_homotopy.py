@@ -20,6 +20,7 @@ import sympy as sp
 
 from recnet.numerics import ssn
 from recnet.numerics import ssn_homotopy as sh
+from tests.twins import ssn_homotopy as twin
 
 
 def _sympy_fixed_points(W, h, n=2, digits=30):
@@ -138,7 +139,7 @@ def test_tracker_matches_uncompiled_twin():
     W = np.array([[3.0, 1.0, -3.0], [1.0, 3.0, -3.0], [1.0, 2.0, 0.0]])
     h = np.array([-3.0, -2.0, -3.0])
     e1, s1, g1 = sh.track_paths(W, h, 1.0, 2, seed=4)
-    e2, s2, g2 = sh.track_paths_naive(W, h, 1.0, 2, seed=4)
+    e2, s2, g2 = twin.track_paths_naive(W, h, 1.0, 2, seed=4)
     assert g1 == g2
     np.testing.assert_array_equal(s1, s2)
     np.testing.assert_allclose(e1, e2, rtol=1e-9, atol=1e-12)

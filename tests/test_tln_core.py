@@ -7,6 +7,7 @@ import pytest
 from recnet.numerics.tln import enumerate as te
 from recnet.theory.tln import ctln as ctln
 from recnet.theory.tln import fixed_points as tln
+from tests.twins import tln_enumerate as twin
 
 EPS, DELTA, THETA = 0.25, 0.5, 1.0
 
@@ -90,7 +91,7 @@ def test_sign_conditions_agree_with_direct_check_on_random_networks(competitive)
         n = int(rng.integers(2, 8))
         W, b = _random_net(rng, n, competitive)
         res = te.enumerate_supports(W, b, stability=False)
-        assert res.supports == te.enumerate_supports_numpy(W, b)
+        assert res.supports == twin.enumerate_supports_numpy(W, b)
         if competitive:
             assert res.index_sum == 1, (W, b)  # parity theorem (CGM19) for competitive TLNs
         n_nets += 1

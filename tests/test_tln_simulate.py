@@ -4,6 +4,7 @@ import pytest
 
 from recnet.numerics.tln import simulate as ts
 from recnet.theory.tln import ctln as ctln
+from tests.twins import tln_simulate as twin
 
 
 def _k3():
@@ -18,7 +19,7 @@ def test_kernel_matches_numpy_twin():
     X0 = rng.uniform(0, 1, (30, 4))
     for method in ("rk4", "euler"):
         a = ts.simulate_tln(W, b, X0, t_max=50, dt=0.05, method=method)
-        c = ts.simulate_tln_numpy(W, b, X0, t_max=50, dt=0.05, method=method)
+        c = twin.simulate_tln_numpy(W, b, X0, t_max=50, dt=0.05, method=method)
         np.testing.assert_allclose(a.x_final, c.x_final, rtol=0, atol=1e-12)
         assert (a.converged == c.converged).all() and (a.t_end == c.t_end).all()
 

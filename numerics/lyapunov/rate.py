@@ -40,7 +40,7 @@ from recnet import checks
 from recnet.numerics._jit import njit
 from recnet.numerics.lyapunov.common import blas_limit, check_m, qr_positive, summarise
 
-__all__ = ["random_coupling", "spectrum", "spectrum_numpy", "choose_t_ons", "PHIS"]
+__all__ = ["random_coupling", "spectrum", "choose_t_ons", "PHIS"]
 
 PHIS = {"tanh": 0}
 
@@ -362,31 +362,6 @@ def _spectrum(J, n, m, dt, t_sim, t_warm, t_warm_q, t_ons, cond_max, time, integ
     if return_vectors:
         res["vectors"] = np.array(Q)
     return res
-
-
-def spectrum_numpy(J, x0, q0, *, dt, n_steps, n_ons, a=None, b=None):
-    """Plain-numpy twin of the engine (no drive, no twin trajectory): the same algorithm, written
-    directly, for tests and the benchmark.
-
-    Returns the exponents (unsorted, in QR order) in 1/tau and the final Q and x.
-    """
-    a = 1.0 - dt if a is None else a
-    b = dt if b is None else b
-    x = np.array(x0, dtype=float)
-    Q = np.array(q0, dtype=float)
-    m = Q.shape[1]
-    acc = np.zeros(m)
-    n_int = n_steps // n_ons
-    for _ in range(n_int):
-        for _ in range(n_ons):
-            dphi = 1.0 - np.tanh(x) ** 2
-            Q = a * Q + b * (J @ (dphi[:, None] * Q))
-            x = a * x + b * (J @ np.tanh(x))
-        Q, R = np.linalg.qr(Q)
-        d = np.diag(R)
-        Q = Q * np.sign(d)[None, :]
-        acc += np.log(np.abs(d))
-    return acc / (n_int * n_ons * dt), Q, x
 
 
 # ------------------------------------------------------------------- closed forms, evaluated

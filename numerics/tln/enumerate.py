@@ -18,21 +18,21 @@ Graph-rule pruning (CTLNs in the legal range only): supports ruled out by graphi
 Stability of each support found: eigenvalues of -I + W_sigma (all real parts < 0); a real part
 within 1e-9 of zero is re-decided exactly by Routh-Hurwitz.  The index is sgn det(I - W_sigma).
 
-``enumerate_supports_numpy`` is the plain numpy twin (batched ``np.linalg.solve`` by support
-size, then the inequalities) that the tests and the benchmark compare with.
+The plain numpy twin the tests and the benchmark compare with (batched ``np.linalg.solve`` by
+support size, then the inequalities) is ``enumerate_supports_numpy`` in
+``tests/twins/tln_enumerate.py``.
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from itertools import combinations
 
 import numpy as np
 
 from recnet import checks
 from recnet.numerics._jit import njit, prange
 
-__all__ = ["FixedPoint", "TLNFixedPoints", "enumerate_supports", "continuum_on_support", "on_continuum", "enumerate_ctln", "enumerate_supports_numpy",
+__all__ = ["FixedPoint", "TLNFixedPoints", "enumerate_supports", "continuum_on_support", "on_continuum", "enumerate_ctln",
            "in_neighbour_masks", "domination_tables", "digraphs", "STATUS"]
 
 NOT_FP, FP, FLAGGED, PRUNED = 0, 1, 2, 3
@@ -406,38 +406,6 @@ def enumerate_ctln(adj, epsilon=0.25, delta=0.5, theta=1.0, *, prune=True, stabi
     adj = ctln.adjacency(adj)
     W = ctln.ctln_weights(adj, epsilon, delta)
     return enumerate_supports(W, np.full(adj.shape[0], theta), adjacency=adj, prune=prune, stability=stability)
-
-
-def enumerate_supports_numpy(W, b, *, batch=20000):
-    """Plain numpy twin: for each support size, solve every (I - W_sigma) x = b_sigma in one batched
-    ``np.linalg.solve`` and test x_sigma > 0 and b_k + W_{k,sigma} x_sigma <= 0 directly.
-
-    Returns the list of supports (0-based tuples) in the same order as ``enumerate_supports``.
-    No round-off guard: this is the direct check the tests compare the sign-condition kernel with.
-    """
-    W, b = _check(W, b)
-    n = W.shape[0]
-    out = [()] if (b <= 0).all() else []
-    eye = np.eye(n)
-    for s in range(1, n + 1):
-        combos_all = np.array(list(combinations(range(n), s)), dtype=np.int64)
-        for start in range(0, len(combos_all), batch):
-            combos = combos_all[start:start + batch]
-            A = eye[:s, :s][None] - W[combos[:, :, None], combos[:, None, :]]
-            try:
-                x = np.linalg.solve(A, b[combos][..., None])[..., 0]
-            except np.linalg.LinAlgError:
-                x = np.stack([np.linalg.lstsq(a, b[c], rcond=None)[0] for a, c in zip(A, combos)])
-            ok = (x > 0).all(axis=1)
-            if not ok.any():
-                continue
-            c_ok, x_ok = combos[ok], x[ok]
-            u = b[None, :] + np.einsum("nks,ks->kn", W[:, c_ok], x_ok)
-            inside = np.zeros_like(u, dtype=bool)
-            np.put_along_axis(inside, c_ok, True, axis=1)
-            good = ((u <= 0) | inside).all(axis=1)
-            out.extend(tuple(int(v) for v in c) for c in c_ok[good])
-    return out
 
 
 # ------------------------------------------------------------------ all small directed graphs

@@ -17,7 +17,7 @@ initial conditions, one trajectory per thread, no shared accumulators) with the 
 Runge-Kutta scheme (or forward Euler), stops each trajectory once it has converged to a fixed
 point, and reports which did.  A fixed point of the ODE is also an exact fixed point of both
 integration maps, so converged states are fixed points up to ``tol`` irrespective of ``dt``.
-``simulate_tln_numpy`` is the naive twin the tests compare with.
+The naive twin the tests compare with is ``simulate_tln_numpy`` in ``tests/twins/tln_simulate.py``.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ import numpy as np
 from recnet import checks
 from recnet.numerics._jit import njit, prange
 
-__all__ = ["TLNSimulation", "simulate_tln", "simulate_tln_numpy", "tln_velocity", "max_lyapunov_exponent"]
+__all__ = ["TLNSimulation", "simulate_tln", "tln_velocity", "max_lyapunov_exponent"]
 
 # Status codes of a trajectory.
 RUNNING, CONVERGED, DIVERGED = 0, 1, 2
@@ -240,41 +240,6 @@ def tln_velocity(W, b, x, tau=1.0):
     x = checks.array("x", x)
     tau = checks.positive("tau", tau)
     return (-x + np.maximum(x @ W.T + b, 0.0)) / tau
-
-
-def simulate_tln_numpy(W, b, x0, t_max=200.0, dt=0.01, *, tau=1.0, tol=1e-9, method="rk4"):
-    """Naive numpy twin of ``simulate_tln`` (vectorised over initial conditions; no trajectories)."""
-    W, b, x0, t_max, dt, tau, tol, _ = _check(W, b, x0, t_max, dt, tau, tol, method, 0)
-    n_steps = int(np.ceil(t_max / dt - 1e-9))
-    x = x0.copy()
-    f = lambda y: (-y + np.maximum(y @ W.T + b, 0.0)) / tau  # noqa: E731
-    active = np.ones(x.shape[0], bool)
-    status = np.zeros(x.shape[0], dtype=np.int64)
-    steps = np.zeros(x.shape[0], dtype=np.int64)
-    res = np.zeros(x.shape[0])
-    for step in range(n_steps + 1):
-        k1 = f(x)
-        r = np.abs(k1).max(axis=1)
-        big = np.abs(x).max(axis=1)
-        res[active] = r[active]
-        div = active & (~np.isfinite(r) | (big > _DIVERGE_NORM))
-        conv = active & ~div & (r < tol)
-        status[div] = DIVERGED
-        status[conv] = CONVERGED
-        active &= ~(div | conv)
-        if step == n_steps or not active.any():
-            break
-        if method == "rk4":
-            k2 = f(x + 0.5 * dt * k1)
-            k3 = f(x + 0.5 * dt * k2)
-            k4 = f(x + dt * k3)
-            dx = dt / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
-        else:
-            dx = dt * k1
-        x[active] += dx[active]
-        steps[active] += 1
-    return TLNSimulation(x_final=x, converged=status == CONVERGED, diverged=status == DIVERGED,
-                         t_end=steps * dt, residual=res)
 
 
 def max_lyapunov_exponent(W, b, x0, *, t_warm=200.0, t_sim=1000.0, t_renorm=1.0, d0=1e-7, dt=0.01,
