@@ -38,24 +38,7 @@ __all__ = ["Comparison", "ValidationResult", "compare", "compare_exact", "format
 FAMILY_LEVEL = 0.0027
 
 
-def _plain(x):
-    """Turn numpy scalars/arrays into JSON-friendly Python values (NaN/inf become None)."""
-    if isinstance(x, np.ndarray):
-        return [_plain(v) for v in x.tolist()]
-    if isinstance(x, (list, tuple)):
-        return [_plain(v) for v in x]
-    if isinstance(x, (set, frozenset)):
-        return sorted(_plain(v) for v in x)
-    if isinstance(x, dict):
-        return {str(k): _plain(v) for k, v in x.items()}
-    if isinstance(x, (np.bool_, bool)):
-        return bool(x)
-    if isinstance(x, (np.integer,)):
-        return int(x)
-    if isinstance(x, (np.floating, float)):
-        v = float(x)
-        return v if math.isfinite(v) else None
-    return x
+from recnet.results import plain as _plain  # noqa: E402  (one JSON conversion for every result)
 
 
 def quantile(two_sided_level, dof=None):

@@ -34,6 +34,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from recnet.theory.tln.fixed_points import mask_to_support
+
 __all__ = ["Graph", "graph", "in_degrees_within", "is_independent", "sinks", "is_clique", "is_target_free",
            "uniform_in_degree", "is_cycle", "dominations", "rule_independent_set", "rule_clique",
            "rule_cycle", "rule_uniform_in_degree", "rule_domination", "domination_survives",
@@ -73,15 +75,8 @@ def _mask(sigma):
     return m
 
 
-@lru_cache(maxsize=1 << 16)
-def _members(mask):
-    out, i = [], 0
-    while mask:
-        if mask & 1:
-            out.append(i)
-        mask >>= 1
-        i += 1
-    return tuple(out)
+# the neurons of a bitmask, cached: graph rules ask for the same few supports many times
+_members = lru_cache(maxsize=1 << 16)(mask_to_support)
 
 
 def _pop(m):
