@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from recnet.numerics import gaussian as G
-from recnet.numerics import gaussian as ga
 
 D0 = 1.3
 RHOS = np.linspace(-0.9, 0.9, 7)
@@ -142,82 +141,3 @@ def test_tanh_fast_paths_equal_generic_quadrature():
                 a = G.corr_kernel(t.f, t.code, which, d, d0, mu, z, w, 0)
                 b = G.corr_kernel(u.f, u.code, which, d, d0, mu, z, w, 0)
                 assert a == pytest.approx(b, rel=1e-13, abs=1e-15)
-
-
-# ------------------------------------------------- self-checking sinh-mapped rules (issue 19)
-def _quad_mean(fun, mu, sd, kink=0.0):
-    """Oracle: adaptive scipy quad in x, split at phi's feature and at the mean, over mu +- 10 sd."""
-    import math as _m
-
-    from scipy.integrate import quad
-
-    pdf = lambda x: _m.exp(-0.5 * ((x - mu) / sd) ** 2) / (sd * _m.sqrt(2 * _m.pi))  # noqa: E731
-    lo, hi = mu - 10 * sd, mu + 10 * sd
-    pts = [lo] + sorted(p for p in {kink, mu} if lo < p < hi) + [hi]
-    # near the feature the integrand changes on the scale 1: extra breakpoints at +-1, +-10
-    pts = sorted(set(pts) | {p for p in (kink - 10, kink - 1, kink + 1, kink + 10) if lo < p < hi})
-    return sum(quad(lambda x: fun(x) * pdf(x), a, b, epsabs=1e-15, epsrel=1e-12, limit=500)[0]
-               for a, b in zip(pts[:-1], pts[1:]))
-
-
-@pytest.mark.parametrize("sd", [0.5, 3.0, 30.0, 1e3])
-@pytest.mark.parametrize("mu", [0.0, 0.7])
-def test_sinh_rule_means_over_decades_of_spread(sd, mu):
-    """<tanh>, <tanh'> and <tanh^2> at standard deviations 0.5 ... 1e3 (g over decades): the rule
-    with half the panel length agrees with adaptive quad to 1e-10, and the difference between the
-    two rules (the error estimate the solvers use) bounds the coarse rule's actual error."""
-    import math as _m
-
-    tr = ga.transfer("tanh")
-    h = ga.SINH_HQ
-    cases = [(lambda q, w=w: ga.mean_sinh(tr.f, tr.code, w, mu, sd * sd, 0.0, 1.0, q), fun)
-             for w, fun in ((0, _m.tanh), (1, lambda x: 1 - _m.tanh(x) ** 2))]
-    cases.append((lambda q: ga.corr_sinh(tr.f, tr.code, 0, sd * sd, sd * sd, mu, 0.0, 1.0, q),
-                  lambda x: _m.tanh(x) ** 2))
-    for rule, fun in cases:
-        v, v2 = rule(h), rule(0.5 * h)
-        ref = _quad_mean(fun, mu, sd)
-        assert abs(v2 - ref) < 1e-10
-        assert abs(v - ref) <= 1.5 * abs(v - v2) + 1e-11  # quad itself is good to ~1e-12
-
-
-def test_sinh_rule_fixed_gauss_hermite_fails_where_it_succeeds():
-    """The 24-node Gauss-Hermite rule of the old driven solver gets <tanh'> at sd = 20 wrong by
-    more than 10 % (the issue's lambda = -1); the sinh rule matches quad."""
-    import math as _m
-
-    tr = ga.transfer("tanh")
-    ref = _quad_mean(lambda x: 1 - _m.tanh(x) ** 2, 0.3, 20.0)
-    gh = ga.gaussian_mean("tanh", 400.0, 0.3, which="dphi", n=24)
-    assert abs(gh - ref) > 0.1 * ref
-    assert abs(ga.mean_sinh(tr.f, tr.code, 1, 0.3, 400.0, 0.0, 1.0, ga.SINH_HQ) - ref) < 1e-10
-
-
-def test_sinh_rule_two_point_average_against_nested_quad():
-    """C_phi(Delta; Delta0, mu) for tanh at sd = 20, 0.6 correlation, by nested adaptive quad."""
-    import math as _m
-
-    from scipy.integrate import quad
-
-    tr = ga.transfer("tanh")
-    d0, d, mu = 400.0, 240.0, 0.4
-    s, r = _m.sqrt(d), _m.sqrt(d0 - d)
-
-    def inner(m):
-        return _quad_mean(_m.tanh, m, r)
-
-    pdf = lambda z: _m.exp(-0.5 * z * z) / _m.sqrt(2 * _m.pi)  # noqa: E731
-    zc = -mu / s
-    ref = sum(quad(lambda z: inner(mu + s * z) ** 2 * pdf(z), a, b, epsabs=1e-13, epsrel=1e-11, limit=200)[0]
-              for a, b in ((-10, zc - 0.5), (zc - 0.5, zc + 0.5), (zc + 0.5, 10)))
-    v = ga.corr_sinh(tr.f, tr.code, 0, d, d0, mu, 0.0, 1.0, 0.5 * ga.SINH_HQ)
-    assert abs(v - ref) < 1e-9
-
-
-def test_feature_of_user_phi():
-    xc, wx = ga.feature("Piecewise((0.1*tanh(x/0.1), x <= 0), (1.9*tanh(x/1.9), True))")
-    # |phi''| peaks on the narrow negative branch at x = -0.1 atanh(1/sqrt 3) = -0.0658
-    assert xc == pytest.approx(-0.1 * math.atanh(1 / math.sqrt(3)), abs=1e-3) and 0.05 < wx < 0.2
-    assert ga.feature("tanh") == (0.0, 1.0)
-    xc, _ = ga.feature("tanh(x - 3)")  # |tanh''| peaks at 3 -+ atanh(1/sqrt 3); the first max is found
-    assert min(abs(xc - 3 + math.atanh(1 / math.sqrt(3))), abs(xc - 3 - math.atanh(1 / math.sqrt(3)))) < 1e-3

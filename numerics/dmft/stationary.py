@@ -1009,8 +1009,6 @@ def solve_stationary(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0
     if np.ndim(g) == 0:
         br = per_g[0]
         prim = br[0] if br else None
-        qerr, qwarn = (_stationary_quad_error(tr, garr, j0, i0, balanced, n, h, use_tab, lo, hi, n_scan, prim)
-                       if prim else ({}, None))
         out = {"g": float(garr[0]), "phi": tr.name, "j0": j0, "i0": i0, "balanced": bool(balanced),
                "g_c": gc}
         for k in keys:
@@ -1020,9 +1018,6 @@ def solve_stationary(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0
         out["branch"] = prim["branch"] if prim else "none"
         out["n_solutions"] = len(br)
         out["branches"] = br
-        out["quadrature_error"] = qerr
-        if qwarn:
-            out["quadrature_warning"] = qwarn
         return out
     out = {"g": garr, "phi": tr.name, "j0": j0, "i0": i0, "balanced": bool(balanced), "g_c": gc}
     for k in keys:
@@ -1030,34 +1025,6 @@ def solve_stationary(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0
     out["chaotic"] = np.array([bool(b and b[0]["chaotic"]) for b in per_g])
     out["branches"] = per_g
     return out
-
-
-QUAD_TOL = 1e-8  # tolerated relative change of delta0, delta_inf, lambda_max with twice the nodes
-
-
-def _stationary_quad_error(tr, garr, j0, i0, balanced, n, h, use_tab, lo, hi, n_scan, prim):
-    """The primary solution's change when every node set has twice the nodes (sharpness factor and
-    Gauss-Hermite count doubled): its estimated quadrature error, and a warning (or None) when it
-    exceeds QUAD_TOL or the variance needs more nodes than the largest set holds."""
-    Z, W, NN = _node_sets(min(2 * n, 400), tr)
-    W[0, -1] *= 2.0
-    recs, counts = _solve_many(tr.f, tr.code, garr, j0, i0, bool(balanced), Z, W, NN, h, use_tab, lo, hi, n_scan)
-    fine = _records_to_dicts(recs[0], counts[0])
-    same = [b for b in fine if b["branch"] == prim["branch"]]
-    if not same:
-        return {}, "the error estimate (twice the nodes) did not find the primary branch again"
-    b = min(same, key=lambda d: abs(d["delta0"] - prim["delta0"]))
-    err = {k: float(abs(b[k] - prim[k])) for k in ("delta0", "delta_inf", "mu", "lambda_max")}
-    warn = None
-    worst = max(err[k] / max(1.0, abs(prim[k])) for k in err)
-    if tr.code in (TANH, USER):
-        need = 128.0 * W[0, -1] / 2.0 * math.sqrt(max(prim["delta0"], 1.0))
-        if need > _TRAP_SIZES[-1]:
-            warn = (f"Delta0 = {prim['delta0']:.4g} needs more quadrature nodes ({need:.0f}) than the largest "
-                    f"set ({_TRAP_SIZES[-1]}): the estimated error {worst:.2g} (relative) is a lower bound")
-    if warn is None and worst > QUAD_TOL:
-        warn = f"estimated quadrature error {worst:.2g} (relative, twice the nodes) exceeds {QUAD_TOL:g}"
-    return err, warn
 
 
 def profile(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0.01, tau_max=60.0):
