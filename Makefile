@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.recnet-installed
 REPORT ?= recnet-report
 JOBS   ?= 2
 
-.PHONY: demo test test-fast install clean bench
+.PHONY: demo test test-fast test-heavy install clean bench
 
 install: $(STAMP)
 
@@ -26,7 +26,11 @@ demo: $(STAMP)
 TESTENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 test: $(STAMP)
-	$(TESTENV) $(BIN)/python -m pytest -n $(JOBS) --durations=15 -q
+	$(TESTENV) $(BIN)/python -m pytest -n $(JOBS) --durations=15 -q -m "not heavy"
+
+# the large exploratory runs (60-example fuzz of every subject's predict); hours, not in CI
+test-heavy: $(STAMP)
+	$(TESTENV) $(BIN)/python -m pytest -n $(JOBS) -q -m heavy
 
 test-fast: $(STAMP)
 	$(TESTENV) $(BIN)/python -m pytest -n $(JOBS) -q -m "not slow"

@@ -215,7 +215,7 @@ def _params(slow):
     for s in SUBJECTS:
         marks = [pytest.mark.xfail(strict=False, reason=KNOWN[s.name])] if s.name in KNOWN else []
         if slow:
-            marks.append(pytest.mark.slow)
+            marks += [pytest.mark.slow, pytest.mark.heavy]
         out.append(pytest.param(s, id=s.name, marks=marks))
     return out
 
