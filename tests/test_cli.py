@@ -11,8 +11,7 @@ SUBJECTS = registry.all_subjects()
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 # subject -> failure of another helper's subject (strict xfail; the lead removes the entry after merging)
-CLI_KNOWN = {"lyapunov": "`predict lyapunov`: TypeError _predict() got an unexpected keyword argument "
-                         "'t_sim' (rate helper); the old catch-all reported it as a user error"}
+CLI_KNOWN = {}
 
 
 def test_list_shows_every_subject(capsys):
@@ -37,6 +36,8 @@ def _keys(obj):
             yield k
             if k in BY_POPULATION and isinstance(v, dict):
                 continue  # keyed by the user's population names (data, not recnet's keys)
+            if k in ("config", "resolved_model", "model") and isinstance(v, dict):
+                continue  # the model as the user wrote it: its own field names (W, b, ...)
             yield from _keys(v)
     elif isinstance(obj, list):
         for v in obj:
@@ -109,9 +110,7 @@ from recnet.validation.compare import ValidationResult, compare
 
 # user errors raised as plain ValueError in files other helpers own; the lead removes an entry once
 # the owner's conversion to ParameterError is merged (the test then passes and strict xfail flags it)
-NOT_YET_PARAMETER_ERROR = {
-    "graph": "theory/ctln.py parse_graph raises ValueError (hebtln helper)",
-}
+NOT_YET_PARAMETER_ERROR = {}
 
 
 def test_unexpected_exception_is_not_a_user_error(monkeypatch, capsys):
@@ -155,8 +154,7 @@ def test_argparse_errors_are_user_errors(capsys):
     (["predict", "siegert", "--mu", "-1e400"], "mu"),
     (["predict", "siegert", "--v-reset", "-5", "--mu", "-3"], None),   # valid negative values
     (["predict", "tln", "--b", "-0.25,0.1"], "b"),                       # wrong length, named
-    pytest.param(["predict", "tln", "--graph", "-1>2"], "graph",
-                 marks=pytest.mark.xfail(strict=True, reason=NOT_YET_PARAMETER_ERROR["graph"])),
+    pytest.param(["predict", "tln", "--graph", "-1>2"], "graph"),
 ])
 def test_negative_values_reach_the_option(argv, name, capsys):
     # issue 13: a value starting with '-' is the option's value, not a missing argument

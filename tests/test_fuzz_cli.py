@@ -39,17 +39,8 @@ KNOWN_CALLS = [
     ("lyapunov", [], "TypeError: _predict() got an unexpected keyword argument 't_sim' (rate helper)"),
     ("lowrank", ["--phi", "abs(x)"], "ZeroDivisionError in numerics/dmft_lowrank.pitchfork_strength "
                                      "(<phi'> = 0 for an even phi; rate helper)"),
-    ("dmft", ["--g", "0.0"], "traceback, exit 1 (rate helper)"),
     ("dmft", ["--balanced"], "ran past 90 s, then a traceback (rate helper)"),
-    ("dmft-driven", ["--g", "0.0"], "critical_amplitude is None (rate helper)"),
     ("ssn", ["--w-ee", "1000000.0"], "rates_hz, isn, paradoxical are None (hebtln helper)"),
-    ("tln", ["--graph", "a"], "ValueError traceback from theory/ctln.parse_graph (hebtln helper)"),
-    ("tln", ["--graph", ""], "reported as `n = 0`, not as graph (hebtln helper)"),
-    ("geometry", ["--responses", " "], "traceback, exit 1 (hebtln helper)"),
-    ("memory", ["--p", "0"], "reported as `P = 0`, not p (scn helper)"),
-    ("memory", ["--d", "1000000"], "traceback, exit 1 (scn helper)"),
-    ("memory", ["--p", "1000000"], "ran past 90 s: no size guard (scn helper)"),
-    ("scn", ["--decoder-seed", "-1000000"], "reported as `seed = ...`, not decoder_seed (scn helper)"),
 ]
 KNOWN = {}
 for _s, _argv, _why in KNOWN_CALLS:

@@ -189,8 +189,8 @@ def check_m(m, n):
         return int(n)
     m = checks.integer("m", m, minimum=1)
     if m > n:
-        raise ValueError(f"m = {m} is invalid: cannot compute more exponents than the phase-space "
-                         f"dimension N = {n} (choose 1 <= m <= {n})")
+        raise checks.ParameterError("m", m, f"cannot compute more exponents than the phase-space dimension "
+                                    f"N = {n} (choose 1 <= m <= {n})")
     return m
 
 

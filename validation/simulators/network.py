@@ -519,13 +519,15 @@ def delay_steps(name, delay, dt):
         return np.zeros(0, np.int64)
     steps = np.round(d / dt)
     if d.min() < dt * (1 - _TIME_TOL):
-        raise ValueError(f"delay of projection {name} = {d.min():g} ms is invalid: must be >= the time step "
-                         f"dt = {dt:g} ms")
+        raise checks.ParameterError("delay", float(d.min()), f"must be >= the time step dt = {dt:g} ms",
+                                    f"delay of projection {name} = {d.min():g} ms is invalid: must be >= the time "
+                                    f"step dt = {dt:g} ms")
     off = np.abs(d / dt - steps)
     if off.max() > 1e-6:
         k = int(np.argmax(off))
-        raise ValueError(f"delay of projection {name} = {d[k]:g} ms is invalid: must be a whole multiple of "
-                         f"the time step dt = {dt:g} ms")
+        raise checks.ParameterError("delay", float(d[k]), f"must be a whole multiple of the time step dt = {dt:g} ms",
+                                    f"delay of projection {name} = {d[k]:g} ms is invalid: must be a whole multiple "
+                                    f"of the time step dt = {dt:g} ms")
     return steps.astype(np.int64)
 
 
@@ -659,7 +661,8 @@ class Network:
                 raise ValueError(f"weight of projection {proj.name} = {w.max():g} mV is invalid: an 'inhibitory' "
                                  "projection needs weights <= 0 mV (PyNN's sign convention for current-based synapses)")
             if n and (not np.all(np.isfinite(d)) or d.min() <= 0):
-                raise ValueError(f"delay of projection {proj.name} = {d.min():g} ms is invalid: must be > 0 ms")
+                raise checks.ParameterError("delay", float(d.min()), "must be > 0 ms",
+                                            f"delay of projection {proj.name} = {d.min():g} ms is invalid: must be > 0 ms")
             out.append(Connections(proj, pre, post, np.asarray(w, float), np.asarray(d, float)))
         return out
 
