@@ -152,10 +152,24 @@ class Subject:
             raise RuntimeError(f"`validate {self.name}` ran on {res.backend!r} although backend = {backend!r} "
                                "was asked for (please report this)")
         res.config = dict({"backend": backend, "quick": bool(quick), "seed": seed}, **res.config)
-        for k in [k for k in res.info if k.startswith("wall")]:
-            res.timing[k] = res.info.pop(k)
+        _move_wall_times(res.info, res.timing)
         res.timing.setdefault("wall_s", wall)
         return res
+
+
+def _move_wall_times(info, timing, path=""):
+    """Move every wall time (keys starting with ``wall``), however deeply nested in ``info``, to
+    ``timing`` under its path: the same seed then gives the same JSON outside ``timing``."""
+    if isinstance(info, dict):
+        for k in list(info):
+            where = f"{path}.{k}" if path else str(k)
+            if isinstance(k, str) and k.startswith("wall"):
+                timing[where] = info.pop(k)
+            else:
+                _move_wall_times(info[k], timing, where)
+    elif isinstance(info, list):
+        for i, v in enumerate(info):
+            _move_wall_times(v, timing, f"{path}[{i}]")
 
 
 _REGISTRY: dict[str, Subject] | None = None
