@@ -212,19 +212,25 @@ def _start_points(m, n, c):
     return out
 
 
-def track_paths(A, b, k, n, seed=0, dt_max=0.05):
-    """Endpoints of all n^m total-degree homotopy paths for -x + k A x^n + b = 0 (numba).
-
-    Returns (ends, status, gamma): ``ends`` (n^m, m+1) projective endpoints (X0, X), ``status`` 1
-    for a converged path.
-    """
+def homotopy_setup(A, b, n, seed=0):
+    """The random parts of the homotopy from ``seed``: (A, b as contiguous floats, gamma, c, start
+    points); shared by ``track_paths`` and its test twin so both track the same paths."""
     gen = checks.rng(seed)
     A = np.ascontiguousarray(A, float)
     b = np.ascontiguousarray(b, float)
     m = A.shape[0]
     gamma = np.exp(2j * np.pi * gen.uniform())
     c = gen.normal(size=m + 1) + 1j * gen.normal(size=m + 1)
-    starts = _start_points(m, int(n), c)
+    return A, b, gamma, c, _start_points(m, int(n), c)
+
+
+def track_paths(A, b, k, n, seed=0, dt_max=0.05):
+    """Endpoints of all n^m total-degree homotopy paths for -x + k A x^n + b = 0 (numba).
+
+    Returns (ends, status, gamma): ``ends`` (n^m, m+1) projective endpoints (X0, X), ``status`` 1
+    for a converged path.
+    """
+    A, b, gamma, c, starts = homotopy_setup(A, b, n, seed)
     ends = np.zeros_like(starts)
     status = np.zeros(starts.shape[0], np.int64)
     _track_kernel(starts, A, b, float(k), int(n), gamma, c, float(dt_max), ends, status)

@@ -7,19 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from recnet import checks
-from recnet.numerics.ssn_homotopy import _start_points, _track_one
+from recnet.numerics.ssn_homotopy import _track_one, homotopy_setup
 
 
 def track_paths_naive(A, b, k, n, seed=0, dt_max=0.05):
     """Pure-Python twin of ``track_paths`` (the uncompiled tracker, one path after another)."""
-    gen = checks.rng(seed)
-    A = np.asarray(A, float)
-    b = np.asarray(b, float)
-    m = A.shape[0]
-    gamma = np.exp(2j * np.pi * gen.uniform())
-    c = gen.normal(size=m + 1) + 1j * gen.normal(size=m + 1)
-    starts = _start_points(m, int(n), c)
+    A, b, gamma, c, starts = homotopy_setup(A, b, n, seed)
     ends = np.zeros_like(starts)
     status = np.zeros(starts.shape[0], np.int64)
     for p in range(starts.shape[0]):
