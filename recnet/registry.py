@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import pkgutil
 import time
 from dataclasses import dataclass, field
@@ -131,6 +132,7 @@ class Subject:
         res = out if isinstance(out, Result) else Result(self.name, values=dict(out))
         res.subject = self.name
         res.config = dict(resolved, **res.config)  # what the subject resolved itself wins
+        _record_model_source(res.config, resolved)
         res.timing.setdefault("wall_s", wall)
         return res
 
@@ -152,9 +154,18 @@ class Subject:
             raise RuntimeError(f"`validate {self.name}` ran on {res.backend!r} although backend = {backend!r} "
                                "was asked for (please report this)")
         res.config = dict({"backend": backend, "quick": bool(quick), "seed": seed}, **res.config)
+        _record_model_source(res.config, resolved)
         _move_wall_times(res.info, res.timing)
         res.timing.setdefault("wall_s", wall)
         return res
+
+
+def _record_model_source(config, resolved):
+    """``config["model"]`` is the fully resolved model (a dict); when the user named it by a shipped
+    name or a path, that name goes in as its ``source`` so the result says where it came from."""
+    given, model = resolved.get("model"), config.get("model")
+    if isinstance(model, dict) and isinstance(given, (str, os.PathLike)):
+        config["model"] = dict(model, source=str(given))
 
 
 def _move_wall_times(info, timing, path=""):

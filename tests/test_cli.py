@@ -36,7 +36,7 @@ def _keys(obj):
             yield k
             if k in BY_POPULATION and isinstance(v, dict):
                 continue  # keyed by the user's population names (data, not recnet's keys)
-            if k in ("config", "resolved_model", "model") and isinstance(v, dict):
+            if k in ("config", "model") and isinstance(v, dict):
                 continue  # the model as the user wrote it: its own field names (W, b, ...)
             yield from _keys(v)
     elif isinstance(obj, list):

@@ -267,8 +267,8 @@ def test_three_population_file_equals_solve_rates_by_hand(tmp_path, capsys):
     if ref["rates_hz"] is not None:
         assert out["stable_state"] == "unique"
         np.testing.assert_allclose([out["rate_hz"][n] for n in "EIS"], ref["rates_hz"], rtol=1e-10)
-    assert out["config"]["resolved_model"]["population"][1]["tau_m"] == 10.0    # "0.01 s"
-    assert out["config"]["model"] == str(path)
+    assert out["config"]["model"]["population"][1]["tau_m"] == 10.0    # "0.01 s"
+    assert out["config"]["model"]["source"] == str(path)
 
 
 def test_two_population_file_has_three_states_middle_unstable(tmp_path, capsys):
@@ -391,7 +391,7 @@ def test_overrides_change_the_result_and_are_refused_when_invalid(capsys):
     base = _cli_json(capsys)
     assert base["rate_hz"]["E"] == pytest.approx(32.0331145, rel=1e-7)    # = `recnet predict brunel`
     fast = _cli_json(capsys, "--tau-m", "15")
-    assert fast["config"]["resolved_model"]["population"][1]["tau_m"] == 15.0
+    assert fast["config"]["model"]["population"][1]["tau_m"] == 15.0
     assert fast["rate_hz"]["E"] != base["rate_hz"]["E"]
     assert main(["predict", "lif-network", "--v-reset", "25"]) == 2
     assert "v_reset" in capsys.readouterr().err
@@ -402,7 +402,7 @@ def test_brunel_is_the_lif_network_shortcut(capsys):
     b = json.loads(capsys.readouterr().out)
     n = _cli_json(capsys, "--model", "brunel2000-a")
     assert b["rate_hz"] == n["rate_hz"]["E"] == n["rate_hz"]["I"]
-    assert b["config"]["resolved_model"]["population"] == n["config"]["resolved_model"]["population"]
+    assert b["config"]["model"]["population"] == n["config"]["model"]["population"]
 
 
 def test_brunel_bad_inputs_from_issue_13(capsys):

@@ -148,7 +148,7 @@ def test_dmft_refuses_an_explicit_matrix_and_uses_an_ensemble_model(tmp_path):
     (tmp_path / "e.yaml").write_text("model: rate-network\nn: 500\ng: 3.0\nphi: tanh\n")
     a = DMFT.predict(model=str(tmp_path / "e.yaml"))
     b = DMFT.predict(g=3.0)
-    assert a["delta0"] == b["delta0"] and a.config["g"] == 3.0 and a.config["network"]["n"] == 500
+    assert a["delta0"] == b["delta0"] and a.config["g"] == 3.0 and a.config["model"]["n"] == 500
 
 
 # ----------------------------------------------------------------- lyapunov of a user's matrix
@@ -196,7 +196,7 @@ def test_lyapunov_predict_of_a_weight_file_against_numpy(tmp_path):
     assert np.max(np.abs(naive - closed)) <= 2 * ln_cond / 300.0
     assert np.max(np.abs(lam - naive)) <= 2 * ln_cond / 200.0 + 2 * ln_cond / 300.0 + 3 * max(res["exponents_stderr_per_tau"])
     assert res["lambda_max_per_s"] == pytest.approx(lam[0] * 1000.0 / 20.0)
-    assert res.config["model"] == str(tmp_path / "net.toml") and res.config["t_sim"] == 200.0
+    assert res.config["model"]["source"] == str(tmp_path / "net.toml") and res.config["t_sim"] == 200.0
 
 
 # ------------------------------------------------------------------ options honoured in validate
@@ -239,4 +239,7 @@ def test_validate_quick_same_seed_same_json(name, opts, tmp_path):
     assert a.timing
     for k, v in opts.items():                 # every option as it ran (issue 12)
         want = [int(x) for x in v.split(",")] if k == "sizes" else v
-        assert a.config[k] == want, k
+        got = a.config[k]
+        if k == "model" and isinstance(got, dict):   # the resolved model, with where it came from
+            got = got["source"]
+        assert got == want, k

@@ -89,7 +89,7 @@ def validate_model(model, *, subject="lif-network", backend="numba", quick=False
     pred = network_states(model)
     stable = _pred_state(pred["states"])
     result = ValidationResult(subject, backend)
-    result.config = {"resolved_model": model.to_dict(), "t_sim": t_sim, "t_warmup": t_warmup, "dt": dt,
+    result.config = {"model": model.to_dict(), "t_sim": t_sim, "t_warmup": t_warmup, "dt": dt,
                      "quick_scaling": scaling, "simulated_sizes": sizes,
                      "indegrees_rounded": rounded or None}
     opts = {} if threads is None else {"threads": threads}

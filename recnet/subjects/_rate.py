@@ -65,13 +65,6 @@ def load_model(model):
     return load_rate_network(model)
 
 
-def model_spec(model, loaded):
-    """The ``model`` option as given (a name or path), or the loaded model's dict for a Python object."""
-    if model is None or isinstance(model, str):
-        return model
-    return loaded.to_dict() if loaded is not None else str(model)
-
-
 def merge_model(model, defaults, given, fields=("g", "phi", "j0", "i0")):
     """Options from a model: an option left at its default takes the model's value; one set to
     something else overrides the model (named in the returned warnings)."""

@@ -83,7 +83,7 @@ def _predict_brunel(tau_m=20.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0, tau_refr
            "method": values["method"], "stability_criterion": values["stability_criterion"],
            # linear stability of the asynchronous state with the delay (Brunel 2000, sec. 4)
            "stability": values.get("stability")}
-    return Result("brunel", values=out, config={"resolved_model": m.to_dict()}, warnings=warnings)
+    return Result("brunel", values=out, config={"model": m.to_dict()}, warnings=warnings)
 
 
 def _predict_siegert(mu=15.0, sigma=5.0, tau_m=20.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0,

@@ -104,7 +104,7 @@ def _predict(g=2.0, phi="tanh", j0=0.0, i0=0.0, balanced=False, model=None):
     if gc != gc:
         values["g_c_note"] = "no loss of stability of a fixed point found for g in (0, 20]"
     cfg = {"g": g, "phi": str(phi), "j0": j0, "i0": i0, "balanced": bool(balanced),
-           "model": _rate.model_spec(model, m), "network": None if m is None else m.to_dict()}
+           "model": None if m is None else m.to_dict()}
     return Result("dmft", values=values, config=cfg, warnings=warns)
 
 
@@ -146,7 +146,7 @@ def _validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", j0=0.
     res = dmft.validate(gains=gs, phi=phi, n=n, n_networks=n_networks, quick=quick, seed=seed,
                         spiking=spiking, j0=j0, i0=i0, sizes=ns)
     res.config = {"g": g, "phi": str(phi), "j0": j0, "i0": i0, "balanced": False,
-                  "model": _rate.model_spec(model, m), "network": None if m is None else m.to_dict(),
+                  "model": None if m is None else m.to_dict(),
                   "gains": list(gs),
                   "n": res.info["sizes"][-1], "n_networks": n_networks, "sizes": list(res.info["sizes"]),
                   "spiking": bool(spiking)}

@@ -103,7 +103,7 @@ def _predict(model=DEFAULT_MODEL, tau_m=None, v_thresh=None, v_reset=None, v_res
 
     m = load_model(model, tau_m, v_thresh, v_reset, v_rest, tau_refrac)
     values, warnings = predict_model(m)
-    return Result("lif-network", values=values, config={"resolved_model": m.to_dict()}, warnings=warnings)
+    return Result("lif-network", values=values, config={"model": m.to_dict()}, warnings=warnings)
 
 
 def _validate(backend="numba", quick=False, seed=12345, model=DEFAULT_MODEL, tau_m=None, v_thresh=None,

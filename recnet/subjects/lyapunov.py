@@ -177,8 +177,7 @@ def _predict_file(model, n, g, m, t_sim, dt, drive_amp, dmft):
     if r.m < mdl.size:
         values["spectrum_note"] = (f"{r.m} of {mdl.size} exponents: entropy rate and Kaplan-Yorke dimension are "
                                    "lower bounds if the remaining ones matter")
-    from recnet.subjects._rate import model_spec
-    cfg = {"model": model_spec(model, mdl), "network": mdl.to_dict(), "n": mdl.size, "g": None if mdl.explicit else mdl.g, "m": int(r.m),
+    cfg = {"model": mdl.to_dict(), "n": mdl.size, "g": None if mdl.explicit else mdl.g, "m": int(r.m),
            "t_sim": t_sim, "dt": dt, "drive_amp": drive_amp, "draw_seed": None if mdl.explicit else seed}
     return values, cfg
 
@@ -223,11 +222,7 @@ def _validate(backend="numba", quick=False, seed=12345, model=None, n=None, g=No
             raise ParameterError("sizes", sizes, "sizes apply to the built-in random network (lambda_1 vs DMFT), "
                                  "not to a model file")
         mdl = _file_model(model, n, g)
-        from recnet.subjects._rate import model_spec
-        res = V.validate_model(mdl, quick=quick, seed=seed, m=m, t_sim=t_sim, dt=dt, drive_amp=drive_amp)
-        res.config["network"] = res.config["model"]
-        res.config["model"] = model_spec(model, mdl)
-        return res
+        return V.validate_model(mdl, quick=quick, seed=seed, m=m, t_sim=t_sim, dt=dt, drive_amp=drive_amp)
     return V.validate(backend=backend, quick=quick, seed=seed, model=kind, n=n, g=g, k=k, m=m,
                       t_sim=t_sim, dt=dt, drive_amp=drive_amp, rate=rate, j0=j0, tau_m=tau_m, sizes=sizes)
 
