@@ -5,6 +5,64 @@ from recnet.registry import Option, Subject
 PHI_HELP = "transfer function: tanh|erf|relu|linear|sympy expression in x"
 
 
+MODEL_HELP = ("rate-network model (.toml/.yaml file or shipped name, `recnet models`): an ensemble that gives {what} "
+              "(an option left at its default takes the model's value; one set otherwise overrides it, with a warning)")
+
+
+def _ensemble(model, subject, need_lowrank):
+    """The rate-network ensemble of ``model`` that ``subject``'s theory can describe, else a ParameterError."""
+    import numpy as np
+    from recnet.checks import ParameterError
+    from recnet.subjects import _rate
+    m = _rate.load_model(model)
+    if m.explicit:
+        raise ParameterError("model", m.name, f"is one explicit matrix W: `{subject}` describes an ensemble "
+                             "(i.i.d. Gaussian J_ij), not one given matrix; use `recnet predict lyapunov --model FILE` "
+                             "for this matrix")
+    if len(m.populations) > 1 or np.ndim(m.g) != 0 or np.ndim(m.j0) != 0:
+        raise ParameterError("model", m.name, f"has several populations: `{subject}` treats one population "
+                             "(scalar g)")
+    if float(m.j0) != 0.0:
+        raise ParameterError("model", m.name, f"has j0 = {float(m.j0):g}: `{subject}`'s theory has no mean coupling "
+                             "J0/N" + (" (the rank-one part m n^T/N carries the mean structure)" if need_lowrank else ""))
+    if np.ndim(m.i0) != 0 or float(m.i0) != 0.0:
+        raise ParameterError("model", m.name, f"has inputs i0 != 0: `{subject}`'s theory has no constant input")
+    if need_lowrank:
+        if m.lowrank is None:
+            raise ParameterError("model", m.name, "has no [lowrank] part: `lowrank` needs its statistics (m_mean, "
+                                 "n_mean, m_std, n_std, mn_corr); use `dmft` for a purely random network")
+        if "m" in m.lowrank:
+            raise ParameterError("model", m.name, "gives the vectors m and n themselves: `lowrank`'s mean-field theory "
+                                 "takes their Gaussian statistics (lowrank.m_mean, n_mean, m_std, n_std, mn_corr)")
+    elif m.lowrank is not None:
+        raise ParameterError("model", m.name, f"has a low-rank part: use `lowrank`, not `{subject}`")
+    return m
+
+
+def _size_words(m):
+    """predict is the N -> infinity theory: say that the model's size (and seed) do not enter it."""
+    extra = f" and seed = {m.seed} do" if m.seed is not None else " does"
+    return (f"the model's n = {m.size}{extra} not enter predict (mean-field theory, N -> infinity); "
+            "validate simulates N = n")
+
+
+def _lowrank_model(model, opts):
+    """Options with the model's fields folded in (an option at its default takes the model's value)."""
+    if model is None:
+        return opts, None, []
+    from recnet.subjects import _rate
+    m = _ensemble(model, "lowrank", need_lowrank=True)
+    defaults = {o.name: o.default for o in LOWRANK_OPTIONS if o.name != "model"}
+    merged, warns = _rate.merge_model(m, defaults, opts, fields=("g", "phi"))
+    for k in ("m_mean", "n_mean", "m_std", "n_std", "mn_corr"):
+        mv = float(m.lowrank[k])
+        if opts[k] == defaults[k]:
+            merged[k] = mv
+        elif opts[k] != mv:
+            warns.append(f"option {k} = {opts[k]!r} overrides the model's lowrank.{k} = {mv!r}")
+    return merged, m, warns
+
+
 # ------------------------------------------------------------------------------------------ lowrank
 def _lowrank_derive(phi="tanh"):
     from recnet.theory.dmft import lowrank as dmft_lowrank
@@ -22,10 +80,14 @@ def _check_lowrank(g, phi, m_mean, n_mean, m_std, n_std):
 
 
 def _lowrank_predict(g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0, m_std=1.0, n_std=1.0, mn_corr=0.0,
-                     bifurcations=False):
+                     model=None, bifurcations=False):
     from recnet.checks import ParameterError
     from recnet.numerics.dmft import lowrank as L
     from recnet.results import Result
+    o, mdl, mwarns = _lowrank_model(model, dict(g=g, phi=phi, m_mean=m_mean, n_mean=n_mean, m_std=m_std,
+                                                n_std=n_std, mn_corr=mn_corr))
+    g, phi, m_mean, n_mean, m_std, n_std, mn_corr = (o[k] for k in ("g", "phi", "m_mean", "n_mean", "m_std",
+                                                                   "n_std", "mn_corr"))
     _check_lowrank(g, phi, m_mean, n_mean, m_std, n_std)
     if mn_corr == 0.0 and n_std != 1.0:
         raise ParameterError("n_std", n_std, "n_std enters the N -> infinity theory only through Sigma_mn = "
@@ -37,7 +99,7 @@ def _lowrank_predict(g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0, m_std=1.0, n_std
     stable = [s for s in sols if s["stable"]]
     best = max(stable, key=lambda s: s["kappa"]) if stable else None
     out = {"structure_strength": p.structure_strength, "sigma_mn": p.mn_cov}
-    warns = []
+    warns = list(mwarns) + ([_size_words(mdl)] if mdl is not None else [])
     if best is not None:
         out.update(state=f"{best['kind']} ({'heterogeneous, kappa != 0' if abs(best['kappa']) > 1e-9 else 'homogeneous, kappa = 0'})",
                    kappa=best["kappa"], mu=best["mu"], delta0=best["delta0"],
@@ -64,15 +126,26 @@ def _lowrank_predict(g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0, m_std=1.0, n_std
     out["solutions"] = sols
     return Result("lowrank", values=out, config={"g": p.g, "phi": str(phi), "m_mean": p.m_mean, "n_mean": p.n_mean,
                                                  "m_std": p.m_std, "n_std": p.n_std, "mn_corr": p.mn_corr,
+                                                 "model": None if mdl is None else mdl.to_dict(),
                                                  "bifurcations": bool(bifurcations)}, warnings=warns)
 
 
 def _lowrank_validate(backend="numba", quick=False, seed=12345, g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0,
-                      m_std=1.0, n_std=1.0, mn_corr=0.0, n=None, realisations=None):
+                      m_std=1.0, n_std=1.0, mn_corr=0.0, model=None, n=None, realisations=None):
     from recnet.validation.dmft import lowrank as lowrank
-    _check_lowrank(g, phi, m_mean, n_mean, m_std, n_std)
-    return lowrank.validate(quick=quick, seed=seed, phi=phi, n=n, realisations=realisations, g=g, m_mean=m_mean,
-                            n_mean=n_mean, m_std=m_std, n_std=n_std, mn_corr=mn_corr)
+    o, mdl, mwarns = _lowrank_model(model, dict(g=g, phi=phi, m_mean=m_mean, n_mean=n_mean, m_std=m_std,
+                                                n_std=n_std, mn_corr=mn_corr))
+    _check_lowrank(o["g"], o["phi"], o["m_mean"], o["n_mean"], o["m_std"], o["n_std"])
+    if n is None and mdl is not None:
+        n = mdl.size  # the model's N is the largest simulated size
+    res = lowrank.validate(quick=quick, seed=seed, phi=o["phi"], n=n, realisations=realisations, g=o["g"],
+                           m_mean=o["m_mean"], n_mean=o["n_mean"], m_std=o["m_std"], n_std=o["n_std"],
+                           mn_corr=o["mn_corr"])
+    res.config["model"] = None if mdl is None else mdl.to_dict()
+    if mdl is not None and mdl.seed is not None:
+        mwarns.append(f"the model's seed = {mdl.seed} is not used: validate draws its networks from --seed")
+    res.caveats = list(res.caveats) + mwarns
+    return res
 
 
 LOWRANK_OPTIONS = (
@@ -83,6 +156,8 @@ LOWRANK_OPTIONS = (
     Option("m_std", 1.0, "standard deviation Sigma_m of the entries of m"),
     Option("n_std", 1.0, "standard deviation Sigma_n of the entries of n"),
     Option("mn_corr", 0.0, "correlation of m_i and n_i (Sigma_mn = mn_corr Sigma_m Sigma_n)"),
+    Option("model", None, MODEL_HELP.format(what="g, phi and the [lowrank] statistics"), type=str,
+           example="mastrogiuseppe2018-rank1"),
 )
 
 
@@ -112,12 +187,24 @@ def _driven_derive(phi="tanh"):
     return dmft_driven.equations(phi)
 
 
+def _driven_model(model, g, phi, tau):
+    """(g, phi, tau, model, warnings) with a rate-network model's g, phi and tau folded in."""
+    if model is None:
+        return g, phi, tau, None, []
+    from recnet.subjects import _rate
+    m = _ensemble(model, "dmft-driven", need_lowrank=False)
+    o, warns = _rate.merge_model(m, {"g": 2.0, "phi": "tanh", "tau": 10.0}, dict(g=g, phi=phi, tau=tau),
+                                 fields=("g", "phi", "tau"))
+    return o["g"], o["phi"], o["tau"], m, warns
+
+
 def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, critical=True,
-                    balanced_comparison=False):
+                    balanced_comparison=False, model=None):
     from recnet import checks
     from recnet.numerics.dmft import driven as D
     from recnet.results import Result
     from recnet.subjects import _rate
+    g, phi, tau, mdl, mwarns = _driven_model(model, g, phi, tau)
     _rate.check_dmft_ranges(g=g)
     _rate.check_phi(phi)
     tau = checks.positive("tau", tau, "ms")
@@ -141,15 +228,20 @@ def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, c
     return Result("dmft-driven", values=out, config={"g": float(g), "phi": str(phi), "amplitude": amplitude,
                                                      "frequency": float(frequency), "tau": tau,
                                                      "critical": bool(critical),
-                                                     "balanced_comparison": bool(balanced_comparison)})
+                                                     "balanced_comparison": bool(balanced_comparison),
+                                                     "model": None if mdl is None else mdl.to_dict()},
+                  warnings=mwarns + ([_size_words(mdl)] if mdl is not None else []))
 
 
 def _driven_validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", amplitude=1.0, frequency=5.0,
-                     tau=10.0, critical=True, balanced_comparison=False, n=None, realisations=None):
+                     tau=10.0, critical=True, balanced_comparison=False, model=None, n=None, realisations=None):
     from recnet import checks
     from recnet.checks import ParameterError
     from recnet.subjects import _rate
     from recnet.validation.dmft import driven as dmft_driven
+    g, phi, tau, mdl, mwarns = _driven_model(model, g, phi, tau)
+    if n is None and mdl is not None:
+        n = mdl.size  # the model's N is the largest simulated size
     if balanced_comparison:
         raise ParameterError("balanced_comparison", balanced_comparison, "the two-time DMFT of balanced ReLU "
                              "networks is predict-only: `validate dmft-driven` has no simulation of it")
@@ -157,8 +249,13 @@ def _driven_validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh"
     _rate.check_phi(phi)
     checks.positive("tau", tau, "ms")
     _rate.check_bounded("frequency", frequency, 1e-6, 1e4) if frequency > 0 else checks.positive("frequency", frequency, "Hz")
-    return dmft_driven.validate(quick=quick, seed=seed, g=g, phi=phi, n=n, realisations=realisations,
-                                amplitude=amplitude, frequency=frequency, tau=tau, critical=critical)
+    res = dmft_driven.validate(quick=quick, seed=seed, g=g, phi=phi, n=n, realisations=realisations,
+                               amplitude=amplitude, frequency=frequency, tau=tau, critical=critical)
+    res.config["model"] = None if mdl is None else mdl.to_dict()
+    if mdl is not None and mdl.seed is not None:
+        mwarns.append(f"the model's seed = {mdl.seed} is not used: validate draws its networks from --seed")
+    res.caveats = list(res.caveats) + mwarns
+    return res
 
 
 SUBJECTS.append(Subject(
@@ -171,7 +268,8 @@ SUBJECTS.append(Subject(
              Option("tau", 10.0, "single-unit time constant", unit="ms"),
              Option("critical", True, "also compute the critical amplitude at this frequency", type=bool),
              Option("balanced_comparison", False, "two-time DMFT of a balanced ReLU network: chaotic variance "
-                    "under common vs independent input of this amplitude and frequency (slow)", type=bool)),
+                    "under common vs independent input of this amplitude and frequency (slow)", type=bool),
+             Option("model", None, MODEL_HELP.format(what="g, phi and tau"), type=str, example="rajan2010-tanh")),
     derive=_driven_derive, predict=_driven_predict, validate=_driven_validate,
     validate_options=(Option("n", None, "largest network size N, default 1500 (quick 600); the locked-state "
                              "exponent is extrapolated from N/4, N/2, N", type=int),
