@@ -520,8 +520,10 @@ def validate_model(mdl, quick=False, seed=12345, m=None, t_sim=None, dt=None, dr
     ``res.config`` holds the model (its dict), the draw seed of an ensemble and every option as run.
     """
     from recnet.numerics.lyapunov import rate as R
-    if mdl.phi != "tanh":
-        raise checks.ParameterError("phi", mdl.phi, "the Lyapunov-spectrum engine runs tanh networks only")
+    if mdl.phi not in R.PHIS:
+        raise checks.ParameterError("phi", mdl.phi, "the Lyapunov-spectrum engine runs the built-in transfer "
+                                    f"functions only: {', '.join(R.PHIS)}")
+    f_phi, f_dphi = R.transfer(mdl.phi)
     dt = 0.1 if dt is None else checks.in_range("dt", dt, 0.0, 1.0, low_inclusive=False, high_inclusive=False,
                                                  unit="tau")
     drive_amp = 0.0 if drive_amp is None else checks.nonnegative("drive_amp", drive_amp)
@@ -535,7 +537,7 @@ def validate_model(mdl, quick=False, seed=12345, m=None, t_sim=None, dt=None, dr
     rng = np.random.default_rng(s_run)
     t0 = time.perf_counter()
     r = R.spectrum(W, m, dt=dt, t_sim=t_sim, t_warm=50.0, t_warm_q=20.0, integrator="exp_euler", seed=rng,
-                   drive_amp=drive_amp, i0=i0)
+                   drive_amp=drive_amp, i0=i0, phi=mdl.phi)
     wall = time.perf_counter() - t0
     comps, info = [], {"n": n, "m": int(r.m), "lambda1_per_tau": float(r.exponents[0])}
     a, b = R._coeffs(dt, "exp_euler")
@@ -547,13 +549,13 @@ def validate_model(mdl, quick=False, seed=12345, m=None, t_sim=None, dt=None, dr
         rng_o = np.random.default_rng(s_draw.spawn(1)[0])
         x = rng_o.standard_normal(n)
         for _ in range(int(round(50.0 / dt))):
-            x = a * x + b * (W @ np.tanh(x) + i0)
+            x = a * x + b * (W @ f_phi(x) + i0)
         n_steps = int(round(t_sim / dt))
         ld = np.empty(n_steps)
         for k in range(n_steps):
-            D = a * np.eye(n) + b * W * (1.0 - np.tanh(x) ** 2)[None, :]
+            D = a * np.eye(n) + b * W * f_dphi(x)[None, :]
             ld[k] = np.linalg.slogdet(D)[1] / dt
-            x = a * x + b * (W @ np.tanh(x) + i0)
+            x = a * x + b * (W @ f_phi(x) + i0)
         blocks = ld[: (n_steps // 20) * 20].reshape(20, -1).mean(axis=1)
         se = float(np.hypot(blocks.std(ddof=1) / math.sqrt(20), np.sum(r.stderr)))
         comps.append(compare(f"sum_of_exponents_n{n}_per_tau", float(ld.mean()), float(r.exponents.sum()), se,
@@ -566,10 +568,10 @@ def validate_model(mdl, quick=False, seed=12345, m=None, t_sim=None, dt=None, dr
                          note="twin-trajectory and QR lambda_1: 95% bootstrap CIs overlap"))
     x = np.asarray(r.state, float)
     if drive_amp == 0.0:
-        resid = float(np.max(np.abs(-x + W @ np.tanh(x) + i0)))
+        resid = float(np.max(np.abs(-x + W @ f_phi(x) + i0)))
         info["fixed_point_residual"] = resid
         if resid < 1e-6:
-            D = a * np.eye(n) + b * W * (1.0 - np.tanh(x) ** 2)[None, :]
+            D = a * np.eye(n) + b * W * f_dphi(x)[None, :]
             ev, V = np.linalg.eig(D)
             lam = np.sort(np.log(np.abs(ev)))[::-1][:r.m] / dt
             err = float(np.max(np.abs(lam - r.exponents)))

@@ -40,15 +40,56 @@ from recnet import checks
 from recnet.numerics._jit import njit
 from recnet.numerics.lyapunov.common import blas_limit, check_m, qr_positive, summarise
 
-__all__ = ["random_coupling", "spectrum", "choose_t_ons", "PHIS"]
+__all__ = ["random_coupling", "spectrum", "choose_t_ons", "PHIS", "transfer"]
 
-PHIS = {"tanh": 0}
+# the built-in transfer functions, with the conventions of ``numerics.gaussian`` (the DMFT's):
+# tanh; erf(sqrt(pi) x / 2) (slope 1 at 0); relu = max(x, 0) (phi' = 1/2 at 0); linear
+PHIS = {"tanh": 0, "erf": 1, "relu": 2, "linear": 3}
+_SQRT_PI_2 = math.sqrt(math.pi) / 2.0
 
 
 # ----------------------------------------------------------------------------------- kernels
 @njit
-def _build_b(C, B, m, n_state):
-    """B[:, :m] = phi'(x) * Q, B[:, m + s] = phi(C[:, m + s]) for the state columns (phi = tanh).
+def _phi(code, x):
+    if code == 0:
+        return math.tanh(x)
+    if code == 1:
+        return math.erf(_SQRT_PI_2 * x)
+    if code == 2:
+        return x if x > 0.0 else 0.0
+    return x
+
+
+@njit
+def _dphi(code, x):
+    if code == 0:
+        t = math.tanh(x)
+        return 1.0 - t * t
+    if code == 1:
+        return math.exp(-0.25 * math.pi * x * x)
+    if code == 2:
+        return 1.0 if x > 0.0 else (0.5 if x == 0.0 else 0.0)
+    return 1.0
+
+
+@njit
+def _phi_array(code, x, which):
+    out = np.empty(x.shape[0])
+    for i in range(x.shape[0]):
+        out[i] = _phi(code, x[i]) if which == 0 else _dphi(code, x[i])
+    return out
+
+
+def transfer(phi):
+    """``(phi, phi')`` of a built-in transfer function as numpy-array functions (``PHIS``)."""
+    code = PHIS[phi]
+    return (lambda x: _phi_array(code, np.ascontiguousarray(x, dtype=np.float64), 0),
+            lambda x: _phi_array(code, np.ascontiguousarray(x, dtype=np.float64), 1))
+
+
+@njit
+def _build_b(C, B, m, n_state, code):
+    """B[:, :m] = phi'(x) * Q, B[:, m + s] = phi(C[:, m + s]) for the state columns (phi of ``code``).
 
     ``C`` and ``B`` are Fortran-ordered (N, m + n_state); column m is the reference state x.
     Serial on purpose: this O(N m) pass is memory-bound, and numba worker threads spinning next to
@@ -57,14 +98,13 @@ def _build_b(C, B, m, n_state):
     n = C.shape[0]
     dphi = np.empty(n)
     for i in range(n):
-        t = math.tanh(C[i, m])
-        dphi[i] = 1.0 - t * t
+        dphi[i] = _dphi(code, C[i, m])
     for j in range(m):
         for i in range(n):
             B[i, j] = dphi[i] * C[i, j]
     for s in range(n_state):
         for i in range(n):
-            B[i, m + s] = math.tanh(C[i, m + s])
+            B[i, m + s] = _phi(code, C[i, m + s])
 
 
 @njit
@@ -146,9 +186,9 @@ def _check_common(J, m, dt, t_sim, t_ons, integrator, time, phi):
 class _Engine:
     """State of one spectrum run: the block C = [Q | x | y] and the work array B."""
 
-    def __init__(self, J, m, a, b, drive, twin, x0, Q0, d0, rng):
+    def __init__(self, J, m, a, b, drive, twin, x0, Q0, d0, rng, code=0):
         n = J.shape[0]
-        self.n, self.m, self.a, self.b = n, m, a, b
+        self.n, self.m, self.a, self.b, self.code = n, m, a, b, code
         self.Jf = np.asfortranarray(J)
         self.n_state = 2 if twin else 1
         self.C = np.zeros((n, m + self.n_state), order="F")
@@ -164,7 +204,7 @@ class _Engine:
         self.dt = None
 
     def step(self, dt):
-        _build_b(self.C, self.B, self.m, self.n_state)
+        _build_b(self.C, self.B, self.m, self.n_state, self.code)
         # one BLAS call: C <- a C + b J B
         self.C = _blas.dgemm(self.b, self.Jf, self.B, beta=self.a, c=self.C, overwrite_c=1)
         if self.drive.active:
@@ -243,8 +283,8 @@ def spectrum(J, m=None, *, dt=0.1, t_sim=200.0, t_warm=50.0, t_warm_q=20.0, t_on
         re-orthonormalisation interval [tau]; None: chosen from the condition number
         (:func:`choose_t_ons` with ``cond_max``; may be a single step).  If given, it must exceed
         ``dt`` and is rounded to a whole number of steps.
-    phi : {"tanh"}
-        transfer function.
+    phi : {"tanh", "erf", "relu", "linear"}
+        transfer function (conventions of ``numerics.gaussian``: erf(sqrt(pi) x/2), max(x, 0)).
     time : {"continuous", "map"}
         exponents of the flow in 1/tau, or of the map per iteration.
     integrator : {"euler", "exp_euler"}
@@ -286,11 +326,12 @@ def spectrum(J, m=None, *, dt=0.1, t_sim=200.0, t_warm=50.0, t_warm_q=20.0, t_on
     with blas_limit(blas_threads, n, m):
         return _spectrum(J, n, m, dt, t_sim, t_warm, t_warm_q, t_ons, cond_max, time, integrator,
                          drive_amp, drive_freq, x0, q0, twin, d0, seed, n_boot, n_blocks,
-                         return_vectors, progress, i0)
+                         return_vectors, progress, i0, phi)
 
 
 def _spectrum(J, n, m, dt, t_sim, t_warm, t_warm_q, t_ons, cond_max, time, integrator, drive_amp,
-              drive_freq, x0, q0, twin, d0, seed, n_boot, n_blocks, return_vectors, progress, i0=None):
+              drive_freq, x0, q0, twin, d0, seed, n_boot, n_blocks, return_vectors, progress, i0=None,
+              phi="tanh"):
     t_warm = checks.nonnegative("t_warm", t_warm, "tau")
     t_warm_q = checks.nonnegative("t_warm_q", t_warm_q, "tau")
     cond_max = checks.in_range("cond_max", cond_max, 1.0, 1e12, low_inclusive=False)
@@ -308,17 +349,18 @@ def _spectrum(J, n, m, dt, t_sim, t_warm, t_warm_q, t_ons, cond_max, time, integ
     drive = _Drive(n, drive_amp, drive_freq, rng, i0)
 
     # warm-up of the state (matrix-vector products only)
+    f_phi = transfer(phi)[0]
     x = x0.copy()
     tt = 0.0
     for _ in range(int(round(t_warm / dt))):
-        x = a * x + b * (J @ np.tanh(x))
+        x = a * x + b * (J @ f_phi(x))
         if drive.active:
             x += b * drive(tt)
         tt += dt
     if not np.all(np.isfinite(x)):
         raise ValueError("the network state became non-finite during warm-up: reduce dt or g")
 
-    eng = _Engine(J, m, a, b, drive, twin, x, q0, d0, rng)
+    eng = _Engine(J, m, a, b, drive, twin, x, q0, d0, rng, PHIS[phi])
     eng.t = tt
     # re-orthonormalisation interval; the pilot doubles as warm-up of Q
     if t_ons is None:

@@ -152,9 +152,9 @@ def _predict_file(model, n, g, m, t_sim, dt, drive_amp, dmft):
         raise ParameterError("dmft", dmft, "the DMFT lambda_max is for the built-in random network "
                              "(--model rate); with a model file use `recnet predict dmft --model FILE`")
     mdl = _file_model(model, n, g)
-    if mdl.phi != "tanh":
-        raise ParameterError("phi", mdl.phi, "the Lyapunov-spectrum engine runs tanh networks only "
-                             "(numerics.lyapunov_rate): set phi = \"tanh\" in the model")
+    if mdl.phi not in L.PHIS:
+        raise ParameterError("phi", mdl.phi, "the Lyapunov-spectrum engine runs the built-in transfer functions "
+                             f"only ({', '.join(L.PHIS)}): an expression phi is not compiled into it")
     dt = 0.1 if dt is None else checks.in_range("dt", dt, 0.0, 1.0, low_inclusive=False, high_inclusive=False,
                                                  unit="tau")
     t_sim = 100.0 if t_sim is None else checks.in_range("t_sim", t_sim, 0.0, 1e5, low_inclusive=False, unit="tau")
@@ -162,7 +162,7 @@ def _predict_file(model, n, g, m, t_sim, dt, drive_amp, dmft):
     seed = 0 if mdl.seed is None else mdl.seed
     W = mdl.coupling(seed)
     r = L.spectrum(W, m, dt=dt, t_sim=t_sim, t_warm=50.0, t_warm_q=20.0, seed=seed, drive_amp=drive_amp,
-                   i0=mdl.inputs())
+                   i0=mdl.inputs(), phi=mdl.phi)
     lam = r.exponents
     per_s = 1000.0 / mdl.tau
     values = {"model": "rate-network", "n": mdl.size, "m": int(r.m), "dt_tau": dt, "t_sim_tau": t_sim,
