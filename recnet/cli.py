@@ -385,6 +385,70 @@ def cmd_calibrate(argv):
     return 0 if not out["errors"] else 1
 
 
+# ----------------------------------------------------------------------------------------- sweep
+def cmd_sweep(argv):
+    """``recnet sweep SUBJECT --param NAME=START:STOP:N [...]``: predict/validate over a grid."""
+    if not argv or argv[0].startswith("-"):
+        if "-h" in argv or "--help" in argv:
+            print(__doc__)
+            return 0
+        raise CLIError("sweep needs a SUBJECT (see `recnet list`)")
+    subject = registry.get_subject(argv[0])
+    from recnet import sweep as sw
+
+    command = "validate" if "--validate" in argv[1:] else "predict"
+    p = _Parser(prog=f"recnet sweep {subject.name}", argument_default=argparse.SUPPRESS,
+                description=f"run `{command} {subject.name}` over a grid of options in parallel (Dask); each "
+                            "point is stored as it finishes, and a rerun computes only the missing points")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=START:STOP:N|NAME=V1,V2,...",
+                   help="a swept option (repeat for a 2-D grid); START:STOP:N gives N values, ends included")
+    p.add_argument("--validate", action="store_true", default=False, help="sweep validate instead of predict")
+    p.add_argument("--backend", default="numba", choices=BACKENDS, help="simulator of a validate sweep")
+    p.add_argument("--quick", action="store_true", default=False, help="quick validations")
+    p.add_argument("--seed", type=int, default=12345, help="seed of every validation (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=Path("recnet-sweep"), help="results folder (default: %(default)s)")
+    p.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:8786)")
+    p.add_argument("--workers", type=int, default=None, help="local worker processes (default: one per core)")
+    p.add_argument("--json", action="store_true", default=False, help="print one JSON object")
+    p.add_argument("--quiet", action="store_true", default=False, help="no progress bar")
+    options = subject.command_options(command)
+    _add_options(p, options)
+    args = vars(p.parse_args(_join_negative_values(argv[1:], options)))
+    specs = args.pop("param")
+    if not specs:
+        raise CLIError(f"recnet sweep {subject.name}: give at least one --param NAME=START:STOP:N")
+    opts = {k: args.pop(k) for k in list(args) if k in {o.name for o in options}}
+    params = dict(sw.parse_param(subject, command, spec) for spec in specs)
+    _set_progress(args["quiet"], args["json"])
+    bar = progress.bar(total=None, desc=f"sweep {subject.name}", unit="point")
+
+    def tick(n, total, point):
+        bar.total = total
+        bar.update(1)
+        if point["status"] == "error":
+            print(f"[recnet] point {point['params']} failed:\n{point['error']}", file=sys.stderr, flush=True)
+
+    try:
+        kw = dict(backend=args["backend"], quick=args["quick"], seed=args["seed"]) if command == "validate" else {}
+        res = sw.sweep(subject, params, command=command, fixed=opts, out=args["out"],
+                       scheduler=args["scheduler"], workers=args["workers"], progress=tick, **kw)
+    finally:
+        bar.close()
+    if args["json"]:
+        print(_dump(res))
+    else:
+        print(f"# sweep {command} {subject.name}: {len(res['points'])} points, {res['computed']} computed, "
+              f"{res['reused']} reused, {res['refused']} refused, {res['failed']} failed ({res['engine']}); "
+              f"store: {res['store']}")
+        for pt in res["points"]:
+            what = pt["status"] if pt["status"] != "ok" else (
+                ("agree" if pt["agree"] else "DISAGREE") if command == "validate" else "ok")
+            print("  " + ", ".join(f"{k} = {_short(v)}" for k, v in pt["params"].items()) + f": {what}"
+                  + (f" ({pt['error'].splitlines()[-1]})" if pt["error"] else ""))
+        print(f"# draw it: recnet figure sweep {args['out']} [--key KEY]")
+    return 0 if not res["failed"] else 1
+
+
 def _config_value(v):
     """One config value for the text header: a model (a dict) by its name; --json has it whole."""
     if isinstance(v, dict):
@@ -403,8 +467,24 @@ def _papers():
     return {m.name: m for m in pkgutil.iter_modules(pkg.__path__) if not m.name.startswith("_")}
 
 
+def cmd_figure_sweep(argv):
+    p = _Parser(prog="recnet figure sweep", description="draw a sweep's results: lines (1 option) or a heat map "
+                                                         "(2 options), validate verdicts overlaid")
+    p.add_argument("folder", type=Path, help="the sweep's --out folder")
+    p.add_argument("--key", default=None, help="dotted path of the value to draw (e.g. rate_hz.E); default: the "
+                                                "first numeric value (validate sweeps: the verdict)")
+    p.add_argument("-o", "--output", type=Path, default=None, help="output file (PNG/PDF/SVG)")
+    args = p.parse_args(argv)
+    from recnet import sweep as sw
+    path = sw.plot(args.folder, key=args.key, out=args.output)
+    print(f"figure written to {path}")
+    return 0
+
+
 def cmd_figure(argv):
-    p = _Parser(prog="recnet figure", description="draw a reproduced published figure")
+    if argv and argv[0] == "sweep":
+        return cmd_figure_sweep(argv[1:])
+    p = _Parser(prog="recnet figure", description="draw a reproduced published figure (or `figure sweep DIR`)")
     p.add_argument("name", nargs="?", help="figure name (omit to list them)")
     p.add_argument("-o", "--output", type=Path, default=None, help="output file (PNG/PDF/SVG)")
     p.add_argument("--quick", action="store_true", help="coarser grid / shorter simulations")
@@ -510,13 +590,14 @@ def _main(argv):
                     "against simulations, draw the figures.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="commands: list | models | derive SUBJECT | predict SUBJECT | validate SUBJECT|--all | "
-               "calibrate SUBJECT | figure [NAME]\n"
+               "calibrate SUBJECT | sweep SUBJECT --param NAME=START:STOP:N | figure [NAME] | figure sweep DIR\n"
                f"subjects: {', '.join(s.name for s in registry.all_subjects())}\n"
                f"backends (validate --backend): {', '.join(BACKENDS)} (numba is built in; nest and spinnaker "
                "need the recnet[nest] / recnet[spinnaker] extras)\n"
                "`recnet COMMAND SUBJECT --help` lists a subject's options with their units.\n"
                "--quiet (predict, validate) turns progress bars off; Ctrl-C stops any command (exit 130).")
-    top.add_argument("command", choices=("list", "models", "derive", "predict", "validate", "calibrate", "figure"))
+    top.add_argument("command", choices=("list", "models", "derive", "predict", "validate", "calibrate", "sweep",
+                                         "figure"))
     top.add_argument("--version", action="version", version="recnet " + __import__("recnet").__version__)
     if not argv or argv[0] in ("-h", "--help", "--version"):
         top.parse_args(argv or ["-h"])
@@ -534,6 +615,8 @@ def _main(argv):
             return cmd_figure(rest)
         if command == "calibrate":
             return cmd_calibrate(rest)
+        if command == "sweep":
+            return cmd_sweep(rest)
         if command in ("derive", "predict"):
             if not rest or rest[0].startswith("-"):
                 raise CLIError(f"{command} needs a SUBJECT (see `recnet list`)")
