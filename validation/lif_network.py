@@ -150,14 +150,36 @@ def validate_model(model, *, subject="lif-network", backend="numba", quick=False
         elif n_used < 10:
             comp.not_applicable(f"only {n_used} neurons with >= 5 ISIs: no CV estimate")
         result.comparisons.append(comp)
+    stab, spectrum = _oscillation(model, state, res, t_warmup, t_end, result)
     if not any(c.applicable for c in result.comparisons if c.quantity.startswith("cv_isi")):
         result.caveats.append("AGREE rests on the rates only: the ISI CV was not compared (the population "
                               "activity oscillates, outside the stationary theory's domain)")
     result.info["predicted"] = {k: {n: float(state[k][i]) for i, n in enumerate(model.names)}
                                 for k in ("rate_hz", "mu_mv", "sigma_mv", "cv_isi")}
     if figure:
-        result.figures[f"rates_{backend}"] = _figure(model, res, state, t_warmup, t_end, backend)
+        result.figures[f"rates_{backend}"] = _figure(model, res, state, t_warmup, t_end, backend, stab, spectrum)
     return result, res, state
+
+
+def _oscillation(model, state, res, t0, t1, result):
+    """The predicted dynamical stability of ``state`` and, when it predicts an oscillation, its
+    frequency against the simulated activity spectrum (``validation.lif_oscillation``)."""
+    from recnet.checks import ParameterError
+    from recnet.numerics.lif_stability import model_stability
+    from recnet.validation.lif_oscillation import oscillation_rows
+
+    try:
+        stab = model_stability(model, state)
+    except ParameterError as exc:   # e.g. a synapse type the stability analysis does not cover yet
+        result.info["oscillation"] = f"not compared: {exc}"
+        return None, None
+    stab.pop("warnings", None)
+    rows, info, spectrum = oscillation_rows(model, stab, res, t0, t1)
+    result.comparisons.extend(rows)
+    info.update(predicted_stable=stab["stable"], predicted_state=stab["state"],
+                predicted_frequency_hz=stab.get("frequency_hz"), predicted_growth_rate_per_s=stab.get("growth_rate_per_s"))
+    result.info["oscillation"] = info
+    return stab, spectrum
 
 
 OPEN_LOOP_NEURONS = 2000
@@ -243,14 +265,15 @@ def open_loop_bias(model, state, *, backend="numba", dt=0.1, t_sim=2000.0, t_war
     return out
 
 
-def _figure(model, res, state, t0, t1, backend):
-    """Raster of up to 30 neurons per population over 200 ms, and predicted vs simulated rates."""
+def _figure(model, res, state, t0, t1, backend, stab=None, spectrum=None):
+    """Raster of up to 30 neurons per population over 200 ms, predicted vs simulated rates, and the
+    simulated activity spectrum with the predicted main mode."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig, ax = plt.subplots(1, 3 if spectrum is not None else 2, figsize=(16 if spectrum is not None else 11, 3.8))
     off = 0
     for k, name in enumerate(model.names):
         t, i = res[name].window(t0, min(t1, t0 + 200.0))
@@ -266,5 +289,14 @@ def _figure(model, res, state, t0, t1, backend):
     ax[1].set_xticks(x, model.names)
     ax[1].set(ylabel="rate (Hz)", title="stationary rates")
     ax[1].legend(fontsize=8, loc="lower right")
+    if spectrum is not None:
+        f, psd = spectrum
+        ax[2].semilogy(f[1:], psd[1:], color="C0", lw=0.8, label="simulation (Welch)")
+        if stab is not None and stab.get("frequency_hz"):
+            ax[2].axvline(stab["frequency_hz"], color="k", ls="--", lw=1.2,
+                          label=f"theory: main mode {stab['frequency_hz']:.0f} Hz ({stab['state']})")
+        ax[2].set(xlabel="frequency (Hz)", ylabel="activity power (Hz$^2$/Hz)", title="population activity spectrum",
+                  xlim=(0, min(f[-1], 1000.0)))
+        ax[2].legend(fontsize=8)
     fig.tight_layout()
     return fig
