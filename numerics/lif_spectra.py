@@ -54,6 +54,7 @@ with d_ab(omega) the characteristic function E[exp(-i omega D)] of the delay dis
 Units: ms, mV, Hz (PyNN's); frequencies f in Hz (omega = 2 pi f); transfer functions in Hz/mV.
 """
 import math
+import warnings
 
 import numpy as np
 from scipy import special
@@ -165,7 +166,11 @@ def stationary_rate_exp(mu, sigma, *, tau_m, tau_s, tau_refrac, v_thresh, v_rese
         s = _shift(sig, tau, ts)
         return np.atleast_1d(siegert(mu_a, sig, tau_m=tau, tau_refrac=trp, v_thresh=vth + s, v_reset=vr + s))
     if method == "taylor":
-        return _taylor_rate(mu_a, sig, tau, ts, trp, vth, vr)[1]
+        nu_t = _taylor_rate(mu_a, sig, tau, ts, trp, vth, vr)[1]
+        if np.any(nu_t < 0):
+            warnings.warn("the Taylor-method rate is negative: outside its range of validity; use method='shift'",
+                          RuntimeWarning, stacklevel=2)
+        return nu_t
     raise ParameterError("method", method, "'shift' or 'taylor'")
 
 
@@ -220,8 +225,12 @@ def rate_response_exp(lam, mu, sigma, *, tau_m, tau_s, tau_refrac, v_thresh, v_r
     P = mu_a.shape[0]
     a1 = np.zeros((P, lam_arr.size), complex)
     corr = np.zeros((P, lam_arr.size), complex)
+    if method == "taylor" and np.any(nu_out < 0):
+        warnings.warn(f"the Taylor-method rate is negative for populations {np.flatnonzero(nu_out < 0).tolist()}: "
+                      "outside its range of validity (sqrt(tau_s / tau_m) << 1 and not far below threshold); "
+                      "use method='shift'", RuntimeWarning, stacklevel=2)
     # threshold > 25 sigma above the mean: rate < exp(-625), the response is 0 to double precision
-    ok = (y_t > -25.0 * np.sqrt(2.0)) & (nu_out > 0)
+    ok = (y_t > -25.0 * np.sqrt(2.0)) & (nu_out != 0)
     if np.any(ok):
         a1_ok = np.zeros((int(ok.sum()), lam_arr.size), complex)
         c_ok = np.zeros_like(a1_ok)
@@ -232,7 +241,7 @@ def rate_response_exp(lam, mu, sigma, *, tau_m, tau_s, tau_refrac, v_thresh, v_r
     if method == "taylor":
         k = np.sqrt(ts / tau)
         with np.errstate(divide="ignore", invalid="ignore"):
-            pref = np.where(nu_out > 0, ALPHA * k * nu0 / (np.sqrt(2.0) * nu_out), 0.0)
+            pref = np.where(nu_out != 0, ALPHA * k * nu0 / (np.sqrt(2.0) * nu_out), 0.0)
         frac = a1 + pref[:, None] * corr
     h = np.sqrt(2.0) * nu_out[:, None] / sig[:, None] / (1.0 + lam_arr[None, :] * tau[:, None]) * frac
     if synaptic_filter:
