@@ -18,18 +18,21 @@ D_{nu-1}' = y/2 D_{nu-1} - D_nu)::
 
 a first-order form of Phi'' = y Phi' - nu Phi that stays regular at nu = 0.  Every solution of (1)
 is a combination of Phi_nu(y) (algebraic, ~ y^nu, as y -> +inf) and a solution ~ exp(y^2 / 2)
-y^(-nu-1); their local exponents differ by sqrt(y^2 + 4 (1 - nu)) - ... whose real part is >= |y|
-for Re nu <= 1/4 and real y, so *integrated from right to left* any start converges to a multiple of
-Phi_nu, the unwanted part shrinking like exp(-(Y^2 - y^2) / 2) between Y and y.  The integration
-starts at Y = sqrt(max(y, 0)^2 + 100) (Y > y, contraction < exp(-50)) from the first two terms of
-the large-y expansion v/u = 1/y (1 + (nu - 1)(nu - 2) / (2 y^2) ...) (DLMF 12.9.1) and proceeds by
-Taylor series steps in y: with u = sum a_n s^n, v = sum b_n s^n about y0,
+y^(-nu-1); their local exponents (the roots of l^2 - y l - (1 - nu) = 0) differ by
+sqrt(y^2 + 4 (1 - nu)), whose real part is >= max(|y|, Re sqrt(4 (1 - nu))) > 0 for Re nu <= 1/4 and
+real y.  So, *integrated from right to left*, any start converges to a multiple of Phi_nu, the
+unwanted part shrinking by exp(-int Re sqrt(y^2 + 4 (1 - nu)) dy).  The integration starts at the
+nearer of Y = sqrt(max(y, 0)^2 + 100) and Y = y + 50 / Re sqrt(4 (1 - nu)) (either makes that
+factor < exp(-50) before the first output point y) from the first two terms of the large-y
+expansion v/u = 1/y (1 + (nu - 1)(nu - 2) / (2 y^2) ...) (DLMF 12.9.1) and proceeds by Taylor series
+steps in y: with u = sum a_n s^n, v = sum b_n s^n about y0,
 
     (n + 1) a_{n+1} = nu b_n,      (n + 1) b_{n+1} = y0 b_n + b_{n-1} - a_n,      (2)
 
-each step of length 3 / (|y0| + sqrt|1 - nu| + 1) (the terms fall like 3^n / n!), summed until two
-successive terms are below 1e-17 of the sum.  Values are rescaled by 1e-150 when they exceed 1e150
-(Phi_nu grows like exp(y^2/2) for y -> -inf) and the scale is returned as a natural logarithm.
+each step of length 4 / (|y0| + sqrt|1 - nu| + 1) (4 / the bound on the local exponents, so the
+terms fall like 4^n / n!), summed until two successive terms are below 1e-17 of the sum.  Values are
+rescaled by 1e-150 when they exceed 1e150 (Phi_nu grows like exp(y^2/2) for y -> -inf) and the scale
+is kept as a natural logarithm.
 
 **Normalisation.**  For D_nu itself the solution is matched at y = 0 to the closed form
 D_nu(0) = 2^(nu/2) sqrt(pi) / Gamma((1 - nu) / 2) (DLMF 12.2.6), with a complex log-Gamma (Stirling
@@ -51,6 +54,8 @@ _LN_SCALE = 150.0 * math.log(10.0)
 _BIG = 1e150
 _TOL = 1e-17
 _NMAX = 200
+_C = 4.0          # step length x local rate
+_CONTRACT = 50.0  # required contraction exponent between the start and the first output point
 
 
 @njit
@@ -65,15 +70,17 @@ def _step(u, v, wint, y0, h, nu):
     hp = 1.0
     small = 0
     for n in range(_NMAX):
-        a_next = nu * b_n / (n + 1.0)
-        b_next = (y0 * b_n + b_nm1 - a_n) / (n + 1.0)
+        inv = 1.0 / (n + 1.0)
+        a_next = (nu * b_n) * inv
+        b_next = (y0 * b_n + b_nm1 - a_n) * inv
         hp *= h
         ta = a_next * hp
         tb = b_next * hp
         su += ta
         sv += tb
-        sw += tb * h / (n + 2.0)
-        if abs(ta) + abs(tb) < _TOL * (abs(su) + abs(sv)):
+        sw += tb * (h / (n + 2.0))
+        if (abs(ta.real) + abs(ta.imag) + abs(tb.real) + abs(tb.imag)
+                < _TOL * (abs(su.real) + abs(su.imag) + abs(sv.real) + abs(sv.imag))):
             small += 1
             if small >= 2:
                 break
@@ -93,7 +100,7 @@ def _start(nu, y):
 
 @njit
 def _hstep(y0, nu):
-    return 3.0 / (abs(y0) + math.sqrt(abs(1.0 - nu)) + 1.0)
+    return _C / (abs(y0) + math.sqrt(abs(1.0 - nu)) + 1.0)
 
 
 @njit
@@ -115,9 +122,14 @@ def _integrate(u, v, wint, lsc, y, target, nu):
 
 
 @njit
-def _start_point(y):
+def _start_point(y, nu):
+    """Y > y with int_y^Y Re sqrt(s^2 + 4 (1 - nu)) ds >= _CONTRACT.  The integrand is >= |s|, which
+    gives Y = sqrt(max(y, 0)^2 + 2 _CONTRACT), and >= rho = Re sqrt(4 (1 - nu)) (Re(1 - nu) >= 0),
+    which gives Y = y + _CONTRACT / rho; the nearer one is taken."""
     yp = max(y, 0.0)
-    return math.sqrt(yp * yp + 100.0)
+    y_a = math.sqrt(yp * yp + 2.0 * _CONTRACT)
+    rho = (2.0 * np.sqrt(1.0 - nu)).real
+    return min(y_a, y + _CONTRACT / rho)
 
 
 @njit
@@ -128,7 +140,7 @@ def threshold_reset(nu, y_t, y_r):
     normalisation), all on the scale of the threshold point: u_r = Phi_nu(y_r), v = Phi_{nu-1},
     w_t = int_{y_r}^{y_t} v dy = (Phi_nu(y_t) - Phi_nu(y_r)) / nu (exact also at nu = 0).
     """
-    Y = _start_point(y_r)
+    Y = _start_point(y_r, nu)
     u, v = _start(nu, Y)
     u, v, w0, ls_r = _integrate(u, v, 0.0j, 0.0, Y, y_r, nu)
     u_r = u
@@ -162,7 +174,7 @@ def _loggamma(z):
 
 @njit
 def _pcfd_one(nu, y):
-    Y = _start_point(y)
+    Y = _start_point(max(y, 0.0), nu)
     u, v = _start(nu, Y)
     lo = min(y, 0.0)
     lsc = 0.0
