@@ -270,3 +270,19 @@ def test_bad_input_is_named():
     with pytest.raises(ParameterError) as e:
         ls.power_spectra(np.zeros((2, 1, 1)), [1.0], [0.0])
     assert e.value.name == "n_neurons"
+
+
+@pytest.mark.parametrize("method", ["shift", "taylor"])
+def test_transfer_function_equals_mpmath_closed_form_with_refractory_phase(method):
+    """The exact form (refractory phase on, which NNMT lacks) against the closed form in mpmath
+    pcfd at 30 digits (recnet.theory.lif_response.transfer_function_exp_mpmath), 1-1000 Hz."""
+    from recnet.theory.lif_response import transfer_function_exp_mpmath
+    for mu, sigma in POINTS[:2]:
+        ours = ls.transfer_function_exp(FREQS, mu, sigma, method=method, **NEURON)[0]
+        for k, f in enumerate(FREQS):
+            ref = transfer_function_exp_mpmath(f, mu, sigma, method=method, **NEURON)
+            assert abs(ours[k] / ref - 1) < 1e-10, (mu, sigma, f, ours[k], ref)
+    # the reference itself is NNMT's formula when the refractory phase is off
+    ref_off = transfer_function_exp_mpmath(300.0, *POINTS[0], method=method, refractory_phase=False, **NEURON)
+    nnmt_off = _nnmt_tf(method, POINTS[0][0], POINTS[0][1], np.array([300.0]), **NEURON)[0, 0]
+    assert abs(ref_off / nnmt_off - 1) < 1e-9
