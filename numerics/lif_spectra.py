@@ -2,7 +2,8 @@ r"""Transfer functions, effective connectivity and power spectra of LIF networks
 (current-based) synapses.
 
 **Transfer function** (Schuecker, Diesmann & Helias 2015, Phys Rev E 92:052119, "shift" form, and
-Schuecker et al. 2014, arXiv:1410.8799, eq. 93, "Taylor" form; as NNMT 1.3
+its first-order expansion in sqrt(tau_s / tau_m), eq. 93 of the 2014 preprint of that paper as NNMT
+cites it, "Taylor" form; as NNMT 1.3
 ``nnmt.lif.exp._transfer_function_shift`` / ``_taylor``).  A population with membrane time constant
 tau_m, synaptic time constant tau_s, refractory time tau_r, threshold theta and reset V_r (relative
 to rest) at the working point (mu, sigma) (sigma in Brunel's convention, sigma^2 = tau_m sum K J^2
@@ -26,8 +27,10 @@ here (Fourcaud & Brunel 2002, eq. 4.33; NNMT ``_firing_rate_taylor``).  The last
 1/(1 + i omega tau_s) is the synaptic low-pass of a modulation of the *input current*
 (``synaptic_filter``).  E is the refractory phase of the reset flux (Lindner & Schimansky-Geier
 2001; :mod:`recnet.theory.lif_response`): with it (``refractory_phase=True``, default) H(omega -> 0)
-is the derivative of the stationary rate with respect to mu; NNMT 1.3 sets E = 1 (and uses the rate
-derivative only at omega = 0 exactly), which ``refractory_phase=False`` reproduces.  For E = 1 the
+is the derivative of the stationary rate with respect to mu; NNMT 1.3 sets E = 1, which
+``refractory_phase=False`` reproduces at every f > 0 (at f = 0 exactly NNMT substitutes the rate
+derivative, a value its own form does not tend to when tau_r > 0; recnet returns the limit of the
+form it evaluates).  For E = 1 the
 Taylor correction reduces to NNMT's a3 = ... (-a1^2 + [d2Psi(t) - d2Psi(r)] / a0).
 
 Evaluation: all differences come from one solution of Phi'' = y Phi' - nu Phi integrated from large
