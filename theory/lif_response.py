@@ -98,3 +98,56 @@ def siegert_rate_mpmath(mu, sigma, tau_m, tau_refrac, v_thresh, v_reset):
     pts = [yr, yt] if not (yr < 0 < yt) else [yr, 0, yt]
     integral = mp.quad(f, pts)
     return 1 / ((mp.mpf(tau_refrac) + mp.mpf(tau_m) * mp.sqrt(mp.pi) * integral) * mp.mpf("1e-3"))
+
+
+def transfer_function_exp_mpmath(f_hz, mu, sigma, tau_m, tau_s, tau_refrac, v_thresh, v_reset, method="shift",
+                                 refractory_phase=True, synaptic_filter=True, dps=30):
+    r"""Exp-synapse transfer function H(f) (Hz/mV) in mpmath (Schuecker et al. 2015; scalar reference).
+
+    The closed forms of :mod:`recnet.numerics.lif_spectra` written directly in parabolic cylinder
+    functions (``mp.pcfd``), Psi(y) = Phi_nu(y) = exp(y^2/4) D_nu(y), nu = -i omega tau_m,
+    y = sqrt(2) (mu - V) / sigma, E = exp(-i omega tau_r) (or 1 without ``refractory_phase``)::
+
+        a0 = Psi(y_t) - E Psi(y_r),   dPsi = -nu Phi_{nu-1},   d2Psi = nu (nu - 1) Phi_{nu-2}
+        shift:  H = sqrt(2) nu_s / sigma / (1 + i omega tau_m) [dPsi(t) - dPsi(r)] / a0   (shifted y)
+        taylor: H = sqrt(2) nu_T / sigma / (1 + i omega tau_m) (a1 + alpha k nu_0 / (sqrt(2) nu_T)
+                    ([d2Psi(t) - d2Psi(r)] - a1 [dPsi(t) - E dPsi(r)]) / a0)                 (unshifted y)
+
+    times 1 / (1 + i omega tau_s) with ``synaptic_filter``; rates as there (Siegert at shifted
+    boundaries, or the Taylor rate), all at ``dps`` digits.  f > 0 only.  Units ms, mV, Hz.
+    """
+    with mp.workdps(dps):
+        om = 2 * mp.pi * mp.mpf(f_hz) * mp.mpf("1e-3")
+        mu, sigma = mp.mpf(mu), mp.mpf(sigma)
+        tau, ts, trp = mp.mpf(tau_m), mp.mpf(tau_s), mp.mpf(tau_refrac)
+        alpha = mp.sqrt(2) * abs(mp.zeta(mp.mpf(1) / 2))
+        k = mp.sqrt(ts / tau)
+        nu = -1j * om * tau
+        e = mp.exp(-1j * om * trp) if refractory_phase else mp.mpf(1)
+
+        def Phi(n, y):
+            return mp.exp(y * y / 4) * mp.pcfd(n, y)
+
+        if method == "shift":
+            s = sigma * alpha / 2 * k
+            vt, vr = mp.mpf(v_thresh) + s, mp.mpf(v_reset) + s
+            rate = siegert_rate_mpmath(mu, sigma, tau, trp, vt, vr)
+        else:
+            vt, vr = mp.mpf(v_thresh), mp.mpf(v_reset)
+            nu0 = siegert_rate_mpmath(mu, sigma, tau, trp, vt, vr)
+            phi_b = lambda y: mp.sqrt(mp.pi / 2) * mp.exp(y * y) * mp.erfc(-y)     # noqa: E731
+            dphi = phi_b((vt - mu) / sigma) - phi_b((vr - mu) / sigma)
+            rate = nu0 * (1 - mp.sqrt(ts * tau / 2) * mp.mpf("1e-3") * alpha * nu0 * dphi)
+        yt = mp.sqrt(2) * (mu - vt) / sigma
+        yr = mp.sqrt(2) * (mu - vr) / sigma
+        a0 = Phi(nu, yt) - e * Phi(nu, yr)
+        dt, dr = -nu * Phi(nu - 1, yt), -nu * Phi(nu - 1, yr)
+        a1 = (dt - dr) / a0
+        frac = a1
+        if method == "taylor":
+            d2 = nu * (nu - 1) * (Phi(nu - 2, yt) - Phi(nu - 2, yr))
+            frac = a1 + alpha * k * nu0 / (mp.sqrt(2) * rate) * (d2 - a1 * (dt - e * dr)) / a0
+        h = mp.sqrt(2) * rate / sigma / (1 + 1j * om * tau) * frac
+        if synaptic_filter:
+            h = h / (1 + 1j * om * ts)
+        return complex(h)
