@@ -467,23 +467,34 @@ def prediction(n=200, g=2.0, m=None, dt=0.1, *, integrator="euler", time="contin
     out = {"model": "rate", "n": n, "g": g, "dt_tau": dt, "m": m,
            "exponent_unit": "1/tau" if time == "continuous" else "1/step",
            "sum_rule_flow": sum_rule(n),
-           "sum_rule_map": sum_rule(n, dt, integrator=integrator, time=time),
-           "sum_rule_m_largest_flow_subcritical": None}
+           "sum_rule_map": sum_rule(n, dt, integrator=integrator, time=time)}
     if g < 1:
         lam = subcritical_quantiles(n, g, m, dt, integrator=integrator, time=time)
         flow = subcritical_quantiles(n, g, m)
         out.update(regime="stable fixed point (g < 1)", exponents=lam, exponents_flow=flow,
                    lambda_max=float(lam[0]), lambda_max_flow=g - 1.0, entropy_rate=0.0, ky_dimension=0.0)
         out["sum_rule_m_largest_flow_subcritical"] = float(flow.sum())
+        return out
+    # above g = 1 only lambda_max has a (DMFT) closed form; what is not computed is named, not None
+    spectrum = ("no closed form above g = 1: `recnet validate lyapunov --model rate` measures the "
+                "spectrum")
+    missing = {"entropy_rate": spectrum, "ky_dimension": spectrum,
+               "sum_rule_m_largest_flow_subcritical": "the subcritical (g < 1) spectrum only"}
+    lmax = None
+    if dmft:
+        from recnet.numerics.dmft import stationary as _dmft
+        lmax = _dmft_lambda_max(_dmft.solve_stationary(g, phi="tanh", j0=0.0))
+    out.update(regime="chaotic (g > 1)" if g > 1 else "critical (g = 1)",
+               lambda_max_source="DMFT (Sompolinsky, Crisanti, Sommers 1988)" if dmft else
+               "not computed: pass --dmft")
+    if lmax is not None:
+        out.update(exponents=[lmax], lambda_max=lmax)
+        missing["exponents"] = "only lambda_max (DMFT): " + spectrum
     else:
-        lmax = None
-        if dmft:
-            from recnet.numerics.dmft import stationary as _dmft
-            lmax = _dmft_lambda_max(_dmft.solve_stationary(g, phi="tanh", j0=0.0))
-        out.update(regime="chaotic (g > 1)" if g > 1 else "critical (g = 1)",
-                   exponents=None if lmax is None else [lmax], lambda_max=lmax,
-                   lambda_max_source="DMFT (Sompolinsky, Crisanti, Sommers 1988)" if dmft else
-                   "not computed: pass --dmft", entropy_rate=None, ky_dimension=None)
+        why = ("the DMFT found no chaotic branch with a lambda_max" if dmft else
+               "pass --dmft for the DMFT lambda_max (slower)")
+        missing.update(exponents=f"{why}; {spectrum}", lambda_max=why)
+    out["not_computed"] = missing
     return out
 
 
