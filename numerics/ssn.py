@@ -34,7 +34,7 @@ __all__ = [
     "DEFAULTS", "WEIGHT_SETS", "RING_DEFAULTS", "default_parameters", "ring_uniform_weights",
     "check_network", "rates", "jacobian", "classify",
     "fixed_points_2pop", "fixed_points", "all_fixed_points", "simulate", "regime_map",
-    "input_response",
+    "input_response", "fate",
 ]
 
 #: Ring (orientation) model of Rubin, Van Hooser, Miller 2015 (Neuron 85:402, experimental
@@ -722,3 +722,113 @@ def ring_input(theta, c, theta_stim=(90.0,), sigma_ff=30.0):
     sigma_ff = checks.positive("sigma_ff", sigma_ff, "deg")
     g = np.exp(-_ori_dist(theta, np.atleast_1d(theta_stim)) ** 2 / (2 * sigma_ff ** 2)).sum(1)
     return np.concatenate([c * g, c * g])
+
+
+# ------------------------------------------------------------------ fate without a stable fixed point
+#: step of ``fate``'s adaptive Heun scheme, as a fraction of the fastest local time scale
+FATE_STEP = 0.05
+
+
+@njit
+def _fate_rhs(W, h, k, n, tau, r, out):
+    """out = dr/dt; returns the local rate scale max_a (1 + k n u_a^{n-1} sum_b |W_ab|)/tau_a (1/ms)."""
+    N = r.size
+    lam = 0.0
+    for a in range(N):
+        acc = h[a]
+        row = 0.0
+        for b in range(N):
+            acc += W[a, b] * r[b]
+            row += abs(W[a, b])
+        f = k * acc ** n if acc > 0.0 else 0.0
+        g = k * n * acc ** (n - 1.0) if acc > 0.0 else 0.0
+        out[a] = (-r[a] + f) / tau[a]
+        lam = max(lam, (1.0 + g * row) / tau[a])
+    return lam
+
+
+@njit
+def _fate_kernel(W, h, k, n, tau, r0, t_end, t_tail, r_escape, max_steps, rmin, rmax):
+    """Heun (second order) for tau dr/dt = -r + k[W r + h]_+^n from r0, the step FATE_STEP over the
+    local rate scale, so a blow-up is followed in a few hundred steps.  Returns (status, t): 1 escaped
+    (a rate above r_escape or not finite), 0 reached t_end (rmin/rmax: range of each rate over
+    t >= t_tail), 2 step cap."""
+    N = r0.size
+    r = r0.copy()
+    k1 = np.empty(N)
+    k2 = np.empty(N)
+    rp = np.empty(N)
+    t = 0.0
+    for a in range(N):
+        rmin[a] = np.inf
+        rmax[a] = -np.inf
+    for _ in range(max_steps):
+        lam = _fate_rhs(W, h, k, n, tau, r, k1)
+        if not lam < np.inf:
+            return 1, t
+        dt = min(FATE_STEP / lam, t_end - t)
+        for a in range(N):
+            rp[a] = r[a] + dt * k1[a]
+        _fate_rhs(W, h, k, n, tau, rp, k2)
+        esc = False
+        for a in range(N):
+            r[a] += 0.5 * dt * (k1[a] + k2[a])
+            if not r[a] <= r_escape:
+                esc = True
+        t += dt
+        if esc:
+            return 1, t
+        if t >= t_tail:
+            for a in range(N):
+                rmin[a] = min(rmin[a], r[a])
+                rmax[a] = max(rmax[a], r[a])
+        if t >= t_end:
+            return 0, t
+    return 2, t
+
+
+def fate(W, h, k, n, tau, r_scale=1.0, t_end=None, max_steps=10_000_000):
+    """What the rates do from rest (r = 0) when there is no stable fixed point.
+
+    Integrates :math:`\\tau_a \\dot r_a = -r_a + k[u_a]_+^n` by adaptive Heun (step ``FATE_STEP``
+    of the fastest local time scale) until a rate passes ``1e6 r_scale`` Hz ("runaway"), or for
+    ``t_end`` (default 100 max tau) otherwise ("bounded": the range of every rate over the second
+    half is returned; a range wider than 1e-6 of its top is "oscillation", else "settles").
+
+    Parameters
+    ----------
+    W, h, k, n, tau : the network (mV/Hz, mV, Hz/mV^n, -, ms), as ``check_network`` takes them.
+    r_scale : float
+        Rate scale of the model in Hz (e.g. the largest fixed-point rate); the escape threshold is
+        ``1e6 * max(r_scale, 1)``.
+    t_end : float, optional
+        Integration time in ms.
+    max_steps : int
+        Step cap (``"undetermined"`` when reached).
+
+    Returns
+    -------
+    dict
+        ``outcome`` ("runaway", "oscillation", "settles", "undetermined"), ``t_ms`` (time reached:
+        the escape time for a runaway), ``r_escape_hz``, ``range_hz`` ((N, 2) min and max of each rate
+        over the second half; only when bounded).
+    """
+    W, h, k, n, tau, _ = check_network(W, h, k, n, tau, None if np.shape(W) != (2, 2) else ("E", "I"))
+    N = W.shape[0]
+    h = np.zeros(N) if h is None else h
+    t_end = 100.0 * float(np.max(tau)) if t_end is None else checks.positive("t_end", t_end, "ms")
+    r_escape = 1e6 * min(max(float(r_scale), 1.0), 1e290)
+    rmin, rmax = np.empty(N), np.empty(N)
+    status, t = _fate_kernel(np.ascontiguousarray(W), h, float(k), float(n), tau, np.zeros(N), t_end,
+                             0.5 * t_end, r_escape, int(max_steps), rmin, rmax)
+    out = {"t_ms": float(t), "r_escape_hz": r_escape}
+    if status == 1:
+        out["outcome"] = "runaway"
+    elif status == 2:
+        out["outcome"] = "undetermined"
+    else:
+        rng = np.stack([rmin, rmax], axis=1)
+        out["range_hz"] = rng
+        wide = np.any(rng[:, 1] - rng[:, 0] > 1e-6 * np.maximum(rng[:, 1], 1e-300))
+        out["outcome"] = "oscillation" if wide else "settles"
+    return out

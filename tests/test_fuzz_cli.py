@@ -38,7 +38,6 @@ CALL_SECONDS = 90  # per call: the slowest default predict takes ~20 s on a load
 KNOWN_CALLS = [
     ("lowrank", ["--phi", "abs(x)"], "ZeroDivisionError in numerics/dmft_lowrank.pitchfork_strength "
                                      "(<phi'> = 0 for an even phi; rate helper)"),
-    ("ssn", ["--w-ee", "1000000.0"], "rates_hz, isn, paradoxical are None (hebtln helper)"),
 ]
 KNOWN = {}
 for _s, _argv, _why in KNOWN_CALLS:
