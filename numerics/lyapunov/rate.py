@@ -103,7 +103,8 @@ def _coeffs(dt, integrator):
         return 1.0 - dt, dt
     if integrator == "exp_euler":
         return math.exp(-dt), -math.expm1(-dt)
-    raise ValueError(f"integrator = {integrator!r} is invalid: choose 'euler' or 'exp_euler'")
+    raise checks.ParameterError("integrator", integrator, "'euler' or 'exp_euler'",
+                                f"integrator = {integrator!r} is invalid: choose 'euler' or 'exp_euler'")
 
 
 class _Drive:
@@ -132,14 +133,18 @@ def _check_common(J, m, dt, t_sim, t_ons, integrator, time, phi):
     if t_ons is not None:
         t_ons = checks.positive("t_ons", t_ons, "tau")
         if not dt < t_ons:
-            raise ValueError(f"dt = {dt:g} tau is invalid: must be smaller than the re-orthonormalisation "
-                             f"interval t_ons = {t_ons:g} tau (t_ons=None chooses it, down to one step)")
+            raise checks.ParameterError("dt", dt, f"< t_ons = {t_ons:g} tau",
+                                        f"dt = {dt:g} tau is invalid: must be smaller than the re-orthonormalisation "
+                                        f"interval t_ons = {t_ons:g} tau (t_ons=None chooses it, down to one step)")
         if t_ons > t_sim:
-            raise ValueError(f"t_ons = {t_ons:g} tau is invalid: must not exceed t_sim = {t_sim:g} tau")
+            raise checks.ParameterError("t_ons", t_ons, f"<= t_sim = {t_sim:g} tau",
+                                        f"t_ons = {t_ons:g} tau is invalid: must not exceed t_sim = {t_sim:g} tau")
     if time not in ("continuous", "map"):
-        raise ValueError(f"time = {time!r} is invalid: choose 'continuous' or 'map'")
+        raise checks.ParameterError("time", time, "'continuous' or 'map'",
+                                    f"time = {time!r} is invalid: choose 'continuous' or 'map'")
     if phi not in PHIS:
-        raise ValueError(f"phi = {phi!r} is invalid: choose one of {', '.join(PHIS)}")
+        raise checks.ParameterError("phi", phi, f"one of {', '.join(PHIS)}",
+                                    f"phi = {phi!r} is invalid: choose one of {', '.join(PHIS)}")
     return J, n, m, dt, t_sim, t_ons
 
 
@@ -378,7 +383,8 @@ def sum_rule(n, dt=None, *, integrator="euler", time="continuous"):
     dt = checks.positive("dt", dt, "tau")
     a, _ = _coeffs(dt, integrator)
     if a <= 0:
-        raise ValueError(f"dt = {dt:g} tau is invalid: the Euler map needs dt < 1")
+        raise checks.ParameterError("dt", dt, "< 1 tau (the Euler map)",
+                                    f"dt = {dt:g} tau is invalid: the Euler map needs dt < 1")
     s = n * math.log(a)
     return s / dt if time == "continuous" else s
 
@@ -424,7 +430,8 @@ def subcritical_cdf(lam, g, dt=None, *, integrator="euler", time="continuous"):
     dt = checks.positive("dt", dt, "tau")
     a, b = _coeffs(dt, integrator)
     if a <= 0:
-        raise ValueError(f"dt = {dt:g} tau is invalid: the Euler map needs dt < 1")
+        raise checks.ParameterError("dt", dt, "< 1 tau (the Euler map)",
+                                    f"dt = {dt:g} tau is invalid: the Euler map needs dt < 1")
     r = np.exp(lam * (dt if time == "continuous" else 1.0))
     return _lens(g, r / b, a / b) / (np.pi * g * g)
 
