@@ -104,7 +104,8 @@ def default_parameters(weights="rubin2015", k=None):
     ``k="published"`` for the k the set was published with (0.3 for hennequin2018).
     """
     if weights not in WEIGHT_SETS:
-        raise ValueError(f"weights = {weights!r} is invalid: must be one of {sorted(WEIGHT_SETS)}")
+        raise checks.ParameterError("weights", weights, f"one of {sorted(WEIGHT_SETS)}",
+                                    f"weights = {weights!r} is invalid: must be one of {sorted(WEIGHT_SETS)}")
     d = WEIGHT_SETS[weights]
     W = np.array([[d["W_EE"], -d["W_EI"]], [d["W_IE"], -d["W_II"]]])
     kk = d["k"] if k == "published" else (0.04 if k is None else checks.positive("k", k, "Hz/mV^n"))
@@ -137,7 +138,8 @@ def check_network(W, h=None, k=0.04, n=2.0, tau=None, cell_types=None):
         if tau.size == 1:
             tau = np.full(N, float(tau[0]))
         if tau.shape != (N,):
-            raise ValueError(f"tau has shape {tau.shape}: must have shape ({N},) (one per population)")
+            raise checks.ParameterError("tau", tau.shape, f"shape ({N},), one per population",
+                                        f"tau has shape {tau.shape}: must have shape ({N},) (one per population)")
         for i, t in enumerate(tau):
             checks.positive(f"tau[{i}]", float(t), "ms")
     if cell_types is None and N == 2:
@@ -145,17 +147,20 @@ def check_network(W, h=None, k=0.04, n=2.0, tau=None, cell_types=None):
     if cell_types is not None:
         ct = tuple(str(c).upper() for c in cell_types)
         if len(ct) != N or any(c not in ("E", "I") for c in ct):
-            raise ValueError(f"cell_types = {cell_types!r} is invalid: must be {N} entries 'E' or 'I'")
+            raise checks.ParameterError("cell_types", cell_types, f"{N} entries 'E' or 'I'",
+                                        f"cell_types = {cell_types!r} is invalid: must be {N} entries 'E' or 'I'")
         for b, c in enumerate(ct):
             col = W[:, b]
             if c == "E" and np.any(col < 0):
                 a = int(np.argmin(col))
-                raise ValueError(f"Dale's law violated: W[{a}, {b}] = {col[a]:g} mV/Hz < 0 but "
-                                 f"population {b} is excitatory (E columns must be >= 0)")
+                raise checks.ParameterError("W", float(col[a]), f"column {b} >= 0 (population {b} is excitatory; Dale's law)",
+                                            f"Dale's law violated: W[{a}, {b}] = {col[a]:g} mV/Hz < 0 but "
+                                            f"population {b} is excitatory (E columns must be >= 0)")
             if c == "I" and np.any(col > 0):
                 a = int(np.argmax(col))
-                raise ValueError(f"Dale's law violated: W[{a}, {b}] = {col[a]:g} mV/Hz > 0 but "
-                                 f"population {b} is inhibitory (I columns must be <= 0)")
+                raise checks.ParameterError("W", float(col[a]), f"column {b} <= 0 (population {b} is inhibitory; Dale's law)",
+                                            f"Dale's law violated: W[{a}, {b}] = {col[a]:g} mV/Hz > 0 but "
+                                            f"population {b} is inhibitory (I columns must be <= 0)")
         cell_types = ct
     return W, h, k, n, tau, cell_types
 
@@ -414,7 +419,8 @@ def fixed_points_2pop(W, h, k=0.04, n=2, tau=(20.0, 10.0)):
     W, h, k, n, tau, ct = check_network(W, h, k, n, tau, ("E", "I") if np.ndim(W) == 2 and
                                         np.shape(W) == (2, 2) else None)
     if W.shape != (2, 2):
-        raise ValueError(f"W has shape {W.shape}: must be (2, 2) for the two-population solver")
+        raise checks.ParameterError("W", W.shape, "shape (2, 2) for the two-population solver",
+                                    f"W has shape {W.shape}: must be (2, 2) for the two-population solver")
     ni = checks.integer("n", n, minimum=1, maximum=8)
     out = np.zeros((ni * ni + 2 * ni + 1, 2))
     m = _fixed_points_2pop_kernel(W, h, k, ni, out)
@@ -452,11 +458,13 @@ def fixed_points(W, h, k=0.04, n=2.0, tau=None, cell_types=None, n_starts=32, se
     Newton).
     """
     if method not in ("auto", "homotopy", "newton"):
-        raise ValueError(f"method = {method!r} is invalid: must be 'auto', 'homotopy' or 'newton'")
+        raise checks.ParameterError("method", method, "'auto', 'homotopy' or 'newton'",
+                                    f"method = {method!r} is invalid: must be 'auto', 'homotopy' or 'newton'")
     Wc = checks.square_matrix("W", W)
     integer_n = float(n).is_integer() and 1 <= float(n) <= 12
     if method == "homotopy" and not integer_n:
-        raise ValueError(f"n = {n!r} is invalid for method='homotopy': must be an integer in [1, 12]")
+        raise checks.ParameterError("n", n, "an integer in [1, 12] for method='homotopy'",
+                                    f"n = {n!r} is invalid for method='homotopy': must be an integer in [1, 12]")
     if method == "homotopy" or (method == "auto" and integer_n and Wc.shape[0] <= 6):
         from recnet.numerics import ssn_homotopy
         W, h, k, n, tau, ct = check_network(W, h, k, n, tau, cell_types)
@@ -597,7 +605,8 @@ def simulate(W, h, k=0.04, n=2.0, tau=(20.0, 10.0), r0=None, t_sim=500.0, dt=0.0
     t_sim = checks.positive("t_sim", t_sim, "ms")
     dt = checks.positive("dt", dt, "ms")
     if dt > 0.2 * np.min(tau):
-        raise ValueError(f"dt = {dt:g} ms is invalid: must be <= 0.2 * min(tau) = {0.2 * np.min(tau):g} ms")
+        raise checks.ParameterError("dt", dt, f"<= 0.2 min(tau) = {0.2 * np.min(tau):g} ms",
+                                    f"dt = {dt:g} ms is invalid: must be <= 0.2 * min(tau) = {0.2 * np.min(tau):g} ms")
     r0 = np.zeros(N) if r0 is None else checks.array("r0", r0, ndim=1, shape=(N,))
     n_steps = int(round(t_sim / dt))
     rec = max(1, int(round(checks.positive("record_dt", record_dt, "ms") / dt)))
@@ -678,7 +687,7 @@ def regime_map(W, h_e, h_i, k=0.04, n=2, tau=(20.0, 10.0)):
     """
     W, _, k, n, tau, _ = check_network(W, None, k, n, tau)
     if W.shape != (2, 2):
-        raise ValueError(f"W has shape {W.shape}: must be (2, 2)")
+        raise checks.ParameterError("W", W.shape, "shape (2, 2)", f"W has shape {W.shape}: must be (2, 2)")
     ni = checks.integer("n", n, minimum=1, maximum=8)
     hE = checks.array("h_e", h_e, ndim=1)
     hI = checks.array("h_i", h_i, ndim=1)
