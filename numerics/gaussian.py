@@ -171,7 +171,8 @@ class Transfer:
 def _which(which):
     if which in _WHICH:
         return _WHICH[which]
-    raise ValueError(f"which = {which!r} is invalid: choose 'phi', 'dphi' or 'Phi'")
+    raise checks.ParameterError("which", which, "'phi', 'dphi' or 'Phi'",
+                                f"which = {which!r} is invalid: choose 'phi', 'dphi' or 'Phi'")
 
 
 def _sympy_phi(phi):
@@ -236,7 +237,8 @@ def _user_transfer(key):
         try:
             fns.append(_nj(lam))
         except Exception as exc:  # pragma: no cover - depends on the expression
-            raise ValueError(f"phi = {key!r} cannot be compiled: {exc}") from None
+            raise checks.ParameterError("phi", key, "an expression numba can compile",
+                                        f"phi = {key!r} cannot be compiled: {exc}") from None
     p0, p1, p2 = fns
     hp = has_prim
 
@@ -294,7 +296,8 @@ def transfer(phi="tanh"):
             if not isinstance(phi, sp.Basic):
                 raise TypeError
         except TypeError:
-            raise TypeError(f"phi must be a name, a sympy expression or a string, got {type(phi).__name__}") from None
+            raise checks.ParameterTypeError("phi", type(phi).__name__, "a name, a sympy expression or a string",
+                                            f"phi must be a name, a sympy expression or a string, got {type(phi).__name__}") from None
         key = str(phi)
     else:
         key = phi.strip()
@@ -575,9 +578,10 @@ def gaussian_mean(phi, delta0, mu=0.0, which="phi", n=DEFAULT_N):
     d0 = np.asarray(delta0, dtype=float)
     m = np.asarray(mu, dtype=float)
     if np.any(~np.isfinite(d0)) or np.any(d0 < 0):
-        raise ValueError(f"delta0 = {delta0!r} is invalid: must be finite and >= 0")
+        raise checks.ParameterError("delta0", delta0, "finite and >= 0",
+                                    f"delta0 = {delta0!r} is invalid: must be finite and >= 0")
     if np.any(~np.isfinite(m)):
-        raise ValueError(f"mu = {mu!r} is invalid: must be finite")
+        raise checks.ParameterError("mu", mu, "finite", f"mu = {mu!r} is invalid: must be finite")
     z, w = gh_nodes(n)
     d0b, mb = np.broadcast_arrays(d0, m)
     out = mean_array(tr.f, tr.code, w_, np.ascontiguousarray(mb.ravel()), np.ascontiguousarray(d0b.ravel()), z, w)
@@ -610,18 +614,20 @@ def gaussian_corr(phi, delta, delta0, mu=0.0, which="phi", n=DEFAULT_N, method="
     w_ = _which(which)
     _check_prim(tr, w_)
     if method not in ("auto", "quad"):
-        raise ValueError(f"method = {method!r} is invalid: choose 'auto' or 'quad'")
+        raise checks.ParameterError("method", method, "'auto' or 'quad'",
+                                    f"method = {method!r} is invalid: choose 'auto' or 'quad'")
     d = np.asarray(delta, dtype=float)
     d0 = np.asarray(delta0, dtype=float)
     m = np.asarray(mu, dtype=float)
     for nm, v in (("delta", d), ("delta0", d0), ("mu", m)):
         if np.any(~np.isfinite(v)):
-            raise ValueError(f"{nm} = {v!r} is invalid: must be finite")
+            raise checks.ParameterError(nm, v, "finite", f"{nm} = {v!r} is invalid: must be finite")
     if np.any(d0 < 0):
-        raise ValueError(f"delta0 = {delta0!r} is invalid: must be >= 0")
+        raise checks.ParameterError("delta0", delta0, ">= 0", f"delta0 = {delta0!r} is invalid: must be >= 0")
     db, d0b, mb = np.broadcast_arrays(d, d0, m)
     if np.any(np.abs(db) > d0b * (1 + 1e-14)):
-        raise ValueError(f"delta = {delta!r} is invalid: must satisfy |delta| <= delta0 = {delta0!r}")
+        raise checks.ParameterError("delta", delta, "|delta| <= delta0",
+                                    f"delta = {delta!r} is invalid: must satisfy |delta| <= delta0 = {delta0!r}")
     z, w = gh_nodes(n)
     out = corr_array(tr.f, tr.code, w_, np.ascontiguousarray(db.ravel()), np.ascontiguousarray(d0b.ravel()),
                      np.ascontiguousarray(mb.ravel()), z, w, 0 if method == "auto" else 1)

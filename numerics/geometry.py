@@ -120,24 +120,28 @@ def _check_problem(responses, inputs, bound, norm, tolerance, bias, input_weight
     R = checks.array("responses", responses, ndim=2)
     if np.any(R < 0):
         p, i = np.argwhere(R < 0)[0]
-        raise ValueError(f"responses[{p}, {i}] = {R[p, i]:g} Hz is invalid: steady-state rates of a "
-                         "rectified-linear network must be >= 0")
+        raise checks.ParameterError("responses", float(R[p, i]), "rates >= 0 Hz",
+                                    f"responses[{p}, {i}] = {R[p, i]:g} Hz is invalid: steady-state rates of a "
+                                    "rectified-linear network must be >= 0")
     P, N = R.shape
     X = None
     if inputs is not None:
         X = checks.array("inputs", inputs, ndim=2)
         if X.shape[0] != P:
-            raise ValueError(f"inputs has shape {X.shape}: must have one row per pattern ({P} rows, "
-                             "like responses)")
+            raise checks.ParameterError("inputs", X.shape, f"{P} rows, one per pattern like responses",
+                                        f"inputs has shape {X.shape}: must have one row per pattern ({P} rows, "
+                                        "like responses)")
     bound = checks.positive("bound", bound)
     if norm not in _NORMS:
-        raise ValueError(f"norm = {norm!r} is invalid: choose one of {', '.join(_NORMS)}")
+        raise checks.ParameterError("norm", norm, f"one of {', '.join(_NORMS)}",
+                                    f"norm = {norm!r} is invalid: choose one of {', '.join(_NORMS)}")
     tolerance = checks.nonnegative("tolerance", tolerance, "Hz")
     b = np.zeros(N) if bias is None else checks.array("bias", bias, shape=(N,))
     U = None
     if input_weights is not None:
         if X is None:
-            raise ValueError("input_weights given without inputs: give inputs (P, K) as well")
+            raise checks.ParameterError("input_weights", "given", "only together with inputs (P, K)",
+                                        "input_weights given without inputs: give inputs (P, K) as well")
         U = checks.array("input_weights", input_weights, shape=(N, X.shape[1]))
     return R, X, bound, tolerance, b, U
 
@@ -758,7 +762,8 @@ def sample_solutions(space, n_samples, *, seed=None, thin=None, burn_in=None):
     n_samples = checks.integer("n_samples", n_samples, 1)
     if not space.feasible:
         bad = [n.neuron for n in space.neurons if not n.feasible]
-        raise ValueError(f"the solution space is empty (infeasible neurons {bad}): nothing to sample")
+        raise checks.ParameterError("space", bad, "a feasible solution space (infeasible neurons have nothing to sample)",
+                                    f"the solution space is empty (infeasible neurons {bad}): nothing to sample")
     gen = checks.rng(seed)
     N = space.W_min.shape[0]
     K = 0 if space.U_min is None else space.U_min.shape[1]

@@ -68,24 +68,28 @@ def make_circuit(W_ex, W_ix=None, W_ei=None, W_ie=None, W_ii=None):
     W_ix = checks.array("W_ix", W_ix, ndim=2)
     ni = W_ix.shape[0]
     if W_ix.shape[1] != nin:
-        raise ValueError(f"W_ix has shape {W_ix.shape}: must be (N_I, {nin}) (same inputs as W_ex)")
+        raise checks.ParameterError("W_ix", W_ix.shape, f"shape (N_I, {nin}), the same inputs as W_ex",
+                                    f"W_ix has shape {W_ix.shape}: must be (N_I, {nin}) (same inputs as W_ex)")
     W_ei = np.zeros((ne, ni)) if W_ei is None else checks.array("W_ei", W_ei, ndim=2, shape=(ne, ni))
     W_ie = np.zeros((ni, ne)) if W_ie is None else checks.array("W_ie", W_ie, ndim=2, shape=(ni, ne))
     W_ii = np.zeros((ni, ni)) if W_ii is None else checks.array("W_ii", W_ii, ndim=2, shape=(ni, ni))
     for name, W in (("W_ex", W_ex), ("W_ix", W_ix), ("W_ei", W_ei), ("W_ie", W_ie), ("W_ii", W_ii)):
         if W.size and np.min(W) < 0:
             i, j = np.unravel_index(np.argmin(W), W.shape)
-            raise ValueError(f"Dale's law violated: {name}[{i}, {j}] = {W[i, j]:g} < 0; weights are "
-                             f"magnitudes (the sign is fixed by the presynaptic type) and must be >= 0")
+            raise checks.ParameterError(name, float(W[i, j]), "magnitudes >= 0 (Dale's law: the sign is the presynaptic type's)",
+                                        f"Dale's law violated: {name}[{i}, {j}] = {W[i, j]:g} < 0; weights are "
+                                        f"magnitudes (the sign is fixed by the presynaptic type) and must be >= 0")
     return Circuit(W_ex, W_ix, W_ei, W_ie, W_ii)
 
 
 def _check_q(Q, nin):
     Q = checks.square_matrix("Q", Q, n=nin)
     if not np.allclose(Q, Q.T, rtol=1e-10, atol=1e-12):
-        raise ValueError("Q must be symmetric (an input correlation matrix <x x^T>)")
+        raise checks.ParameterError("Q", "not symmetric", "a symmetric correlation matrix",
+                                    "Q must be symmetric (an input correlation matrix <x x^T>)")
     if np.min(np.linalg.eigvalsh(Q)) < -1e-10 * max(1.0, np.max(np.abs(Q))):
-        raise ValueError("Q must be positive semi-definite (an input correlation matrix <x x^T>)")
+        raise checks.ParameterError("Q", "not positive semi-definite", "a positive semi-definite correlation matrix",
+                                    "Q must be positive semi-definite (an input correlation matrix <x x^T>)")
     return Q
 
 
@@ -209,14 +213,16 @@ def _prepare(c, plastic, totals, norm):
     pl = np.array([t in plastic for t in _TYPES], np.bool_)
     bad = set(plastic) - set(_TYPES)
     if bad:
-        raise ValueError(f"plastic = {sorted(bad)} is invalid: choose from {_TYPES}")
+        raise checks.ParameterError("plastic", sorted(bad), f"a subset of {_TYPES}",
+                                    f"plastic = {sorted(bad)} is invalid: choose from {_TYPES}")
     if isinstance(norm, str):
         norm = {t: norm for t in _TYPES}
     l1 = np.zeros(3, np.bool_)
     for k, t in enumerate(_TYPES):
         v = norm.get(t, "l2")
         if v not in ("l1", "l2"):
-            raise ValueError(f"norm[{t!r}] = {v!r} is invalid: must be 'l1' or 'l2'")
+            raise checks.ParameterError("norm", v, "'l1' or 'l2'",
+                                        f"norm[{t!r}] = {v!r} is invalid: must be 'l1' or 'l2'")
         l1[k] = v == "l1"
     W = {"ex": c.W_ex, "ix": c.W_ix, "ei": c.W_ei}
     tot = np.zeros(3)
@@ -305,7 +311,8 @@ def cotuning_weights(w, V, Q, total, norm="l1"):
     while size(x1) > 0:
         x1 *= 2
     if size(x0) < 0:
-        raise ValueError(f"total = {total:g} is invalid: larger than the inhibitory weights can reach here")
+        raise checks.ParameterError("total", total, "a norm the inhibitory weights can reach",
+                                    f"total = {total:g} is invalid: larger than the inhibitory weights can reach here")
     lam = so.brentq(size, x0, x1, xtol=1e-14, rtol=1e-14)
     return np.linalg.solve(C + lam * np.eye(len(b)), b), lam
 
@@ -390,8 +397,9 @@ def eigencircuit_amplitudes(n_e, w_ee, w_ei, w_ie, w_ii, sigma=1.0):
     g = w_ie / (1.0 + w_ii)
     phi = w_ee - w_ei * g
     if not 0.0 < phi < 1.0:
-        raise ValueError(f"Phi = w_ee - w_ei w_ie/(1 + w_ii) = {phi:.4g} is invalid: the eigencircuit "
-                         f"amplitudes (SM Eq. 146) need 0 < Phi < 1")
+        raise checks.ParameterError("w_ei", w_ei, "0 < Phi = w_ee - w_ei w_ie/(1 + w_ii) < 1 (SM Eq. 146)",
+                                    f"Phi = w_ee - w_ei w_ie/(1 + w_ii) = {phi:.4g} is invalid: the eigencircuit "
+                                    f"amplitudes (SM Eq. 146) need 0 < Phi < 1")
     s_e = sigma * (-1.0 + np.sqrt(1.0 + 4.0 * phi * (1.0 - phi) * n_e)) / (2.0 * (1.0 - phi) * n_e)
     return s_e, g * s_e / phi, phi
 
@@ -507,7 +515,8 @@ def independent_channels(lams):
     """Second-moment matrix diag(lams) of independent zero-mean input channels (Hz^2)."""
     lams = checks.array("lams", lams, ndim=1)
     if np.any(lams <= 0):
-        raise ValueError("lams must be > 0 (channel variances, Hz^2)")
+        raise checks.ParameterError("lams", lams.tolist(), "> 0 (channel variances, Hz^2)",
+                                    "lams must be > 0 (channel variances, Hz^2)")
     return np.diag(lams)
 
 
@@ -521,7 +530,8 @@ def feedforward_mode_attractions(lam, a, w_e, w_i, mode=0):
     lam = checks.array("lam", lam, ndim=1)
     a = checks.array("a", a, ndim=1, shape=lam.shape)
     if np.any(lam <= 0) or np.any(a <= 0):
-        raise ValueError("lam (variances, Hz^2) and a (inhibitory tuning amplitudes) must be > 0")
+        raise checks.ParameterError("lam" if np.any(lam <= 0) else "a", (lam if np.any(lam <= 0) else a).tolist(), "> 0",
+                                    "lam (variances, Hz^2) and a (inhibitory tuning amplitudes) must be > 0")
     w_e = checks.positive("w_e", w_e)
     w_i = checks.nonnegative("w_i", w_i)
     m = checks.integer("mode", mode, minimum=0, maximum=len(lam) - 1)

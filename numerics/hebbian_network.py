@@ -50,7 +50,8 @@ def make_weights(W_EF, W_IF, W_EE=None, W_EI=None, W_IE=None, W_II=None):
     W_IF = checks.array("W_IF", W_IF, ndim=2)
     ni = W_IF.shape[0]
     if W_IF.shape[1] != nf:
-        raise ValueError(f"W_IF has shape {W_IF.shape}: must be (N_I, {nf}) (the same inputs as W_EF)")
+        raise checks.ParameterError("W_IF", W_IF.shape, f"shape (N_I, {nf}), the same inputs as W_EF",
+                                    f"W_IF has shape {W_IF.shape}: must be (N_I, {nf}) (the same inputs as W_EF)")
     shapes = {"EE": (ne, ne), "EI": (ne, ni), "IE": (ni, ne), "II": (ni, ni)}
     given = {"EE": W_EE, "EI": W_EI, "IE": W_IE, "II": W_II}
     W = {"EF": W_EF.copy(), "IF": W_IF.copy()}
@@ -59,8 +60,9 @@ def make_weights(W_EF, W_IF, W_EE=None, W_EI=None, W_IE=None, W_II=None):
     for k in TYPES:
         if W[k].size and np.min(W[k]) < 0:
             i, j = np.unravel_index(np.argmin(W[k]), W[k].shape)
-            raise ValueError(f"Dale's law violated: W_{k}[{i}, {j}] = {W[k][i, j]:g} < 0; weights are "
-                             f"magnitudes (the sign is fixed by the presynaptic type) and must be >= 0")
+            raise checks.ParameterError(f"W_{k}", float(W[k][i, j]), "magnitudes >= 0 (Dale's law: the sign is the presynaptic type's)",
+                                        f"Dale's law violated: W_{k}[{i}, {j}] = {W[k][i, j]:g} < 0; weights are "
+                                        f"magnitudes (the sign is fixed by the presynaptic type) and must be >= 0")
         W[k] = np.ascontiguousarray(W[k], dtype=float)
     return W
 
@@ -104,7 +106,8 @@ def _prepare(W, norms, rates, plastic):
     (6, order of TYPES) and plastic flags (6) as arrays for the kernels."""
     bad = set(plastic) - set(TYPES)
     if bad:
-        raise ValueError(f"plastic = {sorted(bad)} is invalid: choose from {TYPES}")
+        raise checks.ParameterError("plastic", sorted(bad), f"a subset of {TYPES}",
+                                    f"plastic = {sorted(bad)} is invalid: choose from {TYPES}")
     pl = np.array([t in plastic for t in TYPES], np.bool_)
     tot = np.empty(4)
     defaults = {"EE": W["EF"][0].sum() + W["EE"][0].sum() if W["EF"].shape[0] else 0.0,
@@ -327,9 +330,11 @@ def averaged_network(W, Q, eta=0.01, n_steps=1000, norms=None, rates=None, plast
 def _check_q(Q, nf):
     Q = checks.square_matrix("Q", Q, n=nf)
     if not np.allclose(Q, Q.T, rtol=1e-10, atol=1e-12):
-        raise ValueError("Q must be symmetric (an input second-moment matrix <x x^T>, Hz^2)")
+        raise checks.ParameterError("Q", "not symmetric", "a symmetric second-moment matrix",
+                                    "Q must be symmetric (an input second-moment matrix <x x^T>, Hz^2)")
     if np.min(np.linalg.eigvalsh(Q)) < -1e-10 * max(1.0, np.max(np.abs(Q))):
-        raise ValueError("Q must be positive semi-definite (an input second-moment matrix <x x^T>, Hz^2)")
+        raise checks.ParameterError("Q", "not positive semi-definite", "a positive semi-definite second-moment matrix",
+                                    "Q must be positive semi-definite (an input second-moment matrix <x x^T>, Hz^2)")
     return Q
 
 
@@ -428,7 +433,8 @@ def _rate_setup(W, n_stim, t_stim, dt, tau_e, tau_i, amplitude_hz, sigma_deg, co
     tau_e = checks.positive("tau_e", tau_e, "ms")
     tau_i = checks.positive("tau_i", tau_i, "ms")
     if dt > min(tau_e, tau_i):
-        raise ValueError(f"dt = {dt:g} ms is invalid: must be <= min(tau_e, tau_i) = {min(tau_e, tau_i):g} ms")
+        raise checks.ParameterError("dt", dt, f"<= min(tau_e, tau_i) = {min(tau_e, tau_i):g} ms",
+                                    f"dt = {dt:g} ms is invalid: must be <= min(tau_e, tau_i) = {min(tau_e, tau_i):g} ms")
     steps = max(1, int(round(t_stim / dt)))
     theta = checks.rng(seed).uniform(0.0, 180.0, n_stim)
     inputs = np.ascontiguousarray(orientation_input(theta, W["EF"].shape[1], amplitude_hz, sigma_deg,
@@ -486,5 +492,6 @@ def rf_cosine(W_AF):
     S = U @ U.T
     n = len(S)
     if n < 2:
-        raise ValueError("rf_cosine needs at least two receptive fields (rows)")
+        raise checks.ParameterError("W_AF", W_AF.shape, "at least two receptive fields (rows)",
+                                    "rf_cosine needs at least two receptive fields (rows)")
     return float((S.sum() - np.trace(S)) / (n * (n - 1)))

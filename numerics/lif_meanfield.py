@@ -64,7 +64,8 @@ def check_brunel(tau_m, v_thresh, v_reset, v_rest, tau_refrac, g, eta, epsilon, 
     checks.nonnegative("delay", delay, "ms")
     c_e = int(round(epsilon * n_e))
     if c_e < 1:
-        raise ValueError(f"epsilon * n_e = {epsilon * n_e:g} is invalid: the E in-degree C_E must be >= 1")
+        raise checks.ParameterError("epsilon", epsilon, "epsilon * n_e >= 1 (an E in-degree C_E >= 1)",
+                                    f"epsilon * n_e = {epsilon * n_e:g} is invalid: the E in-degree C_E must be >= 1")
     return n_e
 
 
@@ -478,7 +479,8 @@ def _per_pop(name, value, p, unit):
     if arr.ndim == 0 or arr.size == 1:
         return np.full(p, float(arr.ravel()[0]))
     if arr.shape != (p,):
-        raise ValueError(f"{name} has shape {arr.shape}: must be a scalar or have shape ({p},) [{unit}]")
+        raise checks.ParameterError(name, arr.shape, f"a scalar or shape ({p},) [{unit}]",
+                                    f"{name} has shape {arr.shape}: must be a scalar or have shape ({p},) [{unit}]")
     return arr.astype(float)
 
 
@@ -551,7 +553,8 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
     K = checks.square_matrix("indegree", indegree)
     P = K.shape[0]
     if np.any(K < 0):
-        raise ValueError(f"indegree contains {K.min():g}: in-degrees must be >= 0")
+        raise checks.ParameterError("indegree", float(K.min()), ">= 0",
+                                    f"indegree contains {K.min():g}: in-degrees must be >= 0")
     J = checks.square_matrix("weight", weight, n=P)
     nu_e = checks.array("nu_ext", nu_ext)
     j_e = checks.array("j_ext", j_ext)
@@ -560,13 +563,16 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
     if j_e.ndim <= 1:
         j_e = j_e.reshape(-1, 1) if j_e.ndim == 1 else np.full((P, 1), float(j_e))
     if nu_e.shape[0] != P or nu_e.ndim != 2:
-        raise ValueError(f"nu_ext has shape {np.shape(nu_ext)}: must be ({P},) or ({P}, n_ext) [Hz]")
+        raise checks.ParameterError("nu_ext", np.shape(nu_ext), f"shape ({P},) or ({P}, n_ext) [Hz]",
+                                    f"nu_ext has shape {np.shape(nu_ext)}: must be ({P},) or ({P}, n_ext) [Hz]")
     try:
         nu_e, j_e = np.broadcast_arrays(nu_e, j_e)
     except ValueError:
-        raise ValueError(f"j_ext has shape {np.shape(j_ext)}: must broadcast to nu_ext's {nu_e.shape} [mV]") from None
+        raise checks.ParameterError("j_ext", np.shape(j_ext), f"broadcastable to nu_ext's {nu_e.shape} [mV]",
+                                    f"j_ext has shape {np.shape(j_ext)}: must broadcast to nu_ext's {nu_e.shape} [mV]") from None
     if np.any(nu_e < 0):
-        raise ValueError(f"nu_ext contains {nu_e.min():g} Hz: external rates must be >= 0")
+        raise checks.ParameterError("nu_ext", float(nu_e.min()), ">= 0 Hz",
+                                    f"nu_ext contains {nu_e.min():g} Hz: external rates must be >= 0")
     tau = _per_pop("tau_m", tau_m, P, "ms")
     tref = _per_pop("tau_refrac", tau_refrac, P, "ms")
     vth = _per_pop("v_thresh", v_thresh, P, "mV")

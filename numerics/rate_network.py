@@ -230,9 +230,11 @@ def simulate(J, phi="tanh", t_sim=200.0, dt=0.05, x0=None, i0=0.0, amp=0.0, omeg
     t_sim = checks.positive("t_sim", t_sim)
     dt = checks.positive("dt", dt)
     if dt > t_sim:
-        raise ValueError(f"dt = {dt} is invalid: must be <= t_sim = {t_sim}")
+        raise checks.ParameterError("dt", dt, f"<= t_sim = {t_sim}",
+                                    f"dt = {dt} is invalid: must be <= t_sim = {t_sim}")
     if method not in ("rk4", "euler"):
-        raise ValueError(f"method = {method!r} is invalid: choose 'rk4' or 'euler'")
+        raise checks.ParameterError("method", method, "'rk4' or 'euler'",
+                                    f"method = {method!r} is invalid: choose 'rk4' or 'euler'")
     record_dt = checks.positive("record_dt", record_dt)
     renorm_every = checks.positive("renorm_every", renorm_every)
     t_lyap_start = checks.nonnegative("t_lyap_start", t_lyap_start)
@@ -250,13 +252,15 @@ def simulate(J, phi="tanh", t_sim=200.0, dt=0.05, x0=None, i0=0.0, amp=0.0, omeg
     else:
         idx = checks.array("record_units", record_units, ndim=1, dtype=np.int64)
         if idx.size and (idx.min() < 0 or idx.max() >= n):
-            raise ValueError(f"record_units must lie in [0, {n - 1}]")
+            raise checks.ParameterError("record_units", [int(idx.min()), int(idx.max())], f"unit indices in [0, {n - 1}]",
+                                        f"record_units must lie in [0, {n - 1}]")
     n_steps = int(round(t_sim / dt))
     rec_every = max(1, int(round(record_dt / dt)))
     ren = max(1, int(round(renorm_every / dt)))
     start = int(round(t_lyap_start / dt))
     if lyapunov and start >= n_steps:
-        raise ValueError(f"t_lyap_start = {t_lyap_start} is invalid: must be below t_sim = {t_sim}")
+        raise checks.ParameterError("t_lyap_start", t_lyap_start, f"< t_sim = {t_sim}",
+                                    f"t_lyap_start = {t_lyap_start} is invalid: must be below t_sim = {t_sim}")
     x, y, rec, logs = _integrate(J, x0, y0, tr.f, dt, n_steps, method == "rk4", i0a, ampa, omega, tha,
                                  bool(lyapunov), ren, start, rec_every, idx, bool(parallel))
     out = {"t": np.arange(rec.shape[0]) * rec_every * dt, "x": rec, "x_final": x, "dt": dt}

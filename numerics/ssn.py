@@ -34,7 +34,7 @@ __all__ = [
     "DEFAULTS", "WEIGHT_SETS", "RING_DEFAULTS", "default_parameters", "ring_uniform_weights",
     "check_network", "rates", "jacobian", "classify",
     "fixed_points_2pop", "fixed_points", "all_fixed_points", "simulate", "regime_map",
-    "input_response",
+    "input_response", "fate",
 ]
 
 #: Ring (orientation) model of Rubin, Van Hooser, Miller 2015 (Neuron 85:402, experimental
@@ -104,7 +104,8 @@ def default_parameters(weights="rubin2015", k=None):
     ``k="published"`` for the k the set was published with (0.3 for hennequin2018).
     """
     if weights not in WEIGHT_SETS:
-        raise ValueError(f"weights = {weights!r} is invalid: must be one of {sorted(WEIGHT_SETS)}")
+        raise checks.ParameterError("weights", weights, f"one of {sorted(WEIGHT_SETS)}",
+                                    f"weights = {weights!r} is invalid: must be one of {sorted(WEIGHT_SETS)}")
     d = WEIGHT_SETS[weights]
     W = np.array([[d["W_EE"], -d["W_EI"]], [d["W_IE"], -d["W_II"]]])
     kk = d["k"] if k == "published" else (0.04 if k is None else checks.positive("k", k, "Hz/mV^n"))
@@ -137,7 +138,8 @@ def check_network(W, h=None, k=0.04, n=2.0, tau=None, cell_types=None):
         if tau.size == 1:
             tau = np.full(N, float(tau[0]))
         if tau.shape != (N,):
-            raise ValueError(f"tau has shape {tau.shape}: must have shape ({N},) (one per population)")
+            raise checks.ParameterError("tau", tau.shape, f"shape ({N},), one per population",
+                                        f"tau has shape {tau.shape}: must have shape ({N},) (one per population)")
         for i, t in enumerate(tau):
             checks.positive(f"tau[{i}]", float(t), "ms")
     if cell_types is None and N == 2:
@@ -145,17 +147,20 @@ def check_network(W, h=None, k=0.04, n=2.0, tau=None, cell_types=None):
     if cell_types is not None:
         ct = tuple(str(c).upper() for c in cell_types)
         if len(ct) != N or any(c not in ("E", "I") for c in ct):
-            raise ValueError(f"cell_types = {cell_types!r} is invalid: must be {N} entries 'E' or 'I'")
+            raise checks.ParameterError("cell_types", cell_types, f"{N} entries 'E' or 'I'",
+                                        f"cell_types = {cell_types!r} is invalid: must be {N} entries 'E' or 'I'")
         for b, c in enumerate(ct):
             col = W[:, b]
             if c == "E" and np.any(col < 0):
                 a = int(np.argmin(col))
-                raise ValueError(f"Dale's law violated: W[{a}, {b}] = {col[a]:g} mV/Hz < 0 but "
-                                 f"population {b} is excitatory (E columns must be >= 0)")
+                raise checks.ParameterError("W", float(col[a]), f"column {b} >= 0 (population {b} is excitatory; Dale's law)",
+                                            f"Dale's law violated: W[{a}, {b}] = {col[a]:g} mV/Hz < 0 but "
+                                            f"population {b} is excitatory (E columns must be >= 0)")
             if c == "I" and np.any(col > 0):
                 a = int(np.argmax(col))
-                raise ValueError(f"Dale's law violated: W[{a}, {b}] = {col[a]:g} mV/Hz > 0 but "
-                                 f"population {b} is inhibitory (I columns must be <= 0)")
+                raise checks.ParameterError("W", float(col[a]), f"column {b} <= 0 (population {b} is inhibitory; Dale's law)",
+                                            f"Dale's law violated: W[{a}, {b}] = {col[a]:g} mV/Hz > 0 but "
+                                            f"population {b} is inhibitory (I columns must be <= 0)")
         cell_types = ct
     return W, h, k, n, tau, cell_types
 
@@ -414,7 +419,8 @@ def fixed_points_2pop(W, h, k=0.04, n=2, tau=(20.0, 10.0)):
     W, h, k, n, tau, ct = check_network(W, h, k, n, tau, ("E", "I") if np.ndim(W) == 2 and
                                         np.shape(W) == (2, 2) else None)
     if W.shape != (2, 2):
-        raise ValueError(f"W has shape {W.shape}: must be (2, 2) for the two-population solver")
+        raise checks.ParameterError("W", W.shape, "shape (2, 2) for the two-population solver",
+                                    f"W has shape {W.shape}: must be (2, 2) for the two-population solver")
     ni = checks.integer("n", n, minimum=1, maximum=8)
     out = np.zeros((ni * ni + 2 * ni + 1, 2))
     m = _fixed_points_2pop_kernel(W, h, k, ni, out)
@@ -452,11 +458,13 @@ def fixed_points(W, h, k=0.04, n=2.0, tau=None, cell_types=None, n_starts=32, se
     Newton).
     """
     if method not in ("auto", "homotopy", "newton"):
-        raise ValueError(f"method = {method!r} is invalid: must be 'auto', 'homotopy' or 'newton'")
+        raise checks.ParameterError("method", method, "'auto', 'homotopy' or 'newton'",
+                                    f"method = {method!r} is invalid: must be 'auto', 'homotopy' or 'newton'")
     Wc = checks.square_matrix("W", W)
     integer_n = float(n).is_integer() and 1 <= float(n) <= 12
     if method == "homotopy" and not integer_n:
-        raise ValueError(f"n = {n!r} is invalid for method='homotopy': must be an integer in [1, 12]")
+        raise checks.ParameterError("n", n, "an integer in [1, 12] for method='homotopy'",
+                                    f"n = {n!r} is invalid for method='homotopy': must be an integer in [1, 12]")
     if method == "homotopy" or (method == "auto" and integer_n and Wc.shape[0] <= 6):
         from recnet.numerics import ssn_homotopy
         W, h, k, n, tau, ct = check_network(W, h, k, n, tau, cell_types)
@@ -597,7 +605,8 @@ def simulate(W, h, k=0.04, n=2.0, tau=(20.0, 10.0), r0=None, t_sim=500.0, dt=0.0
     t_sim = checks.positive("t_sim", t_sim, "ms")
     dt = checks.positive("dt", dt, "ms")
     if dt > 0.2 * np.min(tau):
-        raise ValueError(f"dt = {dt:g} ms is invalid: must be <= 0.2 * min(tau) = {0.2 * np.min(tau):g} ms")
+        raise checks.ParameterError("dt", dt, f"<= 0.2 min(tau) = {0.2 * np.min(tau):g} ms",
+                                    f"dt = {dt:g} ms is invalid: must be <= 0.2 * min(tau) = {0.2 * np.min(tau):g} ms")
     r0 = np.zeros(N) if r0 is None else checks.array("r0", r0, ndim=1, shape=(N,))
     n_steps = int(round(t_sim / dt))
     rec = max(1, int(round(checks.positive("record_dt", record_dt, "ms") / dt)))
@@ -678,7 +687,7 @@ def regime_map(W, h_e, h_i, k=0.04, n=2, tau=(20.0, 10.0)):
     """
     W, _, k, n, tau, _ = check_network(W, None, k, n, tau)
     if W.shape != (2, 2):
-        raise ValueError(f"W has shape {W.shape}: must be (2, 2)")
+        raise checks.ParameterError("W", W.shape, "shape (2, 2)", f"W has shape {W.shape}: must be (2, 2)")
     ni = checks.integer("n", n, minimum=1, maximum=8)
     hE = checks.array("h_e", h_e, ndim=1)
     hI = checks.array("h_i", h_i, ndim=1)
@@ -722,3 +731,113 @@ def ring_input(theta, c, theta_stim=(90.0,), sigma_ff=30.0):
     sigma_ff = checks.positive("sigma_ff", sigma_ff, "deg")
     g = np.exp(-_ori_dist(theta, np.atleast_1d(theta_stim)) ** 2 / (2 * sigma_ff ** 2)).sum(1)
     return np.concatenate([c * g, c * g])
+
+
+# ------------------------------------------------------------------ fate without a stable fixed point
+#: step of ``fate``'s adaptive Heun scheme, as a fraction of the fastest local time scale
+FATE_STEP = 0.05
+
+
+@njit
+def _fate_rhs(W, h, k, n, tau, r, out):
+    """out = dr/dt; returns the local rate scale max_a (1 + k n u_a^{n-1} sum_b |W_ab|)/tau_a (1/ms)."""
+    N = r.size
+    lam = 0.0
+    for a in range(N):
+        acc = h[a]
+        row = 0.0
+        for b in range(N):
+            acc += W[a, b] * r[b]
+            row += abs(W[a, b])
+        f = k * acc ** n if acc > 0.0 else 0.0
+        g = k * n * acc ** (n - 1.0) if acc > 0.0 else 0.0
+        out[a] = (-r[a] + f) / tau[a]
+        lam = max(lam, (1.0 + g * row) / tau[a])
+    return lam
+
+
+@njit
+def _fate_kernel(W, h, k, n, tau, r0, t_end, t_tail, r_escape, max_steps, rmin, rmax):
+    """Heun (second order) for tau dr/dt = -r + k[W r + h]_+^n from r0, the step FATE_STEP over the
+    local rate scale, so a blow-up is followed in a few hundred steps.  Returns (status, t): 1 escaped
+    (a rate above r_escape or not finite), 0 reached t_end (rmin/rmax: range of each rate over
+    t >= t_tail), 2 step cap."""
+    N = r0.size
+    r = r0.copy()
+    k1 = np.empty(N)
+    k2 = np.empty(N)
+    rp = np.empty(N)
+    t = 0.0
+    for a in range(N):
+        rmin[a] = np.inf
+        rmax[a] = -np.inf
+    for _ in range(max_steps):
+        lam = _fate_rhs(W, h, k, n, tau, r, k1)
+        if not lam < np.inf:
+            return 1, t
+        dt = min(FATE_STEP / lam, t_end - t)
+        for a in range(N):
+            rp[a] = r[a] + dt * k1[a]
+        _fate_rhs(W, h, k, n, tau, rp, k2)
+        esc = False
+        for a in range(N):
+            r[a] += 0.5 * dt * (k1[a] + k2[a])
+            if not r[a] <= r_escape:
+                esc = True
+        t += dt
+        if esc:
+            return 1, t
+        if t >= t_tail:
+            for a in range(N):
+                rmin[a] = min(rmin[a], r[a])
+                rmax[a] = max(rmax[a], r[a])
+        if t >= t_end:
+            return 0, t
+    return 2, t
+
+
+def fate(W, h, k, n, tau, r_scale=1.0, t_end=None, max_steps=10_000_000):
+    """What the rates do from rest (r = 0) when there is no stable fixed point.
+
+    Integrates :math:`\\tau_a \\dot r_a = -r_a + k[u_a]_+^n` by adaptive Heun (step ``FATE_STEP``
+    of the fastest local time scale) until a rate passes ``1e6 r_scale`` Hz ("runaway"), or for
+    ``t_end`` (default 100 max tau) otherwise ("bounded": the range of every rate over the second
+    half is returned; a range wider than 1e-6 of its top is "oscillation", else "settles").
+
+    Parameters
+    ----------
+    W, h, k, n, tau : the network (mV/Hz, mV, Hz/mV^n, -, ms), as ``check_network`` takes them.
+    r_scale : float
+        Rate scale of the model in Hz (e.g. the largest fixed-point rate); the escape threshold is
+        ``1e6 * max(r_scale, 1)``.
+    t_end : float, optional
+        Integration time in ms.
+    max_steps : int
+        Step cap (``"undetermined"`` when reached).
+
+    Returns
+    -------
+    dict
+        ``outcome`` ("runaway", "oscillation", "settles", "undetermined"), ``t_ms`` (time reached:
+        the escape time for a runaway), ``r_escape_hz``, ``range_hz`` ((N, 2) min and max of each rate
+        over the second half; only when bounded).
+    """
+    W, h, k, n, tau, _ = check_network(W, h, k, n, tau, None if np.shape(W) != (2, 2) else ("E", "I"))
+    N = W.shape[0]
+    h = np.zeros(N) if h is None else h
+    t_end = 100.0 * float(np.max(tau)) if t_end is None else checks.positive("t_end", t_end, "ms")
+    r_escape = 1e6 * min(max(float(r_scale), 1.0), 1e290)
+    rmin, rmax = np.empty(N), np.empty(N)
+    status, t = _fate_kernel(np.ascontiguousarray(W), h, float(k), float(n), tau, np.zeros(N), t_end,
+                             0.5 * t_end, r_escape, int(max_steps), rmin, rmax)
+    out = {"t_ms": float(t), "r_escape_hz": r_escape}
+    if status == 1:
+        out["outcome"] = "runaway"
+    elif status == 2:
+        out["outcome"] = "undetermined"
+    else:
+        rng = np.stack([rmin, rmax], axis=1)
+        out["range_hz"] = rng
+        wide = np.any(rng[:, 1] - rng[:, 0] > 1e-6 * np.maximum(rng[:, 1], 1e-300))
+        out["outcome"] = "oscillation" if wide else "settles"
+    return out

@@ -18,6 +18,8 @@ from __future__ import annotations
 import contextlib
 import sys
 
+from recnet import checks
+
 __all__ = ["bar", "set_enabled", "enabled", "quiet", "note"]
 
 _ENABLED = None
@@ -27,7 +29,8 @@ def set_enabled(flag):
     """Switch progress output: ``None`` automatic (terminal only), ``False`` off, ``True`` on."""
     global _ENABLED
     if flag not in (None, True, False):
-        raise ValueError(f"progress flag must be None, True or False, got {flag!r}")
+        raise checks.ParameterError("progress", flag, "None, True or False",
+                                    f"progress flag must be None, True or False, got {flag!r}")
     _ENABLED = flag
 
 

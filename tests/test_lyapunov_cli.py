@@ -12,7 +12,31 @@ def test_predict_json_has_headline_keys(model, capsys):
     obj = json.loads(capsys.readouterr().out)
     unit = "per_s" if model in ("theta", "lif") else "per_tau"
     for key in (f"exponents_{unit}", f"entropy_rate_{unit}", "ky_dimension"):
-        assert key in obj
+        # a number, or absent with the reason in words (the chaotic rate and the theta spectra have no closed form)
+        assert (key in obj) != (key in obj.get("not_computed", {}))
+        if key not in obj:
+            assert "validate lyapunov" in obj["not_computed"][key]
+
+
+def _nones(obj, path=""):
+    if isinstance(obj, dict):
+        return [p for k, v in obj.items() for p in _nones(v, f"{path}.{k}")]
+    if isinstance(obj, list):
+        return [p for i, v in enumerate(obj) for p in _nones(v, f"{path}[{i}]")]
+    return [path] if obj is None else []
+
+
+@pytest.mark.parametrize("model", ["rate", "theta", "lif", "all"])
+def test_predict_says_what_it_did_not_compute(model, capsys):
+    # issue 13: `predict lyapunov` (no options) printed exponents, entropy rate and dimension as None
+    assert main(["predict", "lyapunov", "--model", model, "--json"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    values = {k: v for k, v in obj.items() if k != "config"}
+    assert _nones(values) == []
+    if model in ("rate", "all"):
+        rate = obj if model == "rate" else obj["rate"]
+        # g = 2 > 1: the chaotic branch, lambda_max only with --dmft
+        assert "--dmft" in rate["not_computed"]["lambda_max_per_tau"]
 
 
 def test_predict_subcritical_spectrum(capsys):

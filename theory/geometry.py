@@ -29,6 +29,8 @@ from fractions import Fraction
 
 import sympy as sp
 
+from recnet import checks
+
 __all__ = ["equations", "to_rational_matrix", "exact_affine_ball", "exact_ranges"]
 
 
@@ -108,7 +110,8 @@ def exact_affine_ball(Z, c, y, bound_sq):
     y = sp.Matrix([_q(v) for v in y])
     B2 = _q(bound_sq)
     if any(v <= 0 for v in y):
-        raise ValueError("exact_affine_ball handles active patterns only (every y > 0); use exact_ranges")
+        raise checks.ParameterError("y", [v for v in y if v <= 0][:5], "every y > 0 (active patterns only)",
+                                    "exact_affine_ball handles active patterns only (every y > 0); use exact_ranges")
     w0, Pn = _pinv_solve(Z, y - c)
     M = Z.shape[1]
     if w0 is None or (w0.T * w0)[0] > B2:
@@ -195,7 +198,7 @@ def exact_ranges(Z, c, y, bound, *, norm="l2", tolerance=0):
         return _exact_l2(G, t, le_rows, le_rhs, B, M)
     if norm == "linf":
         return _exact_linf(G, t, le_rows, le_rhs, B, M)
-    raise ValueError(f"norm = {norm!r} is invalid: choose l2 or linf")
+    raise checks.ParameterError("norm", norm, "l2 or linf", f"norm = {norm!r} is invalid: choose l2 or linf")
 
 
 def _verdict(cands, M):

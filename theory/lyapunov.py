@@ -49,6 +49,8 @@ from __future__ import annotations
 
 import sympy as sp
 
+from recnet import checks
+
 __all__ = ["equations", "sum_rule_flow", "sum_rule_map", "circular_law_real_part_density",
            "circular_law_real_part_cdf", "subcritical_exponent_density", "lens_area",
            "theta_phase_transition_curve", "lif_phase_transition_curve", "balance_current"]
@@ -162,5 +164,6 @@ def equations(model="rate"):
         eq["its derivative"] = sp.Eq(sp.Symbol(r"g'(\psi)"), dg)
         eq["phase velocity"] = sp.Eq(sp.Symbol(r"\omega"), omega)
     else:
-        raise ValueError(f"model = {model!r} is invalid: choose rate, theta or lif")
+        raise checks.ParameterError("model", model, "rate, theta or lif",
+                                    f"model = {model!r} is invalid: choose rate, theta or lif")
     return eq

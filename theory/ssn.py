@@ -22,6 +22,8 @@ import functools
 
 import sympy as sp
 
+from recnet import checks
+
 __all__ = [
     "symbols", "weight_matrix", "dynamics", "fixed_point_equations", "jacobian",
     "stability_conditions", "isn_condition", "response_matrix", "paradoxical_response",
@@ -172,7 +174,8 @@ def reduced_polynomial(n=2):
     """
     n = int(n)
     if n < 1:
-        raise ValueError(f"n = {n} is invalid: must be an integer >= 1 for the polynomial form")
+        raise checks.ParameterError("n", n, "an integer >= 1",
+                                    f"n = {n} is invalid: must be an integer >= 1 for the polynomial form")
     s = symbols()
     uE, k = s["u_E"], s["k"]
     q = (uE - s["W_EE"] * k * uE ** n - s["h_E"]) / (-s["W_EI"])
@@ -215,7 +218,7 @@ def exact_fixed_points(W_EE, W_EI, W_IE, W_II, h_E, h_I, k, n=2, digits=30):
     sub = {s[name]: sp.nsimplify(v, rational=True) for name, v in (("W_EE", W_EE), ("W_EI", W_EI), ("W_IE", W_IE),
                                                      ("W_II", W_II), ("h_E", h_E), ("h_I", h_I), ("k", k))}
     if sub[s["k"]] <= 0:
-        raise ValueError(f"k = {k!r} is invalid: must be > 0")
+        raise checks.ParameterError("k", k, "> 0", f"k = {k!r} is invalid: must be > 0")
     out = []
     red = reduced_polynomial(n)
     for sup, d in support_polynomials(n).items():
@@ -225,7 +228,8 @@ def exact_fixed_points(W_EE, W_EI, W_IE, W_II, h_E, h_I, k, n=2, digits=30):
             continue
         x = d["variable"]
         if sup == "EI" and sub[s["W_EI"]] == 0:
-            raise ValueError("W_EI = 0: the E equation decouples; use the numerical solver")
+            raise checks.ParameterError("W_EI", W_EI, "!= 0 for the reduced polynomial (use the numerical solver)",
+                                        "W_EI = 0: the E equation decouples; use the numerical solver")
         poly = sp.Poly(sp.together(d["poly"].subs(sub)).as_numer_denom()[0], x)
         for root in sp.real_roots(poly):
             if all(bool(sp.simplify(c.subs(sub).subs(x, root))) if not isinstance(c, bool) else c
@@ -248,7 +252,7 @@ def ring_fixed_point_equations(N=4):
     """
     N = int(N)
     if N < 1:
-        raise ValueError(f"N = {N} is invalid: must be >= 1")
+        raise checks.ParameterError("N", N, ">= 1", f"N = {N} is invalid: must be >= 1")
     s = symbols()
     W = sp.Matrix(N, N, lambda a, b: sp.Symbol(f"W_{a}_{b}", real=True))
     u = sp.Matrix([sp.Symbol(f"u_{a}", real=True) for a in range(N)])

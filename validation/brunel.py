@@ -89,10 +89,12 @@ def brunel_network(n_e=10000, gamma=0.25, epsilon=0.1, j=0.1, g=5.0, eta=2.0, de
     n_e = check_brunel(tau_m, v_thresh, v_reset, v_rest, tau_refrac, g, eta, epsilon, j, n_e, gamma, delay)
     checks.positive("delay", delay, "ms")
     if v_init not in ("uniform", "rest"):
-        raise ValueError(f"v_init = {v_init!r} is invalid: must be 'uniform' or 'rest'")
+        raise checks.ParameterError("v_init", v_init, "'uniform' or 'rest'",
+                                    f"v_init = {v_init!r} is invalid: must be 'uniform' or 'rest'")
     n_e, n_i, c_e, c_i = brunel_sizes(n_e, gamma, epsilon)
     if n_i < 1:
-        raise ValueError(f"gamma * n_e = {gamma * n_e:g} is invalid: the network needs N_I >= 1 inhibitory neuron")
+        raise checks.ParameterError("gamma", gamma, "gamma * n_e >= 1 (at least one inhibitory neuron)",
+                                    f"gamma * n_e = {gamma * n_e:g} is invalid: the network needs N_I >= 1 inhibitory neuron")
     theta = v_thresh - v_rest
     nu_thr = theta / (j * c_e * tau_m) * 1000.0  # Hz
     nu_ext = eta * nu_thr

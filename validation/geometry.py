@@ -300,8 +300,9 @@ def validate(backend="numba", quick=False, seed=12345, norm="l2", n_problems=Non
     one problem simulated; one symmetric solution run as a spike-coding network.
     """
     if backend != "numba":
-        raise ValueError(f"backend = {backend!r} is not available for geometry: the rate and "
-                         "spike-coding simulations run on the built-in simulator")
+        raise checks.ParameterError("backend", backend, "the built-in simulator",
+                                    f"backend = {backend!r} is not available for geometry: the rate and "
+                                    "spike-coding simulations run on the built-in simulator")
     from recnet.theory.geometry import exact_ranges
 
     gen = checks.rng(seed)

@@ -93,7 +93,8 @@ def validate(backend="numba", quick=False, seed=12345, a=0.25, b=1.0, s=0.2, n_s
     from recnet.numerics import hebbian_ei as hb
     from recnet.numerics import hebbian_network as hn
     if backend != "numba":
-        raise ValueError(f"backend = {backend!r} is invalid for hebbian-ei: only 'numba' (rate model)")
+        raise checks.ParameterError("backend", backend, "'numba' (rate model)",
+                                    f"backend = {backend!r} is invalid for hebbian-ei: only 'numba' (rate model)")
     eta = checks.in_range("eta", eta, 0.0, 0.01, low_inclusive=False)
     n_seeds = (3 if quick else 5) if n_seeds is None else checks.integer("n_seeds", n_seeds, minimum=2)
     seeds = np.random.SeedSequence(seed).spawn(4 * n_seeds + 1)
@@ -226,7 +227,8 @@ def validate(backend="numba", quick=False, seed=12345, a=0.25, b=1.0, s=0.2, n_s
     m_in = 2 * n_per_group
     e1, lam = hb.principal_eigenvector(Qr)
     if np.min(e1) <= 0:
-        raise ValueError("the principal eigenvector of Q must be positive (a > 0 needed) for Dale-conform fields")
+        raise checks.ParameterError("a", a, "> 0 (a positive principal eigenvector of Q for Dale-conform fields)",
+                                    "the principal eigenvector of Q must be positive (a > 0 needed) for Dale-conform fields")
     bias_r = 2 * eta * lam[0]
     note_w = f"{n_seeds} seeds, eta = {eta:g}; rel_tol = 2 eta lambda_1: O(eta) bias of online learning"
     W0 = gen0.uniform(0.5, 1.5, (1, m_in))

@@ -459,7 +459,8 @@ def validate(W=None, k=0.04, n=2.0, tau=(20.0, 10.0), backend="numba", quick=Fal
     """
     from recnet.numerics import ssn
     if backend not in ("numba", "nest"):
-        raise ValueError(f"backend = {backend!r} is invalid for ssn: must be 'numba' or 'nest'")
+        raise checks.ParameterError("backend", backend, "'numba' or 'nest'",
+                                    f"backend = {backend!r} is invalid for ssn: must be 'numba' or 'nest'")
     if W is None:
         W = ssn.default_parameters()["W"]
     W = np.asarray(W, float)

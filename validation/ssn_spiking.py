@@ -64,16 +64,19 @@ def _p(params):
     if params:
         unknown = set(params) - set(DEFAULTS)
         if unknown:
-            raise ValueError(f"unknown spiking-network parameter(s) {sorted(unknown)}: valid are {sorted(DEFAULTS)}")
+            raise checks.ParameterError("params", sorted(unknown), f"keys from {sorted(DEFAULTS)}",
+                                        f"unknown spiking-network parameter(s) {sorted(unknown)}: valid are {sorted(DEFAULTS)}")
         p.update(params)
     for name in ("tau_m_e", "tau_m_i", "v_thresh", "delay", "J_ext", "sigma_ext"):
         checks.positive(name, p[name])
     checks.nonnegative("tau_refrac", p["tau_refrac"], "ms")
     checks.less_than("v_reset", p["v_reset"], "v_thresh", p["v_thresh"], "mV")
     if p["J_ee"] < 0 or p["J_ie"] < 0:
-        raise ValueError("Dale's law: J_ee and J_ie (excitatory, mV) must be >= 0")
+        raise checks.ParameterError("params", {"J_ee": p["J_ee"], "J_ie": p["J_ie"]}, "J_ee, J_ie >= 0 mV (excitatory; Dale's law)",
+                                    "Dale's law: J_ee and J_ie (excitatory, mV) must be >= 0")
     if p["J_ei"] > 0 or p["J_ii"] > 0:
-        raise ValueError("Dale's law: J_ei and J_ii (inhibitory, mV) must be <= 0")
+        raise checks.ParameterError("params", {"J_ei": p["J_ei"], "J_ii": p["J_ii"]}, "J_ei, J_ii <= 0 mV (inhibitory; Dale's law)",
+                                    "Dale's law: J_ei and J_ii (inhibitory, mV) must be <= 0")
     return p
 
 
@@ -87,8 +90,9 @@ def external_rates(mu_ext, p):
     tot = p["sigma_ext"] ** 2 / (tau * J ** 2)
     diff = mu / (tau * J)
     if np.any(np.abs(diff) > tot):
-        raise ValueError(f"mu_ext = {mu.tolist()} mV is too large for sigma_ext = {p['sigma_ext']:g} mV "
-                         f"with J_ext = {J:g} mV: need |mu_ext| <= sigma_ext^2 / J_ext")
+        raise checks.ParameterError("mu_ext", mu.tolist(), "|mu_ext| <= sigma_ext^2 / J_ext",
+                                    f"mu_ext = {mu.tolist()} mV is too large for sigma_ext = {p['sigma_ext']:g} mV "
+                                    f"with J_ext = {J:g} mV: need |mu_ext| <= sigma_ext^2 / J_ext")
     return (tot + diff) / 2, (tot - diff) / 2
 
 
@@ -173,8 +177,9 @@ def build_network(params=None, mu_ext=None, n_exc=2000):
     n_exc = checks.integer("n_exc", n_exc, minimum=100)
     n_inh = n_exc // 4
     if max(p["K_ee"], p["K_ie"]) > n_exc or max(p["K_ei"], p["K_ii"]) > n_inh:
-        raise ValueError(f"n_exc = {n_exc} is too small for the in-degrees "
-                         f"(K_ee={p['K_ee']}, K_ie={p['K_ie']} <= n_exc; K_ei, K_ii <= n_exc/4)")
+        raise checks.ParameterError("n_exc", n_exc, "large enough for the in-degrees (K_ee, K_ie <= n_exc; K_ei, K_ii <= n_exc/4)",
+                                    f"n_exc = {n_exc} is too small for the in-degrees "
+                                    f"(K_ee={p['K_ee']}, K_ie={p['K_ie']} <= n_exc; K_ei, K_ii <= n_exc/4)")
     ext = np.array([p["mu_ext_e"], p["mu_ext_i"]] if mu_ext is None else mu_ext, float)
     r_plus, r_minus = external_rates(ext, p)
     net = Network()
@@ -223,7 +228,8 @@ def build_open_loop(params=None, mu_ext=None, rates_hz=(1.0, 1.0), n_neurons=200
     n_neurons = checks.integer("n_neurons", n_neurons, minimum=10)
     nu = np.asarray(rates_hz, float)
     if nu.shape != (2,) or np.any(nu < 0):
-        raise ValueError(f"rates_hz = {rates_hz!r} is invalid: must be two rates >= 0 Hz")
+        raise checks.ParameterError("rates_hz", rates_hz, "two rates >= 0 Hz",
+                                    f"rates_hz = {rates_hz!r} is invalid: must be two rates >= 0 Hz")
     ext = np.array([p["mu_ext_e"], p["mu_ext_i"]] if mu_ext is None else mu_ext, float)
     r_plus, r_minus = external_rates(ext, p)
     K = np.array([[p["K_ee"], p["K_ei"]], [p["K_ie"], p["K_ii"]]], float)

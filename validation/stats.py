@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from recnet import checks
+
 __all__ = ["mean_sem", "batch_means_sem"]
 
 
@@ -26,6 +28,7 @@ def batch_means_sem(series, n_batches=20):
     x = np.asarray(series, dtype=float).ravel()
     n = x.size // n_batches
     if n < 1:
-        raise ValueError(f"series of length {x.size} is too short for n_batches = {n_batches}")
+        raise checks.ParameterError("n_batches", n_batches, f"<= the series length {x.size}",
+                                    f"series of length {x.size} is too short for n_batches = {n_batches}")
     means = x[: n * n_batches].reshape(n_batches, n).mean(axis=1)
     return float(x.mean()), float(means.std(ddof=1) / np.sqrt(n_batches))

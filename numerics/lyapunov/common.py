@@ -153,7 +153,8 @@ def block_bootstrap(increments, durations, n_boot=200, n_blocks=20, seed=0, alph
     inc = np.atleast_2d(np.asarray(increments, dtype=float))
     dur = np.asarray(durations, dtype=float).ravel()
     if inc.shape[0] != dur.size:
-        raise ValueError(f"increments has {inc.shape[0]} rows but durations has {dur.size} entries")
+        raise checks.ParameterError("durations", dur.size, f"{inc.shape[0]} entries, one per row of increments",
+                                    f"increments has {inc.shape[0]} rows but durations has {dur.size} entries")
     if dur.size == 0:
         raise ValueError("no intervals recorded: t_sim is shorter than one re-orthonormalisation interval")
     rng = checks.rng(seed)

@@ -171,7 +171,8 @@ def simulate(n=100, k=10, *, rate=10.0, j0=1.0, tau_m=10.0, i_ext=None, delay=1.
         v0 = phase_to_voltage(rng.uniform(-np.pi, np.pi, n), p)
     v0 = checks.array("v0", v0, shape=(n,))
     if np.any(v0 >= 1.0):
-        raise ValueError("v0 must lie below the threshold 1 (units of threshold - reset)")
+        raise checks.ParameterError("v0", float(np.max(v0)), "< 1 (units of threshold - reset)",
+                                    "v0 must lie below the threshold 1 (units of threshold - reset)")
     key = -np.pi - p["w"] * np.log(1.0 - v0 / p["i_ext"])       # U^-1(v0) at t = 0
     par = np.array([p["i_ext"], p["j"], p["w"]])
     max_spikes = int(n * t_stop / p["free_period_ms"] * 2 + 100)

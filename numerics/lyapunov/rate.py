@@ -143,7 +143,8 @@ def _coeffs(dt, integrator):
         return 1.0 - dt, dt
     if integrator == "exp_euler":
         return math.exp(-dt), -math.expm1(-dt)
-    raise ValueError(f"integrator = {integrator!r} is invalid: choose 'euler' or 'exp_euler'")
+    raise checks.ParameterError("integrator", integrator, "'euler' or 'exp_euler'",
+                                f"integrator = {integrator!r} is invalid: choose 'euler' or 'exp_euler'")
 
 
 class _Drive:
@@ -172,14 +173,18 @@ def _check_common(J, m, dt, t_sim, t_ons, integrator, time, phi):
     if t_ons is not None:
         t_ons = checks.positive("t_ons", t_ons, "tau")
         if not dt < t_ons:
-            raise ValueError(f"dt = {dt:g} tau is invalid: must be smaller than the re-orthonormalisation "
-                             f"interval t_ons = {t_ons:g} tau (t_ons=None chooses it, down to one step)")
+            raise checks.ParameterError("dt", dt, f"< t_ons = {t_ons:g} tau",
+                                        f"dt = {dt:g} tau is invalid: must be smaller than the re-orthonormalisation "
+                                        f"interval t_ons = {t_ons:g} tau (t_ons=None chooses it, down to one step)")
         if t_ons > t_sim:
-            raise ValueError(f"t_ons = {t_ons:g} tau is invalid: must not exceed t_sim = {t_sim:g} tau")
+            raise checks.ParameterError("t_ons", t_ons, f"<= t_sim = {t_sim:g} tau",
+                                        f"t_ons = {t_ons:g} tau is invalid: must not exceed t_sim = {t_sim:g} tau")
     if time not in ("continuous", "map"):
-        raise ValueError(f"time = {time!r} is invalid: choose 'continuous' or 'map'")
+        raise checks.ParameterError("time", time, "'continuous' or 'map'",
+                                    f"time = {time!r} is invalid: choose 'continuous' or 'map'")
     if phi not in PHIS:
-        raise ValueError(f"phi = {phi!r} is invalid: choose one of {', '.join(PHIS)}")
+        raise checks.ParameterError("phi", phi, f"one of {', '.join(PHIS)}",
+                                    f"phi = {phi!r} is invalid: choose one of {', '.join(PHIS)}")
     return J, n, m, dt, t_sim, t_ons
 
 
@@ -420,7 +425,8 @@ def sum_rule(n, dt=None, *, integrator="euler", time="continuous"):
     dt = checks.positive("dt", dt, "tau")
     a, _ = _coeffs(dt, integrator)
     if a <= 0:
-        raise ValueError(f"dt = {dt:g} tau is invalid: the Euler map needs dt < 1")
+        raise checks.ParameterError("dt", dt, "< 1 tau (the Euler map)",
+                                    f"dt = {dt:g} tau is invalid: the Euler map needs dt < 1")
     s = n * math.log(a)
     return s / dt if time == "continuous" else s
 
@@ -466,7 +472,8 @@ def subcritical_cdf(lam, g, dt=None, *, integrator="euler", time="continuous"):
     dt = checks.positive("dt", dt, "tau")
     a, b = _coeffs(dt, integrator)
     if a <= 0:
-        raise ValueError(f"dt = {dt:g} tau is invalid: the Euler map needs dt < 1")
+        raise checks.ParameterError("dt", dt, "< 1 tau (the Euler map)",
+                                    f"dt = {dt:g} tau is invalid: the Euler map needs dt < 1")
     r = np.exp(lam * (dt if time == "continuous" else 1.0))
     return _lens(g, r / b, a / b) / (np.pi * g * g)
 
@@ -509,23 +516,34 @@ def prediction(n=200, g=2.0, m=None, dt=0.1, *, integrator="euler", time="contin
     out = {"model": "rate", "n": n, "g": g, "dt_tau": dt, "m": m,
            "exponent_unit": "1/tau" if time == "continuous" else "1/step",
            "sum_rule_flow": sum_rule(n),
-           "sum_rule_map": sum_rule(n, dt, integrator=integrator, time=time),
-           "sum_rule_m_largest_flow_subcritical": None}
+           "sum_rule_map": sum_rule(n, dt, integrator=integrator, time=time)}
     if g < 1:
         lam = subcritical_quantiles(n, g, m, dt, integrator=integrator, time=time)
         flow = subcritical_quantiles(n, g, m)
         out.update(regime="stable fixed point (g < 1)", exponents=lam, exponents_flow=flow,
                    lambda_max=float(lam[0]), lambda_max_flow=g - 1.0, entropy_rate=0.0, ky_dimension=0.0)
         out["sum_rule_m_largest_flow_subcritical"] = float(flow.sum())
+        return out
+    # above g = 1 only lambda_max has a (DMFT) closed form; what is not computed is named, not None
+    spectrum = ("no closed form above g = 1: `recnet validate lyapunov --model rate` measures the "
+                "spectrum")
+    missing = {"entropy_rate": spectrum, "ky_dimension": spectrum,
+               "sum_rule_m_largest_flow_subcritical": "the subcritical (g < 1) spectrum only"}
+    lmax = None
+    if dmft:
+        from recnet.numerics.dmft import stationary as _dmft
+        lmax = _dmft_lambda_max(_dmft.solve_stationary(g, phi="tanh", j0=0.0))
+    out.update(regime="chaotic (g > 1)" if g > 1 else "critical (g = 1)",
+               lambda_max_source="DMFT (Sompolinsky, Crisanti, Sommers 1988)" if dmft else
+               "not computed: pass --dmft")
+    if lmax is not None:
+        out.update(exponents=[lmax], lambda_max=lmax)
+        missing["exponents"] = "only lambda_max (DMFT): " + spectrum
     else:
-        lmax = None
-        if dmft:
-            from recnet.numerics.dmft import stationary as _dmft
-            lmax = _dmft_lambda_max(_dmft.solve_stationary(g, phi="tanh", j0=0.0))
-        out.update(regime="chaotic (g > 1)" if g > 1 else "critical (g = 1)",
-                   exponents=None if lmax is None else [lmax], lambda_max=lmax,
-                   lambda_max_source="DMFT (Sompolinsky, Crisanti, Sommers 1988)" if dmft else
-                   "not computed: pass --dmft", entropy_rate=None, ky_dimension=None)
+        why = ("the DMFT found no chaotic branch with a lambda_max" if dmft else
+               "pass --dmft for the DMFT lambda_max (slower)")
+        missing.update(exponents=f"{why}; {spectrum}", lambda_max=why)
+    out["not_computed"] = missing
     return out
 
 

@@ -122,4 +122,5 @@ def prediction(n=1000, k=100, rate=1.0, j0=1.0, tau_m=10.0):
     return {"model": "theta", "n": n, "k": k, "rate_hz": rate, "tau_m_ms": tau_m, **p,
             "exponent_unit": "1/s", "n_zero_exponents": 1,
             "jacobian_diagonal_range": ptc_slope_range(p["c"]),
-            "exponents": None, "entropy_rate": None, "ky_dimension": None}
+            "not_computed": {k: "no closed form: `recnet validate lyapunov --model theta` computes the spectrum"
+                             for k in ("exponents", "lambda_max", "entropy_rate", "ky_dimension")}}

@@ -68,7 +68,8 @@ def envelope_error_bound(d2f_max, spacing):
 def _grid(x_range, n):
     a, b = (float(v) for v in x_range)
     if not b > a:
-        raise ValueError(f"x_range = {x_range!r} is invalid: needs x_range[0] < x_range[1]")
+        raise checks.ParameterError("x_range", x_range, "x_range[0] < x_range[1]",
+                                    f"x_range = {x_range!r} is invalid: needs x_range[0] < x_range[1]")
     n = checks.integer("n", n, 2)
     return np.linspace(a, b, n), (b - a) / (n - 1)
 

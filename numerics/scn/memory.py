@@ -42,7 +42,8 @@ def projection(Xi):
 def learning_rule(name):
     rules = {"hebbian": hebbian, "projection": projection}
     if name not in rules:
-        raise ValueError(f"rule = {name!r} is invalid: choose one of {', '.join(rules)}")
+        raise checks.ParameterError("rule", name, f"one of {', '.join(rules)}",
+                                    f"rule = {name!r} is invalid: choose one of {', '.join(rules)}")
     return rules[name]
 
 
@@ -105,7 +106,8 @@ def latent_final(G, y0, *, beta=2.0, a=1.0, tau=20.0, dt=0.5, t_sim=400.0):
     G = checks.square_matrix("G", G)
     Z = np.ascontiguousarray(np.atleast_2d(checks.array("y0", y0)), dtype=float).copy()
     if Z.shape[1] != G.shape[0]:
-        raise ValueError(f"y0 has shape {Z.shape}: rows must have length {G.shape[0]}")
+        raise checks.ParameterError("y0", Z.shape, f"rows of length {G.shape[0]}",
+                                    f"y0 has shape {Z.shape}: rows must have length {G.shape[0]}")
     tau = checks.positive("tau", tau, "ms")
     dt = checks.positive("dt", dt, "ms")
     e = float(np.exp(-dt / tau))

@@ -137,13 +137,15 @@ def build(D, *, A=None, mu=0.0, nu=0.0, tau=20.0, T=None):
     D = checks.array("D", D, ndim=2)
     K, N = D.shape
     if K < 1 or N < 1:
-        raise ValueError(f"D has shape {D.shape}: needs at least one latent dimension and one neuron")
+        raise checks.ParameterError("D", D.shape, "at least one latent dimension and one neuron",
+                                    f"D has shape {D.shape}: needs at least one latent dimension and one neuron")
     mu = checks.nonnegative("mu", mu)
     nu = checks.nonnegative("nu", nu)
     tau = checks.positive("tau", tau, "ms")
     if np.any(np.sum(D * D, axis=0) + mu <= 0):
         bad = int(np.argmin(np.sum(D * D, axis=0)))
-        raise ValueError(f"D column {bad} is zero and mu = 0: that neuron would have no reset")
+        raise checks.ParameterError("D", f"column {bad}", "nonzero columns when mu = 0 (each neuron needs a reset)",
+                                    f"D column {bad} is zero and mu = 0: that neuron would have no reset")
     if T is None:
         T = boerlin_thresholds(D, mu, nu)
     else:
@@ -309,7 +311,8 @@ class SimResult:
 def _prepare(net, x, dxdt, c, dt, t_sim, t_warm, spikes_per_step, delay, t_ref, sigma_v,
              V0, r0, record_every, n_batches, reset="subtractive"):
     if not isinstance(net, SCN):
-        raise TypeError(f"net must be an SCN (numerics.scn.build), got {type(net).__name__}")
+        raise checks.ParameterTypeError("net", type(net).__name__, "an SCN (numerics.scn.build)",
+                                        f"net must be an SCN (numerics.scn.build), got {type(net).__name__}")
     dt = checks.positive("dt", dt, "ms")
     t_sim = checks.positive("t_sim", t_sim, "ms")
     t_warm = checks.nonnegative("t_warm", t_warm, "ms")
@@ -322,12 +325,14 @@ def _prepare(net, x, dxdt, c, dt, t_sim, t_warm, spikes_per_step, delay, t_ref, 
     n_warm = int(round(t_warm / dt))
     delay_steps = int(round(delay / dt))
     if delay > 0 and abs(delay_steps * dt - delay) > 1e-9 * max(1.0, delay):
-        raise ValueError(f"delay = {delay} ms is invalid: must be a whole number of time steps dt = {dt} ms")
+        raise checks.ParameterError("delay", delay, f"a whole number of time steps dt = {dt} ms",
+                                    f"delay = {delay} ms is invalid: must be a whole number of time steps dt = {dt} ms")
     ref_steps = int(round(t_ref / dt))
     N, K = net.n, net.k
     if c is None:
         if x is None:
-            raise ValueError("give the latent signal x (autoencoder) or the command c")
+            raise checks.ParameterError("x", None, "the latent signal x or the command c",
+                                        "give the latent signal x (autoencoder) or the command c")
         xa = checks.array("x", x)
         if xa.ndim == 1:
             checks.array("x", xa, shape=(K,))
@@ -337,7 +342,8 @@ def _prepare(net, x, dxdt, c, dt, t_sim, t_warm, spikes_per_step, delay, t_ref, 
             d = np.gradient(xa, dt, axis=0) if dxdt is None else checks.array("dxdt", dxdt, shape=xa.shape)
             cc = net.command_for(xa, d)
         else:
-            raise ValueError(f"x has shape {xa.shape}: must be (K,) or (n_steps, K)")
+            raise checks.ParameterError("x", xa.shape, "shape (K,) or (n_steps, K)",
+                                        f"x has shape {xa.shape}: must be (K,) or (n_steps, K)")
     else:
         cc = checks.array("c", c)
         K_in = net.F.shape[1]
@@ -366,7 +372,8 @@ def _prepare(net, x, dxdt, c, dt, t_sim, t_warm, spikes_per_step, delay, t_ref, 
     rec_every = checks.integer("record_every", record_every, 0)
     n_batches = checks.integer("n_batches", n_batches, 1)
     if reset not in ("subtractive", "absolute"):
-        raise ValueError(f"reset = {reset!r} is invalid: choose 'subtractive' or 'absolute'")
+        raise checks.ParameterError("reset", reset, "'subtractive' or 'absolute'",
+                                    f"reset = {reset!r} is invalid: choose 'subtractive' or 'absolute'")
     return dict(absolute=reset == "absolute", n_steps=n_steps, n_warm=n_warm, delay_steps=delay_steps, ref_steps=ref_steps,
                 k_max=k_max, I_ff=I_ff, decay=decay, gain=gain, noise_scale=noise_scale, V=V, r=r,
                 ys=ys, rec_every=rec_every, n_batches=n_batches, dt=dt, t_sim=t_sim, t_warm=t_warm)
@@ -476,10 +483,12 @@ def box_polygon(D, T, *, radius=None):
 
     D = checks.array("D", D, ndim=2)
     if D.shape[0] != 2:
-        raise ValueError(f"D has shape {D.shape}: box_polygon needs a 2-D latent space")
+        raise checks.ParameterError("D", D.shape, "a 2-D latent space (2 rows)",
+                                    f"D has shape {D.shape}: box_polygon needs a 2-D latent space")
     T = checks.array("T", T, ndim=1, shape=(D.shape[1],))
     if np.any(T <= 0):
-        raise ValueError("T must be > 0 (the origin must lie inside the box)")
+        raise checks.ParameterError("T", T.tolist(), "> 0 (the origin inside the box)",
+                                    "T must be > 0 (the origin must lie inside the box)")
     if radius is None:
         radius = 4.0 * float(np.max(T / np.linalg.norm(D, axis=0)))
     hs = np.c_[D.T, -T]

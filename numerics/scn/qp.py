@@ -34,7 +34,8 @@ def _check_qp(G, h):
     G = checks.square_matrix("G", G)
     h = checks.array("h", h, ndim=1, shape=(G.shape[0],))
     if not np.allclose(G, G.T, rtol=1e-10, atol=1e-12 * max(1.0, np.abs(G).max())):
-        raise ValueError("G is not symmetric: the rate QP needs G = D^T D + mu I")
+        raise checks.ParameterError("G", "not symmetric", "symmetric (G = D^T D + mu I)",
+                                    "G is not symmetric: the rate QP needs G = D^T D + mu I")
     return G, h
 
 
@@ -90,7 +91,8 @@ def nnls_rates(G, h):
     try:
         L = linalg.cholesky(G, lower=True)
     except linalg.LinAlgError:
-        raise ValueError("G is not positive definite: use active_set_qp (or mu > 0)") from None
+        raise checks.ParameterError("G", "not positive definite", "positive definite (or use active_set_qp)",
+                                    "G is not positive definite: use active_set_qp (or mu > 0)") from None
     y = linalg.solve_triangular(L, h, lower=True)
     r, _ = optimize.nnls(L.T, y, maxiter=50 * G.shape[0])
     return r
@@ -143,7 +145,8 @@ def rates(D, x, *, T=None, mu=0.0, nu=0.0, method="active-set"):
         return nnls_rates(G, h)
     if method == "generic":
         return generic_qp(G, h)
-    raise ValueError(f"method = {method!r} is invalid: choose active-set, nnls or generic")
+    raise checks.ParameterError("method", method, "active-set, nnls or generic",
+                                f"method = {method!r} is invalid: choose active-set, nnls or generic")
 
 
 def kkt_residual(G, h, r):

@@ -30,7 +30,8 @@ def code_over_inputs(W, inputs="positive", stable=True, return_inputs=False):
     dale._check_inputs(inputs)
     n = W.shape[0]
     if n > 12:
-        raise ValueError(f"N = {n} is too large for the input-space code: must be <= 12")
+        raise checks.ParameterError("W", f"N = {n}", "N <= 12",
+                                    f"N = {n} is too large for the input-space code: must be <= 12")
     lb_b = 1.0 if inputs == "positive" else 0.0
     out, witness = [], {}
     for s in range(1, n + 1):
@@ -92,7 +93,8 @@ def excitatory_code_lp(W, types=None, stable=False, return_inputs=False, project
     W, E, I = dale._check_dale(W, types)
     n = W.shape[0]
     if n > 12:
-        raise ValueError(f"N = {n} is too large for the linear-programming code: must be <= 12")
+        raise checks.ParameterError("W", f"N = {n}", "N <= 12",
+                                    f"N = {n} is too large for the linear-programming code: must be <= 12")
     found, wit = set(), {}
     found.add(())
     wit[()] = ((), np.zeros(n))
@@ -139,7 +141,8 @@ def dale_weights(adj, types, regime="weak", seed=None):
     ``mixed``: U(0.1, 3).  Zero diagonal.
     """
     if regime not in REGIMES:
-        raise ValueError(f"regime = {regime!r} is invalid: choose one of {sorted(REGIMES)}")
+        raise checks.ParameterError("regime", regime, f"one of {sorted(REGIMES)}",
+                                    f"regime = {regime!r} is invalid: choose one of {sorted(REGIMES)}")
     rng = checks.rng(seed)
     adj = np.asarray(adj, dtype=bool)
     n = adj.shape[0]

@@ -241,7 +241,8 @@ def _check(W, b):
     W = checks.square_matrix("W", W)
     n = W.shape[0]
     if n > MAX_N:
-        raise ValueError(f"N = {n} neurons is too many for the exhaustive enumeration: must be <= {MAX_N}")
+        raise checks.ParameterError("W", f"N = {n}", f"N <= {MAX_N}",
+                                    f"N = {n} neurons is too many for the exhaustive enumeration: must be <= {MAX_N}")
     b = checks.array("b", b, ndim=1, shape=(n,))
     return W, b
 

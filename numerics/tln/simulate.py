@@ -157,19 +157,24 @@ def _check(W, b, x0, t_max, dt, tau, tol, method, record_every):
     if x0.ndim == 1:
         x0 = x0[None, :]
     if x0.ndim != 2 or x0.shape[1] != n:
-        raise ValueError(f"x0 has shape {x0.shape}: must be ({n},) or (n_init, {n}) to match W")
+        raise checks.ParameterError("x0", x0.shape, f"shape ({n},) or (n_init, {n})",
+                                    f"x0 has shape {x0.shape}: must be ({n},) or (n_init, {n}) to match W")
     if x0.shape[0] < 1:
-        raise ValueError("x0 must hold at least one initial condition")
+        raise checks.ParameterError("x0", x0.shape, "at least one initial condition",
+                                    "x0 must hold at least one initial condition")
     t_max = checks.positive("t_max", t_max)
     dt = checks.positive("dt", dt)
     tau = checks.positive("tau", tau)
     tol = checks.positive("tol", tol)
     if dt > t_max:
-        raise ValueError(f"dt = {dt:g} is invalid: must be <= t_max = {t_max:g}")
+        raise checks.ParameterError("dt", dt, f"<= t_max = {t_max:g}",
+                                    f"dt = {dt:g} is invalid: must be <= t_max = {t_max:g}")
     if method not in ("rk4", "euler"):
-        raise ValueError(f"method = {method!r} is invalid: choose 'rk4' or 'euler'")
+        raise checks.ParameterError("method", method, "'rk4' or 'euler'",
+                                    f"method = {method!r} is invalid: choose 'rk4' or 'euler'")
     if method == "euler" and dt >= 2.0 * tau:
-        raise ValueError(f"dt = {dt:g} is invalid for forward Euler: must be < 2 tau = {2 * tau:g}")
+        raise checks.ParameterError("dt", dt, f"< 2 tau = {2 * tau:g} for forward Euler",
+                                    f"dt = {dt:g} is invalid for forward Euler: must be < 2 tau = {2 * tau:g}")
     record_every = checks.integer("record_every", record_every, minimum=0)
     return W, b, np.ascontiguousarray(x0), t_max, dt, tau, tol, record_every
 
@@ -215,8 +220,9 @@ def simulate_tln(W, b, x0, t_max=200.0, dt=0.01, *, tau=1.0, tol=1e-9, method="r
     if record_every > 0:
         n_rec = n_steps // record_every + 1
         if n_init * n_rec * n > 2e8:
-            raise ValueError(f"record_every = {record_every} would store {n_init * n_rec * n:.3g} values "
-                             "(> 2e8): record less often or fewer initial conditions")
+            raise checks.ParameterError("record_every", record_every, "at most 2e8 stored values",
+                                        f"record_every = {record_every} would store {n_init * n_rec * n:.3g} values "
+                                        "(> 2e8): record less often or fewer initial conditions")
         traj = np.empty((n_init, n_rec, n))
     else:
         n_rec = 0
@@ -277,7 +283,8 @@ def max_lyapunov_exponent(W, b, x0, *, t_warm=200.0, t_sim=1000.0, t_renorm=1.0,
     t_renorm = checks.positive("t_renorm", t_renorm)
     d0 = checks.positive("d0", d0)
     if t_renorm > t_sim:
-        raise ValueError(f"t_renorm = {t_renorm:g} is invalid: must be <= t_sim = {t_sim:g}")
+        raise checks.ParameterError("t_renorm", t_renorm, f"<= t_sim = {t_sim:g}",
+                                    f"t_renorm = {t_renorm:g} is invalid: must be <= t_sim = {t_sim:g}")
     if t_warm > 0:
         x = simulate_tln(W, b, x, t_max=t_warm, dt=dt, tau=tau, tol=1e-12).x_final[0]
     rng = np.random.default_rng(0)  # direction of the first perturbation only (deterministic)
@@ -380,13 +387,16 @@ def simulate_poisson_tln(W, b, x0, *, t_sim=4000.0, t_warm=400.0, tau=20.0, rate
     dt = checks.positive("dt", dt, "ms")
     n_batches = checks.integer("n_batches", n_batches, minimum=2)
     if t_warm >= t_sim:
-        raise ValueError(f"t_warm = {t_warm:g} ms is invalid: must be below t_sim = {t_sim:g} ms")
+        raise checks.ParameterError("t_warm", t_warm, f"< t_sim = {t_sim:g} ms",
+                                    f"t_warm = {t_warm:g} ms is invalid: must be below t_sim = {t_sim:g} ms")
     if dt > 0.1 * tau:
-        raise ValueError(f"dt = {dt:g} ms is invalid: must be <= tau / 10 = {tau / 10:g} ms")
+        raise checks.ParameterError("dt", dt, f"<= tau / 10 = {tau / 10:g} ms",
+                                    f"dt = {dt:g} ms is invalid: must be <= tau / 10 = {tau / 10:g} ms")
     n_steps = int(round(t_sim / dt))
     n_warm = int(round(t_warm / dt))
     if (n_steps - n_warm) < n_batches:
-        raise ValueError("t_sim - t_warm holds fewer steps than n_batches")
+        raise checks.ParameterError("n_batches", n_batches, f"<= the {n_steps - n_warm} steps of t_sim - t_warm",
+                                    "t_sim - t_warm holds fewer steps than n_batches")
     gain = rate * pool  # Hz per unit of x, whole pool
     a = np.exp(-dt / tau)
     # stationary mean of y_{t+1} = a y_t + inc * Poisson(gain u dt) equals u when inc = (1 - a)/(gain dt)

@@ -146,7 +146,8 @@ class RateNetwork:
         """(m, n) of the rank-one part: given, or drawn from their statistics."""
         lr = self.lowrank
         if lr is None:
-            raise ValueError("this model has no low-rank part")
+            raise ParameterError("model", self.name, "a model with a low-rank part",
+                                 "this model has no low-rank part")
         if "m" in lr:
             return np.array(lr["m"], float), np.array(lr["n"], float)
         from recnet import checks

@@ -3,8 +3,13 @@
 Values (keys shared by the rate-network subjects, see ``recnet/subjects/_rate.py``): ``delta0``,
 ``delta_inf``, ``temporal_variance``, ``mu``, ``lambda_max_per_tau``, ``tau_corr_tau``, ``g_c``,
 ``uniform_mode_growth_per_tau``, ``state`` (the outcome in words), ``stable``, ``chaotic``,
-``branch``, ``branches`` (every stationary solution found).
+``branch``, ``branches`` (every stationary solution found).  A quantity a state does not have (the
+correlation time of a fixed point; every value when there is no stationary state) is absent and named,
+with the reason, in ``not_computed``.  ``--balanced`` needs j0 != 0; when I0/J0 lies outside the range
+of phi no balanced state exists and ``state`` says so.
 """
+import math
+
 from recnet.registry import Option, Subject
 
 _UNBOUNDED = ("relu", "linear")
@@ -45,6 +50,9 @@ def _dmft_model(model, g, phi, j0, i0):
 
 def _state(sol, phi, balanced=False):
     """The outcome in words for the primary solution of numerics.dmft.solve_stationary."""
+    if sol["n_solutions"] == 0 and balanced:
+        return ("no balanced state found: the balance condition J0 <phi> = I0 and the self-consistency "
+                "Delta0 = g^2 C_phi(Delta0) have no common solution with Delta0 in [1e-8, 1e4]")
     if sol["n_solutions"] == 0:
         return ("no stationary state: the self-consistency Delta0 = g^2 C_phi(Delta0) has no solution with "
                 "Delta0 in [1e-8, 1e4] (for a phi growing faster than linearly the activity grows without bound)")
@@ -68,6 +76,72 @@ def _state(sol, phi, balanced=False):
     return f"no stable stationary state found ({'; '.join(why) or 'every solution found is unstable'})"
 
 
+_BALANCED_UM = ("balanced scaling -J0/sqrt(N): the uniform mode's rate -1 - sqrt(N) J0 <phi'> diverges with N "
+                "(stable iff J0 <phi'> > 0), so no finite value is given")
+
+
+def _check_balanced(j0):
+    """The balanced state is set by J0 <phi> = I0: without a mean coupling nothing fixes mu."""
+    from recnet.checks import ParameterError
+    if j0 == 0.0:
+        raise ParameterError("balanced", True, "needs a mean coupling j0 != 0: the balanced state is fixed by "
+                             "J0 <phi(mu + sqrt(Delta0) z)> = I0, which with j0 = 0 leaves mu undetermined "
+                             "(drop --balanced for the plain network, or give e.g. --j0 1)")
+
+
+def _phi_range(phi):
+    """(inf, sup) of phi on the real line, from a grid: +-inf where phi still grows between |x| = 1e3
+    and 1e8 (or overflows).  A sampled sup can only be below the true one, so an I0/J0 judged inside
+    the range goes to the solver; outside, no Gaussian average of phi can reach it."""
+    import numpy as np
+    import sympy as sp
+    from recnet.numerics.gaussian import transfer
+    tr = transfer(phi)
+    x = sorted(tr.expr.free_symbols, key=str)[0]
+    f = sp.lambdify(x, tr.expr, ["scipy", "numpy"])
+
+    def ev(grid):
+        with np.errstate(all="ignore"):
+            y = np.broadcast_to(np.asarray(f(grid), dtype=float), grid.shape)
+        return np.where(np.isnan(y), 0.0, y)   # a 0/0 on the grid says nothing about the range
+
+    try:
+        f(np.zeros(3))
+    except Exception:   # not numpy-vectorisable: no range claim, the solver decides
+        return -math.inf, math.inf
+    near = np.concatenate([-np.logspace(3, -6, 400), [0.0], np.logspace(-6, 3, 400), np.linspace(-50, 50, 2001)])
+    y, far = ev(near), ev(np.array([-1e8, -1e6, 1e6, 1e8]))
+    lo, hi = float(y.min()), float(y.max())
+    tol = 1e-12 * max(1.0, abs(lo), abs(hi))
+    return (-math.inf if far.min() < lo - tol else lo), (math.inf if far.max() > hi + tol else hi)
+
+
+def _no_balanced_state(phi, j0, i0):
+    """The outcome in words when I0/J0 lies outside the range of phi (then <phi> = I0/J0 is impossible),
+    else None."""
+    lo, hi = _phi_range(phi)
+    target = i0 / j0
+    if lo < target < hi:
+        return None
+    if target in (lo, hi):
+        return (f"no balanced state with fluctuations: the balance condition J0 <phi> = I0 needs <phi> = I0/J0 = "
+                f"{target:.6g}, the edge of the range of phi = {phi}, which a Gaussian average reaches only with "
+                "Delta0 = 0 where phi is flat at that value (then every such mu is a silent fixed point: a "
+                "continuum, mu undetermined), or not at all")
+    return (f"no balanced state: the balance condition J0 <phi> = I0 needs the population mean <phi> = I0/J0 = "
+            f"{target:.6g}, outside the range ({lo:.6g}, {hi:.6g}) of phi = {phi}; the mean input "
+            "sqrt(N) (I0 - J0 <phi>) grows with N and the units saturate")
+
+
+def _drop_none(values, reasons):
+    """Move every None in ``values`` into ``values['not_computed']`` with the reason in words."""
+    missing = {k: reasons.get(k, "not defined for this state") for k, v in values.items() if v is None}
+    out = {k: v for k, v in values.items() if v is not None}
+    if missing:
+        out["not_computed"] = missing
+    return out
+
+
 def _predict(g=2.0, phi="tanh", j0=0.0, i0=0.0, balanced=False, model=None):
     from recnet.numerics.dmft import stationary as dmft
     from recnet.results import Result
@@ -75,21 +149,33 @@ def _predict(g=2.0, phi="tanh", j0=0.0, i0=0.0, balanced=False, model=None):
     g, phi, j0, i0, m, warns = _dmft_model(model, g, phi, j0, i0)
     _rate.check_dmft_ranges(g, j0, i0)
     _rate.check_phi(phi)
+    cfg = {"g": g, "phi": str(phi), "j0": j0, "i0": i0, "balanced": bool(balanced),
+           "model": None if m is None else m.to_dict()}
+    keys = ("delta0", "delta_inf", "temporal_variance", "mu", "lambda_max_per_tau", "tau_corr_tau")
+    if balanced:
+        _check_balanced(j0)
+        state = _no_balanced_state(phi, j0, i0)
+        if state is not None:   # known before any solving: <phi> cannot reach I0/J0
+            values = {"state": state, "chaotic": False, "stable": False, "branch": "none", "n_solutions": 0,
+                      "branches": [], "not_computed": {k: state for k in keys + ("g_c",)}}
+            return Result("dmft", values=values, config=cfg, warnings=warns + [state])
     sol = dmft.solve_stationary(g, phi=phi, j0=j0, i0=i0, balanced=balanced)
-    branches = [_rate.branch_values(b) for b in sol["branches"]]
+    reasons = {"uniform_mode_growth_per_tau": _BALANCED_UM if balanced else "no stationary state",
+               "tau_corr_tau": "a fixed point has no temporal fluctuations (Delta(tau) = Delta0)",
+               "lambda_max_per_tau": "no Lyapunov exponent found for this solution",
+               "g_c": "no loss of stability of a fixed point found for g in (0, 20]"}
+    branches = [_drop_none(_rate.branch_values(b), reasons) for b in sol["branches"]]
     prim = branches[0] if branches else None
     state = _state(sol, phi, balanced)
     values = {"state": state}
     if balanced:
-        values["uniform_mode_note"] = ("balanced scaling -J0/sqrt(N): the uniform mode's rate -1 - sqrt(N) J0 <phi'> "
-                                       "diverges with N (stable iff J0 <phi'> > 0), so no finite value is given")
+        values["uniform_mode_note"] = _BALANCED_UM
     if prim is None:
         warns.append(state)
-        values.update(delta0=None, delta_inf=None, temporal_variance=None, mu=None, lambda_max_per_tau=None,
-                      tau_corr_tau=None, uniform_mode_growth_per_tau=None)
+        reasons.update({k: state for k in keys})
+        values.update({k: None for k in keys}, uniform_mode_growth_per_tau=None)
     else:
-        values.update({k: prim[k] for k in ("delta0", "delta_inf", "temporal_variance", "mu",
-                                            "lambda_max_per_tau", "tau_corr_tau")})
+        values.update({k: prim.get(k) for k in keys})
         values["uniform_mode_growth_per_tau"] = prim.get("uniform_mode_growth_per_tau")
         if not sol["stable"]:
             warns.append(state)
@@ -98,14 +184,15 @@ def _predict(g=2.0, phi="tanh", j0=0.0, i0=0.0, balanced=False, model=None):
         values["lambda_max_per_s"] = values["lambda_max_per_tau"] / m.tau * 1e3
         tc = values.get("tau_corr_tau")
         values["tau_corr_ms"] = None if tc is None else tc * m.tau
+        reasons["tau_corr_ms"] = reasons["tau_corr_tau"]
     gc = sol["g_c"]
-    values.update(g_c=gc if gc == gc else None, chaotic=sol["chaotic"], stable=sol["stable"],
+    if gc == math.inf:
+        reasons["g_c"] = "phi' = 0 at the zero-variance fixed point: it never loses stability (g_c = infinity)"
+    values.update(g_c=gc if math.isfinite(gc) else None, chaotic=sol["chaotic"], stable=sol["stable"],
                   branch=sol["branch"], n_solutions=sol["n_solutions"], branches=branches)
-    if gc != gc:
-        values["g_c_note"] = "no loss of stability of a fixed point found for g in (0, 20]"
-    cfg = {"g": g, "phi": str(phi), "j0": j0, "i0": i0, "balanced": bool(balanced),
-           "model": None if m is None else m.to_dict()}
-    return Result("dmft", values=values, config=cfg, warnings=warns)
+    if not math.isfinite(gc):
+        values["g_c_note"] = reasons["g_c"]
+    return Result("dmft", values=_drop_none(values, reasons), config=cfg, warnings=warns)
 
 
 def _validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", j0=0.0, i0=0.0, balanced=False,

@@ -7,7 +7,8 @@ user's ensemble), validate checks that spectrum.
 
 Keys: exponents of rate networks in 1/tau (``exponents_per_tau``, ``lambda_max_per_tau``,
 ``entropy_rate_per_tau`` in nats/tau), of spiking networks in 1/s (``_per_s``); ``ky_dimension``
-is a number.  Options that belong to one kind of network (``g``, ``dt``, ``drive_amp`` for rate
+is a number.  A quantity predict cannot give (no closed form; the DMFT not asked for) is absent and
+named, with the reason, in ``not_computed``.  Options that belong to one kind of network (``g``, ``dt``, ``drive_amp`` for rate
 networks; ``k``, ``rate``, ``j0``, ``tau_m`` for spiking ones) default to None (the network's
 default) and are refused where they do not apply.  Heavy imports happen inside the callables.
 """
@@ -104,7 +105,10 @@ def _rename(d, unit):
            "entropy_rate": f"entropy_rate_{unit}", "sum_rule_flow": f"sum_rule_flow_{unit}",
            "sum_rule_map": "sum_rule_map", "sum_rule_m_largest_flow_subcritical":
            f"sum_rule_m_largest_flow_subcritical_{unit}"}
-    return {ren.get(k, k): v for k, v in d.items() if k != "exponent_unit"}
+    out = {ren.get(k, k): v for k, v in d.items() if k != "exponent_unit"}
+    if "not_computed" in out:
+        out["not_computed"] = {ren.get(k, k): v for k, v in out["not_computed"].items()}
+    return out
 
 
 def _predict_one(kind, n, g, k, m, dt, rate, j0, tau_m, dmft):
@@ -129,11 +133,7 @@ def _predict_one(kind, n, g, k, m, dt, rate, j0, tau_m, dmft):
     else:
         from recnet.numerics.lyapunov import lif as L
         out = L.prediction(1000 if n is None else n, k, 10.0 if rate is None else rate, j0, tau_m)
-    out = _rename(out, "per_s")
-    if kind == "theta":
-        out["lambda_max_per_s"] = None
-        out["spectrum_note"] = "no closed form: `recnet validate lyapunov --model theta` computes the spectrum"
-    return out
+    return _rename(out, "per_s")
 
 
 def _file_model(model, n, g):
@@ -201,9 +201,13 @@ def _predict(model=None, n=None, g=None, k=None, m=None, t_sim=None, dt=None, dr
                              "drive_amp is used by `validate` or with a model file")
     if kind == "all":
         out = {mdl: _predict_one(mdl, n, g, k, m, dt, rate, j0, tau_m, dmft) for mdl in ("rate", "theta", "lif")}
-        # the headline keys are the rate network's
+        # the headline keys are the rate network's; those it could not compute are named with the reason
+        missing = out["rate"].get("not_computed", {})
         for key in ("exponents_per_tau", "entropy_rate_per_tau", "ky_dimension", "lambda_max_per_tau"):
-            out[key] = out["rate"].get(key)
+            if key in out["rate"]:
+                out[key] = out["rate"][key]
+            else:
+                out.setdefault("not_computed", {})[key] = "rate network: " + missing[key]
         return out
     return _predict_one(kind, n, g, k, m, dt, rate, j0, tau_m, dmft)
 

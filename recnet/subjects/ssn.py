@@ -2,7 +2,10 @@
 with synapse-type-specific normalization (``hebbian-ei``).
 
 ``ssn`` takes the user's model (``--model NAME|FILE``, family ``ssn`` in ``recnet.models.ssn``: an
-N-population W, h, k, n, tau); the other options override its fields.
+N-population W, h, k, n, tau); the other options override its fields.  ``state`` says the outcome in
+words; without a stable fixed point it says what the rates do from rest (run away, oscillate:
+``dynamics``, ``escape_time_ms`` or ``rate_range_hz``) and rates_hz, isn, paradoxical are named in
+``not_computed``.
 """
 from recnet.checks import ParameterError
 from recnet.registry import Option, Subject
@@ -116,6 +119,43 @@ def all_fixed_points(m, seed=0):
     return ssn.all_fixed_points(m.W, m.h, m.k, m.n, m.tau, m.cell_types, seed=seed)
 
 
+def _fate_values(m, fps, complete):
+    """The outcome in words (``state``) and its numbers when no fixed point is stable: what the rates
+    do from rest (``recnet.numerics.ssn.fate``), with rates_hz/isn/paradoxical named in not_computed."""
+    import numpy as np
+
+    from recnet.numerics import ssn
+    scale = max([1.0] + [float(np.max(f["rates_hz"])) for f in fps] + [m.k * max(float(np.max(m.h)), 0.0) ** m.n])
+    fate = ssn.fate(m.W, m.h, m.k, m.n, m.tau, r_scale=scale)
+    none_fp = "no fixed point exists" + (" (exact: every root of the fixed-point equations)" if complete else
+                                          " among those found")
+    lead = "the only fixed point is" if len(fps) == 1 else f"all {len(fps)} fixed points are"
+    why_fp = none_fp if not fps else (f"{lead} unstable (largest real part of a Jacobian eigenvalue "
+                                      f"{max(float(np.max(f['eigenvalues'].real)) for f in fps):.4g}/ms)")
+    vals = {"dynamics": fate["outcome"]}
+    if fate["outcome"] == "runaway":
+        state = (f"no stable fixed point ({why_fp}): the rates run away; started at rest (r = 0) they pass "
+                 f"{fate['r_escape_hz']:.3g} Hz after {fate['t_ms']:.4g} ms")
+        vals["escape_time_ms"] = fate["t_ms"]
+    elif fate["outcome"] == "oscillation":
+        rng = fate["range_hz"]
+        span = ", ".join(f"{p} {lo:.4g}-{hi:.4g} Hz" for p, (lo, hi) in zip(m.populations, rng))
+        state = (f"no stable fixed point ({why_fp}): the rates stay bounded and keep changing (an oscillation); "
+                 f"started at rest, over the last {fate['t_ms'] / 2:.4g} ms they range over {span}")
+        vals["rate_range_hz"] = rng
+    elif fate["outcome"] == "settles":
+        state = (f"no fixed point found stable ({why_fp}), yet started at rest the rates settle: a marginal case "
+                 f"(rates {', '.join(f'{v:.4g}' for v in fate['range_hz'][:, 1])} Hz at {fate['t_ms']:.4g} ms)")
+        vals["rate_range_hz"] = fate["range_hz"]
+    else:
+        state = (f"no stable fixed point ({why_fp}); started at rest the rates neither ran away nor finished "
+                 f"{fate['t_ms']:.4g} ms of integration within the step limit")
+    vals["state"] = state
+    reason = f"no stable fixed point: {fate['outcome']} (see state)"
+    vals["not_computed"] = {"rates_hz": reason, "isn": reason, "paradoxical": reason}
+    return vals
+
+
 def _ssn_predict(model="rubin2015-ssn", weights=None, w_ee=None, w_ei=None, w_ie=None, w_ii=None, k=None, n=None,
                  tau_e=None, tau_i=None, h_e=None, h_i=None):
     import numpy as np
@@ -134,22 +174,26 @@ def _ssn_predict(model="rubin2015-ssn", weights=None, w_ee=None, w_ei=None, w_ie
     st = [f for f in fps if f["stable"]]
     if st:
         f = st[0]
-        out.update(rates_hz=f["rates_hz"], stable=True, isn=f["isn"], paradoxical=f["paradoxical"])
+        out.update(rates_hz=f["rates_hz"], stable=True, isn=f["isn"], paradoxical=f["paradoxical"],
+                   state="stable fixed point" + (" (one of several: multistable)" if len(st) > 1 else ""))
         if two:
             out["dr_i_dh_i_hz_per_mv"] = float(f["response"][1, 1])
         if len(st) > 1:
             warnings.append(f"{len(st)} stable fixed points (multistable): rates_hz is the one with the lowest rates")
     else:
-        out.update(rates_hz=None, stable=False, isn=None, paradoxical=None)
-        warnings.append("no stable fixed point at this input: the rates run away or oscillate "
-                        "(rates_hz is None)")
+        out.update(stable=False, **_fate_values(m, fps, complete))
+        warnings.append(out["state"])
     det_w = float(np.linalg.det(W))
     out["det_w"] = det_w
     if two and det_w != 0:
         slope = -np.linalg.solve(W, h / max(np.max(np.abs(h)), 1e-300))
         out["strong_input_slope_hz_per_mv"] = slope
         out["supersaturation"] = bool(-W[0, 1] * h[1] > -W[1, 1] * h[0] and det_w > 0)
-    out["transition_input_mv"] = float((kk * np.linalg.norm(W, 2)) ** (-1.0 / (nn - 1))) if nn > 1 else None
+    if nn > 1:
+        out["transition_input_mv"] = float((kk * np.linalg.norm(W, 2)) ** (-1.0 / (nn - 1)))
+    else:
+        out.setdefault("not_computed", {})["transition_input_mv"] = (
+            "n = 1 (threshold-linear): no transition between a weakly and a strongly coupled regime")
     cfg = _resolved_options(m, model, weights)
     return Result("ssn", values=out, config=cfg, warnings=warnings)
 

@@ -36,6 +36,8 @@ from itertools import combinations
 
 import numpy as np
 
+from recnet import checks
+
 __all__ = ["Code", "normalize_code", "simplicial_complex", "facets", "link", "reduced_betti_gf2",
            "is_contractible", "intersections_of_facets", "mandatory_codewords", "local_obstructions", "is_intersection_complete",
            "is_max_intersection_complete", "convexity", "parse_code", "format_code"]
@@ -61,10 +63,12 @@ def parse_code(text, one_based=True):
         try:
             vals = [int(p) - (1 if one_based else 0) for p in parts]
         except ValueError:
-            raise ValueError(f"codeword {tok!r} is invalid: write neurons as digits ('123') or "
-                             "space-separated numbers ('10 11')") from None
+            raise checks.ParameterError("code", tok, "codewords of digits ('123') or space-separated numbers ('10 11')",
+                                        f"codeword {tok!r} is invalid: write neurons as digits ('123') or "
+                                        "space-separated numbers ('10 11')") from None
         if min(vals, default=0) < 0:
-            raise ValueError(f"codeword {tok!r} is invalid: neurons are numbered from {1 if one_based else 0}")
+            raise checks.ParameterError("code", tok, f"neurons numbered from {1 if one_based else 0}",
+                                        f"codeword {tok!r} is invalid: neurons are numbered from {1 if one_based else 0}")
         out.append(vals)
     return normalize_code(out)
 

@@ -60,7 +60,8 @@ def from_networkx(g):
     import networkx as nx
 
     if not isinstance(g, (nx.Graph, nx.DiGraph)) or g.is_multigraph():
-        raise TypeError(f"graph must be a networkx Graph or DiGraph (not a multigraph), got {type(g).__name__}")
+        raise checks.ParameterTypeError("graph", type(g).__name__, "a networkx Graph or DiGraph (not a multigraph)",
+                                        f"graph must be a networkx Graph or DiGraph (not a multigraph), got {type(g).__name__}")
     nodes = list(g.nodes)
     try:
         if all(isinstance(v, str) and v.strip().lstrip("-").isdigit() for v in nodes):
@@ -71,7 +72,8 @@ def from_networkx(g):
         pass
     loops = list(nx.nodes_with_selfloops(g))
     if loops:
-        raise ValueError(f"graph has self-loops at nodes {loops}: a CTLN graph is simple")
+        raise checks.ParameterError("graph", loops, "a simple graph (no self-loops)",
+                                    f"graph has self-loops at nodes {loops}: a CTLN graph is simple")
     return nx.to_numpy_array(g, nodelist=nodes, weight=None, dtype=float).astype(bool)
 
 
@@ -95,15 +97,19 @@ def adjacency(adj, n=None):
         adj = from_networkx(adj)
     a = np.asarray(adj)
     if a.ndim != 2 or a.shape[0] != a.shape[1]:
-        raise ValueError(f"adjacency has shape {a.shape}: must be a square matrix")
+        raise checks.ParameterError("adjacency", a.shape, "a square matrix",
+                                    f"adjacency has shape {a.shape}: must be a square matrix")
     if n is not None and a.shape[0] != n:
-        raise ValueError(f"adjacency has shape {a.shape}: must be ({n}, {n})")
+        raise checks.ParameterError("adjacency", a.shape, f"shape ({n}, {n})",
+                                    f"adjacency has shape {a.shape}: must be ({n}, {n})")
     if a.dtype != bool and not ((a == 0) | (a == 1)).all():
-        raise ValueError("adjacency must hold only 0/1 (or booleans)")
+        raise checks.ParameterError("adjacency", np.unique(a).tolist()[:8], "entries 0/1 (or booleans)",
+                                    "adjacency must hold only 0/1 (or booleans)")
     a = a.astype(bool)
     if a.diagonal().any():
-        raise ValueError(f"adjacency has self-loops at nodes {list(np.flatnonzero(a.diagonal()) + 1)} "
-                         "(numbered from 1): a CTLN graph is simple")
+        raise checks.ParameterError("adjacency", list(np.flatnonzero(a.diagonal()) + 1), "no self-loops (a CTLN graph is simple)",
+                                    f"adjacency has self-loops at nodes {list(np.flatnonzero(a.diagonal()) + 1)} "
+                                    "(numbered from 1): a CTLN graph is simple")
     return a
 
 
@@ -137,7 +143,8 @@ def parse_graph(spec, n=None, max_nodes=None):
     if _is_networkx(spec):
         return adjacency(spec, n)
     if not isinstance(spec, str):
-        raise TypeError(f"graph must be a string or a networkx DiGraph, got {type(spec).__name__}")
+        raise checks.ParameterTypeError("graph", type(spec).__name__, "a string or a networkx DiGraph",
+                                        f"graph must be a string or a networkx DiGraph, got {type(spec).__name__}")
     text = spec
     if os.path.isfile(spec) and spec.lower().endswith((".graphml", ".gml")):
         import networkx as nx
@@ -146,7 +153,8 @@ def parse_graph(spec, n=None, max_nodes=None):
         try:
             g = reader(spec)
         except Exception as exc:  # networkx raises several parser-specific errors
-            raise ValueError(f"graph file {spec!r} cannot be read: {exc}") from None
+            raise checks.ParameterError("graph", spec, "a readable graph file",
+                                        f"graph file {spec!r} cannot be read: {exc}") from None
         return adjacency(g, n)
     if os.path.isfile(spec):
         with open(spec) as fh:
@@ -163,27 +171,33 @@ def parse_graph(spec, n=None, max_nodes=None):
         both = "<>" in tok
         parts = tok.split("<>") if both else tok.split(">")
         if len(parts) != 2:
-            raise ValueError(f"graph edge {tok!r} is invalid: write edges as 'i>j' or 'i<>j' with nodes from 1")
+            raise checks.ParameterError("graph", tok, "edges i>j or i<>j with nodes from 1",
+                                        f"graph edge {tok!r} is invalid: write edges as 'i>j' or 'i<>j' with nodes from 1")
         try:
             i, j = int(parts[0]), int(parts[1])
         except ValueError:
-            raise ValueError(f"graph edge {tok!r} is invalid: nodes must be integers from 1") from None
+            raise checks.ParameterError("graph", tok, "edges i>j or i<>j with integer nodes from 1",
+                                        f"graph edge {tok!r} is invalid: nodes must be integers from 1") from None
         if i < 1 or j < 1:
-            raise ValueError(f"graph edge {tok!r} is invalid: nodes are numbered from 1")
+            raise checks.ParameterError("graph", tok, "nodes numbered from 1",
+                                        f"graph edge {tok!r} is invalid: nodes are numbered from 1")
         if i == j:
-            raise ValueError(f"graph edge {tok!r} is invalid: self-loops are not allowed")
+            raise checks.ParameterError("graph", tok, "no self-loops",
+                                        f"graph edge {tok!r} is invalid: self-loops are not allowed")
         edges.append((i - 1, j - 1))
         if both:
             edges.append((j - 1, i - 1))
     m = max((max(e) for e in edges), default=-1) + 1
     if max_nodes is not None and max(m, n or 0) > max_nodes:
-        raise ValueError(f"graph names node {max(m, n or 0)}: at most {max_nodes} nodes (every one of the 2^N "
-                         "supports is enumerated)")
+        raise checks.ParameterError("graph", max(m, n or 0), f"at most {max_nodes} nodes",
+                                    f"graph names node {max(m, n or 0)}: at most {max_nodes} nodes (every one of the 2^N "
+                                    "supports is enumerated)")
     if n is None:
         n = m
     n = checks.integer("n", n, minimum=1)
     if m > n:
-        raise ValueError(f"graph names node {m} but n = {n}")
+        raise checks.ParameterError("n", n, f">= {m}, the largest node the graph names",
+                                    f"graph names node {m} but n = {n}")
     a = np.zeros((n, n), bool)
     for i, j in edges:
         a[i, j] = True

@@ -70,8 +70,9 @@ def neuron_types(W, tol=0.0):
     for j in range(W.shape[0]):
         col = off[:, j]
         if (col > tol).any() and (col < -tol).any():
-            raise ValueError(f"W violates Dale's law: column {j + 1} (outgoing weights of neuron {j + 1}, "
-                             "numbered from 1) has both signs")
+            raise checks.ParameterError("W", f"column {j + 1}", "each neuron's outgoing weights of one sign (Dale's law)",
+                                        f"W violates Dale's law: column {j + 1} (outgoing weights of neuron {j + 1}, "
+                                        "numbered from 1) has both signs")
         types.append("I" if (col < -tol).any() else "E")
     return types
 
@@ -110,7 +111,8 @@ def weak_coupling(W):
 
 def _check_inputs(inputs):
     if inputs not in ("positive", "nonnegative"):
-        raise ValueError(f"inputs = {inputs!r} is invalid: choose 'positive' or 'nonnegative'")
+        raise checks.ParameterError("inputs", inputs, "'positive' or 'nonnegative'",
+                                    f"inputs = {inputs!r} is invalid: choose 'positive' or 'nonnegative'")
 
 
 def graph_code(W, inputs="positive"):
@@ -161,12 +163,14 @@ def _types(W, types):
         return neuron_types(W)
     types = [str(t).upper() for t in types]
     if len(types) != n or any(t not in ("E", "I") for t in types):
-        raise ValueError(f"types = {types!r} is invalid: give one of 'E'/'I' per neuron ({n} neurons)")
+        raise checks.ParameterError("types", types, f"one 'E'/'I' per neuron ({n} neurons)",
+                                    f"types = {types!r} is invalid: give one of 'E'/'I' per neuron ({n} neurons)")
     off = W - np.diag(np.diag(W))
     for j, t in enumerate(types):
         col = off[:, j]
         if (t == "E" and (col < 0).any()) or (t == "I" and (col > 0).any()):
-            raise ValueError(f"neuron {j + 1} is declared {t} but its column (outgoing weights) has the other sign")
+            raise checks.ParameterError("types", types, "each type matching the sign of the neuron's outgoing weights",
+                                        f"neuron {j + 1} is declared {t} but its column (outgoing weights) has the other sign")
     return types
 
 
@@ -175,9 +179,11 @@ def _check_dale(W, types=None):
     t = _types(W, types)
     for i, ti in enumerate(t):
         if ti == "E" and W[i, i] < 0:
-            raise ValueError(f"W[{i + 1},{i + 1}] = {W[i, i]} < 0: an excitatory neuron's self-weight must be >= 0")
+            raise checks.ParameterError("W", float(W[i, i]), "an excitatory neuron's self-weight >= 0",
+                                        f"W[{i + 1},{i + 1}] = {W[i, i]} < 0: an excitatory neuron's self-weight must be >= 0")
         if ti == "I" and W[i, i] > 0:
-            raise ValueError(f"W[{i + 1},{i + 1}] = {W[i, i]} > 0: an inhibitory neuron's self-weight must be <= 0")
+            raise checks.ParameterError("W", float(W[i, i]), "an inhibitory neuron's self-weight <= 0",
+                                        f"W[{i + 1},{i + 1}] = {W[i, i]} > 0: an inhibitory neuron's self-weight must be <= 0")
     E = tuple(i for i in range(W.shape[0]) if t[i] == "E")
     I = tuple(i for i in range(W.shape[0]) if t[i] == "I")
     return W, E, I
@@ -235,8 +241,9 @@ def codeword_conditions(W, alpha, types=None, exact=False):
     W, E, I = _check_dale(W, types)
     alpha = tuple(sorted(int(a) for a in alpha))
     if any(a not in E for a in alpha):
-        raise ValueError(f"alpha = {[a + 1 for a in alpha]} is invalid: it must contain excitatory neurons only "
-                         f"(excitatory: {[e + 1 for e in E]})")
+        raise checks.ParameterError("alpha", [a + 1 for a in alpha], "excitatory neurons only",
+                                    f"alpha = {[a + 1 for a in alpha]} is invalid: it must contain excitatory neurons only "
+                                    f"(excitatory: {[e + 1 for e in E]})")
     _, unin = inhibited_excitatory(W, ["E" if i in E else "I" for i in range(W.shape[0])])
     g = not any(W[k, a] > 0 for k in unin if k not in alpha for a in alpha)
     U = [a for a in alpha if a in unin]
@@ -281,7 +288,8 @@ def add_inhibitory_neuron(W, to, frm=None):
     n = W.shape[0]
     to = checks.array("to", to, ndim=1, shape=(n,))
     if (to > 0).any():
-        raise ValueError("to must be <= 0: the new neuron is inhibitory")
+        raise checks.ParameterError("to", to.tolist(), "<= 0 (the new neuron is inhibitory)",
+                                    "to must be <= 0: the new neuron is inhibitory")
     frm = np.zeros(n) if frm is None else checks.array("frm", frm, ndim=1, shape=(n,))
     Wp = np.zeros((n + 1, n + 1))
     Wp[:n, :n] = W
@@ -307,8 +315,9 @@ def encode_sublattice(code, n=None, weight=0.9):
     full = frozenset(range(n))
     cs |= {frozenset()}
     if full not in cs or not is_sublattice(cs):
-        raise ValueError("code must be closed under unions and intersections and contain the set of all "
-                         f"{n} neurons (a sublattice of 2^[n] with the empty set and [n])")
+        raise checks.ParameterError("code", sorted(sorted(c) for c in cs)[:8], "closed under unions and intersections, containing all neurons",
+                                    "code must be closed under unions and intersections and contain the set of all "
+                                    f"{n} neurons (a sublattice of 2^[n] with the empty set and [n])")
     W = np.zeros((n, n))
     for i in range(n):
         for j in range(n):

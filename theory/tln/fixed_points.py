@@ -102,7 +102,7 @@ def _frac(v, name="W"):
         return Fraction(int(v.p), int(v.q))
     f = float(v)
     if not np.isfinite(f):
-        raise ValueError(f"{name} contains a non-finite value {v!r}")
+        raise checks.ParameterError(name, v, "finite entries", f"{name} contains a non-finite value {v!r}")
     return Fraction(f)  # exact binary value of the float
 
 
@@ -113,7 +113,8 @@ def to_fraction_matrix(W, name="W"):
     rows = [list(r) for r in W]
     n = len(rows)
     if any(len(r) != n for r in rows):
-        raise ValueError(f"{name} must be a square matrix")
+        raise checks.ParameterError(name, [len(r) for r in rows], "a square matrix",
+                                    f"{name} must be a square matrix")
     return [[_frac(v, name) for v in r] for r in rows]
 
 
@@ -121,7 +122,8 @@ def to_fraction_vector(b, n=None, name="b"):
     """Vector -> list of ``Fraction``."""
     vals = list(b)
     if n is not None and len(vals) != n:
-        raise ValueError(f"{name} has length {len(vals)}: must have length {n}")
+        raise checks.ParameterError(name, len(vals), f"length {n}",
+                                    f"{name} has length {len(vals)}: must have length {n}")
     return [_frac(v, name) for v in vals]
 
 
@@ -214,7 +216,8 @@ def support_fixed_point_exact(W, b, sigma):
     bf = b if (isinstance(b, list) and all(isinstance(v, Fraction) for v in b)) else to_fraction_vector(b, n)
     sigma = tuple(sorted(int(i) for i in sigma))
     if any(i < 0 or i >= n for i in sigma):
-        raise ValueError(f"sigma = {sigma} is invalid: neurons must lie in [0, {n - 1}]")
+        raise checks.ParameterError("sigma", sigma, f"neurons in [0, {n - 1}]",
+                                    f"sigma = {sigma} is invalid: neurons must lie in [0, {n - 1}]")
     if not sigma:
         ok = all(v <= 0 for v in bf)
         return {"is_fixed_point": ok, "degenerate": any(v == 0 for v in bf), "x": [], "det": Fraction(1),
@@ -285,7 +288,8 @@ def fixed_point_supports_exact(W, b, stability=True):
     Wf = to_fraction_matrix(W)
     n = len(Wf)
     if n > 10:
-        raise ValueError(f"N = {n} is too large for the exact enumeration: must be <= 10")
+        raise checks.ParameterError("W", f"N = {n}", "N <= 10 for the exact enumeration",
+                                    f"N = {n} is too large for the exact enumeration: must be <= 10")
     bf = to_fraction_vector(b, n)
     out = []
     for size in range(n + 1):
@@ -347,9 +351,11 @@ def permitted_sets(W, exact=False):
     W = checks.square_matrix("W", W)
     n = W.shape[0]
     if n > 16:
-        raise ValueError(f"N = {n} is too large for the permitted-set enumeration: must be <= 16")
+        raise checks.ParameterError("W", f"N = {n}", "N <= 16 for the permitted-set enumeration",
+                                    f"N = {n} is too large for the permitted-set enumeration: must be <= 16")
     if not np.array_equal(W, W.T):
-        raise ValueError("W must be symmetric for permitted and forbidden sets (Hahnloser et al. 2003)")
+        raise checks.ParameterError("W", "not symmetric", "symmetric (Hahnloser et al. 2003)",
+                                    "W must be symmetric for permitted and forbidden sets (Hahnloser et al. 2003)")
     Wf = to_fraction_matrix(W) if exact else None
     out = []
     for sigma in all_supports(n)[1:]:

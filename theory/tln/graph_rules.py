@@ -35,6 +35,7 @@ from typing import NamedTuple
 import numpy as np
 
 from recnet.theory.tln.fixed_points import mask_to_support
+from recnet import checks
 
 __all__ = ["Graph", "graph", "in_degrees_within", "is_independent", "sinks", "is_clique", "is_target_free",
            "uniform_in_degree", "is_cycle", "dominations", "rule_independent_set", "rule_clique",
@@ -60,7 +61,8 @@ def graph(adj):
         adj = from_networkx(adj)
     a = np.asarray(adj, bool)
     if a.ndim != 2 or a.shape[0] != a.shape[1]:
-        raise ValueError(f"adjacency has shape {a.shape}: must be a square matrix")
+        raise checks.ParameterError("adjacency", a.shape, "a square matrix",
+                                    f"adjacency has shape {a.shape}: must be a square matrix")
     n = a.shape[0]
     w = [1 << i for i in range(n)]
     out = tuple(sum(w[j] for j in range(n) if a[i, j] and i != j) for i in range(n))
@@ -210,7 +212,8 @@ def domination_survives(adj, sigma, j):
     sigma in FP(G|sigma) implies sigma in FP(G|sigma + j); None otherwise."""
     g, m = graph(adj), _mask(sigma)
     if (m >> j) & 1:
-        raise ValueError(f"j = {j} must lie outside sigma = {sorted(_members(m))}")
+        raise checks.ParameterError("j", j, "a neuron outside sigma",
+                                    f"j = {j} must lie outside sigma = {sorted(_members(m))}")
     return True if any(_dominates(g, m, k, j) for k in _members(m)) else None
 
 

@@ -65,19 +65,22 @@ def _check_tln(W, b):
     scale = max(1.0, float(np.abs(W).max()))
     asym = float(np.abs(W - W.T).max())
     if asym > 1e-10 * scale:
-        raise ValueError(f"W is not symmetric (max |W - W^T| = {asym:.3g}): the TLN fixed point solves "
-                         "a quadratic program only for symmetric W with I - W positive definite")
+        raise checks.ParameterError("W", f"max |W - W^T| = {asym:.3g}", "symmetric",
+                                    f"W is not symmetric (max |W - W^T| = {asym:.3g}): the TLN fixed point solves "
+                                    "a quadratic program only for symmetric W with I - W positive definite")
     M = np.eye(n) - 0.5 * (W + W.T)
     try:
         L = linalg.cholesky(M, lower=True)
     except linalg.LinAlgError:
         ev = float(np.linalg.eigvalsh(M).min())
-        raise ValueError(f"I - W is not positive definite (smallest eigenvalue {ev:.4g}): W must have all "
-                         "eigenvalues < 1 for the TLN fixed point to solve a strictly convex QP") from None
+        raise checks.ParameterError("W", f"smallest eigenvalue of I - W {ev:.4g}", "all eigenvalues < 1 (I - W positive definite)",
+                                    f"I - W is not positive definite (smallest eigenvalue {ev:.4g}): W must have all "
+                                    "eigenvalues < 1 for the TLN fixed point to solve a strictly convex QP") from None
     ev = float(np.linalg.eigvalsh(M).min())
     if ev < 1e-8:
-        raise ValueError(f"I - W is nearly singular (smallest eigenvalue {ev:.3g}): W must have all "
-                         "eigenvalues clearly below 1")
+        raise checks.ParameterError("W", f"smallest eigenvalue of I - W {ev:.3g}", "all eigenvalues clearly below 1",
+                                    f"I - W is nearly singular (smallest eigenvalue {ev:.3g}): W must have all "
+                                    "eigenvalues clearly below 1")
     return W, b, M, L
 
 

@@ -69,17 +69,20 @@ def to_network(net, x, *, dt=0.1, delay=None, v_scale=None, label="scn", record_
     from recnet.validation.simulators import network as nw
 
     if not isinstance(net, SCN):
-        raise TypeError(f"net must be a numerics.scn.SCN, got {type(net).__name__}")
+        raise checks.ParameterTypeError("net", type(net).__name__, "a numerics.scn.SCN",
+                                        f"net must be a numerics.scn.SCN, got {type(net).__name__}")
     if net.U_slow.shape[1] != 0:
-        raise ValueError("net has slow recurrent weights (linear dynamics): PyNN's IF_curr_delta with "
-                         "static synapses can express only the autoencoder (fast weights); "
-                         "slow exponential synapses would need IF_curr_exp")
+        raise checks.ParameterError("net", "slow recurrent weights", "an autoencoder (fast weights only) for PyNN's IF_curr_delta",
+                                    "net has slow recurrent weights (linear dynamics): PyNN's IF_curr_delta with "
+                                    "static synapses can express only the autoencoder (fast weights); "
+                                    "slow exponential synapses would need IF_curr_exp")
     x = checks.array("x", x, ndim=1, shape=(net.F.shape[1],))
     dt = checks.positive("dt", dt, "ms")
     delay = dt if delay is None else checks.positive("delay", delay, "ms")
     steps = delay / dt
     if abs(steps - round(steps)) > 1e-9 or round(steps) < 1:
-        raise ValueError(f"delay = {delay} ms is invalid: must be a whole number (>= 1) of time steps dt = {dt} ms")
+        raise checks.ParameterError("delay", delay, f"a whole number (>= 1) of time steps dt = {dt} ms",
+                                    f"delay = {delay} ms is invalid: must be a whole number (>= 1) of time steps dt = {dt} ms")
     v_scale = _default_scale(net) if v_scale is None else checks.positive("v_scale", v_scale)
     tau = net.tau
     reset = net.reset

@@ -76,7 +76,8 @@ def _p(params):
     if params:
         unknown = set(params) - set(DEFAULTS)
         if unknown:
-            raise ValueError(f"unknown parameter(s) {sorted(unknown)}: valid are {sorted(DEFAULTS)}")
+            raise checks.ParameterError("params", sorted(unknown), f"keys from {sorted(DEFAULTS)}",
+                                        f"unknown parameter(s) {sorted(unknown)}: valid are {sorted(DEFAULTS)}")
         p.update(params)
     for k in ("tau_m", "cm", "nu0", "a_i", "J_ext", "sigma_ext", "delay"):
         checks.positive(k, p[k])
@@ -86,8 +87,9 @@ def _p(params):
     for k in ("n_e", "n_i", "K_ee", "K_ie", "K_ei"):
         checks.integer(k, p[k], minimum=1)
     if p["K_ee"] > p["n_e"] - 1 or p["K_ie"] > p["n_e"] or p["K_ei"] > p["n_i"]:
-        raise ValueError("in-degrees must not exceed the presynaptic population sizes "
-                         f"(K_ee <= n_e - 1, K_ie <= n_e, K_ei <= n_i): got {p}")
+        raise checks.ParameterError("params", {k: p[k] for k in ("K_ee", "K_ie", "K_ei") if k in p}, "K_ee <= n_e - 1, K_ie <= n_e, K_ei <= n_i",
+                                    "in-degrees must not exceed the presynaptic population sizes "
+                                    f"(K_ee <= n_e - 1, K_ie <= n_e, K_ei <= n_i): got {p}")
     return p
 
 
@@ -213,7 +215,8 @@ def build_network(adj, epsilon=0.25, delta=0.5, theta=1.0, *, stimulus=None, inh
                         initial_values={"v": 0.0})
          for i in range(n)]
     if inhibition not in ("per_node", "shared"):
-        raise ValueError(f"inhibition = {inhibition!r} is invalid: choose 'per_node' or 'shared'")
+        raise checks.ParameterError("inhibition", inhibition, "'per_node' or 'shared'",
+                                    f"inhibition = {inhibition!r} is invalid: choose 'per_node' or 'shared'")
     labels = ["I"] if inhibition == "shared" else [f"I{i + 1}" for i in range(n)]
     inh = [net.population(p["n_i"], IF_curr_delta(i_offset=w["mu_i_mV"] * to_na, **common), label=lab,
                           initial_values={"v": rng_v.uniform(p["v_reset"], p["v_thresh"], p["n_i"])})

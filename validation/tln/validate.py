@@ -180,10 +180,12 @@ def _spiking(W, b, stable, attractor_neurons, quick, rng, adjacency=None, mode="
 
     comps, info = [], {}
     if mode not in ("auto", "scn", "ei", "poisson"):
-        raise ValueError(f"spiking = {mode!r} is invalid: choose True/False, 'auto', 'scn', 'ei' or 'poisson'")
+        raise checks.ParameterError("spiking", mode, "True/False, 'auto', 'scn', 'ei' or 'poisson'",
+                                    f"spiking = {mode!r} is invalid: choose True/False, 'auto', 'scn', 'ei' or 'poisson'")
     params = _ctln_parameters(W, b, adjacency) if adjacency is not None else None
     if mode == "ei" and params is None:
-        raise ValueError("spiking = 'ei' needs a CTLN (W built from the adjacency with uniform b)")
+        raise checks.ParameterError("spiking", mode, "'ei' only for a CTLN (W from the adjacency, uniform b)",
+                                    "spiking = 'ei' needs a CTLN (W built from the adjacency with uniform b)")
     if mode == "ei" or (mode == "auto" and params is not None and not _is_qp(W)):
         from recnet.validation.tln import spiking as tln_spiking
         seed_int = int(rng.integers(0, 2**31 - 1))
