@@ -147,6 +147,26 @@ def _count(net, f_max_hz, re_max):
 
 
 RE_MAX = 2.0   # 1/ms: growth rates above 2000/s are not searched (|M| is small there)
+# the threshold integration (numerics.lif_response) carries exp(((V - mu)/sigma)^2)-sized terms: past
+# this many sigmas between the mean input and threshold or reset they overflow double precision
+Y_MAX = 25.0
+
+
+def _out_of_range(net):
+    """Why the linear response of an active population cannot be evaluated at this state ('' if it can)."""
+    P = len(net.nu)
+    th, vr, rest = (np.broadcast_to(np.asarray(net.neuron[k], float), (P,)) for k in ("v_thresh", "v_reset", "v_rest"))
+    for a in range(P):
+        if net.nu[a] <= 0 or net.sigma[a] <= 0:
+            continue
+        y_t = (th[a] - rest[a] - net.mu[a]) / net.sigma[a]
+        y_r = (vr[a] - rest[a] - net.mu[a]) / net.sigma[a]
+        if max(abs(y_t), abs(y_r)) > Y_MAX:
+            return (f"population {a} is driven {abs(min(y_t, y_r, key=abs)):.3g} noise widths "
+                    f"({'above' if y_t < 0 else 'below'} threshold: (theta - mu)/sigma = {y_t:.3g}, (V_r - mu)/sigma "
+                    f"= {y_r:.3g}); its linear response is out of the evaluated range (|y| <= {Y_MAX:g}): the "
+                    "neurons fire nearly regularly at the mean drive")
+    return ""
 
 
 def stability(indegree, weight, delay, *, tau_m, tau_refrac, v_thresh, v_reset, v_rest, rate_hz, mu_mv,
@@ -185,6 +205,11 @@ def stability(indegree, weight, delay, *, tau_m, tau_refrac, v_thresh, v_reset, 
     if f_max_hz is None:
         f_max_hz = max(1000.0, 3000.0 / float(np.min(pos_d))) if pos_d.size else 2000.0
     f_max = float(f_max_hz)
+    undetermined = _out_of_range(net)
+    if undetermined:
+        return {"stable": None, "n_unstable": None, "growth_rate_per_s": None, "frequency_hz": None, "roots": [],
+                "high_frequency_limit_per_s": None, "state": f"not computed: {undetermined}",
+                "state_rule": STATE_RULE, "warnings": [f"linear stability not computed: {undetermined}"]}
     n_unstable, f, F = _count(net, f_max, RE_MAX)
     if not net.contour_resolved:
         warnings.append("det(1 - M) varies too fast along the counting contour: n_unstable may be wrong")

@@ -26,6 +26,16 @@ import numpy as np
 __all__ = ["Result", "plain"]
 
 
+def drop_none(values, reasons, default="not defined for this state"):
+    """``values`` without its None entries, which go to ``values["not_computed"]`` (key -> the reason in
+    words, from ``reasons`` or ``default``): a result says why a quantity is missing, never null."""
+    missing = {k: reasons.get(k, default) for k, v in values.items() if v is None}
+    out = {k: v for k, v in values.items() if v is not None}
+    if missing:
+        out["not_computed"] = dict(out.get("not_computed", {}), **missing)
+    return out
+
+
 def plain(x):
     """Turn numpy scalars/arrays and nested containers into JSON-friendly Python values.
 

@@ -85,3 +85,22 @@ def test_cli_exit_2_names_the_option(argv, needle, files, capsys):
     assert main([*argv, "--quiet"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("recnet: error:") and needle in err and "Traceback" not in err
+
+
+def test_fuzz_findings_of_issue_13_say_the_outcome_in_words(capsys):
+    """Found by the large fuzz: `brunel --g 0` (a mean-driven state 90 noise widths above threshold:
+    the linear response cannot be evaluated there), `brunel --eta 0` (silent) and `siegert --mu 0
+    --sigma 0` (no noise, silent) answer with exit 0 and the missing quantities named with a reason."""
+    import json
+
+    from recnet.cli import main
+    assert main(["predict", "brunel", "--g", "0.0", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["stability"]["state"].startswith("not computed: population 0 is driven")
+    assert d["rate_hz"] > 400.0          # near 1/tau_refrac = 500 Hz: regular firing at the mean drive
+    assert main(["predict", "brunel", "--eta", "0.0", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["rate_hz"] == 0.0 and "silent" in d["not_computed"]["cv_isi"] and "cv_isi" not in d
+    assert main(["predict", "siegert", "--mu", "0", "--sigma", "0", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert set(d["not_computed"]) == {"cv_isi", "y_thresh", "y_reset"} and d["rate_hz"] == 0.0

@@ -83,7 +83,13 @@ def _predict_brunel(tau_m=20.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0, tau_refr
            "method": values["method"], "stability_criterion": values["stability_criterion"],
            # linear stability of the asynchronous state with the delay (Brunel 2000, sec. 4)
            "stability": values.get("stability")}
-    return Result("brunel", values=out, config={"model": m.to_dict()}, warnings=warnings)
+    from recnet.results import drop_none
+    why = {k: f"no unique stable stationary state ({values['stable_state']})"
+           for k in ("rate_hz", "rate_e_hz", "rate_i_hz", "mu_mv", "sigma_mv", "cv_isi")}
+    if one and not (out["cv_isi"] is not None and out["cv_isi"] == out["cv_isi"]):   # None or NaN
+        out["cv_isi"] = None
+        why["cv_isi"] = "the neurons are silent (rate 0): no inter-spike intervals"
+    return Result("brunel", values=drop_none(out, why), config={"model": m.to_dict()}, warnings=warnings)
 
 
 def _predict_siegert(mu=15.0, sigma=5.0, tau_m=20.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0,
@@ -96,7 +102,10 @@ def _predict_siegert(mu=15.0, sigma=5.0, tau_m=20.0, v_thresh=20.0, v_reset=0.0,
            "y_thresh": (v_thresh - v_rest - mu) / sigma if sigma > 0 else None,
            "y_reset": (v_reset - v_rest - mu) / sigma if sigma > 0 else None,
            "noise_free_rate_hz": S.siegert(mu, 0.0, **kw)}
-    return out
+    from recnet.results import drop_none
+    return drop_none(out, {"cv_isi": "the neuron is silent (rate 0): no inter-spike intervals",
+                           "y_thresh": "sigma = 0: no noise, (theta - mu)/sigma is undefined",
+                           "y_reset": "sigma = 0: no noise, (V_r - mu)/sigma is undefined"})
 
 
 def _validate_brunel(backend="numba", quick=False, seed=12345, tau_m=20.0, v_thresh=20.0, v_reset=0.0,

@@ -91,10 +91,12 @@ def predict_model(m, subject_warnings=None):
         what = "none found: the search found no self-consistent state"
         warnings.append(what)
     if any(v is None or v != v for s in states for v in s["cv_isi"].values()):
-        warnings.append("cv_isi is undefined (null) for a population at zero rate")
+        warnings.append("cv_isi is undefined for a population at zero rate (no inter-spike intervals)")
     values.update(stable_state=what, states=states, n_states=len(states), n_stable=len(stable),
                   populations=names, method=out["method"], stability_criterion=STABILITY)
-    return values, warnings
+    from recnet.results import drop_none
+    return drop_none(values, {k: f"no unique stable state: {what}" for k in ("rate_hz", "mu_mv", "sigma_mv",
+                                                                             "cv_isi")}), warnings
 
 
 def _predict(model=DEFAULT_MODEL, tau_m=None, v_thresh=None, v_reset=None, v_rest=None, tau_refrac=None):
