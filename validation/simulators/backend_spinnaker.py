@@ -170,14 +170,20 @@ def _in_accum(name, value, unit):
 
 
 def _check_membrane_range(network, connections):
-    """Parameters and the membrane's reach of every IF_curr_delta population within s16.15."""
+    """Parameters and the membrane's reach of every IF_curr_delta / IF_curr_exp population within
+    s16.15 (for IF_curr_exp the reach of one spike is its PSP integral |w| max(tau_syn) / cm, mV)."""
     wmax = {}
     for c in connections or ():
         if c.weight.size:
-            lab = c.projection.post.label
-            wmax[lab] = max(wmax.get(lab, 0.0), float(np.max(np.abs(c.weight))))
+            post = c.projection.post
+            lab = post.label
+            w = float(np.max(np.abs(c.weight)))
+            if post.celltype.name == "IF_curr_exp":
+                w *= float(np.max(np.maximum(post.parameter_array("tau_syn_E"), post.parameter_array("tau_syn_I"))
+                                  / post.parameter_array("cm")))
+            wmax[lab] = max(wmax.get(lab, 0.0), w)
     for p in network.neurons:
-        if p.celltype.name != "IF_curr_delta":
+        if p.celltype.name not in nw.NEURON_TYPES:
             continue
         vals = {}
         for k, unit in (("v_rest", "mV"), ("v_reset", "mV"), ("v_thresh", "mV"), ("i_offset", "nA")):
@@ -271,8 +277,8 @@ def _cell(sim, pop):
     params = {k: (float(v) if np.isscalar(v) else pop.parameter_array(k)) for k, v in ct.parameters.items()}
     if ct.name == "SpikeSourcePoisson" and np.all(np.asarray(params["duration"]) >= 1e9):
         del params["duration"]  # "forever": sPyNNaker's default (1e10 ms overflows its tick counter)
-    if ct.name == "IF_curr_delta":
-        return sim.IF_curr_delta(**params)
+    if ct.name in nw.NEURON_TYPES:
+        return getattr(sim, ct.name)(**params)
     if ct.name == "SpikeSourcePoisson":
         return sim.SpikeSourcePoisson(**params)
     return sim.SpikeSourceArray(spike_times=[list(map(float, t)) for t in pop.spike_times()])
@@ -333,7 +339,7 @@ def run(network, t_sim, *, dt=0.1, seed=12345, connections=None, progress=None, 
                 for p in network.populations:
                     # sPyNNaker seeds connectors and sources from the target Population's seed
                     kw = {} if p.celltype.name == "SpikeSourceArray" else {"seed": int(seed + 7919 * (1 + len(pops)))}
-                    if p.celltype.name == "IF_curr_delta":
+                    if not p.celltype.is_source:
                         kw["initial_values"] = {"v": p.initial_v()}
                     pops[p.label] = sim.Population(p.size, _cell(sim, p), label=p.label, **kw)
                     if "spikes" in p.record:
