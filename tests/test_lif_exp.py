@@ -122,3 +122,47 @@ def test_bad_tau_syn_refused():
     net = Network()
     with pytest.raises(ValueError, match="tau_syn_I"):
         net.population(2, IF_curr_exp(tau_syn_I=0.0), "a")
+
+
+# ------------------------------------------------------------------ sympy derivation (theory.lif_exp)
+def test_theory_psp_and_input_statistics():
+    """The PSP solves the ODE; equal PSP integrals give J = w tau_s / C; Campbell's theorem gives the
+    mean tau_m K J nu and the free-membrane variance (sigma^2 / 2) tau_m / (tau_m + tau_s) with
+    sigma^2 = tau_m K J^2 nu: the white-noise amplitude the mean field (and NNMT) uses."""
+    import sympy as sp
+
+    from recnet.theory import lif_exp as T
+
+    assert T.psp_residual() == (0, 0)
+    assert sp.simplify(T.delta_equivalent_weight() - T.tau_s * T.w / T.C) == 0
+    mean, var = T.shot_noise_moments()
+    assert sp.simplify(mean - T.tau_m * T.K * T.J * T.nu) == 0
+    sigma2 = T.tau_m * T.K * T.J ** 2 * T.nu
+    assert sp.simplify(var - sigma2 / 2 * T.tau_m / (T.tau_m + T.tau_s)) == 0
+
+
+def test_theory_propagator_equals_numerics_and_singular_limit():
+    import sympy as sp
+
+    from recnet.theory import lif_exp as T
+
+    f = sp.lambdify((T.h, T.tau_m, T.tau_s, T.C), T.propagator_p21(), "mpmath")
+    g = sp.lambdify((T.h, T.tau_m, T.C), T.propagator_p21_singular(), "mpmath")
+    assert sp.simplify(T.propagator_p21_singular() - T.h * sp.exp(-T.h / T.tau_m) / T.C) == 0
+    for h, tm, ts, c in [(0.1, 10.0, 0.5, 0.25), (1.0, 20.0, 5.0, 1.0), (0.05, 10.0, 30.0, 0.2)]:
+        ref = float(f(mp.mpf(h), mp.mpf(tm), mp.mpf(ts), mp.mpf(c)))
+        assert float(propagators_exp(tm, ts, c, h)[1]) == pytest.approx(ref, rel=1e-14)
+    assert float(propagators_exp(10.0, 10.0, 0.25, 0.1)[1]) == pytest.approx(float(g(mp.mpf("0.1"), 10, mp.mpf("0.25"))),
+                                                                            rel=1e-15)
+
+
+def test_theory_shift_equals_numerics():
+    import sympy as sp
+
+    from recnet.numerics.lif_meanfield import fourcaud_brunel_shift
+    from recnet.theory import lif_exp as T
+
+    th, _ = T.effective_boundaries()
+    k = sp.simplify((th - T.V_th) / T.sigma)
+    val = float(k.subs({T.tau_s: sp.Rational(1, 2), T.tau_m: 10}).evalf(30))
+    assert float(fourcaud_brunel_shift(10.0, 0.5)[0]) == pytest.approx(val, rel=1e-15)
