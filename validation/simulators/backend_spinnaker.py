@@ -141,18 +141,20 @@ def check_limits(network, dt, connections=None):
                 w = np.abs(c.weight[np.sign(c.weight) == sign])
                 if w.size:
                     groups.setdefault((c.projection.post.label, sign), []).append((c.projection.name, w))
+        unit = {c.projection.post.label: c.projection.post.celltype.weight_unit for c in connections}
         for (post, sign), items in groups.items():
             for name, w in items:
-                _in_accum(f"weight of projection {name}", sign * float(w.max()), "mV")
+                _in_accum(f"weight of projection {name}", sign * float(w.max()), unit[post])
         for (post, sign), items in groups.items():
             wmax = max(w.max() for _, w in items)
             step = 2.0 ** math.ceil(math.log2(wmax)) / 2**WEIGHT_BITS
             for name, w in items:
                 wmin = w.min()
                 if wmin < step / 2:
-                    raise ValueError(f"weight of projection {name} = {sign * wmin:g} mV is invalid on SpiNNaker: below the "
-                                     f"16-bit resolution {step:g} mV of the weights onto population {post!r} "
-                                     f"(max |w| = {wmax:g} mV); it would be rounded to 0")
+                    u = unit[post]
+                    raise ValueError(f"weight of projection {name} = {sign * wmin:g} {u} is invalid on SpiNNaker: below "
+                                     f"the 16-bit resolution {step:g} {u} of the weights onto population {post!r} "
+                                     f"(max |w| = {wmax:g} {u}); it would be rounded to 0")
                 worst = max(worst, float(np.max(np.abs(np.round(w / step) * step - w) / w)))
     _check_membrane_range(network, connections)
     return dict(estimated_min_app_cores=cores, board_app_cores=_app_cores(), max_delay_steps=MAX_DELAY_STEPS,
