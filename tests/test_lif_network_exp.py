@@ -81,7 +81,7 @@ delay = 1.5
 [[drive]]
 post = "E"
 rate = 10.0
-indegree = 1000
+indegree = 1400
 weight = 0.05
 
 [[drive]]
@@ -93,7 +93,7 @@ weight = -0.1
 [[drive]]
 post = "I"
 rate = 12.0
-indegree = 800
+indegree = 1100
 weight = 0.03
 """
 
@@ -148,7 +148,7 @@ def _nnmt_two_pop():
     J = np.array([[0.05 * 0.5 / 0.25, -0.25 * 0.5 / 0.25], [0.04 * 1.0 / 0.2, -0.1 * 1.0 / 0.2]]) * 1e-3
     K = np.array([[100.0, 25.0], [100.0, 25.0]])
     # external sources: (E, +) 10 Hz, (E, -) 10 Hz, (I, +) 12 Hz; K_ext and J_ext (n_pop, n_ext)
-    K_ext = np.array([[1000.0, 200.0, 0.0], [0.0, 0.0, 800.0]])
+    K_ext = np.array([[1400.0, 200.0, 0.0], [0.0, 0.0, 1100.0]])
     J_ext = np.array([[0.05 * 0.5 / 0.25, -0.1 * 0.5 / 0.25, 0.0], [0.0, 0.0, 0.03 * 1.0 / 0.2]]) * 1e-3
     nu_ext = np.array([10.0, 10.0, 12.0])
     kw = dict(V_0_rel=np.array([10.0, 6.0]) * 1e-3, V_th_rel=np.array([20.0, 19.0]) * 1e-3,
@@ -165,12 +165,14 @@ def _nnmt_two_pop():
 
 
 def test_two_populations_equal_nnmt(tmp_path, capsys):
-    """Heterogeneous neurons, tau_s = 0.5 and 1 ms, an inhibitory drive: rates to 1e-8 relative,
+    """Heterogeneous neurons, tau_s = 0.5 and 1 ms, an inhibitory drive (rates about 1.9 and 17.8 Hz,
+    fluctuation- and mean-driven): rates to 1e-8 relative,
     mu and sigma to 1e-8, CV to 1e-6 (NNMT's CV is scipy ``quad`` at default tolerances, 1.5e-8
     relative per integral, inside nested integrals)."""
     nu, mu, sigma, cv = _nnmt_two_pop()
     out = _cli_json(capsys, "--model", str(_write(tmp_path, TWO_POP_EXP)))
     assert out["stable_state"] == "unique" and out["synapse"] == "exp"
+    assert 1.0 < out["rate_hz"]["E"] < 3.0 and 10.0 < out["rate_hz"]["I"] < 30.0   # the regime the test is for
     np.testing.assert_allclose([out["rate_hz"][k] for k in "EI"], nu, rtol=1e-8)
     np.testing.assert_allclose([out["mu_mv"][k] for k in "EI"], mu + np.array([0.0, 0.0]), rtol=1e-8)
     np.testing.assert_allclose([out["sigma_mv"][k] for k in "EI"], sigma, rtol=1e-8)
