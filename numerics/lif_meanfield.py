@@ -1,4 +1,8 @@
-r"""Self-consistent stationary rates of networks of LIF neurons with delta synapses.
+r"""Self-consistent stationary rates of networks of LIF neurons with delta or exponential synapses.
+
+Exponential (current) synapses enter through the delta-equivalent weights J = w tau_s / C and the
+Fourcaud & Brunel (2002) shift of threshold and reset by sigma alpha/2 sqrt(tau_s/tau_m) (see
+:func:`solve_rates`, argument ``tau_s``, and :func:`fourcaud_brunel_shift`).
 
 Diffusion approximation (Amit & Brunel 1997; Brunel 2000, J Comput Neurosci 8:183): a neuron of
 population ``a`` receiving ``K[a, b]`` inputs from population ``b`` (rate ``nu_b`` Hz, PSP jump
@@ -42,7 +46,7 @@ from recnet.numerics._jit import njit, prange
 from recnet.numerics.siegert import SQRT_PI, _erfcx, _siegert_one, check_neuron, cv_isi
 
 __all__ = ["brunel_prediction", "brunel_inputs", "solve_rates", "brunel_rate_map", "check_brunel",
-           "network_states"]
+           "network_states", "fourcaud_brunel_shift", "synaptic_time_constants", "FB_ALPHA"]
 
 
 # ------------------------------------------------------------------------------ Brunel network
@@ -321,8 +325,11 @@ def brunel_rate_map(g_values, eta_values, tau_m=20.0, v_thresh=20.0, v_reset=0.0
 
 # --------------------------------------------------------------------------- P populations
 @njit
-def _phi_pop(nu, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, out_mu, out_sigma, out_rate):
-    """Siegert rates of P populations given presynaptic rates nu (Hz); potentials rel. to v_rest."""
+def _phi_pop(nu, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, shift, out_mu, out_sigma, out_rate):
+    """Siegert rates of P populations given presynaptic rates nu (Hz); potentials rel. to v_rest.
+
+    ``shift`` (P,): threshold and reset move up by shift_a sigma_a (Fourcaud-Brunel, exp synapses:
+    shift = alpha/2 sqrt(tau_s/tau_m); 0 for delta synapses)."""
     p = nu.shape[0]
     for a in range(p):
         m = 0.0
@@ -337,7 +344,7 @@ def _phi_pop(nu, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, out_m
         sg = math.sqrt(max(var, 0.0))
         out_mu[a] = mu
         out_sigma[a] = sg
-        out_rate[a] = _siegert_one(mu, sg, tau_m[a], tau_ref[a], v_th[a], v_r[a])
+        out_rate[a] = _siegert_one(mu, sg, tau_m[a], tau_ref[a], v_th[a] + shift[a] * sg, v_r[a] + shift[a] * sg)
 
 
 @njit
@@ -369,17 +376,21 @@ def _dsiegert(rate, mu, sigma, tau_m, v_th, v_r):
 
 
 @njit
-def _phi_jac_pop(nu, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, out_mu, out_sigma,
+def _phi_jac_pop(nu, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, shift, out_mu, out_sigma,
                  out_rate, out_jac):
     """As _phi_pop, plus the Jacobian d phi_a / d nu_b (chain rule through mu_a and sigma_a)::
 
         d mu_a/d nu_b = tau_a K_ab J_ab,   d sigma_a/d nu_b = tau_a K_ab J_ab^2 / (2 sigma_a)
 
+    With the Fourcaud-Brunel shift k (boundaries V + k sigma) y = (V - mu)/sigma + k, so
+    dy/dsigma = -(y - k)/sigma and d nu/d sigma = [d nu/d sigma at fixed boundaries] - k d nu/d mu.
     A row is NaN where sigma_a = 0 (no analytic derivative there)."""
-    _phi_pop(nu, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, out_mu, out_sigma, out_rate)
+    _phi_pop(nu, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, shift, out_mu, out_sigma, out_rate)
     p = nu.shape[0]
     for a in range(p):
-        dm, ds = _dsiegert(out_rate[a], out_mu[a], out_sigma[a], tau_m[a], v_th[a], v_r[a])
+        sk = shift[a] * out_sigma[a]
+        dm, ds = _dsiegert(out_rate[a], out_mu[a], out_sigma[a], tau_m[a], v_th[a] + sk, v_r[a] + sk)
+        ds -= shift[a] * dm
         t = tau_m[a] * 1e-3
         for b in range(p):
             kj = k_mat[a, b] * j_mat[a, b] * t
@@ -390,7 +401,7 @@ def _phi_jac_pop(nu, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, o
 
 
 @njit
-def _relax(x0, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, nu_max, n_steps, step, tol):
+def _relax(x0, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, shift, nu_max, n_steps, step, tol):
     """Euler steps of the relaxation dynamics dnu/ds = -nu + phi(nu) (NNMT's 'ODE' fixed-point
     method), clipped to [0, nu_max]; stops when max |phi(nu) - nu| <= tol max(1, nu)."""
     p = x0.shape[0]
@@ -399,7 +410,7 @@ def _relax(x0, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, nu_max,
     sg = np.empty(p)
     rt = np.empty(p)
     for _ in range(n_steps):
-        _phi_pop(x, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, mu, sg, rt)
+        _phi_pop(x, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, shift, mu, sg, rt)
         done = True
         for a in range(p):
             r = rt[a] - x[a]
@@ -412,7 +423,7 @@ def _relax(x0, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, nu_max,
 
 
 @njit
-def _newton(starts, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, nu_max, tol, max_iter,
+def _newton(starts, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, shift, nu_max, tol, max_iter,
             roots, ok):
     """Damped Newton on phi(nu) - nu = 0 from every row of ``starts`` (analytic Jacobian, step
     halving down to 1/256, iterates clipped to [0, nu_max]); ``roots[i]`` is where start i ended,
@@ -427,7 +438,7 @@ def _newton(starts, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, nu
     xn = np.empty(p)
     for i in range(n):
         x = starts[i].copy()
-        _phi_pop(x, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, mu, sg, rt)
+        _phi_pop(x, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, shift, mu, sg, rt)
         r = rt - x
         status = 0
         polish = 0
@@ -440,7 +451,7 @@ def _newton(starts, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, nu
                 status = 1
                 if polish == 2:
                     break
-            _phi_jac_pop(x, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, mu, sg, rt, jac)
+            _phi_jac_pop(x, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, shift, mu, sg, rt, jac)
             if not np.all(np.isfinite(jac)):
                 status = -1
                 break
@@ -454,7 +465,7 @@ def _newton(starts, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, nu
             while lam >= 1.0 / 256.0:
                 for a in range(p):
                     xn[a] = min(max(x[a] + lam * step[a], 0.0), nu_max[a])
-                _phi_pop(xn, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, mu, sg, rt)
+                _phi_pop(xn, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, shift, mu, sg, rt)
                 rn = rt - xn
                 if np.max(np.abs(rn)) < nr or (conv and np.max(np.abs(rn)) <= nr):
                     accepted = True
@@ -474,6 +485,36 @@ def _newton(starts, k_mat, j_mat, ext_mu, ext_var, tau_m, tau_ref, v_th, v_r, nu
         ok[i] = status if status == -1 else (1 if conv else 0)
 
 
+# alpha = sqrt(2) |zeta(1/2)| (Fourcaud & Brunel 2002); zeta(1/2) = -1.4603545088095868128894991525...
+FB_ALPHA = math.sqrt(2.0) * 1.4603545088095868128894991525
+FB_K_MAX = math.sqrt(0.1)   # NNMT's limit of the fast-synapse regime, k = sqrt(tau_s/tau_m)
+
+
+def fourcaud_brunel_shift(tau_m, tau_s, p=None):
+    r"""Per-population shift k_a of threshold and reset in units of sigma_a (Fourcaud & Brunel 2002).
+
+    ``k = alpha/2 sqrt(tau_s/tau_m)``, alpha = sqrt(2) |zeta(1/2)|, so V_eff = V + k sigma; zeros for
+    delta synapses (``tau_s`` None or 0).  Warns (RuntimeWarning) where sqrt(tau_s/tau_m) >
+    sqrt(0.1): the shift is the first order of an expansion in sqrt(tau_s/tau_m) << 1.
+    """
+    tau_m = np.atleast_1d(np.asarray(tau_m, float))
+    p = tau_m.size if p is None else p
+    if tau_s is None:
+        return np.zeros(p)
+    ts = _per_pop("tau_s", tau_s, p, "ms")
+    if np.any(ts < 0) or not np.all(np.isfinite(ts)):
+        raise checks.ParameterError("tau_s", float(ts[~(ts >= 0)][0]) if np.any(~(ts >= 0)) else float(ts.max()),
+                                    "must be finite and >= 0 ms (0: delta synapses)")
+    k = np.sqrt(ts / tau_m)
+    if np.any(k > FB_K_MAX):
+        i = int(np.argmax(k))
+        warnings.warn(f"exp synapses: sqrt(tau_s/tau_m) = {k[i]:.3g} (tau_s = {ts[i]:g} ms, tau_m = {tau_m[i]:g} ms, "
+                      f"population {i}) exceeds sqrt(0.1): the Fourcaud-Brunel shift of threshold and reset is "
+                      "the first order in sqrt(tau_s/tau_m) << 1 and may be inaccurate here", RuntimeWarning,
+                      stacklevel=3)
+    return 0.5 * FB_ALPHA * k
+
+
 def _per_pop(name, value, p, unit):
     arr = checks.array(name, value)
     if arr.ndim == 0 or arr.size == 1:
@@ -485,7 +526,7 @@ def _per_pop(name, value, p, unit):
 
 
 def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v_reset=0.0,
-                v_rest=0.0, tau_refrac=2.0, mu_ext=0.0, seed=0, n_starts=None, tol=1e-9,
+                v_rest=0.0, tau_refrac=2.0, mu_ext=0.0, tau_s=None, seed=0, n_starts=None, tol=1e-9,
                 require_unique=False, search="fast"):
     r"""All self-consistent stationary rates of P populations of LIF neurons with delta synapses.
 
@@ -514,6 +555,18 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
     tau_m, tau_refrac : scalar or (P,), ms.   v_thresh, v_reset, v_rest : scalar or (P,), mV.
     mu_ext : scalar or (P,), mV
         Constant extra mean input (e.g. a DC current times R), relative to v_rest.
+    tau_s : None, scalar or (P,), ms
+        Synaptic time constant of the exponential current synapses onto each population (None or
+        0: delta synapses).  Then the rate is the Siegert rate with threshold and reset shifted by
+        the colored noise (Fourcaud & Brunel 2002, Neural Comput 14:2057, eq. 4.33 ff.)::
+
+            V_th,eff = V_th + sigma alpha/2 sqrt(tau_s/tau_m),   V_r,eff = V_r + sigma alpha/2 sqrt(tau_s/tau_m),
+            alpha = sqrt(2) |zeta(1/2)| = 2.0652...,
+
+        with mu and sigma as above from the delta-equivalent weights J = w tau_s / C (the PSC
+        integral; ``LIFNetwork.to_arrays`` converts them).  The shift is the first order of an
+        expansion in k = sqrt(tau_s/tau_m): valid for tau_s << tau_m; a RuntimeWarning is issued
+        (as NNMT does) when k > sqrt(0.1), i.e. tau_s > tau_m / 10.
     seed : int or Generator
         For the random starting points used when P > 3.
     n_starts : int, optional
@@ -580,6 +633,7 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
     vrest = _per_pop("v_rest", v_rest, P, "mV")
     mu_x = _per_pop("mu_ext", mu_ext, P, "mV")
     check_neuron(tau, vth, vr, vrest, tref)
+    shift = fourcaud_brunel_shift(tau, tau_s, P)
     checks.positive("tol", tol, "Hz")
     if search not in ("fast", "full"):
         raise checks.ParameterError("search", search, "must be 'fast' or 'full'")
@@ -595,7 +649,7 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
 
     def phi(nu):
         _phi_pop(np.ascontiguousarray(nu, dtype=float), K, J, ext_mu, ext_var, tau, tref, v_th_rel,
-                 v_r_rel, buf_mu, buf_sg, buf_rt)
+                 v_r_rel, shift, buf_mu, buf_sg, buf_rt)
         return buf_rt.copy()
 
     def resid(nu):
@@ -606,7 +660,7 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
     def jac_phi(nu):
         # analytic (closed-form Siegert derivatives); finite differences only where sigma = 0
         _phi_jac_pop(np.ascontiguousarray(nu, dtype=float), K, J, ext_mu, ext_var, tau, tref, v_th_rel,
-                     v_r_rel, buf_mu, buf_sg, buf_rt, buf_jac)
+                     v_r_rel, shift, buf_mu, buf_sg, buf_rt, buf_jac)
         Jm = buf_jac.copy()
         for a in np.nonzero(~np.all(np.isfinite(Jm), axis=1))[0]:
             for b in range(P):
@@ -623,7 +677,7 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
 
     found = []
     # where the relaxation dynamics from 0 Hz ends: a rate at nu_max there means the rates run away
-    relax_end = _relax(np.zeros(P), K, J, ext_mu, ext_var, tau, tref, v_th_rel, v_r_rel, nu_max.astype(float),
+    relax_end = _relax(np.zeros(P), K, J, ext_mu, ext_var, tau, tref, v_th_rel, v_r_rel, shift, nu_max.astype(float),
                        3000, 0.1, 1e-6)
     if P == 1:
         method = "scan"
@@ -660,13 +714,13 @@ def solve_rates(indegree, weight, nu_ext, j_ext, *, tau_m=20.0, v_thresh=20.0, v
             starts += [np.full(P, v) for v in (0.0, 1.0, 10.0)]
         # relaxation dynamics from a few starts: they end on stable states (tried first)
         relaxed = [relax_end] + [_relax(np.ascontiguousarray(s0, dtype=float), K, J, ext_mu, ext_var, tau, tref,
-                                        v_th_rel, v_r_rel, nu_max.astype(float), 3000, 0.1, 1e-6)
+                                        v_th_rel, v_r_rel, shift, nu_max.astype(float), 3000, 0.1, 1e-6)
                                  for s0 in (np.full(P, 5.0), 0.9 * nu_max)]
         starts = relaxed + list(starts)
         S = np.ascontiguousarray(np.asarray(starts, dtype=float).reshape(-1, P))
         roots = np.empty_like(S)
         okf = np.zeros(S.shape[0], dtype=np.int64)
-        _newton(S, K, J, ext_mu, ext_var, tau, tref, v_th_rel, v_r_rel, nu_max.astype(float), tol, 60,
+        _newton(S, K, J, ext_mu, ext_var, tau, tref, v_th_rel, v_r_rel, shift, nu_max.astype(float), tol, 60,
                 roots, okf)
         found = [roots[i].copy() for i in range(S.shape[0]) if okf[i] == 1]
         for i in np.nonzero(okf == -1)[0]:   # sigma = 0 somewhere: Newton with numerical Jacobian
@@ -730,7 +784,36 @@ def _identical_rows(a):
     same = all(np.allclose(r, r[0], rtol=0, atol=0) for r in rows)
     same &= np.all(m_ext == m_ext[0]) and np.all(v_ext == v_ext[0])
     same &= all(np.all(a[f] == a[f][0]) for f in ("tau_m", "v_thresh", "v_reset", "v_rest", "tau_refrac"))
+    if "tau_s" in a:
+        same &= bool(np.all(a["tau_s"] == a["tau_s"][0]))
     return bool(same) and a["indegree"].shape[0] > 1
+
+
+def synaptic_time_constants(a, names=None):
+    """The one synaptic time constant tau_s (ms) of each population's input, for the Fourcaud-Brunel
+    rate of exp synapses (None for delta synapses).
+
+    ``a`` are ``LIFNetwork.to_arrays()``.  The theory has one colored-noise time constant per
+    neuron: a population whose inputs (projections with K J != 0, drives with nu J != 0) decay
+    with different time constants (tau_syn_E != tau_syn_I, both used) is refused with a
+    ParameterError naming ``population[a].tau_syn_I``; a population without input gets 0.
+    """
+    if a.get("synapse", "delta") != "exp":
+        return None
+    P = a["indegree"].shape[0]
+    names = names or [str(i) for i in range(P)]
+    out = np.zeros(P)
+    for i in range(P):
+        used = set(a["tau_syn"][i][(a["indegree"][i] * a["weight"][i]) != 0].tolist())
+        used |= set(a["tau_syn_ext"][i][(a["nu_ext"][i] * a["j_ext"][i]) != 0].tolist())
+        if len(used) > 1:
+            raise checks.ParameterError(
+                f"population[{i}].tau_syn_I", sorted(used),
+                f"must equal tau_syn_E for the mean-field rate of population {names[i]!r}: its excitatory and "
+                "inhibitory inputs decay with different time constants, and the Fourcaud-Brunel theory has one "
+                "colored-noise time constant per neuron (the simulators accept it; the theory does not)")
+        out[i] = used.pop() if used else 0.0   # no input: sigma = 0, no shift
+    return out
 
 
 def network_states(model, *, search="fast", n_starts=None, seed=0, cv=True):
@@ -745,16 +828,36 @@ def network_states(model, *, search="fast", n_starts=None, seed=0, cv=True):
     Stability is that of the rate dynamics tau_m,a dnu_a/dt = -nu_a + phi_a(nu) (eigenvalues of
     its Jacobian), a static criterion: it does not see oscillatory instabilities caused by delays.
 
+    Exp synapses (``model.synapse == "exp"``): the weights are the delta-equivalent J = w tau_syn /
+    cm (``to_arrays``), each population's tau_s from :func:`synaptic_time_constants`, and the rate
+    and the CV are those of the white-noise formulas with threshold and reset shifted by
+    sigma alpha/2 sqrt(tau_s/tau_m) (Fourcaud & Brunel 2002; the CV with the same shift is NNMT's
+    ``lif.exp._cvs``, an approximation of the same order); the shift's range warning is returned
+    in ``warnings``.
+
     Returns
     -------
     dict with ``states`` (list sorted by total rate; each ``rate_hz``, ``mu_mv``, ``sigma_mv``,
     ``cv_isi`` (stable states only, NaN otherwise) as arrays in population order, ``stable``, ``max_real_eig_per_ms``,
     ``residual_hz``), ``method``, ``runaway`` (the relaxation dynamics from 0 Hz reached the
-    maximal rate 1/tau_refrac, or 10 kHz without refractoriness) and ``relaxation_end_hz``.
+    maximal rate 1/tau_refrac, or 10 kHz without refractoriness), ``relaxation_end_hz``,
+    ``synapse``, ``tau_s_ms`` (P,) or None, ``fb_shift`` (P,) (the shift in units of sigma) and
+    ``warnings`` (list of str).
     """
     a = model.to_arrays()
     P = a["indegree"].shape[0]
     kw = {f: a[f] for f in ("tau_m", "v_thresh", "v_reset", "v_rest", "tau_refrac")}
+    tau_s = synaptic_time_constants(a, model.names)
+    warns = []
+    if tau_s is not None:
+        a["tau_s"] = tau_s
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            shift = fourcaud_brunel_shift(a["tau_m"], tau_s, P)
+        warns += [str(w.message) for w in caught]
+        kw["tau_s"] = tau_s
+    else:
+        shift = np.zeros(P)
     K, J = a["indegree"], a["weight"]
     for arr, what in ((K * J, "indegree x weight"), (K * J * J, "indegree x weight^2"),
                       (a["nu_ext"] * a["j_ext"], "drive indegree x rate x weight"),
@@ -769,8 +872,10 @@ def network_states(model, *, search="fast", n_starts=None, seed=0, cv=True):
         lumped = s1 != 0.0 and s2 > 0.0
     if lumped:
         # K_eff J_eff = s1, K_eff J_eff^2 = s2
-        r = solve_rates([[s1 * s1 / s2]], [[s2 / s1]], a["nu_ext"][:1], a["j_ext"][:1],
-                        **{f: v[:1] for f, v in kw.items()})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)   # the shift's range warning: collected above
+            r = solve_rates([[s1 * s1 / s2]], [[s2 / s1]], a["nu_ext"][:1], a["j_ext"][:1],
+                            **{f: v[:1] for f, v in kw.items()})
         method = "lumped-scan"
         sols = []
         for s in r["solutions"]:
@@ -779,7 +884,9 @@ def network_states(model, *, search="fast", n_starts=None, seed=0, cv=True):
         relax_end = np.full(P, r["relaxation_end_hz"][0])
         nu_max = np.full(P, r["nu_max_hz"][0])
     else:
-        r = solve_rates(K, J, a["nu_ext"], a["j_ext"], seed=seed, n_starts=n_starts, search=search, **kw)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            r = solve_rates(K, J, a["nu_ext"], a["j_ext"], seed=seed, n_starts=n_starts, search=search, **kw)
         method = r["method"]
         sols = r["solutions"]
         relax_end, nu_max = r["relaxation_end_hz"], r["nu_max_hz"]
@@ -790,9 +897,10 @@ def network_states(model, *, search="fast", n_starts=None, seed=0, cv=True):
             c = np.zeros(P)
             for i in range(P):
                 if s["rates_hz"][i] > 0 and s["sigma_mv"][i] > 0:
+                    dv = shift[i] * s["sigma_mv"][i]   # exp synapses: shifted boundaries, as NNMT's lif.exp._cvs
                     c[i] = float(cv_isi(s["mu_mv"][i], s["sigma_mv"][i], tau_m=kw["tau_m"][i],
-                                        tau_refrac=kw["tau_refrac"][i], v_thresh=kw["v_thresh"][i],
-                                        v_reset=kw["v_reset"][i], v_rest=kw["v_rest"][i]))
+                                        tau_refrac=kw["tau_refrac"][i], v_thresh=kw["v_thresh"][i] + dv,
+                                        v_reset=kw["v_reset"][i] + dv, v_rest=kw["v_rest"][i]))
                 else:
                     c[i] = np.nan if s["rates_hz"][i] <= 0 else 0.0
             st["cv_isi"] = c
@@ -802,4 +910,5 @@ def network_states(model, *, search="fast", n_starts=None, seed=0, cv=True):
         states.append(st)
     runaway = bool(np.any(relax_end >= 0.99 * nu_max))
     return {"states": states, "method": method, "runaway": runaway, "relaxation_end_hz": relax_end,
-            "nu_max_hz": nu_max, "names": model.names}
+            "nu_max_hz": nu_max, "names": model.names, "synapse": a["synapse"],
+            "tau_s_ms": None if tau_s is None else tau_s, "fb_shift": shift, "warnings": warns}

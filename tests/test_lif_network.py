@@ -343,7 +343,8 @@ def test_units_strings_and_wrong_dimension(tmp_path):
     (lambda d: d["projection"][0].update(probability=0.1), "projection[0].indegree"),
     (lambda d: d["projection"][2].update(delay=0.0), "projection[2].delay"),
     (lambda d: d["drive"][1].update(rate=-1.0), "drive[1].rate"),
-    (lambda d: d.update(synapse="exp"), "synapse"),
+    (lambda d: d.update(synapse="exp"), "population[0].cm"),     # exp needs cm, tau_syn_E, tau_syn_I
+    (lambda d: d.update(synapse="alpha"), "synapse"),
     (lambda d: d.update(neurons=3), "neurons"),
 ])
 def test_bad_fields_are_named_by_path(edit, name):
@@ -353,7 +354,7 @@ def test_bad_fields_are_named_by_path(edit, name):
         load(d)
     assert e.value.name == name
     if name == "synapse":
-        assert "not yet" in str(e.value)
+        assert "'delta'" in str(e.value) and "'exp'" in str(e.value)
 
 
 def test_yaml_equals_toml(tmp_path):

@@ -1,5 +1,9 @@
 """Validation of a ``lif-network`` model: simulate its description, compare with the mean field.
 
+Delta (``IF_curr_delta``) and exponential (``IF_curr_exp``) synapses alike: the theory of the
+latter is the Fourcaud-Brunel shifted Siegert rate (``recnet.numerics.lif_meanfield``), and the
+open-loop bias below is measured with the same cells and synapses as the network.
+
 The model (``recnet.models.lif_network.LIFNetwork``) is turned into the PyNN-vocabulary
 ``Network`` (``LIFNetwork.to_network``) that the numba, NEST and SpiNNaker backends run, and the
 simulated per-population rates and ISI CVs are compared with the unique stable self-consistent
@@ -89,6 +93,7 @@ def validate_model(model, *, subject="lif-network", backend="numba", quick=False
     pred = network_states(model)
     stable = _pred_state(pred["states"])
     result = ValidationResult(subject, backend)
+    result.caveats.extend(pred.get("warnings", []))
     result.config = {"model": model.to_dict(), "t_sim": t_sim, "t_warmup": t_warmup, "dt": dt,
                      "quick_scaling": scaling, "simulated_sizes": sizes,
                      "indegrees_rounded": rounded or None}
@@ -186,15 +191,24 @@ OPEN_LOOP_NEURONS = 2000
 
 
 def _rate_map(model, nu):
-    """Phi(nu): each population's Siegert rate (Hz) when the populations fire at ``nu`` (Hz)."""
+    """Phi(nu): each population's Siegert rate (Hz) when the populations fire at ``nu`` (Hz); with
+    exp synapses the Fourcaud-Brunel shifted rate (``recnet.numerics.lif_meanfield``)."""
+    import warnings
+
+    from recnet.numerics.lif_meanfield import fourcaud_brunel_shift, synaptic_time_constants
     from recnet.numerics.siegert import siegert
 
     a = model.to_arrays()
     tau_s = a["tau_m"] * 1e-3
     mu = tau_s * (a["indegree"] * a["weight"] @ nu + np.sum(a["nu_ext"] * a["j_ext"], axis=1))
     var = tau_s * (a["indegree"] * a["weight"] ** 2 @ nu + np.sum(a["nu_ext"] * a["j_ext"] ** 2, axis=1))
-    return np.array([siegert(mu[i], np.sqrt(max(var[i], 0.0)), tau_m=a["tau_m"][i], tau_refrac=a["tau_refrac"][i],
-                             v_thresh=a["v_thresh"][i], v_reset=a["v_reset"][i], v_rest=a["v_rest"][i])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # the range warning is the prediction's
+        k = fourcaud_brunel_shift(a["tau_m"], synaptic_time_constants(a, model.names), len(nu))
+    sd = np.sqrt(np.maximum(var, 0.0))
+    return np.array([siegert(mu[i], sd[i], tau_m=a["tau_m"][i], tau_refrac=a["tau_refrac"][i],
+                             v_thresh=a["v_thresh"][i] + k[i] * sd[i], v_reset=a["v_reset"][i] + k[i] * sd[i],
+                             v_rest=a["v_rest"][i])
                      for i in range(len(nu))])
 
 

@@ -1,4 +1,5 @@
-r"""The ``lif-network`` model family: P populations of LIF neurons with delta synapses (issue 12).
+r"""The ``lif-network`` model family: P populations of LIF neurons with delta or exponential
+current synapses (issues 12 and 15).
 
 A model file (TOML shown; YAML has the same keys)::
 
@@ -6,7 +7,7 @@ A model file (TOML shown; YAML has the same keys)::
     name = "my-net"                      # optional
     summary = "..."                      # optional, shown by `recnet models`
     reference = "..."                    # optional
-    synapse = "delta"                    # the only synapse type for now
+    synapse = "delta"                    # "delta" (IF_curr_delta) or "exp" (IF_curr_exp, see below)
 
     [[population]]
     name = "E"
@@ -32,10 +33,18 @@ A model file (TOML shown; YAML has the same keys)::
     # delay = 1.5                        # ms, optional (simulation only; default one time step)
 
 Instead of ``[[projection]]`` tables, a ``[connectivity]`` table may give the P x P matrices in
-population order: ``indegree`` (or ``probability``), ``weight`` (mV) and ``delay`` (ms, a matrix
+population order: ``indegree`` (or ``probability``), ``weight`` (mV; nA with exp synapses) and ``delay`` (ms, a matrix
 or one number), each inline or as a file name (``.npy``, ``.npz`` with one array, ``.csv``) relative
 to the model file; entry ``[a, b]`` is the projection from population b to population a, and a
 projection exists wherever the in-degree (probability) is > 0.
+
+Exponential synapses (``synapse = "exp"``, PyNN's ``IF_curr_exp``, NEST's ``iaf_psc_exp``): every
+population also needs ``cm`` (nF), ``tau_syn_E`` and ``tau_syn_I`` (ms), and every projection and
+drive ``weight`` is the amplitude of the postsynaptic current in **nA** (PyNN's unit; < 0:
+inhibitory, decaying with ``tau_syn_I`` of the postsynaptic population, >= 0 with ``tau_syn_E``).
+A spike of weight w moves the charge w tau_syn onto the membrane, i.e. the PSP integral of a delta
+synapse of jump ``J = w tau_syn / cm`` [mV]; the mean field uses this J (``to_arrays``).  A delta
+model refuses ``cm``/``tau_syn_*``; an exp model refuses a population without them.
 
 Mean-field reading (``recnet.numerics.lif_meanfield.solve_rates``): a projection b -> a
 contributes K[a, b] inputs of weight J[a, b] (K = the in-degree, or probability x size of b: the
@@ -61,13 +70,16 @@ FAMILY = "lif-network"
 # cell parameters, PyNN names and units
 NEURON_FIELDS = {"tau_m": "ms", "v_thresh": "mV", "v_reset": "mV", "v_rest": "mV", "tau_refrac": "ms"}
 EXP_ONLY_FIELDS = {"cm": "nF", "tau_syn_E": "ms", "tau_syn_I": "ms"}
+SYNAPSES = ("delta", "exp")
+WEIGHT_UNIT = {"delta": "mV", "exp": "nA"}
 _TOP = {"model", "name", "summary", "reference", "synapse", "population", "projection", "drive",
         "connectivity"}
 
 
 @dataclass(frozen=True)
 class LIFPopulation:
-    """A population of ``size`` identical LIF neurons (PyNN ``IF_curr_delta`` parameters)."""
+    """A population of ``size`` identical LIF neurons (PyNN ``IF_curr_delta`` parameters; with exp
+    synapses also ``cm`` nF, ``tau_syn_E`` and ``tau_syn_I`` ms of ``IF_curr_exp``, else None)."""
 
     name: str
     size: int
@@ -76,14 +88,25 @@ class LIFPopulation:
     v_reset: float = 10.0     # mV
     v_rest: float = 0.0       # mV
     tau_refrac: float = 2.0   # ms
+    cm: float | None = None          # nF (exp synapses only)
+    tau_syn_E: float | None = None   # ms (exp synapses only)
+    tau_syn_I: float | None = None   # ms (exp synapses only)
 
     def to_dict(self):
-        return {"name": self.name, "size": self.size, **{k: getattr(self, k) for k in NEURON_FIELDS}}
+        d = {"name": self.name, "size": self.size, **{k: getattr(self, k) for k in NEURON_FIELDS}}
+        d.update({k: getattr(self, k) for k in EXP_ONLY_FIELDS if getattr(self, k) is not None})
+        return d
+
+    def tau_syn(self, weight):
+        """The synaptic time constant (ms) a current of this sign decays with: tau_syn_E for
+        weight >= 0, tau_syn_I for weight < 0 (NEST's ``iaf_psc_exp`` routes by sign)."""
+        return self.tau_syn_E if weight >= 0 else self.tau_syn_I
 
 
 @dataclass(frozen=True)
 class LIFProjection:
-    """Connections pre -> post: fixed ``indegree`` or ``probability`` (exactly one), weight mV, delay ms."""
+    """Connections pre -> post: fixed ``indegree`` or ``probability`` (exactly one), weight (mV for
+    delta synapses, nA for exp synapses), delay ms."""
 
     pre: str
     post: str
@@ -101,7 +124,8 @@ class LIFProjection:
 
 @dataclass(frozen=True)
 class LIFDrive:
-    """External Poisson input to ``post``: ``indegree`` sources of ``rate`` Hz each, weight mV."""
+    """External Poisson input to ``post``: ``indegree`` sources of ``rate`` Hz each, weight mV
+    (delta) or nA (exp)."""
 
     post: str
     rate: float
@@ -118,7 +142,7 @@ class LIFDrive:
 
 @dataclass(frozen=True)
 class LIFNetwork:
-    """A network of P LIF populations with delta synapses, projections and Poisson drives.
+    """A network of P LIF populations with delta or exp synapses, projections and Poisson drives.
 
     Build it from a file or dict (:func:`recnet.models.load`), from arrays
     (:meth:`from_arrays`), or directly.  Consumers: :meth:`to_arrays` (the mean-field solver's
@@ -175,34 +199,52 @@ class LIFNetwork:
 
         Returns a dict with ``indegree`` K (P, P) (probability x pre size for random
         connectivity: the expected in-degree), ``weight`` J (P, P) mV, ``nu_ext`` (P, n_ext) Hz
-        (per drive: indegree x rate, zero-padded), ``j_ext`` (P, n_ext) mV, and per-population
-        ``tau_m``, ``v_thresh``, ``v_reset``, ``v_rest``, ``tau_refrac`` (P,).
+        (per drive: indegree x rate, zero-padded), ``j_ext`` (P, n_ext) mV, per-population
+        ``tau_m``, ``v_thresh``, ``v_reset``, ``v_rest``, ``tau_refrac`` (P,), ``synapse`` and
+        ``tau_syn`` (P, P), ``tau_syn_ext`` (P, n_ext): the synaptic time constant (ms) of each
+        input (0 for delta synapses).
+
+        With exp synapses the weights are converted to the delta-equivalent PSP jump
+        ``J = w tau_syn / cm`` (nA ms / nF = mV; Fourcaud & Brunel 2002, Neural Comput 14:2057,
+        eq. 3.4 and NNMT's ``J = tau_s W / C``): the integral of the PSC over the capacitance, which
+        sets the mean input mu = tau_m sum K J nu and, in the white-noise limit tau_syn -> 0, the
+        noise sigma^2 = tau_m sum K J^2 nu that the Fourcaud-Brunel shift is expanded around.
         """
         P = len(self.populations)
+        exp = self.synapse == "exp"
         K = np.zeros((P, P))
         J = np.zeros((P, P))
+        TS = np.zeros((P, P))
         for pr in self.projections:
             a, b = self.index(pr.post), self.index(pr.pre)
             K[a, b] = pr.indegree if pr.indegree is not None else pr.probability * self.populations[b].size
-            J[a, b] = pr.weight
+            J[a, b], TS[a, b] = self._psp(a, pr.weight) if exp else (pr.weight, 0.0)
         per = [[d for d in self.drives if d.post == p.name] for p in self.populations]
         n_ext = max(1, max(len(x) for x in per))
         nu_ext = np.zeros((P, n_ext))
         j_ext = np.zeros((P, n_ext))
+        ts_ext = np.zeros((P, n_ext))
         for a, ds in enumerate(per):
             for k, d in enumerate(ds):
                 nu_ext[a, k] = d.indegree * d.rate
-                j_ext[a, k] = d.weight
-        out = {"indegree": K, "weight": J, "nu_ext": nu_ext, "j_ext": j_ext}
+                j_ext[a, k], ts_ext[a, k] = self._psp(a, d.weight) if exp else (d.weight, 0.0)
+        out = {"indegree": K, "weight": J, "nu_ext": nu_ext, "j_ext": j_ext, "synapse": self.synapse,
+               "tau_syn": TS, "tau_syn_ext": ts_ext}
         for f in NEURON_FIELDS:
             out[f] = np.array([getattr(p, f) for p in self.populations], dtype=float)
         return out
+
+    def _psp(self, a, w):
+        """(J mV, tau_syn ms) of a PSC of amplitude ``w`` nA onto population ``a`` (exp synapses)."""
+        p = self.populations[a]
+        ts = p.tau_syn(w)
+        return w * ts / p.cm, ts
 
     # -- simulation -------------------------------------------------------------------------
     def to_network(self, *, dt=0.1, seed=12345, scale=1.0, v_init="uniform", record=("spikes",)):
         """This model as a :class:`recnet.validation.simulators.network.Network` (PyNN vocabulary).
 
-        Populations ``IF_curr_delta`` (labels = population names, initial V uniform in
+        Populations ``IF_curr_delta`` (``IF_curr_exp`` with exp synapses; labels = population names, initial V uniform in
         [v_rest, v_thresh) from ``seed``, or v_rest); projections ``FixedNumberPreConnector``
         (in-degree rounded to an integer) or ``FixedProbabilityConnector``, receptor
         "excitatory" for weights >= 0, "inhibitory" otherwise; each drive becomes one
@@ -216,7 +258,7 @@ class LIFNetwork:
         """
         from recnet import checks
         from recnet.validation.simulators.network import (FixedNumberPreConnector, FixedProbabilityConnector, IF_curr_delta,
-                                               Network, OneToOneConnector, SpikeSourcePoisson, StaticSynapse)
+                                               IF_curr_exp, Network, OneToOneConnector, SpikeSourcePoisson, StaticSynapse)
         if v_init not in ("uniform", "rest"):
             raise ParameterError("v_init", v_init, "must be 'uniform' or 'rest'")
         rng = checks.rng(seed)
@@ -225,8 +267,13 @@ class LIFNetwork:
         for p in self.populations:
             n = max(1, int(round(p.size / scale)))
             v0 = rng.uniform(p.v_rest, p.v_thresh, n) if v_init == "uniform" else p.v_rest
-            cell = IF_curr_delta(tau_m=p.tau_m, cm=1.0, v_rest=p.v_rest, v_reset=p.v_reset, v_thresh=p.v_thresh,
-                                 tau_refrac=p.tau_refrac, i_offset=0.0)
+            if self.synapse == "exp":
+                cell = IF_curr_exp(tau_m=p.tau_m, cm=p.cm, v_rest=p.v_rest, v_reset=p.v_reset, v_thresh=p.v_thresh,
+                                   tau_refrac=p.tau_refrac, tau_syn_E=p.tau_syn_E, tau_syn_I=p.tau_syn_I,
+                                   i_offset=0.0)
+            else:
+                cell = IF_curr_delta(tau_m=p.tau_m, cm=1.0, v_rest=p.v_rest, v_reset=p.v_reset, v_thresh=p.v_thresh,
+                                     tau_refrac=p.tau_refrac, i_offset=0.0)
             pops[p.name] = net.population(n, cell, p.name, initial_values={"v": v0}, record=record)
         for k, pr in enumerate(self.projections):
             pre, post = pops[pr.pre], pops[pr.post]
@@ -253,15 +300,17 @@ class LIFNetwork:
     @classmethod
     def from_arrays(cls, names, sizes, indegree, weight, delay=1.5, *, drive_rate=None, drive_indegree=None,
                     drive_weight=None, probability=None, tau_m=20.0, v_thresh=20.0, v_reset=10.0, v_rest=0.0,
-                    tau_refrac=2.0, name="lif-network", summary="", reference=""):
+                    tau_refrac=2.0, synapse="delta", cm=None, tau_syn_E=None, tau_syn_I=None, name="lif-network",
+                    summary="", reference=""):
         """Build a model from matrices (entry [a, b]: from population b to population a).
 
         ``indegree`` (P, P) or ``probability`` (P, P) (the other None), ``weight`` (P, P) mV,
         ``delay`` scalar or (P, P) ms; drives as (P, n_ext) arrays ``drive_rate`` Hz,
         ``drive_indegree``, ``drive_weight`` mV (a zero rate or in-degree means no drive); neuron
-        fields scalar or (P,).  Every value is checked as in a model file.
+        fields scalar or (P,).  ``synapse="exp"``: weights in nA and ``cm`` nF, ``tau_syn_E``,
+        ``tau_syn_I`` ms (scalar or (P,)) required.  Every value is checked as in a model file.
         """
-        d = {"model": FAMILY, "name": name, "summary": summary, "reference": reference, "synapse": "delta"}
+        d = {"model": FAMILY, "name": name, "summary": summary, "reference": reference, "synapse": synapse}
         P = len(names)
         pops = []
         for a in range(P):
@@ -269,6 +318,9 @@ class LIFNetwork:
             for f, v in (("tau_m", tau_m), ("v_thresh", v_thresh), ("v_reset", v_reset), ("v_rest", v_rest),
                          ("tau_refrac", tau_refrac)):
                 p[f] = _item(v, a)
+            for f, v in (("cm", cm), ("tau_syn_E", tau_syn_E), ("tau_syn_I", tau_syn_I)):
+                if v is not None:
+                    p[f] = _item(v, a)
             pops.append(p)
         d["population"] = pops
         conn = {"weight": np.asarray(weight, float).tolist(), "delay": np.asarray(delay, float).tolist()}
@@ -382,10 +434,10 @@ def from_dict(data, source="<dict>"):
     if data.get("model", FAMILY) != FAMILY:
         raise ParameterError("model", data.get("model"), f"must be {FAMILY!r}")
     synapse = data.get("synapse", "delta")
-    if synapse == "exp":
-        raise ParameterError("synapse", synapse, "exp synapses: not yet (only 'delta' is implemented)")
-    if synapse != "delta":
-        raise ParameterError("synapse", synapse, "must be 'delta' (exp synapses: not yet)")
+    if synapse not in SYNAPSES:
+        raise ParameterError("synapse", synapse, "must be 'delta' (IF_curr_delta, weights in mV) or 'exp' "
+                             "(IF_curr_exp, weights in nA)")
+    wunit = WEIGHT_UNIT[synapse]
     base = _base_dir(source)
     name = data.get("name") or (Path(str(source)).stem if source not in ("<dict>", None) else FAMILY)
     for k in ("name", "summary", "reference"):
@@ -399,10 +451,11 @@ def from_dict(data, source="<dict>"):
     for a, p in enumerate(raw_pops):
         path = f"population[{a}]"
         extra = set(p) & set(EXP_ONLY_FIELDS)
-        if extra:
+        if synapse == "delta" and extra:
             k = sorted(extra)[0]
-            raise ParameterError(f"{path}.{k}", p[k], "only with synapse = 'exp' (exp synapses: not yet)")
-        _unknown(path, p, {"name", "size"} | set(NEURON_FIELDS))
+            raise ParameterError(f"{path}.{k}", p[k], "only with synapse = 'exp' (IF_curr_exp); this model has "
+                                 "synapse = 'delta'")
+        _unknown(path, p, {"name", "size"} | set(NEURON_FIELDS) | (set(EXP_ONLY_FIELDS) if synapse == "exp" else set()))
         for k in ("name", "size"):
             if k not in p:
                 raise ParameterError(f"{path}.{k}", None, "is required")
@@ -425,6 +478,13 @@ def from_dict(data, source="<dict>"):
         if not vals["v_reset"] < vals["v_thresh"]:
             raise ParameterError(f"{path}.v_reset", vals["v_reset"],
                                  f"must be below v_thresh = {vals['v_thresh']:g} mV")
+        if synapse == "exp":
+            for f, unit in EXP_ONLY_FIELDS.items():
+                if f not in p:
+                    raise ParameterError(f"{path}.{f}", None, f"is required with synapse = 'exp' ({unit})")
+                vals[f] = _float(f"{path}.{f}", p[f], unit)
+                if not vals[f] > 0:
+                    raise ParameterError(f"{path}.{f}", vals[f], f"must be > 0 {unit}")
         pops.append(LIFPopulation(nm, int(size), **vals))
     names = [p.name for p in pops]
 
@@ -464,7 +524,7 @@ def from_dict(data, source="<dict>"):
             prob = _float(f"{path}.probability", pr["probability"], "")
             if not 0 <= prob <= 1:
                 raise ParameterError(f"{path}.probability", prob, "must be in [0, 1]")
-        w = _float(f"{path}.weight", pr["weight"], "mV")
+        w = _float(f"{path}.weight", pr["weight"], wunit)
         dl = _float(f"{path}.delay", pr["delay"], "ms")
         if dl <= 0:
             raise ParameterError(f"{path}.delay", dl, "must be > 0 ms")
@@ -484,7 +544,7 @@ def from_dict(data, source="<dict>"):
         kk = _float(f"{path}.indegree", d["indegree"], "")
         if kk < 0:
             raise ParameterError(f"{path}.indegree", kk, "must be >= 0")
-        w = _float(f"{path}.weight", d["weight"], "mV")
+        w = _float(f"{path}.weight", d["weight"], wunit)
         dl = None
         if "delay" in d:
             dl = _float(f"{path}.delay", d["delay"], "ms")

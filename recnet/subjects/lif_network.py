@@ -24,8 +24,16 @@ STABILITY = ("stable = every eigenvalue of the Jacobian of the rate dynamics tau
              "response: that is `stability` (roots of det(1 - M(lambda)) = 0 with the delays, Brunel 2000 "
              "sec. 4; recnet.numerics.lif_stability), computed for every statically stable state")
 
+EXP_STABILITY = ("not computed: the linear stability with delays is implemented for delta synapses only (the "
+                 "exp-synapse transfer function is not in recnet yet); the stationary state is stable only in the "
+                 "static sense of `stable` (rate dynamics without delays)")
+FB_RULE = ("exp synapses: Siegert rate (and ISI CV) with threshold and reset raised by shift_per_sigma x sigma, "
+           "shift_per_sigma = alpha/2 sqrt(tau_s/tau_m), alpha = sqrt(2)|zeta(1/2)| (Fourcaud & Brunel 2002, "
+           "Neural Comput 14:2057), mu and sigma from J = w tau_s / cm; first order in sqrt(tau_s/tau_m) << 1 "
+           "(a warning when tau_s > tau_m / 10)")
+
 REFS = ("Brunel 2000, J Comput Neurosci 8:183", "Amit & Brunel 1997, Cereb Cortex 7:237",
-        "Potjans & Diesmann 2014, Cereb Cortex 24:785")
+        "Potjans & Diesmann 2014, Cereb Cortex 24:785", "Fourcaud & Brunel 2002, Neural Comput 14:2057")
 
 
 def load_model(model, tau_m=None, v_thresh=None, v_reset=None, v_rest=None, tau_refrac=None):
@@ -52,7 +60,7 @@ def predict_model(m, subject_warnings=None):
 
     out = network_states(m)
     names = m.names
-    warnings = list(subject_warnings or [])
+    warnings = list(subject_warnings or []) + list(out.get("warnings", []))
 
     def by_name(arr):
         return {n: float(arr[i]) for i, n in enumerate(names)}
@@ -64,7 +72,10 @@ def predict_model(m, subject_warnings=None):
         st = {k: by_name(s[k]) for k in ("rate_hz", "mu_mv", "sigma_mv", "cv_isi")}
         st.update(stable=bool(s["stable"]), max_real_eig_per_ms=s["max_real_eig_per_ms"],
                   residual_hz=s["residual_hz"])
-        if st["stable"]:   # linear stability with delays (issue 15) of the statically stable states
+        if st["stable"] and m.synapse != "delta":   # no exp-synapse linear response yet: say so, never delta's
+            st["stability"] = {"stable": None, "growth_rate_per_s": None, "frequency_hz": None,
+                               "state": EXP_STABILITY}
+        elif st["stable"]:   # linear stability with delays (issue 15) of the statically stable states
             st["stability"] = model_stability(m, s)
             warnings.extend(st["stability"].pop("warnings"))
         states.append(st)
@@ -92,8 +103,13 @@ def predict_model(m, subject_warnings=None):
         warnings.append(what)
     if any(v is None or v != v for s in states for v in s["cv_isi"].values()):
         warnings.append("cv_isi is undefined for a population at zero rate (no inter-spike intervals)")
+    if m.synapse != "delta" and stable:
+        warnings.append("stability: " + EXP_STABILITY)
     values.update(stable_state=what, states=states, n_states=len(states), n_stable=len(stable),
-                  populations=names, method=out["method"], stability_criterion=STABILITY)
+                  populations=names, method=out["method"], stability_criterion=STABILITY, synapse=m.synapse)
+    if out.get("tau_s_ms") is not None:
+        values["colored_noise"] = {"tau_s_ms": by_name(out["tau_s_ms"]), "shift_per_sigma": by_name(out["fb_shift"]),
+                                   "rule": FB_RULE}
     from recnet.results import drop_none
     return drop_none(values, {k: f"no unique stable state: {what}" for k in ("rate_hz", "mu_mv", "sigma_mv",
                                                                              "cv_isi")}), warnings

@@ -1,6 +1,7 @@
 """NEST backend: a recnet network description run by NEST 3 through ``pyNN.nest``.
 
-Populations, cell parameters (PyNN names and units, translated by PyNN to ``iaf_psc_delta``),
+Populations, cell parameters (PyNN names and units, translated by PyNN to ``iaf_psc_delta`` or
+``iaf_psc_exp``),
 initial values, Poisson and spike-array sources and recording go through PyNN. Connections:
 
 ``connectivity="recnet"`` (default)
@@ -15,6 +16,7 @@ initial values, Poisson and spike-array sources and recording go through PyNN. C
     ``one_to_one``, ``all_to_all``; FromList/Array/WeightMatrix still go as arrays) with NEST's
     RNG seeded from ``seed``: a statistically equivalent but different network.
 
+Weights of IF_curr_exp are in nA and go to NEST in pA (x 1000, as PyNN does).
 Weights of IF_curr_delta are in mV and go to NEST unscaled (PyNN's ``receptor_scale = 1e-3``
 cancels its nA->pA factor, and recnet bypasses that scaling by connecting directly). NEST's
 deprecation warnings raised through PyNN are filtered; errors are never hidden. Spikes are
@@ -81,14 +83,20 @@ def _import():
 
 def _cell(sim, pop):
     ct = pop.celltype
-    if ct.name == "IF_curr_delta":
+    if ct.name in ("IF_curr_delta", "IF_curr_exp"):
         params = {k: pop.parameter_array(k) if not np.isscalar(v) else float(v) for k, v in ct.parameters.items()}
-        return sim.IF_curr_delta(**params)
+        return getattr(sim, ct.name)(**params)
     if ct.name == "SpikeSourcePoisson":
         params = {k: pop.parameter_array(k) if not np.isscalar(v) else float(v) for k, v in ct.parameters.items()}
         return sim.SpikeSourcePoisson(**params)
     from pyNN.parameters import Sequence
     return sim.SpikeSourceArray(spike_times=[Sequence(np.asarray(t, float)) for t in pop.spike_times()])
+
+
+def _weight_factor(proj):
+    """recnet weight unit -> NEST's: IF_curr_delta mV -> iaf_psc_delta mV (1), IF_curr_exp nA ->
+    iaf_psc_exp pA (1000; NEST routes a weight >= 0 to the excitatory current, < 0 to the inhibitory)."""
+    return 1000.0 if proj.post.celltype.name == "IF_curr_exp" else 1.0
 
 
 def run(network, t_sim, *, dt=0.1, seed=12345, connections=None, progress=None, threads=2,
@@ -155,9 +163,9 @@ def run(network, t_sim, *, dt=0.1, seed=12345, connections=None, progress=None, 
         pops, meters = {}, {}
         for p in network.populations:
             pops[p.label] = sim.Population(p.size, _cell(sim, p), label=p.label)
-            if p.celltype.name == "IF_curr_delta":
+            if not p.celltype.is_source:
                 # PyNN 0.13 cannot set IF_curr_delta's initial v on NEST ("NEST does not allow
-                # setting an initial value for v"): set V_m (mV) on the nodes directly.
+                # setting an initial value for v"): set V_m (mV) on the nodes directly (both cell types alike).
                 pops[p.label].node_collection.set(V_m=p.initial_v().tolist())
             if "spikes" in p.record:
                 pops[p.label].record("spikes")
@@ -174,7 +182,8 @@ def run(network, t_sim, *, dt=0.1, seed=12345, connections=None, progress=None, 
                 pre_ids = np.asarray(pops[c.projection.pre.label].node_collection.tolist(), dtype=np.int64)
                 post_ids = np.asarray(pops[c.projection.post.label].node_collection.tolist(), dtype=np.int64)
                 nest.Connect(pre_ids[c.pre], post_ids[c.post], "one_to_one",
-                             syn_spec={"synapse_model": "static_synapse", "weight": np.asarray(c.weight, float),
+                             syn_spec={"synapse_model": "static_synapse",
+                                       "weight": np.asarray(c.weight, float) * _weight_factor(c.projection),
                                        "delay": np.round(np.asarray(c.delay, float) / dt) * dt})
                 n_syn += len(c)
         else:
@@ -234,7 +243,8 @@ def _native_connect(network, pops, seed, dt, nest):
         if not (np.isscalar(w) and np.isscalar(d)):
             raise ValueError(f"projection {proj.name}: connectivity='native' needs scalar weight and delay; "
                              "use connectivity='recnet'")
-        syn = {"synapse_model": "static_synapse", "weight": float(w), "delay": float(np.round(d / dt) * dt)}
+        syn = {"synapse_model": "static_synapse", "weight": float(w) * _weight_factor(proj),
+               "delay": float(np.round(d / dt) * dt)}
         self_ok = True
         if isinstance(con, nw.FixedNumberPreConnector):
             self_ok = con.allow_self_connections

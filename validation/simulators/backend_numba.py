@@ -1,5 +1,7 @@
 """recnet's built-in simulator: a network description run by the numba kernels of
-``recnet.numerics.lif_delta`` (NEST ``iaf_psc_delta`` semantics on the same time grid).
+``recnet.numerics.lif_delta`` (NEST ``iaf_psc_delta`` semantics on the same time grid) or, for
+``IF_curr_exp`` populations, ``recnet.numerics.lif_exp`` (NEST ``iaf_psc_exp``).  All neuron
+populations of one network must have the same cell type.
 
 Use through ``recnet.validation.simulators.simulate.simulate(network, t_sim, backend="numba")``.
 """
@@ -48,11 +50,24 @@ def compile_network(network, dt, connections, threads):
     S = sum(p.size for p in poisson)
     n_nodes = pos
 
+    kinds = sorted({p.celltype.name for p in neurons})
+    if len(kinds) > 1:
+        raise ValueError(f"the numba backend runs one neuron cell type per network: this one mixes {', '.join(kinds)} "
+                         f"(populations {', '.join(p.label + ': ' + p.celltype.name for p in neurons)})")
+    kind = kinds[0]
     cat = lambda name: np.concatenate([p.parameter_array(name) for p in neurons])  # noqa: E731
     tau_m, cm, v_rest = cat("tau_m"), cat("cm"), cat("v_rest")
-    P33, P30 = propagators(tau_m, cm, dt)
-    i_pa = cat("i_offset") * 1000.0
-    npar = np.ascontiguousarray(np.stack([P33, P30 * i_pa, cat("v_thresh") - v_rest, cat("v_reset") - v_rest, v_rest]))
+    if kind == "IF_curr_exp":
+        from recnet.numerics.lif_exp import propagators_exp
+        p22, p21e, p11e, p20 = propagators_exp(tau_m, cat("tau_syn_E"), cm, dt)
+        _, p21i, p11i, _ = propagators_exp(tau_m, cat("tau_syn_I"), cm, dt)
+        npar = np.ascontiguousarray(np.stack([p22, p21e, p21i, p11e, p11i, p20 * cat("i_offset"),
+                                              cat("v_thresh") - v_rest, cat("v_reset") - v_rest, v_rest]))
+    else:
+        P33, P30 = propagators(tau_m, cm, dt)
+        i_pa = cat("i_offset") * 1000.0
+        npar = np.ascontiguousarray(np.stack([P33, P30 * i_pa, cat("v_thresh") - v_rest, cat("v_reset") - v_rest,
+                                              v_rest]))
     refr = np.round(cat("tau_refrac") / dt).astype(np.int64)
     y0 = np.concatenate([p.initial_v() for p in neurons]) - v_rest
 
@@ -96,7 +111,7 @@ def compile_network(network, dt, connections, threads):
     block = max(1, min(dmin, _MAX_BLOCK))
 
     return dict(
-        N=N, S=S, n_nodes=n_nodes, offset=offset, neurons=neurons, poisson=poisson, arrays=arrays,
+        kind=kind, N=N, S=S, n_nodes=n_nodes, offset=offset, neurons=neurons, poisson=poisson, arrays=arrays,
         npar=npar, refr=refr, y0=y0, lam=np.ascontiguousarray(lam), pois=pois, win=np.ascontiguousarray(win),
         ev_stamp=ev_stamp, ev_node=ev_node, indptr=indptr,
         target=target, weight=weight, delay=delay, n_synapses=int(pre.size), block=block, L=dmax + 1,
@@ -160,7 +175,11 @@ def run(network, t_sim, *, dt=0.1, seed=None, connections=None, progress=None, c
     r = np.zeros(N, dtype=np.int64)
     rng_state = splitmix64_seeds(S, [0 if seed_int is None else seed_int, 1]) if seed_int is not None \
         else splitmix64_seeds(S, None)
+    exp = net["kind"] == "IF_curr_exp"
     ring = np.zeros((net["L"], N))
+    ring_i = np.zeros((net["L"], N)) if exp else None
+    i_e = np.zeros(N)
+    i_i = np.zeros(N)
     spk = np.zeros((net["block"], net["n_nodes"]), dtype=np.int32)
     spk_prev = np.zeros_like(spk)
     ev_ptr = np.zeros(1, dtype=np.int64)
@@ -177,7 +196,11 @@ def run(network, t_sim, *, dt=0.1, seed=None, connections=None, progress=None, c
         o = net["offset"][p.label]
         v_col[o:o + p.size] = np.arange(col, col + p.size)
         col += p.size
-    kernel = advance if T > 1 else advance_serial
+    if exp:
+        from recnet.numerics.lif_exp import advance_exp, advance_exp_serial
+        kernel = advance_exp if T > 1 else advance_exp_serial
+    else:
+        kernel = advance if T > 1 else advance_serial
     chunk = max(net["block"], (int(chunk_steps) // net["block"]) * net["block"])
     steps_all, nodes_all, vals = [], [], []
     v_chunks = []
@@ -191,9 +214,15 @@ def run(network, t_sim, *, dt=0.1, seed=None, connections=None, progress=None, c
                 n = min(chunk, n_steps - step)
                 rec_out = np.zeros((n, rec_node.size), dtype=np.uint16)
                 v_out = np.zeros((n, col))
-                kernel(step, n, net["block"], net["npar"], net["refr"], y, r, net["pois"], net["win"], rng_state,
-                        net["ev_stamp"], net["ev_node"], ev_ptr, net["indptr"], net["target"], net["weight"],
-                        net["delay"], ring, net["ulo"], net["slo"], spk, spk_prev, rec_col, rec_out, v_col, v_out)
+                if exp:
+                    kernel(step, n, net["block"], net["npar"], net["refr"], y, i_e, i_i, r, net["pois"], net["win"],
+                           rng_state, net["ev_stamp"], net["ev_node"], ev_ptr, net["indptr"], net["target"],
+                           net["weight"], net["delay"], ring, ring_i, net["ulo"], net["slo"], spk, spk_prev, rec_col,
+                           rec_out, v_col, v_out)
+                else:
+                    kernel(step, n, net["block"], net["npar"], net["refr"], y, r, net["pois"], net["win"], rng_state,
+                           net["ev_stamp"], net["ev_node"], ev_ptr, net["indptr"], net["target"], net["weight"],
+                           net["delay"], ring, net["ulo"], net["slo"], spk, spk_prev, rec_col, rec_out, v_col, v_out)
                 k, j = np.nonzero(rec_out)
                 steps_all.append(k + step)
                 nodes_all.append(j)

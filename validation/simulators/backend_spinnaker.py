@@ -141,18 +141,20 @@ def check_limits(network, dt, connections=None):
                 w = np.abs(c.weight[np.sign(c.weight) == sign])
                 if w.size:
                     groups.setdefault((c.projection.post.label, sign), []).append((c.projection.name, w))
+        unit = {c.projection.post.label: c.projection.post.celltype.weight_unit for c in connections}
         for (post, sign), items in groups.items():
             for name, w in items:
-                _in_accum(f"weight of projection {name}", sign * float(w.max()), "mV")
+                _in_accum(f"weight of projection {name}", sign * float(w.max()), unit[post])
         for (post, sign), items in groups.items():
             wmax = max(w.max() for _, w in items)
             step = 2.0 ** math.ceil(math.log2(wmax)) / 2**WEIGHT_BITS
             for name, w in items:
                 wmin = w.min()
                 if wmin < step / 2:
-                    raise ValueError(f"weight of projection {name} = {sign * wmin:g} mV is invalid on SpiNNaker: below the "
-                                     f"16-bit resolution {step:g} mV of the weights onto population {post!r} "
-                                     f"(max |w| = {wmax:g} mV); it would be rounded to 0")
+                    u = unit[post]
+                    raise ValueError(f"weight of projection {name} = {sign * wmin:g} {u} is invalid on SpiNNaker: below "
+                                     f"the 16-bit resolution {step:g} {u} of the weights onto population {post!r} "
+                                     f"(max |w| = {wmax:g} {u}); it would be rounded to 0")
                 worst = max(worst, float(np.max(np.abs(np.round(w / step) * step - w) / w)))
     _check_membrane_range(network, connections)
     return dict(estimated_min_app_cores=cores, board_app_cores=_app_cores(), max_delay_steps=MAX_DELAY_STEPS,
@@ -170,14 +172,20 @@ def _in_accum(name, value, unit):
 
 
 def _check_membrane_range(network, connections):
-    """Parameters and the membrane's reach of every IF_curr_delta population within s16.15."""
+    """Parameters and the membrane's reach of every IF_curr_delta / IF_curr_exp population within
+    s16.15 (for IF_curr_exp the reach of one spike is its PSP integral |w| max(tau_syn) / cm, mV)."""
     wmax = {}
     for c in connections or ():
         if c.weight.size:
-            lab = c.projection.post.label
-            wmax[lab] = max(wmax.get(lab, 0.0), float(np.max(np.abs(c.weight))))
+            post = c.projection.post
+            lab = post.label
+            w = float(np.max(np.abs(c.weight)))
+            if post.celltype.name == "IF_curr_exp":
+                w *= float(np.max(np.maximum(post.parameter_array("tau_syn_E"), post.parameter_array("tau_syn_I"))
+                                  / post.parameter_array("cm")))
+            wmax[lab] = max(wmax.get(lab, 0.0), w)
     for p in network.neurons:
-        if p.celltype.name != "IF_curr_delta":
+        if p.celltype.name not in nw.NEURON_TYPES:
             continue
         vals = {}
         for k, unit in (("v_rest", "mV"), ("v_reset", "mV"), ("v_thresh", "mV"), ("i_offset", "nA")):
@@ -271,8 +279,8 @@ def _cell(sim, pop):
     params = {k: (float(v) if np.isscalar(v) else pop.parameter_array(k)) for k, v in ct.parameters.items()}
     if ct.name == "SpikeSourcePoisson" and np.all(np.asarray(params["duration"]) >= 1e9):
         del params["duration"]  # "forever": sPyNNaker's default (1e10 ms overflows its tick counter)
-    if ct.name == "IF_curr_delta":
-        return sim.IF_curr_delta(**params)
+    if ct.name in nw.NEURON_TYPES:
+        return getattr(sim, ct.name)(**params)
     if ct.name == "SpikeSourcePoisson":
         return sim.SpikeSourcePoisson(**params)
     return sim.SpikeSourceArray(spike_times=[list(map(float, t)) for t in pop.spike_times()])
@@ -333,7 +341,7 @@ def run(network, t_sim, *, dt=0.1, seed=12345, connections=None, progress=None, 
                 for p in network.populations:
                     # sPyNNaker seeds connectors and sources from the target Population's seed
                     kw = {} if p.celltype.name == "SpikeSourceArray" else {"seed": int(seed + 7919 * (1 + len(pops)))}
-                    if p.celltype.name == "IF_curr_delta":
+                    if not p.celltype.is_source:
                         kw["initial_values"] = {"v": p.initial_v()}
                     pops[p.label] = sim.Population(p.size, _cell(sim, p), label=p.label, **kw)
                     if "spikes" in p.record:

@@ -32,6 +32,8 @@ spike_times    ms    SpikeSourceArray spike times (> 0, on the time grid)
 weight         mV    **IF_curr_delta weights are voltage jumps in mV** (PyNN's nest backend passes
                      them to ``iaf_psc_delta`` unscaled: ``receptor_scale = 1e-3`` undoes its usual
                      nA -> pA factor). Positive = depolarising.
+weight         nA    IF_curr_exp weights are postsynaptic current amplitudes in nA (NEST gets pA)
+tau_syn_E/I    ms    IF_curr_exp synaptic time constants (> 0)
 delay          ms    synaptic delay, a whole multiple of the time step and >= one time step
 =============  ====  ===========================================================================
 
@@ -70,7 +72,7 @@ import numpy as np
 from recnet import checks
 
 __all__ = [
-    "CellType", "IF_curr_delta", "SpikeSourcePoisson", "SpikeSourceArray", "Population",
+    "CellType", "IF_curr_delta", "IF_curr_exp", "SpikeSourcePoisson", "SpikeSourceArray", "Population",
     "Projection", "StaticSynapse", "Connector", "FixedNumberPreConnector",
     "FixedProbabilityConnector", "OneToOneConnector", "AllToAllConnector", "FromListConnector",
     "ArrayConnector", "WeightMatrixConnector", "Network", "Connections", "delay_steps",
@@ -85,6 +87,13 @@ _CELL_TYPES = {
                   "v_reset": "mV", "v_thresh": "mV"},
         "initial": ("v",),
     },
+    "IF_curr_exp": {
+        "defaults": {"v_rest": -65.0, "cm": 1.0, "tau_m": 20.0, "tau_refrac": 0.1, "tau_syn_E": 5.0,
+                     "tau_syn_I": 5.0, "i_offset": 0.0, "v_reset": -65.0, "v_thresh": -50.0},
+        "units": {"v_rest": "mV", "cm": "nF", "tau_m": "ms", "tau_refrac": "ms", "tau_syn_E": "ms",
+                  "tau_syn_I": "ms", "i_offset": "nA", "v_reset": "mV", "v_thresh": "mV"},
+        "initial": ("v",),
+    },
     "SpikeSourcePoisson": {
         "defaults": {"rate": 1.0, "start": 0.0, "duration": 1e10},
         "units": {"rate": "Hz", "start": "ms", "duration": "ms"},
@@ -96,6 +105,7 @@ _CELL_TYPES = {
         "initial": (),
     },
 }
+NEURON_TYPES = ("IF_curr_delta", "IF_curr_exp")
 _TIME_TOL = 1e-9  # relative tolerance for "a whole number of time steps"
 
 
@@ -128,7 +138,13 @@ class CellType:
 
     @property
     def is_source(self):
-        return self.name != "IF_curr_delta"
+        return self.name not in NEURON_TYPES
+
+    @property
+    def weight_unit(self):
+        """Unit of the weights onto this cell type: mV (IF_curr_delta, a voltage jump) or nA
+        (IF_curr_exp, the amplitude of the postsynaptic current)."""
+        return "nA" if self.name == "IF_curr_exp" else "mV"
 
     @property
     def units(self):
@@ -145,6 +161,24 @@ def IF_curr_delta(**parameters):
     i_offset nA [0]; each a scalar or one value per neuron.
     """
     return CellType("IF_curr_delta", parameters)
+
+
+def IF_curr_exp(**parameters):
+    r"""Leaky integrate-and-fire neuron with exponential current synapses (PyNN ``IF_curr_exp``;
+    NEST ``iaf_psc_exp``).
+
+    Between threshold crossings::
+
+        tau_m dV/dt = -(V - v_rest) + tau_m/cm (I_E + I_I + i_offset),
+        tau_syn_E dI_E/dt = -I_E,   tau_syn_I dI_I/dt = -I_I,
+
+    a spike of weight w (nA) makes I_E jump by w if w >= 0, I_I if w < 0 (NEST routes by sign);
+    V >= v_thresh emits a spike, V is clamped at v_reset for tau_refrac ms while the currents go
+    on decaying and receiving input.  Parameters (PyNN defaults in brackets): tau_m ms [20], cm nF
+    [1], v_rest mV [-65], v_reset mV [-65], v_thresh mV [-50], tau_refrac ms [0.1], tau_syn_E ms
+    [5], tau_syn_I ms [5], i_offset nA [0]; each a scalar or one value per neuron.
+    """
+    return CellType("IF_curr_exp", parameters)
 
 
 def SpikeSourcePoisson(**parameters):
@@ -397,7 +431,10 @@ class Population:
             if np.any(bad):
                 raise ValueError(f"{name}{lab} = {a[bad][0]!r} {ct.units[name]} is invalid: {text}")
 
-        if ct.name == "IF_curr_delta":
+        if ct.name in NEURON_TYPES:
+            if ct.name == "IF_curr_exp":
+                _all("tau_syn_E", lambda a: a > 0, "must be > 0 ms")
+                _all("tau_syn_I", lambda a: a > 0, "must be > 0 ms")
             _all("tau_m", lambda a: a > 0, "must be > 0 ms")
             _all("cm", lambda a: a > 0, "must be > 0 nF")
             _all("tau_refrac", lambda a: a >= 0, "must be >= 0 ms")
@@ -608,7 +645,7 @@ class Network:
         """
         dt = checks.positive("dt", dt, "ms")
         if not self.neurons:
-            raise ValueError("the network has no IF_curr_delta population to simulate")
+            raise ValueError("the network has no IF_curr_delta or IF_curr_exp population to simulate")
         for proj in self.projections:
             d = proj.synapse.delay
             if _is_scalar(d):
@@ -653,13 +690,15 @@ class Network:
             d = self._values(proj, "delay", proj.synapse.delay, pre, post, n) if d is None else d
             if n and not np.all(np.isfinite(w)):
                 raise ValueError(f"weights of projection {proj.name} contain NaN or infinite values")
+            wu = proj.post.celltype.weight_unit
             if proj.receptor_type == "excitatory" and n and w.min() < 0:
-                raise ValueError(f"weight of projection {proj.name} = {w.min():g} mV is invalid: an 'excitatory' "
+                raise ValueError(f"weight of projection {proj.name} = {w.min():g} {wu} is invalid: an 'excitatory' "
                                  "projection needs weights >= 0 (use receptor_type='inhibitory' with weights <= 0, "
                                  "or None for mixed signs)")
             if proj.receptor_type == "inhibitory" and n and w.max() > 0:
-                raise ValueError(f"weight of projection {proj.name} = {w.max():g} mV is invalid: an 'inhibitory' "
-                                 "projection needs weights <= 0 mV (PyNN's sign convention for current-based synapses)")
+                raise ValueError(f"weight of projection {proj.name} = {w.max():g} {wu} is invalid: an 'inhibitory' "
+                                 f"projection needs weights <= 0 {wu} (PyNN's sign convention for current-based "
+                                 "synapses)")
             if n and (not np.all(np.isfinite(d)) or d.min() <= 0):
                 raise checks.ParameterError("delay", float(d.min()), "must be > 0 ms",
                                             f"delay of projection {proj.name} = {d.min():g} ms is invalid: must be > 0 ms")
