@@ -63,6 +63,12 @@ N_NODES = 64
 
 
 # ------------------------------------------------------------------------------- checks
+def _debug(msg):
+    import os
+    if os.environ.get("RECNET_POP_DEBUG"):
+        print(msg)
+
+
 def check_structure(alpha, g, j0, phi, i0=0.0):
     """Checked ``(alpha, g, j0, transfers, i0)``: alpha (P,) > 0 summing to 1, g and j0 (P, P)
     (g >= 0), one transfer function per population, i0 (P,).  ``ParameterError`` names the field."""
@@ -175,7 +181,9 @@ def _corr(tr, which, d, d0, mu):
         if len(_TABLES) > 256:
             _TABLES.clear()
         _TABLES[key] = cheb
-    return np.polynomial.chebyshev.chebval(np.clip(d / d0, -1.0, 1.0), cheb)
+    # the polynomial continues smoothly a little beyond |d| = d0 (collocation iterates may overshoot
+    # Delta0 near tau = 0; a clipped, kinked right-hand side would make the mesh refinement diverge)
+    return np.polynomial.chebyshev.chebval(np.clip(d / d0, -1.1, 1.1), cheb)
 
 
 def _second_moments(trs, mu, d0, which):
@@ -258,7 +266,7 @@ def _hilltop(d_guess, a, G, trs, mu, d0):
     return v, float(np.max(np.abs(f(v))))
 
 
-def chaotic_state(alpha, g, j0, phi, i0=0.0, guess=None, t_end=None, tol=1e-8, max_nodes=20000):
+def chaotic_state(alpha, g, j0, phi, i0=0.0, guess=None, t_end=None, tol=1e-6, max_nodes=5000):
     r"""The stationary chaotic solution: :math:`\Delta_a(\tau)`, :math:`\Delta_{a,0}`, :math:`\Delta_{a,\infty}`,
     :math:`\mu_a`, found by collocation of the boundary-value problem (module docstring).
 
@@ -290,7 +298,8 @@ def chaotic_state(alpha, g, j0, phi, i0=0.0, guess=None, t_end=None, tol=1e-8, m
         guess = {"mu": fp["mu"], "delta0": np.maximum(2.0 * fp["delta0"], 0.5)}
     mu_g = np.asarray(guess["mu"], float)
     d0_g = np.asarray(guess["delta0"], float)
-    dinf_g, hres = _hilltop(0.5 * d0_g, a, G, trs, mu_g, d0_g)
+    # the hilltop is the smallest root (Delta_inf = 0 for odd phi without input); start near 0
+    dinf_g, hres = _hilltop(1e-3 * d0_g, a, G, trs, mu_g, d0_g)
     if not hres < 1e-8:  # no hilltop at the guessed Delta0: start half-way
         dinf_g = 0.5 * d0_g
     dinf_g = np.minimum(np.maximum(dinf_g, 0.0), 0.9 * d0_g)
@@ -330,9 +339,12 @@ def chaotic_state(alpha, g, j0, phi, i0=0.0, guess=None, t_end=None, tol=1e-8, m
     sol = solve_bvp(fun, bc, tau, y0, p=np.concatenate([d0_g, mu_g, dinf_g]), tol=tol, max_nodes=max_nodes)
     d0, mu = sol.p[:P], sol.p[P:2 * P]
     if not sol.success:
+        _debug("bvp failed: " + sol.message)
         return None
     dinf = sol.sol(t_end)[:P]
-    if np.any(np.diff(sol.y[:P], axis=1) > 1e-6 * np.maximum(d0, 1e-12)[:, None]):
+    rise = np.max(np.diff(sol.y[:P], axis=1), axis=1)
+    if np.any(rise > 1e-3 * np.maximum(d0 - dinf, 1e-12)):
+        _debug(f"not monotone: rise {rise}, d0 {d0}, dinf {dinf}")
         return None  # not the decaying solution (Delta(tau) must fall from Delta0 to Delta_inf)
     tv = d0 - dinf
     if np.any(tv < 1e-6 * np.maximum(d0, 1e-12)) or np.any(d0 <= 0):
@@ -401,6 +413,25 @@ def lyapunov_chaotic(state, alpha, g, phi, dtau=0.05, with_check=False):
 
 
 # ------------------------------------------------------------------------------- all together
+def _one_population_guess(a, G, trs, mu):
+    """A start for the chaotic Delta0: population a as one population with its own phi, the mean
+    input mu_a and the gain sqrt(sum_b g_ab^2 alpha_b) (exact when the populations are decoupled or
+    identical)."""
+    from recnet.numerics.dmft.stationary import solve_stationary
+    out = []
+    for k, tr in enumerate(trs):
+        ge = math.sqrt(float(np.sum(G[k] ** 2 * a)))
+        if ge <= 0:
+            return None
+        try:
+            s = solve_stationary(ge, phi=tr, i0=float(mu[k]))
+        except (ValueError, ArithmeticError):
+            return None
+        v = s["delta0"]
+        out.append(v if np.isfinite(v) and v > 0 else np.nan)
+    return np.array(out)
+
+
 def solve_populations(alpha, g, j0, phi, i0=0.0, chaos=True, dtau=0.05):
     r"""Every stationary state of a multi-population random rate network, with stability.
 
@@ -456,8 +487,11 @@ def solve_populations(alpha, g, j0, phi, i0=0.0, chaos=True, dtau=0.05):
             # 2.12 at g = 2); from the zero fixed point start at 0.9 times the largest one's
             base = (fp["delta0"] if np.all(fp["delta0"] > 1e-3 * dmax) and dmax > 0 else np.full(P, max(dmax, 1.0)))
             st = None
-            for fac in (0.9, 0.95, 0.8, 0.98, 0.6):  # next start when collocation fails or finds no decay
-                st = chaotic_state(a, G, J0, trs, I, guess={"mu": fp["mu"], "delta0": fac * base})
+            guesses = [_one_population_guess(a, G, trs, fp["mu"])] + [fac * base for fac in (0.9, 0.95, 0.8, 0.98)]
+            for d_guess in guesses:  # next start when collocation fails or finds no decay
+                if d_guess is None or not np.all(d_guess > 0):
+                    continue
+                st = chaotic_state(a, G, J0, trs, I, guess={"mu": fp["mu"], "delta0": d_guess})
                 if st is not None:
                     break
             if st is None:
