@@ -32,7 +32,26 @@ Example (TOML)::
     m_mean = 1.0
     n_mean = 2.0
 
-or ``W = "weights.npy"`` instead of ``n``/``g``/``j0``.  Every field is checked here and named in
+or ``W = "weights.npy"`` instead of ``n``/``g``/``j0``.  Populations of different sizes and transfer
+functions (Kadmon & Sompolinsky 2015) as tables (row of g/j0: the receiving, ``post``, population)::
+
+    n = 1000
+    [[population]]
+    name = "E"
+    fraction = 0.8          # or size = 800
+    phi = "tanh"
+    [[population]]
+    name = "I"
+    fraction = 0.2
+    phi = "erf"
+    [[coupling]]
+    pre = "E"
+    post = "I"
+    g = 1.5
+    j0 = 0.0
+
+Pairs without a ``[[coupling]]`` table have g = j0 = 0.  Both forms give the same model (one
+internal representation: ``populations`` with sizes, P x P ``g``/``j0``, ``population_phi``).  Every field is checked here and named in
 the error (``W[3,4]``, ``populations[1].size``, ``lowrank.mn_corr``); unknown fields are refused.
 """
 from __future__ import annotations
@@ -52,7 +71,11 @@ __all__ = ["RateNetwork", "from_dict", "PHI_NAMES"]
 
 PHI_NAMES = ("tanh", "erf", "relu", "linear")
 _TOP = {"model", "name", "summary", "reference", "phi", "tau", "W", "n", "g", "j0", "i0", "populations",
-        "lowrank", "seed", "self_coupling"}
+        "lowrank", "seed", "self_coupling", "population", "coupling"}
+_POP_TABLE = {"name", "fraction", "size", "phi"}
+_COUPLING_TABLE = {"pre", "post", "g", "j0"}
+#: the model's ``phi`` when populations have different transfer functions (see ``population_phi``)
+MIXED_PHI = "per-population"
 _LOWRANK = {"m", "n", "m_mean", "n_mean", "m_std", "n_std", "mn_corr"}
 _ARRAY_EXT = (".npy", ".npz", ".csv")
 
@@ -81,6 +104,9 @@ class RateNetwork:
         seed of the ensemble draw (None: the caller's seed).
     self_coupling : bool
         keep the diagonal of an ensemble draw (default True).
+    population_phi : tuple of str
+        transfer function per population (empty: every unit uses ``phi``); when they differ,
+        ``phi`` is ``"per-population"``.
     """
 
     family = "rate-network"
@@ -96,6 +122,7 @@ class RateNetwork:
     lowrank: dict | None = None
     seed: int | None = None
     self_coupling: bool = True
+    population_phi: tuple = ()
     source: str = field(default="<dict>", compare=False)
     W_source: str = field(default="inline", compare=False)
 
@@ -181,7 +208,24 @@ class RateNetwork:
             d.pop("seed")
         if "populations" in d:
             d["populations"] = [{"name": a, "size": b} for a, b in self.populations]
+            for k, ph in enumerate(self.population_phi):
+                d["populations"][k]["phi"] = ph
+        d.pop("population_phi")
+        if self.population_phi:
+            d["phi"] = self.population_phi[0] if self.phi == MIXED_PHI else self.phi
         return d
+
+    def phis(self):
+        """Transfer function of every population (one per population; ``(phi,)`` without populations)."""
+        if self.population_phi:
+            return tuple(self.population_phi)
+        return (self.phi,) * max(1, len(self.populations))
+
+    def fractions(self):
+        """Population fractions alpha_b = N_b / N (``(1.0,)`` without populations)."""
+        if not self.populations:
+            return (1.0,)
+        return tuple(s / self.size for _, s in self.populations)
 
     def to_dict(self):
         """JSON-friendly description (PyNN units: tau in ms); a large W is summarised by its hash."""
@@ -200,6 +244,8 @@ class RateNetwork:
                 out["seed"] = self.seed
         if self.populations:
             out["populations"] = [{"name": a, "size": b} for a, b in self.populations]
+            for k, ph in enumerate(self.population_phi):
+                out["populations"][k]["phi"] = ph
         if self.lowrank is not None:
             out["lowrank"] = {k: arr(v) for k, v in self.lowrank.items()}
         return out
@@ -305,6 +351,12 @@ def from_dict(data, source="<dict>"):
     if unknown:
         raise ParameterError(unknown[0], data[unknown[0]], f"unknown field of a rate-network model: choose from "
                              f"{', '.join(sorted(_TOP - {'model'}))}")
+    pop_phi = ()
+    if data.get("population") is not None or data.get("coupling") is not None:
+        n_raw = data.get("n")
+        if n_raw is not None and (isinstance(n_raw, bool) or not isinstance(n_raw, numbers.Integral) or n_raw < 2):
+            raise ParameterError("n", n_raw, "must be an integer >= 2")
+        data, pop_phi = _population_tables(data, None if n_raw is None else int(n_raw))
     name = str(data.get("name", Path(source).stem if not source.startswith("<") else "rate-network"))
     phi = _check_phi(data.get("phi", "tanh"))
     tau = _number("tau", data.get("tau", 10.0), "ms")
@@ -346,13 +398,25 @@ def from_dict(data, source="<dict>"):
         if not isinstance(praw, (list, tuple)):
             raise ParameterError("populations", praw, "must be a list of {name, size} tables")
         out = []
+        phis_given = []
         for k, p in enumerate(praw):
-            if not isinstance(p, dict) or set(p) - {"name", "size"} or "size" not in p:
-                raise ParameterError(f"populations[{k}]", p, "must be a table with fields name and size")
+            if not isinstance(p, dict) or set(p) - {"name", "size", "phi"} or "size" not in p:
+                extra = sorted(set(p) - {"name", "size", "phi"}) if isinstance(p, dict) else []
+                raise ParameterError(f"populations[{k}]" + (f".{extra[0]}" if extra else ""), p,
+                                     "must be a table with fields name, size (and optionally phi)")
             s = p["size"]
             if isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1:
                 raise ParameterError(f"populations[{k}].size", s, "must be an integer >= 1")
             out.append((str(p.get("name", f"pop{k}")), int(s)))
+            if "phi" in p:
+                try:
+                    phis_given.append(_check_phi(p["phi"]))
+                except ParameterError as exc:
+                    raise ParameterError(f"populations[{k}].phi", p["phi"], exc.valid) from None
+        if phis_given and len(phis_given) != len(out):
+            raise ParameterError("populations", praw, "give phi for every population or for none")
+        if phis_given and not pop_phi:
+            pop_phi = tuple(phis_given)
         if sum(s for _, s in out) != n:
             raise ParameterError("populations", [s for _, s in out], f"sizes must add up to n = {n}")
         pops = tuple(out)
@@ -403,9 +467,103 @@ def from_dict(data, source="<dict>"):
                 raise ParameterError("lowrank.mn_corr", lowrank["mn_corr"], "must be in [-1, 1]")
         if W is not None:
             raise ParameterError("lowrank", "...", "with an explicit W the low-rank part belongs in W itself")
+    if pop_phi:
+        if len(set(pop_phi)) == 1:
+            phi, pop_phi = pop_phi[0], ()
+        else:
+            phi = MIXED_PHI
     return RateNetwork(name=name, phi=phi, tau=tau, W=W, n=None if W is not None else n, g=g, j0=j0, i0=i0,
                        populations=pops, lowrank=lowrank, seed=None if seed is None else int(seed),
-                       self_coupling=self_coupling, source=source, W_source=W_source)
+                       self_coupling=self_coupling, source=source, W_source=W_source, population_phi=pop_phi)
+
+
+def _population_tables(data, n):
+    """The ``[[population]]`` / ``[[coupling]]`` form turned into ``populations`` + P x P ``g``/``j0``
+    (row: post, column: pre) and a phi per population; returns (new data dict, phis)."""
+    for k in ("populations", "g", "j0", "W"):
+        if k in data and data[k] is not None and not (k in ("g", "j0") and data[k] == 0):
+            raise ParameterError(k, data[k], "with [[population]] and [[coupling]] tables give g and j0 per "
+                                 "coupling (and no populations list or W)")
+    praw = data.get("population")
+    if not isinstance(praw, (list, tuple)) or not praw:
+        raise ParameterError("population", praw, "must be a list of [[population]] tables (name, fraction or size, phi)")
+    names, fr, sz, phis = [], [], [], []
+    for k, p in enumerate(praw):
+        if not isinstance(p, dict):
+            raise ParameterError(f"population[{k}]", p, "must be a table with name, fraction (or size), phi")
+        unk = sorted(set(p) - _POP_TABLE)
+        if unk:
+            raise ParameterError(f"population[{k}].{unk[0]}", p[unk[0]], f"unknown field: choose from "
+                                 f"{', '.join(sorted(_POP_TABLE))}")
+        if "name" not in p or not isinstance(p["name"], str) or not p["name"].strip():
+            raise ParameterError(f"population[{k}].name", p.get("name"), "a non-empty name is needed")
+        nm = p["name"].strip()
+        if nm in names:
+            raise ParameterError(f"population[{k}].name", nm, "population names must be unique")
+        names.append(nm)
+        if ("fraction" in p) == ("size" in p):
+            raise ParameterError(f"population[{k}].fraction", p.get("fraction"), "give exactly one of fraction and size")
+        if "fraction" in p:
+            f = p["fraction"]
+            if isinstance(f, bool) or not isinstance(f, numbers.Real) or not 0 < f <= 1:
+                raise ParameterError(f"population[{k}].fraction", f, "must be in (0, 1]")
+            fr.append(float(f))
+        else:
+            s = p["size"]
+            if isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1:
+                raise ParameterError(f"population[{k}].size", s, "must be an integer >= 1")
+            sz.append(int(s))
+        try:
+            phis.append(_check_phi(p.get("phi", data.get("phi", "tanh"))))
+        except ParameterError as exc:
+            raise ParameterError(f"population[{k}].phi", p.get("phi"), exc.valid) from None
+    if fr and sz:
+        raise ParameterError("population", praw, "give every population a fraction, or every population a size")
+    if fr:
+        if abs(sum(fr) - 1.0) > 1e-9:
+            raise ParameterError("population", fr, f"fractions must add up to 1 (they add up to {sum(fr):g})")
+        if n is None:
+            raise ParameterError("n", None, "with population fractions the network size n is needed")
+        sizes = [int(round(f * n)) for f in fr]
+        if sum(sizes) != n or any(s < 1 for s in sizes):
+            raise ParameterError("population", fr, f"fractions times n = {n} must give whole sizes >= 1 "
+                                 f"adding up to n (got {sizes})")
+    else:
+        sizes = sz
+        if n is not None and sum(sizes) != n:
+            raise ParameterError("n", n, f"must equal the sum of the population sizes ({sum(sizes)}) or be left out")
+    P = len(names)
+    G, J = np.zeros((P, P)), np.zeros((P, P))
+    craw = data.get("coupling") or []
+    if not isinstance(craw, (list, tuple)):
+        raise ParameterError("coupling", craw, "must be a list of [[coupling]] tables (pre, post, g, j0)")
+    seen = set()
+    for k, c in enumerate(craw):
+        if not isinstance(c, dict):
+            raise ParameterError(f"coupling[{k}]", c, "must be a table with pre, post, g, j0")
+        unk = sorted(set(c) - _COUPLING_TABLE)
+        if unk:
+            raise ParameterError(f"coupling[{k}].{unk[0]}", c[unk[0]], f"unknown field: choose from "
+                                 f"{', '.join(sorted(_COUPLING_TABLE))}")
+        for end in ("pre", "post"):
+            if c.get(end) not in names:
+                raise ParameterError(f"coupling[{k}].{end}", c.get(end), f"must name a population ({', '.join(names)})")
+        a, b = names.index(c["post"]), names.index(c["pre"])
+        if (a, b) in seen:
+            raise ParameterError(f"coupling[{k}]", f"{c['pre']} -> {c['post']}", "this pair is given twice")
+        seen.add((a, b))
+        G[a, b] = _number(f"coupling[{k}].g", c.get("g", 0.0))
+        J[a, b] = _number(f"coupling[{k}].j0", c.get("j0", 0.0))
+        if G[a, b] < 0:
+            raise ParameterError(f"coupling[{k}].g", G[a, b], "must be >= 0")
+    out = {k: v for k, v in data.items() if k not in ("population", "coupling", "g", "j0")}
+    out["n"] = sum(sizes)
+    out["populations"] = [{"name": nm, "size": s} for nm, s in zip(names, sizes)]
+    if P == 1:
+        out["g"], out["j0"] = float(G[0, 0]), float(J[0, 0])
+    else:
+        out["g"], out["j0"] = G, J
+    return out, tuple(phis)
 
 
 def from_matrix(W, **fields_):
