@@ -520,6 +520,9 @@ def validate_model(mdl, quick=False, seed=12345, m=None, t_sim=None, dt=None, dr
     ``res.config`` holds the model (its dict), the draw seed of an ensemble and every option as run.
     """
     from recnet.numerics.lyapunov import rate as R
+    if mdl.phi == "per-population":
+        raise checks.ParameterError("phi", mdl.phi, "the model's populations have different transfer functions: "
+                                    f"the spectrum engine runs one built-in phi ({', '.join(R.PHIS)}) for every unit")
     if mdl.phi not in R.PHIS:
         raise checks.ParameterError("phi", mdl.phi, "the Lyapunov-spectrum engine runs the built-in transfer "
                                     f"functions only: {', '.join(R.PHIS)}")

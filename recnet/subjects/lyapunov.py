@@ -152,6 +152,9 @@ def _predict_file(model, n, g, m, t_sim, dt, drive_amp, dmft):
         raise ParameterError("dmft", dmft, "the DMFT lambda_max is for the built-in random network "
                              "(--model rate); with a model file use `recnet predict dmft --model FILE`")
     mdl = _file_model(model, n, g)
+    if mdl.phi == "per-population":
+        raise ParameterError("phi", mdl.phi, "the model's populations have different transfer functions: the "
+                             f"spectrum engine runs one built-in phi ({', '.join(L.PHIS)}) for every unit")
     if mdl.phi not in L.PHIS:
         raise ParameterError("phi", mdl.phi, "the Lyapunov-spectrum engine runs the built-in transfer functions "
                              f"only ({', '.join(L.PHIS)}): an expression phi is not compiled into it")
