@@ -42,12 +42,15 @@ OPTIONS = (
            "(default: zeros)", type=str, example="0.5,0,0"),
     Option("n_init", 256, "number of initial states of the q minimisation, sampled along trajectories",
            type=int, example=64),
-    Option("seed", 0, "seed of the initial states", type=int, example=3),
     Option("marginal_tol", 1e-6, "eigenvalues with |Re| <= this are marginal (n_zero counts |lambda| <= this)",
            example=1e-3),
     Option("dedup_tol", 1e-4, "two points are one when |x - y| <= dedup_tol max(1, |x|)", example=1e-3),
     Option("slow_q_max", 1e-3, "slow points with q = |F|^2/2 above this are dropped", example=1e-2),
     Option("eigenvectors", False, "also output the eigenvectors (columns, as [re, im] pairs)", type=bool),
+)
+
+PREDICT_OPTIONS = (
+    Option("seed", 0, "seed of the initial states (validate takes its own --seed)", type=int, example=3),
 )
 
 VALIDATE_OPTIONS = (
@@ -231,6 +234,8 @@ def _validate(backend="numba", quick=False, seed=12345, model=None, weights=None
     from recnet import checks
     from recnet.validation.compare import ValidationResult, compare, compare_exact
     from recnet.validation.trained import perturbation_check
+    if quick:  # fewer starts; every point found is still checked
+        n_init = min(int(n_init), 64)
     if backend != "numba":
         raise ParameterError("backend", backend, "trained-rnn is validated on numba only")
     eps = checks.in_range("eps", eps, 0.0, 1e-2, low_inclusive=False)
@@ -264,6 +269,7 @@ SUBJECTS = [
     Subject("trained-rnn", 2,
             "fixed points and slow points of a trained (or any) rate network, their eigenvalues and stability; "
             "validate: each is reached or left in simulation as its linearisation says",
-            options=OPTIONS, predict=_predict, validate=_validate, validate_options=VALIDATE_OPTIONS,
+            options=OPTIONS, predict=_predict, validate=_validate, predict_options=PREDICT_OPTIONS,
+            validate_options=VALIDATE_OPTIONS,
             references=REFS),
 ]
