@@ -61,7 +61,7 @@ FP_TOL = 1e-10
 #: |F|_2 below which Newton polishing starts
 NEWTON_START = 1e-3
 
-STATUS = {0: "max_iter", 1: "fixed point", 2: "gradient small", 3: "stalled"}
+STATUS = {0: "max_iter", 1: "fixed_point", 2: "gradient_small", 3: "stalled"}
 
 
 # ------------------------------------------------------------------------------------- kernels

@@ -10,7 +10,7 @@ comes from ``--weights FILE.npz`` (arrays ``W``, optional ``B`` and ``b``; defau
 ``--phi``, or from ``--model`` (a ``rate-network`` model with an explicit W; its ``i0`` is b, it
 has no B).  ``--input`` is the constant input condition u.
 
-Keys: ``fixed_points`` and ``slow_points`` (lists; each with ``x``, ``q``, ``norm_F``,
+Keys: ``fixed_points`` and ``slow_points`` (lists; each with ``x``, ``q``, ``norm_f`` (|F(x)|),
 ``eigenvalues`` as [re, im] pairs in 1/tau sorted by decreasing real part, ``stability`` one of
 stable / saddle / unstable / marginal, ``n_unstable``, ``n_zero``, ``count``), ``counts``,
 ``state`` (in words), ``tolerances``, ``runs``, ``lowrank`` (singular values and effective rank of
@@ -166,7 +166,7 @@ def _pairs(z):
 
 
 def _point_json(p):
-    out = {"x": p["x"], "q": p["q"], "norm_F": p["norm_F"], "eigenvalues": _pairs(p["eigenvalues"]),
+    out = {"x": p["x"], "q": p["q"], "norm_f": p["norm_F"], "eigenvalues": _pairs(p["eigenvalues"]),
            "stability": p["stability"], "n_unstable": p["n_unstable"], "n_zero": p["n_zero"], "count": p["count"]}
     if "eigenvectors" in p:
         out["eigenvectors"] = _pairs(p["eigenvectors"])
@@ -209,9 +209,10 @@ def _summary_values(r, W, u, ph, marginal_tol, dedup_tol, slow_q_max):
         state += (f"; {len(nz)} points have {max(nz)} near-zero eigenvalue(s): they sample a continuous attractor "
                   f"of dimension {max(nz)} (points along it are kept apart)")
     return {"state": state, "counts": dict(counts, slow=len(sps)), "phi": ph,
-            "input_condition": None if u is None else u, "eigenvalue_unit": "1/tau",
+            "input_condition": ("none: a rate-network model has no input matrix B (its i0 is the constant input)"
+                                if u is None else u), "eigenvalue_unit": "1/tau",
             "fixed_points": [_point_json(p) for p in fps], "slow_points": [_point_json(p) for p in sps],
-            "tolerances": {"fixed_point_norm_F": FP_TOL, "marginal_tol": marginal_tol, "dedup_tol": dedup_tol,
+            "tolerances": {"fixed_point_norm_f": FP_TOL, "marginal_tol": marginal_tol, "dedup_tol": dedup_tol,
                            "slow_q_max": slow_q_max},
             "runs": r["runs"], "lowrank": lowrank_summary(W)}
 
