@@ -216,20 +216,29 @@ def test_bptt_gradient_against_finite_differences():
 def test_flipflop_eight_stable_points_and_saddles_verified_by_simulation():
     """Acceptance (issue 17): exactly 8 stable fixed points, one per memory state (the readout's
     signs are the 8 corners of the cube), plus saddles; each stable point is returned to and each
-    saddle left from a small perturbation, as the linearisation says (validation.trained)."""
+    saddle left from a small perturbation, as the linearisation says (validation.trained).
+
+    Three independent bistable switches have 3^3 = 27 fixed points: per channel, one of the two
+    memories or the unstable point between them; a point with k channels "between" (readout
+    |y_k| < 0.5, against |y| ~ 1 at a memory) has k unstable directions, so C(3, k) 2^(3-k) points
+    of index k: 8, 12, 6, 1.  The trained network has exactly this structure."""
     from importlib.resources import files
 
     from recnet.validation.trained import perturbation_check
     with np.load(files("recnet.models") / "data" / "flipflop3-tanh64.npz") as z:
         W, b, C, d = z["W"], z["b"], z["C"], z["d"]
-    r = FP.find_fixed_points(W, b, "tanh", n_init=256, seed=0)
+    r = FP.find_fixed_points(W, b, "tanh", n_init=1024, seed=0)
     fps = r["fixed_points"]
     stable = [p for p in fps if p["stability"] == "stable"]
     assert len(stable) == 8
     corners = {tuple(np.sign(C @ np.tanh(p["x"]) + d).astype(int)) for p in stable}
     assert corners == set(itertools.product((-1, 1), repeat=3))
-    saddles = [p for p in fps if p["stability"] == "saddle"]
-    assert len(saddles) >= 12 and {p["stability"] for p in fps} == {"stable", "saddle"}
+    assert {p["stability"] for p in fps} == {"stable", "saddle"}
+    index = [p["n_unstable"] for p in fps]
+    assert [index.count(k) for k in range(4)] == [8, 12, 6, 1] and len(fps) == 27
+    for p in fps:
+        y = C @ np.tanh(p["x"]) + d
+        assert int(np.sum(np.abs(y) < 0.5)) == p["n_unstable"]
     for k, p in enumerate(fps):
         v = perturbation_check(W, b, "tanh", p, seed=k)
         assert v["simulated"] == ("returns" if p["stability"] == "stable" else "leaves")
