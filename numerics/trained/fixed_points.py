@@ -132,17 +132,18 @@ def _minimise_one(W, c, f, x, max_iter, gtol):
                 status = 1
                 break
             # Newton did not reach a root: a slow point close to zero speed; continue with LM
-        g = J.T @ F
+        g = np.empty(n)
+        for j in range(n):
+            acc = 0.0
+            for k in range(n):
+                acc += J[k, j] * F[k]
+            g[j] = acc
         ng = math.sqrt(np.sum(g * g))
         if ng <= gtol * max(1.0, nF):
             status = 2
             break
-        for i in range(n):
-            for j in range(n):
-                s = 0.0
-                for k in range(n):
-                    s += J[k, i] * J[k, j]
-                A[i, j] = s
+        Jt = np.ascontiguousarray(J.T)
+        A[:, :] = Jt @ J   # J^T J (BLAS)
         accepted = False
         for _t in range(40):
             for i in range(n):
