@@ -243,3 +243,17 @@ def test_flipflop_eight_stable_points_and_saddles_verified_by_simulation():
         v = perturbation_check(W, b, "tanh", p, seed=k)
         assert v["simulated"] == ("returns" if p["stability"] == "stable" else "leaves")
         assert v["agree"], v
+
+
+def test_degenerate_networks_give_words_not_garbage():
+    """Singular Jacobians (no exception, every run accounted for).  W = I, phi = relu, c = 1e-4:
+    F_i = c for x_i >= 0 and c - x_i for x_i < 0, so no fixed point and min q = N c^2 / 2 at x >= 0.
+    W = I, phi = linear, c = 0: F = 0 everywhere, a continuum of dimension N (n_zero = N)."""
+    n, c = 4, 1e-4
+    r = FP.find_fixed_points(np.eye(n), c, "relu", n_init=8, seed=0)
+    assert sum(r["runs"].values()) == 8 and r["fixed_points"] == []
+    assert r["slow_points"] and all(abs(p["q"] - n * c * c / 2) <= 1e-9 * n * c * c for p in r["slow_points"])
+    assert all(np.all(p["x"] >= 0) for p in r["slow_points"])
+    r = FP.find_fixed_points(np.eye(n), 0.0, "linear", n_init=8, seed=0)
+    assert sum(r["runs"].values()) == 8 and len(r["fixed_points"]) == 8
+    assert all(p["stability"] == "marginal" and p["n_zero"] == n for p in r["fixed_points"])

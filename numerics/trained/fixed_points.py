@@ -94,6 +94,15 @@ def _jacobian(W, f, x, J):
 
 
 @njit
+def _solve(A, b):
+    """(x, ok): A x = b by LAPACK; ok False (and x = 0) for a singular A, never an exception."""
+    try:
+        return np.linalg.solve(A, b), True
+    except Exception:
+        return np.zeros_like(b), False
+
+
+@njit
 def _minimise_one(W, c, f, x, max_iter, gtol):
     """LM + Newton polish from x (modified in place); returns (|F|, iterations, status)."""
     n = x.size
@@ -118,7 +127,9 @@ def _minimise_one(W, c, f, x, max_iter, gtol):
             # Newton polish: d = -J^{-1} F while |F| falls
             ok = True
             for _k in range(30):
-                d = np.linalg.solve(J, -F)
+                d, ok = _solve(J, -F)
+                if not ok:
+                    break
                 for i in range(n):
                     xn[i] = x[i] + d[i]
                 nFn = _residual(W, c, f, xn, r, Fn)
@@ -148,9 +159,13 @@ def _minimise_one(W, c, f, x, max_iter, gtol):
         for _t in range(40):
             for i in range(n):
                 A[i, i] += mu
-            d = np.linalg.solve(A, -g)
+            d, ok = _solve(A, -g)
             for i in range(n):
                 A[i, i] -= mu
+            if not ok:
+                mu = mu * 2.0
+                continue
+            for i in range(n):
                 xn[i] = x[i] + d[i]
             nFn = _residual(W, c, f, xn, r, Fn)
             if nFn < nF:
