@@ -144,7 +144,7 @@ def load(spec, family=None, **overrides):
         p = model_path(str(spec)) if isinstance(spec, str) and "/" not in spec and "." not in spec else None
         path = p or Path(spec)
         data = load_file(path)
-        source = str(spec)
+        source = str(p or spec)  # a shipped model's file: its relative array files resolve next to it
     elif isinstance(spec, dict):
         data = dict(spec)
     else:

@@ -1,0 +1,1 @@
+"""Trained networks: fixed points, slow points and a small trainer (issue 17)."""

@@ -1,0 +1,276 @@
+"""Subject ``trained-rnn``: fixed points, slow points and their linearisation of a rate network a
+user brings (a trained RNN, or any explicit W), issue 17 (topic 2: the dynamics of a given network).
+
+The network, in units of its time constant tau,
+
+    dx/dt = -x + W phi(x) + B u + b ,
+
+comes from ``--weights FILE.npz`` (arrays ``W``, optional ``B`` and ``b``; default: the shipped
+3-bit flip-flop network ``flipflop3-tanh64.npz`` trained by ``scripts/train_flipflop3.py``) with
+``--phi``, or from ``--model`` (a ``rate-network`` model with an explicit W; its ``i0`` is b, it
+has no B).  ``--input`` is the constant input condition u.
+
+Keys: ``fixed_points`` and ``slow_points`` (lists; each with ``x``, ``q``, ``norm_f`` (|F(x)|),
+``eigenvalues`` as [re, im] pairs in 1/tau sorted by decreasing real part, ``stability`` one of
+stable / saddle / unstable / marginal, ``n_unstable``, ``n_zero``, ``count``), ``counts``,
+``state`` (in words), ``tolerances``, ``runs``, ``lowrank`` (singular values and effective rank of
+W).  Numerics: ``recnet.numerics.trained.fixed_points``; reference: Sussillo & Barak 2013, Neural
+Comput 25:626.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from recnet.checks import ParameterError
+from recnet.registry import Option, Subject
+
+_DATA = Path(__file__).resolve().parents[1] / "models" / "data"
+DEFAULT_WEIGHTS = "flipflop3-tanh64.npz"
+#: largest N analysed (one dense N x N solve per minimiser step and start)
+N_MAX = 1000
+
+OPTIONS = (
+    Option("model", None, "a rate-network model with an explicit W (.toml/.yaml file or shipped name, e.g. "
+           "hopfield3-hadamard64, ring100-tanh); its i0 is the constant input b", type=str,
+           example="hopfield3-hadamard64"),
+    Option("weights", None, "an .npz file with arrays W (N x N), optional B (N x K) and b (N) (default: the "
+           f"shipped 3-bit flip-flop network {DEFAULT_WEIGHTS})", type=str,
+           example=str(_DATA / "ring100-tanh.npz")),
+    Option("phi", None, "transfer function: tanh, erf, relu, linear or an expression in x (default: the "
+           "model's; tanh with --weights)", type=str, example="erf"),
+    Option("input", None, "constant input condition u: K comma-separated numbers, K = columns of B "
+           "(default: zeros)", type=str, example="0.5,0,0"),
+    Option("n_init", 256, "number of initial states of the q minimisation, sampled along trajectories",
+           type=int, example=64),
+    Option("marginal_tol", 1e-6, "eigenvalues with |Re| <= this are marginal (n_zero counts |lambda| <= this)",
+           example=1e-3),
+    Option("dedup_tol", 1e-4, "two points are one when |x - y| <= dedup_tol max(1, |x|)", example=1e-3),
+    Option("slow_q_max", 1e-3, "slow points with q = |F|^2/2 above this are dropped", example=1e-2),
+    Option("eigenvectors", False, "also output the eigenvectors (columns, as [re, im] pairs)", type=bool),
+)
+
+PREDICT_OPTIONS = (
+    Option("seed", 0, "seed of the initial states (validate takes its own --seed)", type=int, example=3),
+)
+
+VALIDATE_OPTIONS = (
+    Option("eps", 1e-6, "size of the perturbation from each point", example=1e-5),
+)
+
+REFS = (
+    "Sussillo & Barak 2013, Opening the black box: low-dimensional dynamics in high-dimensional recurrent "
+    "neural networks, Neural Comput 25:626",
+    "Hopfield 1984, PNAS 81:3088",
+    "Ben-Yishai, Bar-Or, Sompolinsky 1995, PNAS 92:3844",
+)
+
+
+def _hash(a):
+    import hashlib
+
+    import numpy as np
+    a = np.ascontiguousarray(np.asarray(a, float))
+    return {"shape": list(a.shape), "sha256": hashlib.sha256(a.tobytes()).hexdigest()}
+
+
+def _load_weights(weights):
+    """W, B (or None), b from an .npz file; ParameterError naming ``weights`` for anything wrong."""
+    import numpy as np
+    p = Path(weights)
+    if not p.is_absolute() and not p.is_file() and (_DATA / p).is_file():
+        p = _DATA / p
+    if p.suffix.lower() != ".npz":
+        raise ParameterError("weights", str(weights), "must be an .npz file with arrays W and optional B, b")
+    if not p.is_file():
+        raise ParameterError("weights", str(weights), f"file not found (looked for {p.resolve()})")
+    try:
+        with np.load(p, allow_pickle=False) as z:
+            arrs = {k: np.array(z[k]) for k in z.files}
+    except Exception as exc:
+        raise ParameterError("weights", str(weights), f"could not be read as .npz: {exc}") from None
+    if "W" not in arrs:
+        raise ParameterError("weights", str(weights), f"must hold an array W (it holds {', '.join(arrs) or 'nothing'})")
+    out = []
+    for k in ("W", "B", "b"):
+        a = arrs.get(k)
+        if a is None:
+            out.append(None)
+            continue
+        if not (np.issubdtype(a.dtype, np.floating) or np.issubdtype(a.dtype, np.integer)):
+            raise ParameterError("weights", str(weights), f"array {k} must hold numbers")
+        a = a.astype(float)
+        if not np.all(np.isfinite(a)):
+            raise ParameterError("weights", str(weights), f"array {k} must be finite")
+        out.append(a)
+    W, B, b = out
+    if W.ndim != 2 or W.shape[0] != W.shape[1] or W.shape[0] < 1:
+        raise ParameterError("weights", str(weights), f"W must be a square N x N matrix (it is {W.shape})")
+    n = W.shape[0]
+    if B is not None:
+        if B.ndim == 1:
+            B = B[:, None]
+        if B.ndim != 2 or B.shape[0] != n:
+            raise ParameterError("weights", str(weights), f"B must be N x K with N = {n} (it is {B.shape})")
+    if b is not None and b.shape not in ((n,), ()):
+        raise ParameterError("weights", str(weights), f"b must have length N = {n} (it is {b.shape})")
+    return W, B, (np.zeros(n) if b is None else np.broadcast_to(b, (n,)).copy()), str(p)
+
+
+def _network(model, weights, phi, input):
+    """(W, c, phi, u, description) of the options."""
+    import numpy as np
+    from recnet.subjects._rate import check_phi
+    if model is not None and weights is not None:
+        raise ParameterError("weights", weights, "give either --model or --weights, not both")
+    if model is not None:
+        from recnet.models.rate_network import load_rate_network
+        mdl = load_rate_network(model)
+        if not mdl.explicit:
+            raise ParameterError("model", model, "trained-rnn analyses one explicit matrix: the model needs W "
+                                 "(this one is an ensemble; draw it with `recnet predict lyapunov` or give W)")
+        if input is not None:
+            raise ParameterError("input", input, "a rate-network model has no input matrix B: its constant "
+                                 "input is the model's i0 (use --weights FILE.npz with B for input conditions)")
+        W, c = mdl.coupling(), mdl.inputs()
+        ph = mdl.phi if phi is None else check_phi(phi)
+        desc = {"model": mdl.to_dict(), "tau_ms": mdl.tau}
+        u = None
+    else:
+        W, B, b, path = _load_weights(DEFAULT_WEIGHTS if weights is None else weights)
+        ph = "tanh" if phi is None else check_phi(phi)
+        k = 0 if B is None else B.shape[1]
+        if input is None:
+            u = np.zeros(k)
+        else:
+            try:
+                u = np.array([float(v) for v in str(input).replace(";", ",").split(",") if v.strip()], float)
+            except ValueError:
+                raise ParameterError("input", input, "must be comma-separated numbers") from None
+            if B is None:
+                raise ParameterError("input", input, "the weights file has no input matrix B")
+            if u.size != k or not np.all(np.isfinite(u)):
+                raise ParameterError("input", input, f"must be {k} finite comma-separated numbers (B is N x {k})")
+        c = b + (B @ u if B is not None else 0.0)
+        desc = {"weights": path if weights is not None else DEFAULT_WEIGHTS, "W": _hash(W),
+                "B": None if B is None else _hash(B), "b": _hash(b), "n": W.shape[0], "k_inputs": k}
+    if W.shape[0] > N_MAX:
+        raise ParameterError("model" if model is not None else "weights", model or weights,
+                             f"N = {W.shape[0]} units: trained-rnn handles N <= {N_MAX}")
+    return W, c, ph, u, desc
+
+
+def _pairs(z):
+    import numpy as np
+    z = np.asarray(z)
+    return np.stack([z.real, z.imag], axis=-1)
+
+
+def _point_json(p):
+    out = {"x": p["x"], "q": p["q"], "norm_f": p["norm_F"], "eigenvalues": _pairs(p["eigenvalues"]),
+           "stability": p["stability"], "n_unstable": p["n_unstable"], "n_zero": p["n_zero"], "count": p["count"]}
+    if "eigenvectors" in p:
+        out["eigenvectors"] = _pairs(p["eigenvectors"])
+    return out
+
+
+def lowrank_summary(W, top=10):
+    """Singular values of W (the largest ``top``), the participation-ratio effective rank
+    (sum s^2)^2 / sum s^4 and the number of singular values holding 90 % of |W|_F^2."""
+    import numpy as np
+    s = np.linalg.svd(W, compute_uv=False)
+    s2 = s * s
+    return {"singular_values": s[:top], "effective_rank_participation": float(s2.sum() ** 2 / np.sum(s2 * s2)),
+            "rank_90_percent_frobenius": int(np.searchsorted(np.cumsum(s2) / s2.sum(), 0.9) + 1)}
+
+
+def _analyse(model, weights, phi, input, n_init, seed, marginal_tol, dedup_tol, slow_q_max, eigenvectors):
+    from recnet import checks
+    from recnet.numerics.trained import fixed_points as FP
+    n_init = checks.integer("n_init", n_init, minimum=1, maximum=100000)
+    seed = checks.integer("seed", seed, minimum=0)
+    marginal_tol = checks.positive("marginal_tol", marginal_tol)
+    dedup_tol = checks.positive("dedup_tol", dedup_tol)
+    slow_q_max = checks.positive("slow_q_max", slow_q_max)
+    W, c, ph, u, desc = _network(model, weights, phi, input)
+    r = FP.find_fixed_points(W, c, ph, n_init=n_init, seed=seed, dedup_tol=dedup_tol, marginal_tol=marginal_tol,
+                             slow_q_max=slow_q_max, eigenvectors=bool(eigenvectors))
+    return W, c, ph, u, desc, r
+
+
+def _summary_values(r, W, u, ph, marginal_tol, dedup_tol, slow_q_max):
+    from recnet.numerics.trained.fixed_points import FP_TOL
+    fps, sps = r["fixed_points"], r["slow_points"]
+    counts = {k: sum(p["stability"] == k for p in fps) for k in ("stable", "saddle", "unstable", "marginal")}
+    words = [f"{v} {k}" for k, v in counts.items() if v]
+    state = (f"{len(fps)} fixed points ({', '.join(words)}) and {len(sps)} slow points from {r['n_init']} starts"
+             if fps else f"no fixed point found from {r['n_init']} starts; {len(sps)} slow points")
+    nz = [p["n_zero"] for p in fps if p["n_zero"] > 0]
+    if nz:
+        state += (f"; {len(nz)} points have {max(nz)} near-zero eigenvalue(s): they sample a continuous attractor "
+                  f"of dimension {max(nz)} (points along it are kept apart)")
+    return {"state": state, "counts": dict(counts, slow=len(sps)), "phi": ph,
+            "input_condition": ("none: a rate-network model has no input matrix B (its i0 is the constant input)"
+                                if u is None else u), "eigenvalue_unit": "1/tau",
+            "fixed_points": [_point_json(p) for p in fps], "slow_points": [_point_json(p) for p in sps],
+            "tolerances": {"fixed_point_norm_f": FP_TOL, "marginal_tol": marginal_tol, "dedup_tol": dedup_tol,
+                           "slow_q_max": slow_q_max},
+            "runs": r["runs"], "lowrank": lowrank_summary(W)}
+
+
+def _predict(model=None, weights=None, phi=None, input=None, n_init=256, seed=0, marginal_tol=1e-6, dedup_tol=1e-4,
+             slow_q_max=1e-3, eigenvectors=False):
+    from recnet.results import Result
+    W, c, ph, u, desc, r = _analyse(model, weights, phi, input, n_init, seed, marginal_tol, dedup_tol, slow_q_max,
+                                    eigenvectors)
+    values = _summary_values(r, W, u, ph, marginal_tol, dedup_tol, slow_q_max)
+    cfg = {"model": desc.get("model"), "network": {k: v for k, v in desc.items() if k != "model"}, "phi": ph}
+    return Result("trained-rnn", values=values, config=cfg)
+
+
+def _validate(backend="numba", quick=False, seed=12345, model=None, weights=None, phi=None, input=None, n_init=256,
+              marginal_tol=1e-6, dedup_tol=1e-4, slow_q_max=1e-3, eigenvectors=False, eps=1e-6):
+    """Each fixed point found is returned to (stable) or left (saddle, unstable) from a perturbation of
+    size eps, and the perturbation at time T matches the linearisation within the derived allowance
+    (``recnet.validation.trained``).  ``seed`` seeds both the initial states and the perturbations."""
+    from recnet import checks
+    from recnet.validation.compare import ValidationResult, compare, compare_exact
+    from recnet.validation.trained import perturbation_check
+    if quick:  # fewer starts; every point found is still checked
+        n_init = min(int(n_init), 64)
+    if backend != "numba":
+        raise ParameterError("backend", backend, "trained-rnn is validated on numba only")
+    eps = checks.in_range("eps", eps, 0.0, 1e-2, low_inclusive=False)
+    W, c, ph, u, desc, r = _analyse(model, weights, phi, input, n_init, seed, marginal_tol, dedup_tol, slow_q_max,
+                                    eigenvectors)
+    comps, rows = [], []
+    why = ("M c2 T max|delta|^2 + RK4 error (T/dt)(dt |J|)^5/120 M max|delta| + M T |F(x*)| + 1e-12, "
+           "M = max_s |exp(J s)|, c2 = |W| max|phi''|/2 (recnet.validation.trained)")
+    for k, p in enumerate(r["fixed_points"]):
+        v = perturbation_check(W, c, ph, p, eps=eps, seed=checks.rng(seed + 1 + k))
+        rows.append(dict(v, index=k))
+        comps.append(compare_exact(f"point{k}_{p['stability']}_returns_or_leaves", v["predicted"], v["simulated"],
+                                   note=f"T = {v['t']:.3g} tau; |delta(T)| = {v['norm_delta_T']:.3g} from {eps:g}"))
+        comps.append(compare(f"point{k}_norm_delta_T", v["norm_delta_lin_T"], v["norm_delta_T"], None,
+                             systematic=v["allowance"], why=why,
+                             note="linearisation exp(J T) delta0 against simulation (RK4, dt = 0.01 tau)"))
+    res = ValidationResult("trained-rnn", backend, comparisons=comps)
+    if not r["fixed_points"]:
+        res.caveats.append("no fixed point was found: nothing to verify")
+    res.info = {"summary": _summary_values(r, W, u, ph, marginal_tol, dedup_tol, slow_q_max)["state"],
+                "checks": rows}
+    res.config = {"model": desc.get("model"), "network": {k: v for k, v in desc.items() if k != "model"},
+                  "weights": weights, "phi": ph, "input": input, "n_init": n_init, "marginal_tol": marginal_tol,
+                  "dedup_tol": dedup_tol, "slow_q_max": slow_q_max, "eigenvectors": bool(eigenvectors), "eps": eps,
+                  "seed": seed}
+    res.decide()
+    return res
+
+
+SUBJECTS = [
+    Subject("trained-rnn", 2,
+            "fixed points and slow points of a trained (or any) rate network, their eigenvalues and stability; "
+            "validate: each is reached or left in simulation as its linearisation says",
+            options=OPTIONS, predict=_predict, validate=_validate, predict_options=PREDICT_OPTIONS,
+            validate_options=VALIDATE_OPTIONS,
+            references=REFS),
+]
