@@ -31,13 +31,13 @@ import numpy as np
 
 from recnet.checks import ParameterError
 from recnet.numerics._jit import njit, prange
+from recnet.numerics.parabolic_cylinder import threshold_reset
 
 __all__ = ["isi_characteristic", "spike_train_spectrum"]
 
 
 @njit(parallel=True)
 def _f_tilde(w, y_t, y_r, tau_m, tau_rp, out):
-    from recnet.numerics.parabolic_cylinder import threshold_reset
     for k in prange(w.shape[0] * y_t.shape[0]):
         a = k // w.shape[0]
         j = k - a * w.shape[0]
