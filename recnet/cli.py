@@ -8,6 +8,7 @@
     recnet validate --all [--quick] [--out DIR]
     recnet calibrate SUBJECT [--seeds K] [--shift F] [--quick] [--json] [--seed0 S] [options]
     recnet figure [NAME] [-o FILE] [--quick]
+    recnet analyse ACTIVITY_FILE [--kind rates|spikes] [--bin-ms B] [--dt-ms DT] [--kmax K] [--blocks K] [--json]
 
 Options mirror PyNN's names and units (``--tau-m`` in ms, ``--v-thresh`` in mV);
 ``recnet predict SUBJECT --help`` lists a subject's options with their units and defaults.
@@ -461,6 +462,38 @@ def _plain_config(config):
     return plain(config)
 
 
+# --------------------------------------------------------------------------------------- analyse
+def cmd_analyse(argv):
+    """``recnet analyse ACTIVITY_FILE``: dimension, covariance dispersion, R and branching ratio of data."""
+    p = _Parser(prog="recnet analyse", description="estimate the participation ratio, covariance dispersion, "
+                "spectral radius and branching ratio of recorded activity (.npy/.npz rates or spikes, a pickled "
+                "neo Block, NWB with pynwb)")
+    p.add_argument("activity_file", metavar="ACTIVITY_FILE", help="the recording")
+    p.add_argument("--kind", choices=("rates", "spikes"), default=None, help="what to analyse (default: what the "
+                   "file holds)")
+    p.add_argument("--bin-ms", dest="bin_ms", type=float, default=None, metavar="B",
+                   help="bin width [ms] (default: 100 for spikes, the sampling step for rates)")
+    p.add_argument("--dt-ms", dest="dt_ms", type=float, default=1.0, metavar="DT",
+                   help="sampling step of rates in a .npy file [ms] (default: %(default)s)")
+    p.add_argument("--kmax", type=int, default=None, help="longest multistep-regression step [bins] "
+                   "(default: 10 autocorrelation times)")
+    p.add_argument("--blocks", dest="n_blocks", type=int, default=20, help="jackknife blocks (default: %(default)s)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    args = vars(p.parse_args(argv))
+    as_json = args.pop("json")
+    from recnet.analyse import analyse
+    res = analyse(args.pop("activity_file"), **args)
+    if as_json:
+        print(_dump(res.to_dict()))
+    else:
+        d = res.to_dict()
+        print("# analyse: " + ", ".join(f"{k} = {_short(v)}" for k, v in d.pop("config").items()))
+        d.pop("subject")
+        d.pop("timing")
+        _print_mapping(d)
+    return 0
+
+
 # ---------------------------------------------------------------------------------------- figure
 def _papers():
     import recnet.papers as pkg
@@ -590,14 +623,15 @@ def _main(argv):
                     "against simulations, draw the figures.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="commands: list | models | derive SUBJECT | predict SUBJECT | validate SUBJECT|--all | "
-               "calibrate SUBJECT | sweep SUBJECT --param NAME=START:STOP:N | figure [NAME] | figure sweep DIR\n"
+               "calibrate SUBJECT | sweep SUBJECT --param NAME=START:STOP:N | figure [NAME] | figure sweep DIR | "
+               "analyse ACTIVITY_FILE\n"
                f"subjects: {', '.join(s.name for s in registry.all_subjects())}\n"
                f"backends (validate --backend): {', '.join(BACKENDS)} (numba is built in; nest and spinnaker "
                "need the recnet[nest] / recnet[spinnaker] extras)\n"
                "`recnet COMMAND SUBJECT --help` lists a subject's options with their units.\n"
                "--quiet (predict, validate) turns progress bars off; Ctrl-C stops any command (exit 130).")
     top.add_argument("command", choices=("list", "models", "derive", "predict", "validate", "calibrate", "sweep",
-                                         "figure"))
+                                         "figure", "analyse"))
     top.add_argument("--version", action="version", version="recnet " + __import__("recnet").__version__)
     if not argv or argv[0] in ("-h", "--help", "--version"):
         top.parse_args(argv or ["-h"])
@@ -617,6 +651,8 @@ def _main(argv):
             return cmd_calibrate(rest)
         if command == "sweep":
             return cmd_sweep(rest)
+        if command == "analyse":
+            return cmd_analyse(rest)
         if command in ("derive", "predict"):
             if not rest or rest[0].startswith("-"):
                 raise CLIError(f"{command} needs a SUBJECT (see `recnet list`)")
