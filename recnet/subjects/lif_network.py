@@ -24,9 +24,10 @@ STABILITY = ("stable = every eigenvalue of the Jacobian of the rate dynamics tau
              "response: that is `stability` (roots of det(1 - M(lambda)) = 0 with the delays, Brunel 2000 "
              "sec. 4; recnet.numerics.lif_stability), computed for every statically stable state")
 
-EXP_STABILITY = ("not computed: the linear stability with delays is implemented for delta synapses only (the "
-                 "exp-synapse transfer function is not in recnet yet); the stationary state is stable only in the "
-                 "static sense of `stable` (rate dynamics without delays)")
+EXP_STABILITY = ("not computed: the root search of det(1 - M(lambda)) = 0 is implemented for delta synapses only "
+                 "(the exp-synapse transfer function, --spectra, is evaluated on the frequency axis, not yet at "
+                 "complex lambda with Re lambda < 0); the stationary state is stable only in the static sense of "
+                 "`stable` (rate dynamics without delays)")
 FB_RULE = ("exp synapses: Siegert rate (and ISI CV) with threshold and reset raised by shift_per_sigma x sigma, "
            "shift_per_sigma = alpha/2 sqrt(tau_s/tau_m), alpha = sqrt(2)|zeta(1/2)| (Fourcaud & Brunel 2002, "
            "Neural Comput 14:2057), mu and sigma from J = w tau_s / cm; first order in sqrt(tau_s/tau_m) << 1 "
@@ -115,13 +116,65 @@ def predict_model(m, subject_warnings=None):
                                                                              "cv_isi")}), warnings
 
 
-def _predict(model=DEFAULT_MODEL, tau_m=None, v_thresh=None, v_reset=None, v_rest=None, tau_refrac=None):
+SPECTRA_F = (1.0, 1000.0, 1000)   # Hz: first, last, number of frequencies of --spectra
+SPECTRA_NOISE = ("population-rate power spectra C(f) = P(f) D P(f)^dagger, P = (1 - M(2 pi i f))^-1, with the "
+                 "white shot noise D = diag(nu_a / N_a) of N_a independent neurons (Bos et al. 2016, PLoS Comput "
+                 "Biol 12:e1005132, eqs. 17-18); one-sided would be twice these values")
+
+
+def spectra_block(m, state):
+    """Transfer functions and population power spectra of the stationary ``state`` (arrays
+    ``rate_hz``, ``mu_mv``, ``sigma_mv``) of model ``m``, keyed by population (issue 15, item 4)."""
+    import numpy as np
+
+    a = m.to_arrays()
+    P = len(m.names)
+    D = np.zeros((P, P))
+    for pr in m.projections:
+        D[m.index(pr.post), m.index(pr.pre)] = pr.delay
+    f = np.linspace(*SPECTRA_F)
+    nu, mu, sg = (np.asarray(state[k], float) for k in ("rate_hz", "mu_mv", "sigma_mv"))
+    neuron = {k: a[k] for k in ("tau_m", "tau_refrac", "v_thresh", "v_reset", "v_rest")}
+    if m.synapse == "delta":
+        from recnet.numerics.lif_response import transfer_function
+        from recnet.numerics.lif_stability import power_spectra
+        h = transfer_function(f, mu, sg, nu, **neuron)[0]                      # A_mu (P, n), Hz/mV
+        C = power_spectra(f, a["indegree"], a["weight"], D, m.sizes, rate_hz=nu, mu_mv=mu, sigma_mv=sg, **neuron)
+        psd = np.real(np.diagonal(C, axis1=1, axis2=2)).T                    # (P, n)
+        method = "delta synapses: exact diffusion response (threshold integration, Richardson 2007)"
+    else:
+        from recnet.numerics.lif_spectra import spectra
+        tau_s = np.asarray(state["tau_s_ms"], float)
+        out = spectra(f, mu, sg, nu, a["indegree"], a["weight"], m.sizes, tau_s=tau_s, delay=D, **neuron)
+        h, psd = out["transfer_function"], out["power_spectra"]
+        method = ("exponential synapses: Schuecker et al. 2015 shift form (Phys Rev E 92:052119), valid for "
+                  "tau_s << tau_m")
+    names = m.names
+    return {"freqs_hz": f, "method": method, "noise": SPECTRA_NOISE,
+            "transfer_function_hz_per_mv": {n: np.stack([h[i].real, h[i].imag], axis=-1) for i, n in enumerate(names)},
+            "power_spectrum_hz": {n: psd[i] for i, n in enumerate(names)},
+            "peak_hz": {n: float(f[int(np.argmax(psd[i]))]) for i, n in enumerate(names)}}
+
+
+def _predict(model=DEFAULT_MODEL, tau_m=None, v_thresh=None, v_reset=None, v_rest=None, tau_refrac=None,
+             spectra=False):
     """Every self-consistent state of the model; top level: the unique stable one (or why not)."""
+    from recnet.checks import ParameterError
     from recnet.results import Result
 
     m = load_model(model, tau_m, v_thresh, v_reset, v_rest, tau_refrac)
     values, warnings = predict_model(m)
-    return Result("lif-network", values=values, config={"model": m.to_dict()}, warnings=warnings)
+    if spectra:
+        stable = [s for s in values["states"] if s["stable"]]
+        if len(stable) != 1:
+            raise ParameterError("spectra", True, f"needs one stable stationary state; this model has: "
+                                 f"{values['stable_state']}")
+        st = {k: [stable[0][k][n] for n in m.names] for k in ("rate_hz", "mu_mv", "sigma_mv")}
+        if m.synapse != "delta":
+            st["tau_s_ms"] = [values["colored_noise"]["tau_s_ms"][n] for n in m.names]
+        values["spectra"] = spectra_block(m, st)
+    return Result("lif-network", values=values, config={"model": m.to_dict(), "spectra": bool(spectra)},
+                  warnings=warnings)
 
 
 def _validate(backend="numba", quick=False, seed=12345, model=DEFAULT_MODEL, tau_m=None, v_thresh=None,
@@ -147,5 +200,8 @@ SUBJECTS = [
         "a network of LIF populations from a model file: every self-consistent state (Siegert), validated",
         options=OPTIONS, predict=_predict, validate=_validate, backends=("numba", "nest", "spinnaker"),
         validate_options=VALIDATE_OPTIONS, references=REFS,
+        predict_options=(Option("spectra", False, "also the transfer functions and population power spectra of the "
+                                "stable state, 1-1000 Hz (keys spectra.freqs_hz, transfer_function_hz_per_mv, "
+                                "power_spectrum_hz, peak_hz)", type=bool),),
     ),
 ]
