@@ -1,4 +1,10 @@
-r"""Linear stability with delays of a stationary state of a delta-synapse LIF network.
+r"""Linear stability with delays of a stationary state of a LIF network (delta or exponential synapses).
+
+Exponential synapses (``_ExpNet``): M_ab = tau_a K_ab J_ab H_a(lambda) exp(-lambda D_ab) with the
+Schuecker et al. (2015) response H (``numerics.lif_spectra``), evaluated for Re lambda >= -1/(4 tau_m);
+the count of unstable roots and the unstable modes are exact there, damped modes below that line
+are not reported (a warning says so), and there is no high-frequency family (no variance channel).
+What follows describes delta synapses.
 
 P populations; population a receives K_ab inputs of weight J_ab (mV) from population b with delay
 D_ab (ms) and is at the stationary state (nu_a, mu_a, sigma_a) of the diffusion approximation.  A
@@ -81,12 +87,41 @@ class _Net:
 
     def det(self, lam, wref=-1.0, resolution=None):
         m = self.m(lam, wref, resolution)
-        return np.linalg.det(np.eye(self.P)[None] - m)
+        with np.errstate(invalid="ignore"):   # NaN where M is not evaluated (exp synapses, see _ExpNet)
+            return np.linalg.det(np.eye(self.P)[None] - m)
 
     def high_frequency_c(self):
         with np.errstate(divide="ignore", invalid="ignore"):
             g = np.where(self.sigma > 0, self.nu / self.sigma ** 2, 0.0)
         return (self.tau * 1e-3 * g)[:, None] * self.K * self.J ** 2
+
+
+class _ExpNet(_Net):
+    """Exponential synapses: M_ab(lambda) = tau_a K_ab J_ab H_a(lambda) exp(-lambda D_ab), H the
+    Schuecker et al. (2015) shift-form response to the mean input with the synaptic low-pass
+    (``numerics.lif_spectra.rate_response_exp``; no variance term: the synaptic filter removes the
+    white variance channel of delta synapses, so there is no high-frequency root family).  H is
+    evaluated for Re lambda >= -1/(4 tau_m); below that M is NaN (roots there are not searched)."""
+
+    def __init__(self, *args, tau_s):
+        super().__init__(*args)
+        self.tau_s = np.broadcast_to(np.asarray(tau_s, float), (self.P,)).copy()
+        self.re_min = -1.0 / (4.0 * float(np.max(self.tau)))
+
+    def m(self, lam, wref=-1.0, resolution=None):
+        from recnet.numerics.lif_spectra import rate_response_exp
+        lam = np.atleast_1d(np.asarray(lam, complex))
+        ok = lam.real >= self.re_min
+        out = np.full((lam.size, self.P, self.P), np.nan, complex)
+        if np.any(ok):
+            h = rate_response_exp(lam[ok], self.mu, self.sigma, tau_s=self.tau_s, **self.neuron)   # (P, n)
+            ts = self.tau * 1e-3
+            coef = ts[None, :, None] * self.K[None] * h.T[:, :, None] * self.J[None]
+            out[ok] = coef * np.exp(-lam[ok][:, None, None] * self.D[None])
+        return out
+
+    def high_frequency_c(self):
+        return np.zeros((self.P, self.P))
 
 
 def _newton(net, lam0, tol=1e-12, max_iter=60):
@@ -170,7 +205,7 @@ def _out_of_range(net):
 
 
 def stability(indegree, weight, delay, *, tau_m, tau_refrac, v_thresh, v_reset, v_rest, rate_hz, mu_mv,
-              sigma_mv, f_max_hz=None, resolution=60.0):
+              sigma_mv, f_max_hz=None, resolution=60.0, tau_s=None):
     r"""Linear stability of a stationary state of a delta-synapse LIF network with delays.
 
     Parameters
@@ -194,8 +229,9 @@ def stability(indegree, weight, delay, *, tau_m, tau_refrac, v_thresh, v_reset, 
     ``high_frequency_limit_per_s``, ``state`` (AI, SR, SI fast, SI slow), ``state_rule``, ``warnings``.
     See the module docstring for the equations and the state rule (Brunel 2000).
     """
-    net = _Net(indegree, weight, delay, tau_m, tau_refrac, v_thresh, v_reset, v_rest, rate_hz, mu_mv,
-               sigma_mv, resolution)
+    args = (indegree, weight, delay, tau_m, tau_refrac, v_thresh, v_reset, v_rest, rate_hz, mu_mv, sigma_mv,
+            resolution)
+    net = _Net(*args) if tau_s is None else _ExpNet(*args, tau_s=tau_s)
     warnings = []
     if np.all(net.nu <= 0):
         return {"stable": True, "n_unstable": 0, "growth_rate_per_s": None, "frequency_hz": None, "roots": [],
@@ -255,7 +291,9 @@ def stability(indegree, weight, delay, *, tau_m, tau_refrac, v_thresh, v_reset, 
     # -- high-frequency family
     c = net.high_frequency_c()
     pos = net.D[net.K * net.J ** 2 > 0]
-    if pos.size and np.allclose(pos, pos[0]) and pos[0] > 0:
+    if not np.any(c):
+        hf = None           # no variance channel (exp synapses): no high-frequency root family
+    elif pos.size and np.allclose(pos, pos[0]) and pos[0] > 0:
         eig = np.abs(np.linalg.eigvals(c))
         hf = float(np.log(np.max(eig)) / pos[0] * 1e3) if np.max(eig) > 0 else None
     elif pos.size and np.all(pos > 0):
@@ -274,6 +312,9 @@ def stability(indegree, weight, delay, *, tau_m, tau_refrac, v_thresh, v_reset, 
                         "unstable modes (the recurrent share of the input variance is >= 1)")
     in_box = [r for r in roots if r.imag * 1e3 / (2 * np.pi) <= f_max]
     main = in_box[0] if in_box else None
+    if isinstance(net, _ExpNet) and main is None:
+        warnings.append(f"no root with growth rate above {net.re_min * 1e3:.4g}/s (-1/(4 tau_m), where the exp-synapse "
+                        "response is evaluated): the damped modes lie below it and are not reported")
     out = {"stable": bool(stable), "n_unstable": n_unstable,
            "growth_rate_per_s": float(main.real * 1e3) if main is not None else None,
            "frequency_hz": float(main.imag * 1e3 / (2 * np.pi)) if main is not None else None,
@@ -335,16 +376,16 @@ def model_stability(model, state):
     """:func:`stability` of one stationary ``state`` (``rate_hz``, ``mu_mv``, ``sigma_mv`` arrays, as
     in :func:`recnet.numerics.lif_meanfield.network_states`) of a ``lif-network`` model, with the
     delays of its projections."""
-    if getattr(model, "synapse", "delta") != "delta":
-        raise ParameterError("synapse", model.synapse, "linear stability is implemented for delta synapses only")
+    from recnet.numerics.lif_meanfield import synaptic_time_constants
     a = model.to_arrays()
+    tau_s = synaptic_time_constants(a, model.names)
     P = a["indegree"].shape[0]
     D = np.zeros((P, P))
     for pr in model.projections:
         D[model.index(pr.post), model.index(pr.pre)] = pr.delay
     return stability(a["indegree"], a["weight"], D, tau_m=a["tau_m"], tau_refrac=a["tau_refrac"],
                      v_thresh=a["v_thresh"], v_reset=a["v_reset"], v_rest=a["v_rest"],
-                     rate_hz=state["rate_hz"], mu_mv=state["mu_mv"], sigma_mv=state["sigma_mv"])
+                     rate_hz=state["rate_hz"], mu_mv=state["mu_mv"], sigma_mv=state["sigma_mv"], tau_s=tau_s)
 
 
 def effective_connectivity(lam, indegree, weight, delay, *, tau_m, tau_refrac, v_thresh, v_reset, v_rest, rate_hz,

@@ -73,10 +73,7 @@ def predict_model(m, subject_warnings=None):
         st = {k: by_name(s[k]) for k in ("rate_hz", "mu_mv", "sigma_mv", "cv_isi")}
         st.update(stable=bool(s["stable"]), max_real_eig_per_ms=s["max_real_eig_per_ms"],
                   residual_hz=s["residual_hz"])
-        if st["stable"] and m.synapse != "delta":   # no exp-synapse linear response yet: say so, never delta's
-            st["stability"] = {"stable": None, "growth_rate_per_s": None, "frequency_hz": None,
-                               "state": EXP_STABILITY}
-        elif st["stable"]:   # linear stability with delays (issue 15) of the statically stable states
+        if st["stable"]:   # linear stability with delays (issue 15) of the statically stable states
             st["stability"] = model_stability(m, s)
             warnings.extend(st["stability"].pop("warnings"))
         states.append(st)
@@ -104,8 +101,6 @@ def predict_model(m, subject_warnings=None):
         warnings.append(what)
     if any(v is None or v != v for s in states for v in s["cv_isi"].values()):
         warnings.append("cv_isi is undefined for a population at zero rate (no inter-spike intervals)")
-    if m.synapse != "delta" and stable:
-        warnings.append("stability: " + EXP_STABILITY)
     values.update(stable_state=what, states=states, n_states=len(states), n_stable=len(stable),
                   populations=names, method=out["method"], stability_criterion=STABILITY, synapse=m.synapse)
     if out.get("tau_s_ms") is not None:
