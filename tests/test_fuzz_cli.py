@@ -211,7 +211,22 @@ def _params(slow):
     return out
 
 
+# one untimed default call per subject first: numba compiles a subject's kernels on first use (30-60 s
+# for the parallel ones on a loaded 2-core machine), a one-off cost that is not a hang
+WARMUP_SECONDS = 900
+
+
+def _warm_up(subject):
+    job = _pool().apply_async(_worker_call, (["predict", subject.name, "--json", "--quiet"],))
+    try:
+        job.get(WARMUP_SECONDS)
+    except multiprocessing.TimeoutError:
+        _kill_pool()
+        pytest.fail(f"`recnet predict {subject.name}` (defaults) ran past {WARMUP_SECONDS} s")
+
+
 def _fuzz(subject, max_examples, capsys, shrink):
+    _warm_up(subject)
     # no shrinking in the CI run: replaying a call that timed out costs CALL_SECONDS each time
     phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if shrink else [])
     @settings(max_examples=max_examples, deadline=None, derandomize=True, database=None, phases=phases,

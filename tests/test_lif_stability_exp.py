@@ -116,3 +116,17 @@ def test_exp_unstable_mode_is_a_root_and_counted(tmp_path):
     ring = lam + 0.01 * np.exp(2j * np.pi * np.arange(257) / 256)
     F = net.det(ring)
     assert round(np.sum(np.angle(F[1:] / F[:-1])) / (2 * np.pi)) == 1
+
+
+@pytest.mark.slow
+def test_validate_exp_oscillation_frequency():
+    """Issue 15 acceptance (numba): the exp-synapse network just past onset oscillates at the
+    predicted main-mode frequency (full size; the rule's allowance is derived in
+    validation.lif_oscillation), and its rates agree with the stationary theory."""
+    import recnet
+    res = recnet.subject("lif-network").validate(model="brunel2000-a-exp-onset", seed=12345)
+    rows = {c.quantity: c for c in res.comparisons}
+    osc = rows["oscillation_frequency_hz"]
+    assert res.info["oscillation"]["predicted_stable"] is False
+    assert osc.agree, osc.to_dict()
+    assert rows["rate_e_hz"].agree and rows["rate_i_hz"].agree

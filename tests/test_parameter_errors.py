@@ -104,3 +104,11 @@ def test_fuzz_findings_of_issue_13_say_the_outcome_in_words(capsys):
     assert main(["predict", "siegert", "--mu", "0", "--sigma", "0", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert set(d["not_computed"]) == {"cv_isi", "y_thresh", "y_reset"} and d["rate_hz"] == 0.0
+
+
+def test_lowrank_ei_range_that_breaks_the_function_names_the_range(capsys):
+    """Large fuzz finding: `lowrank-ei --x-min -1e300` blamed the (default) function, not the range."""
+    from recnet.cli import main
+    assert main(["predict", "lowrank-ei", "--x-min", "-1e300", "--json"]) == 2
+    err = capsys.readouterr().err
+    assert "x_min = -1e+300 is invalid" in err and "usable on [-1, 1]" in err

@@ -348,7 +348,19 @@ def lowrank_prediction(function="bump", n=20, w=0.5, x_min=-1.0, x_max=1.0, d=0.
     tau = checks.positive("tau", tau, "ms")
     x_min, x_max = checks.less_than("x_min", x_min, "x_max", x_max)
     f, df, d2f, label = target_function(function)
-    xg = check_target(function, f, df, d2f, x_min, x_max)
+    try:
+        xg = check_target(function, f, df, d2f, x_min, x_max)
+    except ParameterError as exc:
+        # the function is fine on the default range [-1, 1]: the user's range is what takes it out of its domain
+        if (x_min, x_max) != (-1.0, 1.0):
+            try:
+                check_target(function, f, df, d2f, -1.0, 1.0, n_points=401)
+            except ParameterError:
+                raise exc from None
+            name, value = ("x_min", x_min) if abs(x_min + 1.0) >= abs(x_max - 1.0) else ("x_max", x_max)
+            raise ParameterError(name, value, f"takes the input range [{x_min:g}, {x_max:g}] where {exc.valid}; "
+                                 f"{function!r} is usable on [-1, 1]") from None
+        raise
     model = sf.ei_network(f, df, d2f, (x_min, x_max), n_e=n, n_i=n, w=w, dE=d, dI=d, tau=tau)
     h = (x_max - x_min) / (n - 1)
     grid = np.linspace(x_min, x_max, n)
