@@ -134,6 +134,7 @@ def validate_model(model, *, subject="lif-network", backend="numba", quick=False
         result.comparisons.append(compare(
             f"rate_{name.lower()}_hz", state["rate_hz"][i], r, float(np.hypot(r_se, se_b)),
             dof=welch_satterthwaite((r_se, r_dof), (se_b, n_batches - 1)),
+            stderr_parts={"simulation": r_se, "open_loop_bias": se_b},
             systematic=abs(ol["rate_bias_hz"][i]), why=ol["why_rate"][i], family="rates",
             note="stderr: population activity's spectrum at zero frequency (Hann-tapered periodogram below "
                  f"1/(2 pi tau_m), {r_dof:.3g} dof) + open-loop bias error (batch means, independent neurons); "
