@@ -85,3 +85,19 @@ def test_ssn_rate_rows_use_derived_allowances():
     # the Richardson-extrapolated response is much closer than its allowance needs (remainder O(dh^4))
     r = [c for c in rows if c.quantity == "dr_i_dh_i_hz_per_mv_above_isn"][0]
     assert abs(r.simulated - r.predicted) < 0.1 * r.systematic
+
+
+def test_tln_allowance_covers_a_slow_mode():
+    # 2 active units, J = -I + W with eigenvalues -0.02 and -1.5 (a slow mode, as in the geometry
+    # seed that stopped short of its fixed point at t = 400 tau); the fixed point solves (I - W) r = h
+    from recnet.validation.geometry import _tln_fixed_point_allowance
+
+    V = np.array([[1.0, 0.3], [0.2, 1.0]])
+    W = np.eye(2) + V @ np.diag([-0.02, -1.5]) @ np.linalg.inv(V)
+    r = np.array([0.5, 0.25])
+    h = r - W @ r
+    assert np.all(W @ r + h > 0)
+    for d in (1e-9, 1e-6):
+        x = r + d * V[:, 0]
+        a = _tln_fixed_point_allowance(W, h, x, r)
+        assert np.max(np.abs(x - r)) <= a <= 2.5 * np.max(np.abs(x - r)) + 1e-12
