@@ -51,7 +51,8 @@ def rounding_rate_shift(G, r, feedforward, eps):
     active set unchanged, moves the rates by delta r_A = G_AA^{-1} (delta(D^T x) - delta G_AA r_A),
     so componentwise
 
-    .. math:: |\delta r_A| \le \epsilon\, |G_{AA}^{-1}| \left(|G_{AA}|\, r_A + |D_A|^T |x|ight)
+    .. math:: |\delta r_A| \le \epsilon\, |G_{AA}^{-1}| \left(|G_{AA}|\, r_A + |D_A|^T |x|
+ight)
 
     (first order in eps).  ``feedforward`` is |D|^T |x|.  Returns ``(max_i |delta r_i|, why)``.
     """
@@ -590,7 +591,9 @@ def validate_memory(backend="numba", quick=False, seed=12345, d=64, p=4, rule="h
         tail = yr[-max(1, len(yr) // 6):]
         band = np.mean(np.abs(tail.mean(axis=0)))
         c = compare(f"pattern{q}_mean_abs_readout_at_vertex", a - delta / 2, band, None, n_sigma=0,
-                    abs_tol=delta / 2, note="face band [a - delta, a]")
+                    systematic=delta / 2, why="the readout lives in the face band [a - delta, a] of the "
+                    "network's boundaries (delta = the band's width): its midpoint +- half the width",
+                    note="face band [a - delta, a]")
         if not lat_vertex:
             c.not_applicable("the latent model does not end at a vertex for this cue")
         comps.append(c)
