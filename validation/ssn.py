@@ -391,7 +391,9 @@ def validate_spiking(backend="numba", quick=False, seed=12345, n_exc=None, t_sim
                 "diffusion-approximation error (finite PSPs) of the network's neurons, + 3 SE")
         for a, (lab, sim, se) in enumerate((("e", e0, se0), ("i", i0, si0))):
             comps.append(compare(f"spiking_rate_{lab}_hz_{lvl}", mf0["rates_hz"][a], sim,
-                                 float(np.hypot(se, sy0["shift_sem_hz"][a])), abs_tol=abs(sy0["shift_hz"][a]),
+                                 float(np.hypot(se, sy0["shift_sem_hz"][a])), systematic=abs(sy0["shift_hz"][a]),
+                                 why="open-loop diffusion-approximation error (finite PSPs) of the network's "
+                                     "neurons, fed back through (1 - w)^-1",
                                  note=f"{note}: Delta nu = {sy0['shift_hz'][a]:+.3f} Hz"))
         points.append((mu, 0.0, e0, se0, i0, si0))
         points.append((mu, SPIKING_DELTA_I, e1, se1, i1, si1))
@@ -399,7 +401,7 @@ def validate_spiking(backend="numba", quick=False, seed=12345, n_exc=None, t_sim
         d_se = float(np.sqrt(si0 ** 2 + si1 ** 2))
         d_se_sys = float(np.hypot(sy0["shift_sem_hz"][1], sy1["shift_sem_hz"][1]))
         comps.append(compare(f"spiking_delta_rate_i_hz_{lvl}", d_th, d_sim, float(np.hypot(d_se, d_se_sys)),
-                             abs_tol=abs(d_sys),
+                             systematic=abs(d_sys), why="difference of the derived open-loop shifts at the two inputs",
                              note=f"+{SPIKING_DELTA_I:g} mV to I; systematic: difference of the derived "
                                   f"shifts, {d_sys:+.3f} Hz"))
         z_exp = expected_z(d_exp, lvl, n_exc, T)
@@ -417,7 +419,9 @@ def validate_spiking(backend="numba", quick=False, seed=12345, n_exc=None, t_sim
         for a, (lab, sim, se) in enumerate((("e", e0, se0), ("i", i0, si0))):
             tol = abs(red["fit_shift_hz"][a]) + abs(sy0["shift_hz"][a])
             comps.append(compare(f"ssn_fit_rate_{lab}_hz_{lvl}", red["rates_hz"][a], sim,
-                                 float(np.hypot(se, sy0["shift_sem_hz"][a])), abs_tol=tol,
+                                 float(np.hypot(se, sy0["shift_sem_hz"][a])), systematic=tol,
+                                 why="power-law fit mismatch propagated through the fixed point + open-loop "
+                                     "diffusion shift",
                                  note=f"fitted SSN (k = {red['k'][a]:.4g} Hz/mV^n, n = {red['n'][a]:.2f}); "
                                       f"tolerance: fit mismatch propagated {red['fit_shift_hz'][a]:+.3f} Hz "
                                       f"+ diffusion shift {sy0['shift_hz'][a]:+.3f} Hz + 3 SE"))
