@@ -101,3 +101,12 @@ def test_tln_allowance_covers_a_slow_mode():
         x = r + d * V[:, 0]
         a = _tln_fixed_point_allowance(W, h, x, r)
         assert np.max(np.abs(x - r)) <= a <= 2.5 * np.max(np.abs(x - r)) + 1e-12
+
+
+def test_geometry_symmetric_member_fixed_points_within_their_bound():
+    from recnet.validation import geometry as G
+
+    spk, (Ws, Us), gts = G.spiking_check(n_neurons=3, n_patterns=2, seed=1, spikes_per_unit=20.0)
+    for m, res in spk:
+        a = G._tln_fixed_point_allowance(Ws, Us @ gts["X"][m], res.x_tln, gts["R"][m])
+        assert np.max(np.abs(res.x_tln - gts["R"][m])) <= a < 1e-9
