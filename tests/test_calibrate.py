@@ -126,3 +126,13 @@ def test_z_spread_own_separates_the_simulation_error():
     assert c["z_spread"] == pytest.approx(1 / math.sqrt(5), abs=tol / math.sqrt(5))
     assert c["z_spread_own"] == pytest.approx(1.0, abs=tol)
     assert c["stderr_own_name"] == "simulation"
+
+
+def test_deterministic_subject_is_said():
+    def runner(backend="numba", quick=False, seed=0, **options):
+        res = ValidationResult("fake", backend, [compare("x", 1.0, 1.0 + 1e-12, None, systematic=1e-9)])
+        res.config = {}
+        return res
+
+    assert cal.calibrate("scn", 3, runner=runner)["identical_across_seeds"] is True
+    assert cal.calibrate("scn", 3, runner=_fake_runner)["identical_across_seeds"] is False

@@ -276,13 +276,18 @@ def summarise(name, records, quick, shift, seed0, options):
     mde_sim = (min_detectable(lambda f: _power(stat_rows, f))[0]
                if rows_by_seed and all(stat_rows) else None)
     ci = clopper_pearson(k, n)
+    # a validation without simulation noise gives the same numbers at every seed: its verdict is a
+    # deterministic check, not a statistical one, and its false-disagree rate is 0 or 1
+    sig = [[(x["quantity"], x.get("simulated"), x.get("predicted"), x["agree"]) for x in rows] for rows in rows_by_seed]
+    identical = bool(len(sig) >= 2 and all(s_ == sig[0] for s_ in sig[1:]))
     out = {"subject": name, "quick": bool(quick), "seeds": len(records), "seed0": seed0, "shift": shift,
            "options": options, "family_level": FAMILY_LEVEL, "n_seeds_ok": n,
            "false_disagree_rate": k / n if n else None, "false_disagree_ci95": list(ci),
            "z_mean": zm, "z_spread": zs, "ks_pvalue": ks, "n_z": len(allz),
            "n_bias_bounded_rows": n_bias_rows // max(n, 1), "power": power,
            "min_detectable_rel_error": mde, "min_detectable_up": up, "min_detectable_down": down,
-           "min_detectable_rel_error_simulated_rows": mde_sim, "comparisons": comps, "errors": errors}
+           "min_detectable_rel_error_simulated_rows": mde_sim, "identical_across_seeds": identical,
+           "comparisons": comps, "errors": errors}
     # targets: consistent with <= 1 % false disagree (the CI's lower end at or below it), spread in
     # range, power at the stated shift consistent with >= 90 % (the CI's upper end at or above it)
     pk = round((power or 0.0) * n)
