@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["newton_distance", "gamma", "ssn_residual"]
+__all__ = ["newton_distance", "gamma", "ssn_residual", "tln_residual", "equilibrium_distance"]
 
 U = 2.0 ** -53
 
@@ -90,3 +90,35 @@ def ssn_residual(W, h, k, n):
         return np.abs(r) + k * u ** n + k * n * u ** (n - 1) * (Wa @ np.abs(r) + np.abs(h))
 
     return F, J, abs_terms, W.shape[0] + 4 + int(np.ceil(n))
+
+
+def tln_residual(W, b):
+    """(F, J, abs_terms, ops) of the threshold-linear fixed-point equation F(x) = -x + [W x + b]_+."""
+    W = np.asarray(W, float)
+    b = np.asarray(b, float)
+    Wa = np.abs(W)
+
+    def F(x):
+        return -x + np.maximum(W @ x + b, 0.0)
+
+    def J(x):
+        return -np.eye(len(x)) + ((W @ x + b) > 0)[:, None] * W
+
+    def abs_terms(x):
+        return 2 * np.abs(x) + Wa @ np.abs(x) + np.abs(b)
+
+    return F, J, abs_terms, W.shape[0] + 3
+
+
+def equilibrium_distance(residual, x_end, x_pred):
+    """Allowed max |x_end - x_pred| for two approximations of one fixed point: the sum of their
+    bounds (:func:`newton_distance`); inf if either has not converged.  ``residual`` is a
+    (F, J, abs_terms, ops) tuple (:func:`ssn_residual`, :func:`tln_residual`)."""
+    F, J, terms, ops = residual
+    tot = 0.0
+    for x in (np.asarray(x_end, float), np.asarray(x_pred, float)):
+        bnd = newton_distance(F, J, x, terms, ops)["bound"]
+        if bnd is None:
+            return float("inf")
+        tot += bnd
+    return tot

@@ -282,27 +282,9 @@ TLN_T_CAP = 1e5
 def _tln_fixed_point_allowance(W, h, x_end, r):
     """Allowed max |x_end - r| (2 x Newton step + round-off of each, see fixed_point_error); inf if
     either has not converged."""
-    from recnet.validation.fixed_point_error import newton_distance
+    from recnet.validation.fixed_point_error import equilibrium_distance, tln_residual
 
-    W = np.asarray(W, float)
-    Wa = np.abs(W)
-
-    def F(x):
-        return -x + np.maximum(W @ x + h, 0.0)
-
-    def J(x):
-        return -np.eye(len(x)) + ((W @ x + h) > 0)[:, None] * W
-
-    def terms(x):
-        return 2 * np.abs(x) + Wa @ np.abs(x) + np.abs(h)
-
-    tot = 0.0
-    for x in (np.asarray(x_end, float), np.asarray(r, float)):
-        b = newton_distance(F, J, x, terms, W.shape[0] + 3)
-        if b["bound"] is None:
-            return float("inf")
-        tot += b["bound"]
-    return tot
+    return equilibrium_distance(tln_residual(W, h), x_end, r)
 
 
 def spiking_check(gt=None, *, n_neurons=4, n_patterns=3, seed=None, spikes_per_unit=50.0):
