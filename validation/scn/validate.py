@@ -653,8 +653,9 @@ def validate_memory(backend="numba", quick=False, seed=12345, d=64, p=4, rule="h
     info.update(capacity_slope_per_neuron=fit["slope"], capacity_slope_se=fit["slope_se"],
                 capacity_slope_ci95=list(fit["slope_ci"]), capacity_intercept=fit["intercept"],
                 capacity_points=[[int(n), int(p)] for n, p in zip(Ns, Pc)])
-    comps.append(compare("capacity_quadratic_coefficient", 0.0, fit["quad"], fit["quad_se"],
-                         note="linearity: quadratic term of P_c(N) consistent with 0"))
+    comps.append(compare("capacity_quadratic_coefficient", 0.0, fit["quad"], fit["quad_se"], dof=len(Ns) - 3,
+                         note="linearity: quadratic term of P_c(N) consistent with 0 (its error is estimated "
+                              f"from the residuals of a 3-parameter fit to {len(Ns)} points: Student-t)"))
     comps.append(compare("capacity_slope_lower_ci_positive", 1.0, float(fit["slope_ci"][0] > 0), None, n_sigma=0,
                          note=f"slope {fit['slope']:.4g} +- {fit['slope_se']:.2g} patterns/neuron, 95% CI "
                               f"[{fit['slope_ci'][0]:.4g}, {fit['slope_ci'][1]:.4g}]"))
