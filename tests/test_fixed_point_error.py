@@ -5,7 +5,6 @@ from fractions import Fraction
 
 import mpmath
 import numpy as np
-import pytest
 
 from recnet.validation.fixed_point_error import gamma, newton_distance, ssn_residual
 
