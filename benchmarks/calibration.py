@@ -18,6 +18,7 @@ This takes hours at full size (dmft, brunel and hebbian-ei dominate); ``--quick`
 is a smoke run.
 
     python benchmarks/calibration.py [--seeds K] [--size quick|full|both] [--only brunel,scn]
+    python benchmarks/calibration.py --from-json cal1.json cal2.json   # table from saved runs
 """
 from __future__ import annotations
 
@@ -35,6 +36,11 @@ def _pct(x):
 def row(cal):
     lo, hi = cal["false_disagree_ci95"]
     z = "n/a" if cal["z_spread"] is None else f"{cal['z_spread']:.2f} ({cal['n_z']} z)"
+    own = [f"{c['quantity']} {c['z_spread_own']:.2f}" for c in cal["comparisons"] if c.get("z_spread_own") is not None]
+    if own:
+        z += "; over the simulation's own stderr: " + ", ".join(own)
+    if cal.get("identical_across_seeds"):
+        z = "n/a: deterministic (identical numbers at every seed)"
     return (f"| {cal['subject']} | {'quick' if cal['quick'] else 'full'} | {cal['n_seeds_ok']} | "
             f"{_pct(cal['false_disagree_rate'])} [{_pct(lo)}, {_pct(hi)}] | {z} | "
             f"{_pct(cal['power'])} at {100 * cal['shift']:+g} % | {_pct(cal['min_detectable_rel_error'])} "
@@ -73,10 +79,25 @@ def main(seeds=20, sizes=("quick", "full"), only=None, out=Path(__file__).parent
     return results
 
 
+def from_json(files, out=Path(__file__).parent / "output"):
+    """The table from saved ``recnet calibrate --json`` outputs (one per file)."""
+    results = [json.loads(Path(f).read_text()) for f in files]
+    lines = list(HEAD) + [row(cal) for cal in results]
+    print("\n".join(lines))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "calibration.md").write_text("\n".join(lines) + "\n")
+    (out / "calibration.json").write_text(json.dumps(results, indent=1))
+    return results
+
+
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seeds", type=int, default=20)
     p.add_argument("--size", choices=("quick", "full", "both"), default="both")
     p.add_argument("--only", default=None, help="comma-separated subjects")
+    p.add_argument("--from-json", nargs="+", default=None, help="build the table from saved calibrate --json files")
     a = p.parse_args()
+    if a.from_json:
+        from_json(a.from_json)
+        sys.exit(0)
     main(a.seeds, ("quick", "full") if a.size == "both" else (a.size,), a.only.split(",") if a.only else None)

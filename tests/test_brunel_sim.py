@@ -29,8 +29,8 @@ def test_network_matches_brunels_definition():
 @pytest.mark.slow
 def test_quick_brunel_rates_match_theory():
     """validate(quick=True): N_E = 2500, epsilon = 0.4 (C_E = 1000, C_I = 250 as at full size),
-    1 s counted after 0.2 s: E and I rates within the family-wise quantile of batch-means standard
-    errors + the finite-PSP bias measured open loop (``open_loop_bias``) of the Siegert prediction
+    1 s counted after 0.2 s: E and I rates within the family-wise quantile of the zero-frequency
+    spectral standard errors + the finite-PSP bias measured open loop (``open_loop_bias``) of the Siegert prediction
     (32.03 Hz at g = 5, eta = 2, v_reset = 0)."""
     res = vb.validate(quick=True, seed=12345, figure=False)
     by = {c.quantity: c for c in res.comparisons}

@@ -103,3 +103,36 @@ def test_calibrate_lowrank_ei_quick():
     s = get_subject("lowrank-ei")
     out = cal.calibrate("lowrank-ei", 4, quick=True, runner=s.raw_validate)
     _check_targets(out, 4)
+
+
+def _parts_runner(backend="numba", quick=False, seed=0, **options):
+    """One row whose stderr combines the simulation's own error (0.1, the true scatter of sim) with
+    the error of a measured allowance (0.2) that does not scatter sim."""
+    g = np.random.default_rng(seed)
+    row = compare("x", 10.0, 10.0 + 0.1 * g.standard_normal(), math.hypot(0.1, 0.2),
+                  stderr_parts={"simulation": 0.1, "allowance": 0.2})
+    res = ValidationResult("fake", backend, [row])
+    res.config = {}
+    return res
+
+
+def test_z_spread_own_separates_the_simulation_error():
+    k_seeds = 400
+    out = cal.calibrate("scn", k_seeds, runner=_parts_runner, shift=0.05)
+    c = out["comparisons"][0]
+    # over the whole stderr the spread is 0.1 / hypot(0.1, 0.2) = 1/sqrt(5); over the simulation's
+    # own error it is 1; sd of a sample sd of n normal values ~ sigma / sqrt(2 n)
+    tol = 4 / math.sqrt(2 * k_seeds)
+    assert c["z_spread"] == pytest.approx(1 / math.sqrt(5), abs=tol / math.sqrt(5))
+    assert c["z_spread_own"] == pytest.approx(1.0, abs=tol)
+    assert c["stderr_own_name"] == "simulation"
+
+
+def test_deterministic_subject_is_said():
+    def runner(backend="numba", quick=False, seed=0, **options):
+        res = ValidationResult("fake", backend, [compare("x", 1.0, 1.0 + 1e-12, None, systematic=1e-9)])
+        res.config = {}
+        return res
+
+    assert cal.calibrate("scn", 3, runner=runner)["identical_across_seeds"] is True
+    assert cal.calibrate("scn", 3, runner=_fake_runner)["identical_across_seeds"] is False

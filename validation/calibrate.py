@@ -75,7 +75,10 @@ def _row_record(c):
             "simulated": float(c.simulated) if numeric else None,
             "stderr": float(c.stderr) if c.kind == "statistical" else None,
             "systematic": float(c.systematic), "n_sigma": float(c.n_sigma), "dof": c.dof,
-            "family": c.family, "systematic_why": c.systematic_why} if numeric else \
+            "family": c.family, "systematic_why": c.systematic_why,
+            "stderr_own": (float(next(iter(c.stderr_parts.values()))) if c.kind == "statistical" and c.stderr_parts
+                           else None),
+            "stderr_own_name": next(iter(c.stderr_parts)) if c.stderr_parts else None} if numeric else \
         {"quantity": c.quantity, "kind": c.kind, "applicable": bool(c.applicable), "agree": bool(c.agree),
          "family": c.family, "predicted": _plain(c.predicted)}
 
@@ -226,6 +229,16 @@ def summarise(name, records, quick, shift, seed0, options):
                          mean_n_sigma=float(np.mean([x["n_sigma"] for x in stat])),
                          systematic_over_stderr=float(np.median([x["systematic"] / x["stderr"] for x in stat])),
                          systematic_why=stat[0]["systematic_why"])
+            own = [x for x in stat if x.get("stderr_own")]
+            if len(own) >= 2 and len(own) == len(stat):
+                # the simulation's own error alone: is (sim - pred) scattered as it says?  (the
+                # other parts, e.g. the error of a measured bias allowance, widen the tolerance
+                # without scattering sim, so z over the whole stderr has spread < 1 by design)
+                zo = [(x["simulated"] - x["predicted"]) / x["stderr_own"] for x in own]
+                entry.update(z_spread_own=float(np.std(zo, ddof=1)), z_mean_own=float(np.mean(zo)),
+                             stderr_own_name=own[0]["stderr_own_name"],
+                             simulated_spread=float(np.std([x["simulated"] for x in own], ddof=1)),
+                             stderr_own_rms=float(np.sqrt(np.mean([x["stderr_own"] ** 2 for x in own]))))
         else:
             entry.update(z_mean=None, z_spread=None, ks_pvalue=None, assumed=None)
         shiftable = [x for x in used if x["kind"] != "exact" and x["predicted"] != 0.0]
@@ -263,13 +276,18 @@ def summarise(name, records, quick, shift, seed0, options):
     mde_sim = (min_detectable(lambda f: _power(stat_rows, f))[0]
                if rows_by_seed and all(stat_rows) else None)
     ci = clopper_pearson(k, n)
+    # a validation without simulation noise gives the same numbers at every seed: its verdict is a
+    # deterministic check, not a statistical one, and its false-disagree rate is 0 or 1
+    sig = [[(x["quantity"], x.get("simulated"), x.get("predicted"), x["agree"]) for x in rows] for rows in rows_by_seed]
+    identical = bool(len(sig) >= 2 and all(s_ == sig[0] for s_ in sig[1:]))
     out = {"subject": name, "quick": bool(quick), "seeds": len(records), "seed0": seed0, "shift": shift,
            "options": options, "family_level": FAMILY_LEVEL, "n_seeds_ok": n,
            "false_disagree_rate": k / n if n else None, "false_disagree_ci95": list(ci),
            "z_mean": zm, "z_spread": zs, "ks_pvalue": ks, "n_z": len(allz),
            "n_bias_bounded_rows": n_bias_rows // max(n, 1), "power": power,
            "min_detectable_rel_error": mde, "min_detectable_up": up, "min_detectable_down": down,
-           "min_detectable_rel_error_simulated_rows": mde_sim, "comparisons": comps, "errors": errors}
+           "min_detectable_rel_error_simulated_rows": mde_sim, "identical_across_seeds": identical,
+           "comparisons": comps, "errors": errors}
     # targets: consistent with <= 1 % false disagree (the CI's lower end at or below it), spread in
     # range, power at the stated shift consistent with >= 90 % (the CI's upper end at or above it)
     pk = round((power or 0.0) * n)

@@ -92,6 +92,10 @@ class Comparison:
     family : str or None
         rows with the same family are correlated and decided together (max-|z| rule).
     kind : {"statistical", "deterministic", "exact"}
+    stderr_parts : dict or None
+        the independent parts of ``stderr`` (added in quadrature), the simulation's own first,
+        e.g. ``{"simulation": 0.19, "open_loop_bias": 0.26}``; ``recnet calibrate`` reports the
+        spread of (sim - pred) over the first part, which tests that part alone.
     """
 
     quantity: str
@@ -108,6 +112,7 @@ class Comparison:
     systematic_why: str = ""
     family: str | None = None
     kind: str = "statistical"
+    stderr_parts: dict | None = None
 
     def not_applicable(self, reason):
         """Mark this comparison as outside the theory's domain, with the reason."""
@@ -162,11 +167,11 @@ class Comparison:
                        "applicable": self.applicable, "rule": self.rule, "note": self.note,
                        "n_sigma": self.n_sigma if self.kind == "statistical" else None, "dof": self.dof,
                        "systematic": self.systematic, "systematic_why": self.systematic_why,
-                       "family": self.family, "kind": self.kind})
+                       "family": self.family, "kind": self.kind, "stderr_parts": self.stderr_parts})
 
 
 def compare(quantity, predicted, simulated, stderr, *, n_sigma=3.0, rel_tol=0.0, abs_tol=0.0, note="",
-            systematic=0.0, why="", family=None, dof=None):
+            systematic=0.0, why="", family=None, dof=None, stderr_parts=None):
     """Numerical comparison: agree when ``|sim - pred| <= n_sigma*stderr + systematic``.
 
     Parameters
@@ -184,6 +189,8 @@ def compare(quantity, predicted, simulated, stderr, *, n_sigma=3.0, rel_tol=0.0,
         bias, a bound), in the quantity's unit; ``why`` states its derivation.
     family : str, optional
         rows with equal family are correlated and decided together.
+    stderr_parts : dict, optional
+        independent parts of ``stderr`` (quadrature), the simulation's own first (see Comparison).
     rel_tol, abs_tol : float
         legacy allowances (``rel_tol |pred| + abs_tol``), kept for call sites not yet converted;
         they are recorded as ``systematic`` with ``why`` saying they are stated, not derived.
@@ -197,7 +204,8 @@ def compare(quantity, predicted, simulated, stderr, *, n_sigma=3.0, rel_tol=0.0,
             ([f"{rel_tol:g} |pred|"] if rel_tol else []) + ([f"{abs_tol:g}"] if abs_tol else [])) + ")"
     c = Comparison(quantity, p, s, se, False, note=note, n_sigma=float(n_sigma) if statistical else 0.0,
                    dof=None if dof is None else float(dof), systematic=sysv, systematic_why=why,
-                   family=family, kind="statistical" if statistical else "deterministic")
+                   family=family, kind="statistical" if statistical else "deterministic",
+                   stderr_parts=None if stderr_parts is None else {k: float(v) for k, v in stderr_parts.items()})
     c.agree = c.decide()
     c.rule = c._rule_text()
     return c

@@ -17,6 +17,8 @@ Three checks (Biswas & Fitzgerald 2022 framework, ``recnet.numerics.geometry``):
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from recnet import checks
@@ -116,7 +118,8 @@ def problem_check(m, *, quick=False, seed=None):
         n_stable = int(sims["stable"].sum())
         if n_stable:
             comps.append(compare("problem_sampled_solution_steady_state_error_hz", 0.0, sims["max_error"], None,
-                                 abs_tol=1e-6, note="stable sampled fixed points, rate simulation from 0.1% off"))
+                                 systematic=sims["allowance"], why=sims["allowance_why"],
+                                 note="stable sampled fixed points, rate simulation from 0.1% off"))
         comps.append(compare_exact("problem_stable_sampled_fixed_points_reached", n_stable,
                                    int(np.sum(sims["reached"] & sims["stable"]))))
         info["problem_sampled_fixed_points_stable"] = f"{n_stable} of {sims['stable'].size}"
@@ -238,6 +241,7 @@ def simulate_solutions(space, R, X, n_samples=5, *, bias=None, input_weights=Non
     stable = np.zeros((n_samples, P), bool)
     reached = np.zeros((n_samples, P), bool)
     err = np.zeros((n_samples, P))
+    allow = np.zeros((n_samples, P))
     for s in range(n_samples):
         W = Ws[s]
         U = Us[s] if Us is not None else input_weights
@@ -245,13 +249,42 @@ def simulate_solutions(space, R, X, n_samples=5, *, bias=None, input_weights=Non
             h = b + (U @ X[m] if X is not None and U is not None else 0.0)
             act = (W @ R[m] + h) > 0
             J = -np.eye(N) + act[:, None] * W
-            stable[s, m] = np.max(np.linalg.eigvals(J).real) < 0
+            ev, V = np.linalg.eig(J)
+            stable[s, m] = np.max(ev.real) < 0
             x0 = R[m] * (1 + perturbation * gen.standard_normal(N)) + perturbation * gen.random(N)
-            sim = simulate_tln(W, h, np.maximum(x0, 0.0)[None, :], t_max=t_max, dt=0.01, tol=1e-10)
+            x0 = np.maximum(x0, 0.0)
+            t_run = t_max
+            if stable[s, m]:
+                # long enough for the linear flow's bound cond(V) e^{Re lambda_max t} |x0 - r| to fall
+                # below the stopping tolerance (a slow mode, Re lambda ~ -0.02, needs ~ 700 tau)
+                d0 = max(float(np.max(np.abs(x0 - R[m]))), TLN_TOL)
+                t_run = max(t_max, math.log(np.linalg.cond(V) * d0 / TLN_TOL) / -float(np.max(ev.real)))
+                t_run = min(t_run, TLN_T_CAP)
+            sim = simulate_tln(W, h, x0[None, :], t_max=t_run, dt=0.01, tol=TLN_TOL)
             err[s, m] = np.max(np.abs(sim.x_final[0] - R[m]))
-            reached[s, m] = bool(sim.converged[0]) and err[s, m] < 1e-6 * (1 + np.max(R[m]))
+            # reached: stopped with |dx/dt| < tol, within the a-posteriori distances of the end state
+            # and of r^mu (a solution up to the solver's residual) to the fixed point
+            allow[s, m] = _tln_fixed_point_allowance(W, h, sim.x_final[0], R[m])
+            reached[s, m] = bool(sim.converged[0]) and err[s, m] <= allow[s, m]
     max_err = float(np.max(err[stable])) if stable.any() else np.nan
-    return {"max_error": max_err, "stable": stable, "reached": reached, "errors": err, "n_samples": n_samples}
+    max_allow = float(np.max(allow[stable])) if stable.any() else 0.0
+    return {"max_error": max_err, "stable": stable, "reached": reached, "errors": err, "n_samples": n_samples,
+            "allowance": max_allow, "allowance_why": (
+                "a-posteriori Newton-Kantorovich distances of the end state and of r^mu to the fixed point of "
+                "-x + [W x + h]_+ (recnet.validation.fixed_point_error), largest over stable cases")}
+
+
+# stopping tolerance |dx/dt| < TLN_TOL of the fixed-point simulations, and the longest run (tau)
+TLN_TOL = 1e-10
+TLN_T_CAP = 1e5
+
+
+def _tln_fixed_point_allowance(W, h, x_end, r):
+    """Allowed max |x_end - r| (2 x Newton step + round-off of each, see fixed_point_error); inf if
+    either has not converged."""
+    from recnet.validation.fixed_point_error import equilibrium_distance, tln_residual
+
+    return equilibrium_distance(tln_residual(W, h), x_end, r)
 
 
 def spiking_check(gt=None, *, n_neurons=4, n_patterns=3, seed=None, spikes_per_unit=50.0):
@@ -346,8 +379,8 @@ def validate(backend="numba", quick=False, seed=12345, norm="l2", n_problems=Non
     sims = simulate_solutions(space, gt["R"], gt["X"], n_samples=3 if quick else 5, seed=gen)
     n_stable = int(sims["stable"].sum())
     comps.append(compare("sampled_solution_steady_state_error_hz", 0.0, sims["max_error"], None,
-                         abs_tol=1e-6, note="largest |r_sim - r_specified| over stable sampled fixed "
-                                            "points; 1e-6 is the integration's convergence criterion"))
+                         systematic=sims["allowance"], why=sims["allowance_why"],
+                         note="largest |r_sim - r_specified| over stable sampled fixed points"))
     comps.append(compare_exact("stable_sampled_fixed_points_reached", int(n_stable),
                                int(np.sum(sims["reached"] & sims["stable"]))))
     info["sampled_fixed_points_stable"] = f"{n_stable} of {sims['stable'].size}"
@@ -357,7 +390,10 @@ def validate(backend="numba", quick=False, seed=12345, norm="l2", n_problems=Non
     spk, (Ws, Us), gts = spiking_check(n_neurons=3 if quick else 4, n_patterns=2 if quick else 3,
                                        seed=gen, spikes_per_unit=30.0 if quick else 50.0)
     fp_err = max(float(np.max(np.abs(res.x_tln - gts["R"][m]))) for m, res in spk)
-    comps.append(compare("symmetric_solution_fixed_point_error_hz", 0.0, fp_err, None, abs_tol=1e-6,
+    fp_allow = max(_tln_fixed_point_allowance(Ws, Us @ gts["X"][m], res.x_tln, gts["R"][m]) for m, res in spk)
+    comps.append(compare("symmetric_solution_fixed_point_error_hz", 0.0, fp_err, None, systematic=fp_allow,
+                         why="a-posteriori Newton-Kantorovich distances of the TLN fixed point and of r^mu (a "
+                             "solution up to the solver's residual) to the fixed point of -x + [W x + U x^mu]_+",
                          note="the symmetric member's TLN fixed points equal the specified responses"))
     for m, res in spk:
         comps += res.comparisons(prefix=f"spiking_pattern{m + 1}_rate")

@@ -151,8 +151,9 @@ class BridgeResult:
         from recnet.validation.compare import compare
 
         return [compare(f"{prefix}_{i}", self.x_tln[i], self.x_sim[i], self.stderr[i],
-                        n_sigma=self.n_sigma, abs_tol=float(self.bias_bound[i]),
-                        note="spike-coding network with the same QP; abs_tol = finite-spike bias bound")
+                        n_sigma=self.n_sigma, systematic=float(self.bias_bound[i]),
+                        why="finite-spike bias bound of the spike-coding network (recnet.numerics.scn.qp)",
+                        note="spike-coding network with the same QP")
                 for i in range(len(self.x_tln))]
 
 

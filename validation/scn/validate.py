@@ -43,6 +43,28 @@ def random_decoder(k, n, *, decoder_norm=0.1, seed=None):
     return decoder_norm * D
 
 
+def rounding_rate_shift(G, r, feedforward, eps):
+    r"""Largest QP rate shift (rate units) that a relative rounding ``eps`` of every weight can cause.
+
+    The SCN's rates solve the QP's active-set equations G_AA r_A = D_A^T x - T_A (A: r > 0).
+    Rounding every recurrent weight (G) and feedforward weight (D^T) by at most eps |w|, with the
+    active set unchanged, moves the rates by delta r_A = G_AA^{-1} (delta(D^T x) - delta G_AA r_A),
+    so componentwise
+
+    .. math:: |\delta r_A| \le \epsilon\, |G_{AA}^{-1}| \left(|G_{AA}|\, r_A + |D_A|^T |x|
+ight)
+
+    (first order in eps).  ``feedforward`` is |D|^T |x|.  Returns ``(max_i |delta r_i|, why)``.
+    """
+    act = np.asarray(r) > 0
+    if not act.any():
+        return 0.0, "no active neuron"
+    Ga = np.asarray(G, float)[np.ix_(act, act)]
+    bound = eps * np.abs(np.linalg.inv(Ga)) @ (np.abs(Ga) @ np.asarray(r)[act] + np.asarray(feedforward)[act])
+    return float(np.max(bound)), (f"rate shift <= eps |G_AA^-1| (|G_AA| r_A + |D_A|^T |x|) over the "
+                                  f"{int(act.sum())} active neurons (first order in eps)")
+
+
 def rate_check(D, x, *, mu, nu=0.0, T=None, tau=20.0, dt=0.05, t_sim=5000.0, t_warm=500.0, spikes_per_step=1,
                delay=0.0, n_batches=20, seed=None, backend="numba"):
     """Simulate the SCN of decoder D on constant input x and return prediction and simulation.
@@ -73,7 +95,7 @@ def rate_check(D, x, *, mu, nu=0.0, T=None, tau=20.0, dt=0.05, t_sim=5000.0, t_w
         out = scn_export.run(net, x, backend=backend, dt=0.1, t_sim=t_sim, t_warm=t_warm,
                              n_batches=n_batches, seed=12345 if seed is None or not isinstance(seed, int) else seed)
         if backend == "spinnaker":
-            return dict(net=net, r_qp=r_qp, export=out)
+            return dict(net=net, r_qp=r_qp, export=out, bias=bias, G=G, feedforward=np.abs(D).T @ np.abs(x))
         r_sim, r_sem, y_sem, n_spikes = out["r_mean"], out["r_sem"], out["y_sem"], out["n_spikes"]
         sp = out["result"]["scn"]
         spikes = _per_neuron(np.asarray(sp.times, float), np.asarray(sp.ids, int), D.shape[1])
@@ -169,9 +191,15 @@ def validate(backend="numba", quick=False, seed=12345, model=None, k=None, n=Non
                                    and inf.get("cores", 0) >= 1,
                                    note="partitioned, placed and routed on the virtual SpiNN-5 board"))
         comps.append(compare_exact(f"spinnaker_neurons_k{k}_n{n}", n, int(inf.get("n_neurons", -1))))
-        comps.append(compare("spinnaker_weight_rounding_relative", 0.0,
-                             float(inf.get("weight_max_relative_rounding", 1.0)), None, n_sigma=0,
-                             abs_tol=0.01, note="16-bit weights: worst relative rounding <= 1%"))
+        eps_w = float(inf.get("weight_max_relative_rounding", 1.0))
+        shift, why_w = rounding_rate_shift(out["G"], out["r_qp"], out["feedforward"], eps_w)
+        act = out["r_qp"] > 0
+        resolution = float(np.min(out["bias"][act])) if act.any() else 0.0
+        comps.append(compare(f"spinnaker_weight_rounding_rate_shift_hz_k{k}_n{n}", 0.0, 1000.0 * shift / tau, None,
+                             systematic=1000.0 * resolution / tau,
+                             why="the smallest finite-spike bias bound of the active neurons: the resolution of "
+                                 "the rate rule on numba, below which the rounding cannot be seen",
+                             note=f"16-bit weights, worst relative rounding {eps_w:.3g}; {why_w}"))
     else:
         data["spikes"] = {"scn": out["spikes"]}
         if out.get("spikes_truncated"):
@@ -181,7 +209,8 @@ def validate(backend="numba", quick=False, seed=12345, model=None, k=None, n=Non
             comps.append(compare(f"nest_vs_recnet_same_mode_mean_rate_k{k}_n{n}_hz", 1000 * ref.mean() / tau,
                                  1000 * out["r_sim"].mean() / tau,
                                  1000 * np.sqrt(np.sum(out["r_sem"] ** 2 + ref_sem ** 2)) / n / tau,
-                                 abs_tol=1000 * out["bias"].mean() / tau,
+                                 systematic=1000 * out["bias"].mean() / tau,
+                                 why="mean finite-spike bias bound: both runs lie in the finite-spike band",
                                  note="deterministic networks may settle on different periodic orbits inside "
                                       "the finite-spike band: abs_tol = mean bias bound. NEST iaf_psc_delta vs recnet kernel in the same mode (synchronous rule, "
                                       "delay = dt, absolute reset)"))
@@ -495,6 +524,19 @@ def fit_linear(ds, Pc):
                 quad_se=float(np.sqrt(covq[0, 0])), dof=dof)
 
 
+def band_robust_margins(G, Xi, beta, delta):
+    """Condition (2) of ``theory.scn_memory`` at the worst readout of the face band: for pattern q
+    and bit k, beta (xi_k (G xi)_k - delta sum_j max(xi_k G_kj xi_j, 0)) - 1, shape (P, d) (a = 1);
+    > 0 means the vertex holds for every readout y_j = xi_j (1 - delta t_j), t_j in [0, 1]."""
+    Xi = np.atleast_2d(np.asarray(Xi, float))
+    G = np.asarray(G, float)
+    out = np.empty(Xi.shape)
+    for q, xi in enumerate(Xi):
+        T = xi[:, None] * G * xi[None, :]          # xi_k G_kj xi_j
+        out[q] = beta * (T.sum(axis=1) - delta * np.maximum(T, 0.0).sum(axis=1)) - 1.0
+    return out
+
+
 def validate_memory(backend="numba", quick=False, seed=12345, d=64, p=4, rule="hebbian", beta=2.0, flip=0.1,
                     pattern_seed=12345, delta=0.1, tau=20.0):
     """Associative memory on the hypercube vertices: spiking pattern completion and capacity vs N.
@@ -556,10 +598,33 @@ def validate_memory(backend="numba", quick=False, seed=12345, d=64, p=4, rule="h
     cues = sm.corrupt(Xi, flip, seed=pattern_seed + 1)
     Ylat = sm.latent_final(G, cues, beta=beta, tau=tau)
     net = sm.build_network(G, beta=beta, a=a, delta=delta, tau=tau)
+    # the spiking network holds its readout in the face band, y_j = xi_j (a - delta t_j), t_j in
+    # [0, 1], not at the vertex a xi: condition (2) must hold for every readout in the band, and its
+    # minimum over the band is beta a xi_k (G xi)_k - beta delta sum_j max(xi_k G_kj xi_j, 0) (t_j = 1
+    # where the term is positive), a = 1.  A vertex whose margin is below that cost is stable in the
+    # latent model but not robustly in the spiking network (seen: 1 of 20 seeds left such a vertex);
+    # the spiking check runs the stored patterns whose vertices are delta-robust and names the others
+    robust = band_robust_margins(G, Xi, beta, delta)
+    ok_q = [q for q in range(p) if robust[q].min() > 0]
+    weak = [q for q in range(p) if robust[q].min() <= 0]
+    info["vertex_margins_delta_robust_min"] = float(robust.min())
+    if weak:
+        info["patterns_not_delta_robust"] = {
+            str(q): f"bit {int(np.argmin(robust[q]))}: latent margin "
+                    f"{float(sm.vertex_margins(G, Xi, beta)[q][int(np.argmin(robust[q]))]):.3g}, minus the face band's "
+                    f"worst case {float(sm.vertex_margins(G, Xi, beta)[q][int(np.argmin(robust[q]))] - robust[q].min()):.3g}"
+            for q in weak}
+        comps_caveat = (f"stored patterns {weak} are not run in the spiking network: their vertices are stable in the "
+                        f"latent model but not for every readout in the face band (delta = {delta:g}); the theory does "
+                        "not decide where the spiking network ends for them")
+    else:
+        comps_caveat = None
+    run_q = ok_q[:n_run]
+    cfg.update(spiking_patterns=run_q)
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
     trains = {}
     t_stop = t_run
-    for q in range(n_run):
+    for q in run_q:
         tr, yr, res = sm.spiking_run(net, cues[q], t_sim=t_run, seed=g, max_spikes=2_000_000)
         trains[f"pattern{q}"] = _per_neuron((res.spike_steps + 1) * res.dt, res.spike_ids, net.n)
         if res.truncated:
@@ -575,11 +640,13 @@ def validate_memory(backend="numba", quick=False, seed=12345, d=64, p=4, rule="h
         tail = yr[-max(1, len(yr) // 6):]
         band = np.mean(np.abs(tail.mean(axis=0)))
         c = compare(f"pattern{q}_mean_abs_readout_at_vertex", a - delta / 2, band, None, n_sigma=0,
-                    abs_tol=delta / 2, note="face band [a - delta, a]")
+                    systematic=delta / 2, why="the readout lives in the face band [a - delta, a] of the "
+                    "network's boundaries (delta = the band's width): its midpoint +- half the width",
+                    note="face band [a - delta, a]")
         if not lat_vertex:
             c.not_applicable("the latent model does not end at a vertex for this cue")
         comps.append(c)
-        if q == 0:
+        if q == run_q[0]:
             m = (yr * Xi[q]).mean(axis=1)
             axes[0].plot(tr, m, "C3", label="spiking network")
             _, traj = sm.latent_run(G, cues[q][None], beta=beta, tau=tau, dt=tr[0], t_sim=tr[-1], record_every=1)
@@ -598,8 +665,9 @@ def validate_memory(backend="numba", quick=False, seed=12345, d=64, p=4, rule="h
     info.update(capacity_slope_per_neuron=fit["slope"], capacity_slope_se=fit["slope_se"],
                 capacity_slope_ci95=list(fit["slope_ci"]), capacity_intercept=fit["intercept"],
                 capacity_points=[[int(n), int(p)] for n, p in zip(Ns, Pc)])
-    comps.append(compare("capacity_quadratic_coefficient", 0.0, fit["quad"], fit["quad_se"],
-                         note="linearity: quadratic term of P_c(N) consistent with 0"))
+    comps.append(compare("capacity_quadratic_coefficient", 0.0, fit["quad"], fit["quad_se"], dof=len(Ns) - 3,
+                         note="linearity: quadratic term of P_c(N) consistent with 0 (its error is estimated "
+                              f"from the residuals of a 3-parameter fit to {len(Ns)} points: Student-t)"))
     comps.append(compare("capacity_slope_lower_ci_positive", 1.0, float(fit["slope_ci"][0] > 0), None, n_sigma=0,
                          note=f"slope {fit['slope']:.4g} +- {fit['slope_se']:.2g} patterns/neuron, 95% CI "
                               f"[{fit['slope_ci'][0]:.4g}, {fit['slope_ci'][1]:.4g}]"))
@@ -612,5 +680,8 @@ def validate_memory(backend="numba", quick=False, seed=12345, d=64, p=4, rule="h
     axes[1].legend(fontsize=7)
     fig.tight_layout()
     info["wall_time_s"] = time.perf_counter() - t0
-    return ValidationResult("memory", backend, comps, {"memory_completion_capacity": fig}, info, config=cfg,
-                            data={"spikes": trains, "t_stop_ms": t_stop})
+    result = ValidationResult("memory", backend, comps, {"memory_completion_capacity": fig}, info, config=cfg,
+                              data={"spikes": trains, "t_stop_ms": t_stop})
+    if comps_caveat:
+        result.caveats.append(comps_caveat)
+    return result
