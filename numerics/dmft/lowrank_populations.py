@@ -51,9 +51,9 @@ has eigenvalue -1 (N - R times) and the eigenvalues of
 latent flow is stable in the network iff every eigenvalue of the latent Jacobian has a negative
 real part.
 
-Gaussian averages: probabilists' Gauss-Hermite quadrature with ``N_NODES`` nodes;
-:math:`\langle\phi''\rangle`, :math:`\langle\phi'''\rangle` are central differences in mu of
-:math:`\langle\phi'\rangle` (step ``_H``; error ~1e-8, checked against finite differences of F).
+Gaussian averages: trapezoid rule in z with a spacing that shrinks as 1/sqrt(Delta)
+(:func:`_nodes`); <phi''> and <phi'''> are averages of central differences of phi' (step ``_H``;
+error ~1e-8, checked against finite differences of F).
 """
 from __future__ import annotations
 
@@ -67,8 +67,22 @@ from recnet.numerics import gaussian as ga
 __all__ = ["LowRankMixture", "ring_mixture", "latent_rhs", "latent_jacobian", "latent_trajectory",
            "fixed_points", "branches", "zero_state_bifurcation"]
 
-N_NODES = 80
+Z_MAX = 9.0
+DZ = 0.2
 _H = 1e-4
+_NODES = {}
+
+
+def _nodes(delta_max):
+    r"""Trapezoid rule for the Gaussian average over z in [-Z_MAX, Z_MAX] with spacing
+    DZ / sqrt(max(Delta, 1)): the spacing in x stays <= DZ, so the narrow functions phi'' and phi'''
+    are resolved at any Delta (Gauss-Hermite nodes spread with sqrt(Delta) and miss them);
+    spectrally accurate for analytic phi, Gaussian tail e^{-40}."""
+    m = int(math.ceil(2 * Z_MAX * math.sqrt(max(delta_max, 1.0)) / DZ)) | 1
+    if m not in _NODES:
+        z = np.linspace(-Z_MAX, Z_MAX, m)
+        _NODES[m] = (z, (z[1] - z[0]) * np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi))
+    return _NODES[m]
 
 
 def _numpy_phi(tr):
@@ -139,8 +153,6 @@ class LowRankMixture:
         self.n_inputs = K - 2 * R
         self._tr = tr
         self._f, self._df = _numpy_phi(tr)
-        z, w = np.polynomial.hermite_e.hermegauss(N_NODES)
-        self._z, self._w = z, w / math.sqrt(2.0 * math.pi)
 
     # index helpers
     @property
@@ -168,9 +180,9 @@ class LowRankMixture:
     def averages(self, mu, delta):
         r"""(<phi>, <phi'>, <phi''>, <phi'''>) over N(mu, delta), arrays over populations."""
         mu = np.asarray(mu, float)[:, None]
-        s = np.sqrt(np.maximum(np.asarray(delta, float), 0.0))[:, None]
-        x = mu + s * self._z[None, :]
-        w = self._w
+        d = np.maximum(np.asarray(delta, float), 0.0)
+        z, w = _nodes(float(d.max()) if d.size else 0.0)
+        x = mu + np.sqrt(d)[:, None] * z[None, :]
         f0 = self._f(x) @ w
         f1 = self._df(x) @ w
         f1p = self._df(x + _H) @ w
@@ -216,8 +228,10 @@ def latent_jacobian(kappa, mix, u=None):
     return _jac(_kappa(kappa, mix.rank), mix, u)
 
 
-def _rhs_many(ks, mix, u):
-    """F at many latent states (rows of ks), vectorised."""
+def _rhs_many(ks, mix, u, chunk=1024):
+    """F at many latent states (rows of ks), vectorised in chunks of ``chunk`` states."""
+    if ks.shape[0] > chunk:
+        return np.concatenate([_rhs_many(ks[i:i + chunk], mix, u, chunk) for i in range(0, ks.shape[0], chunk)])
     R = mix.rank
     uu = mix._u(u)
     n = ks.shape[0]
@@ -226,9 +240,10 @@ def _rhs_many(ks, mix, u):
     mu = V @ mix.mean[:, idx].T                                    # (n, P)
     delta = np.einsum("ni,pij,nj->np", V, mix.cov[:, idx][:, :, idx], V)
     c = np.einsum("pri,ni->npr", mix.cov[:, R:2 * R][:, :, idx], V)
-    x = mu[..., None] + np.sqrt(np.maximum(delta, 0.0))[..., None] * mix._z
-    f0 = mix._f(x) @ mix._w
-    f1 = mix._df(x) @ mix._w
+    z, w = _nodes(float(np.max(delta)) if delta.size else 0.0)
+    x = mu[..., None] + np.sqrt(np.maximum(delta, 0.0))[..., None] * z
+    f0 = mix._f(x) @ w
+    f1 = mix._df(x) @ w
     an = mix.mean[:, R:2 * R]
     return -ks + np.einsum("p,npr->nr", mix.alpha, an[None] * f0[..., None] + c * f1[..., None])
 
@@ -287,7 +302,7 @@ def _kappa_scale(mix, u):
     return 1.5 * (1.0 + float(s))
 
 
-def fixed_points(mix, u=None, n_starts=120, kappa_max=None, seed=0, tol=1e-11):
+def fixed_points(mix, u=None, n_starts=80, kappa_max=None, seed=0, tol=1e-11):
     r"""Every fixed point of the latent flow found from a set of starting points, with its stability.
 
     Newton (scipy ``root``, method hybr, analytic Jacobian) from: for R = 1 the sign changes of F
@@ -336,10 +351,21 @@ def fixed_points(mix, u=None, n_starts=120, kappa_max=None, seed=0, tol=1e-11):
     starts = np.vstack([np.zeros(R), starts])
     sols = []
     scale = max(1.0, K)
+    far = 100.0 * scale  # Newton iterates beyond this are sent back (F is bounded by ~K there)
+
+    def fun(k):
+        if not np.all(np.isfinite(k)) or np.max(np.abs(k)) > far:
+            return np.full(R, 1e6 * scale)
+        return _rhs(k, mix, uu)
+
+    def jac(k):
+        if not np.all(np.isfinite(k)) or np.max(np.abs(k)) > far:
+            return -np.eye(R)
+        return _jac(k, mix, uu)
+
     for s in starts:
         with np.errstate(all="ignore"):
-            r = root(lambda k: _rhs(k, mix, uu), s, jac=lambda k: _jac(k, mix, uu),
-                     method="hybr", options={"xtol": tol})
+            r = root(fun, s, jac=jac, method="hybr", options={"xtol": tol})
         k = r.x
         if not np.all(np.isfinite(k)):
             continue
