@@ -187,3 +187,28 @@ def test_fixed_points_and_stability_against_network_simulation(P, beta, eps):
         (evs.mean(0), fp["eigenvalues"], se_e)
     # the comparison can fail: the spread is small against the distances between fixed points
     assert np.all(se_k < 0.05 * np.linalg.norm(fp["kappa"]))
+
+
+# ----------------------------------------------------------------------------- vs sympy closed forms
+@pytest.mark.parametrize("kappa", [(0.0, 0.0), (0.7, -0.3), (-1.5, 1.2)])
+def test_polynomial_phi_against_sympy_closed_form(kappa):
+    """phi = x - x^3/3: Gaussian averages are exact moments, so F and its Jacobian are closed forms
+    (recnet.theory.dmft.lowrank_populations, sympy); P = 3, R = 2, one input, nonzero means."""
+    import sympy as sp
+    from recnet.theory.dmft import lowrank_populations as T
+    g = _general_mixture()
+    poly = "x - x**3/3"
+    F, k = T.latent_rhs_expr(g.alpha.tolist(), g.mean.tolist(), g.cov.tolist(), 2, T.polynomial_averages(poly),
+                             u=[0.4])
+    mix = LP.LowRankMixture(g.alpha, g.cov, rank=2, mean=g.mean, phi=poly)
+    np.testing.assert_allclose(LP.latent_rhs(kappa, mix, [0.4]), np.ravel(sp.lambdify(k, F)(*kappa)), atol=1e-11)
+    # <phi''>, <phi'''> are averages of central differences of phi' (step 1e-4): exact for a quadratic
+    # phi' up to round-off ~1e-16 |phi'| / 1e-8 weighted by the Gaussian, < 1e-5 here
+    np.testing.assert_allclose(LP.latent_jacobian(kappa, mix, [0.4]),
+                               np.array(sp.lambdify(k, F.jacobian(k))(*kappa), float), atol=1e-5)
+
+
+@pytest.mark.slow  # ~16 s of symbolic integration
+def test_stein_lemma_symbolic():
+    from recnet.theory.dmft import lowrank_populations as T
+    assert T.stein_lemma_check("x**3 - 2*x") == 0
