@@ -212,3 +212,21 @@ def test_polynomial_phi_against_sympy_closed_form(kappa):
 def test_stein_lemma_symbolic():
     from recnet.theory.dmft import lowrank_populations as T
     assert T.stein_lemma_check("x**3 - 2*x") == 0
+
+
+@pytest.mark.parametrize("g", [0.3, 0.8])
+@pytest.mark.parametrize("pars", [dict(m_mean=1.0, n_mean=2.0, m_std=1.0, n_std=1.0, mn_corr=0.0),
+                                  dict(m_mean=0.0, n_mean=0.0, m_std=1.0, n_std=2.0, mn_corr=0.9)])
+def test_random_part_one_population_equals_rank_one_solver(g, pars):
+    """With a random part g: the static solutions (kappa, Delta_0, bulk radius, overlap slope) equal
+    the one-population rank-one solver's static branch (Mastrogiuseppe & Ostojic 2018)."""
+    ref = L1.solve(g=g, phi="tanh", chaotic=False, n_kappa=201, n_gh=96, **pars)
+    got = LP.fixed_points_random(_rank_one(pars["m_mean"], pars["n_mean"], pars["m_std"], pars["n_std"],
+                                           pars["mn_corr"]), g, n_starts=201)
+    assert len(got) == len(ref)
+    for s, q in zip(sorted(ref, key=lambda s: s["kappa"]), got):
+        assert q["kappa"][0] == pytest.approx(s["kappa"], abs=1e-7)
+        assert q["delta"][0] == pytest.approx(s["delta0"], abs=1e-7)
+        assert q["bulk_radius"] == pytest.approx(s["bulk_radius"], abs=1e-6)
+        assert q["eigenvalues"][0].real == pytest.approx(s["kappa_slope"], abs=1e-5)
+        assert q["stable"] == s["stable"]

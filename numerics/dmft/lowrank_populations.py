@@ -65,7 +65,7 @@ from recnet.checks import ParameterError
 from recnet.numerics import gaussian as ga
 
 __all__ = ["LowRankMixture", "ring_mixture", "latent_rhs", "latent_jacobian", "latent_trajectory",
-           "fixed_points", "branches", "zero_state_bifurcation"]
+           "fixed_points", "branches", "zero_state_bifurcation", "fixed_points_random"]
 
 Z_MAX = 9.0
 DZ = 0.2
@@ -455,3 +455,135 @@ def ring_mixture(n_pop, beta, sigma_m=1.0, eps=0.0, sigma_n=0.0, phi="tanh", off
         A[2:, 3:5] = sigma_n * np.eye(2)
         cov[p] = A @ A.T
     return LowRankMixture(np.full(P, 1.0 / P), cov, rank=2, phi=phi)
+
+
+# ------------------------------------------------------------------------ with a random part g
+def _random_variance(ks, mix, u, g, n_grid=17, n_bisect=60):
+    r"""Static variance :math:`Q = \sum_q\alpha_q\langle\phi^2\rangle_q` of the random input, for each
+    latent state (rows of ks): the largest root in [0, 1] of
+    :math:`h(Q) = \sum_q\alpha_q\langle\phi^2\rangle_q(\mu_q, \Delta^m_q + g^2Q) - Q` (bounded phi,
+    |phi| <= 1, so h(1) <= 0): scan a grid of ``n_grid`` Q values from 1 down to the first with
+    h >= 0, then bisect.  Returns (Q, mu (n, P), Delta^m (n, P), c (n, P, R))."""
+    R = mix.rank
+    uu = mix._u(u)
+    n = ks.shape[0]
+    V = np.c_[ks, np.broadcast_to(uu, (n, uu.size))]
+    idx = mix._field_idx()
+    mu = V @ mix.mean[:, idx].T
+    dm = np.maximum(np.einsum("ni,pij,nj->np", V, mix.cov[:, idx][:, :, idx], V), 0.0)
+    c = np.einsum("pri,ni->npr", mix.cov[:, R:2 * R][:, :, idx], V)
+    z, w = _nodes(float(np.max(dm)) + g * g if dm.size else g * g)
+    f = mix._f
+
+    def h(Q):
+        x = mu[..., None] + np.sqrt(dm + g * g * Q[:, None])[..., None] * z
+        return (f(x) ** 2 @ w) @ mix.alpha - Q
+
+    qs = np.linspace(1.0, 0.0, n_grid)
+    hi = np.ones(n)
+    lo = np.zeros(n)
+    found = np.zeros(n, bool)
+    prev = np.ones(n)
+    for q in qs:
+        hv = h(np.full(n, q))
+        new = (~found) & (hv >= 0)
+        lo[new] = q
+        hi[new] = prev[new]
+        found |= new
+        prev = np.full(n, q)
+    for _ in range(n_bisect):
+        mid = 0.5 * (lo + hi)
+        pos = h(mid) >= 0
+        lo = np.where(pos, mid, lo)
+        hi = np.where(pos, hi, mid)
+    return 0.5 * (lo + hi), mu, dm, c
+
+
+def _g_rhs_many(ks, mix, u, g, chunk=512):
+    if ks.shape[0] > chunk:
+        return np.concatenate([_g_rhs_many(ks[i:i + chunk], mix, u, g, chunk) for i in range(0, ks.shape[0], chunk)])
+    R = mix.rank
+    Q, mu, dm, c = _random_variance(ks, mix, u, g)
+    d = dm + g * g * Q[:, None]
+    z, w = _nodes(float(np.max(d)))
+    x = mu[..., None] + np.sqrt(d)[..., None] * z
+    f0 = mix._f(x) @ w
+    f1 = mix._df(x) @ w
+    an = mix.mean[:, R:2 * R]
+    return -ks + np.einsum("p,npr->nr", mix.alpha, an[None] * f0[..., None] + c * f1[..., None])
+
+
+def fixed_points_random(mix, g, u=None, n_starts=40, kappa_max=None, fd_step=1e-6):
+    r"""Static mean-field solutions with an added random part :math:`g\chi_{ij}`, :math:`\chi_{ij}\sim\mathcal N(0, 1/N)`.
+
+    :math:`\dot x = -x + g\chi\phi(x) + MN^T\phi(x)/N + Iu`; on a static state
+    :math:`x_i = m_i\cdot\kappa + I_i\cdot u + g\eta_i` with :math:`\eta_i` Gaussian, independent of the
+    loadings, of variance :math:`Q = \sum_q\alpha_q\langle\phi^2\rangle_q` (Mastrogiuseppe & Ostojic 2018
+    extended to mixtures; Beiran et al. 2021 treat g = 0), so every population average is over
+    :math:`\Delta_p = \mathrm{var}_p(m\cdot\kappa + I\cdot u) + g^2Q` and the overlap equation is the
+    latent one (Stein's lemma is unchanged: eta is independent of n).  Bounded phi only (tanh, erf).
+
+    Stability (mean-field criteria, as for one population in :mod:`recnet.numerics.dmft.lowrank`):
+    ``bulk_radius`` :math:`g\sqrt{\sum_q\alpha_q\langle\phi'^2\rangle_q}` (< 1: no chaos) and the
+    eigenvalues of the Jacobian of :math:`G(\kappa) = F(\kappa, Q(\kappa))` (central differences,
+    step ``fd_step``), the outliers (exact at g = 0).
+
+    Returns a list of dicts: ``kappa``, ``q`` (Q), ``delta`` (Delta_p), ``bulk_radius``,
+    ``eigenvalues``, ``stable`` (bulk_radius < 1 and every eigenvalue in the left half plane).
+    """
+    from scipy.optimize import root
+    if mix._tr.code not in (ga.TANH, ga.ERF):
+        raise ParameterError("phi", mix.phi, "the random part needs a bounded phi (tanh or erf)")
+    if not (g >= 0 and math.isfinite(g)):
+        raise ParameterError("g", g, "must be >= 0")
+    R = mix.rank
+    uu = mix._u(u)
+    K = _kappa_scale(mix, uu) if kappa_max is None else float(kappa_max)
+    if R == 1:
+        grid = np.linspace(-K, K, max(int(n_starts), 3))[:, None]
+        F = _g_rhs_many(grid, mix, uu, g)[:, 0]
+        ch = np.nonzero(np.sign(F[:-1]) != np.sign(F[1:]))[0]
+        starts = np.vstack([np.zeros(1), 0.5 * (grid[ch] + grid[ch + 1])])
+    elif R == 2:
+        n = max(int(n_starts), 8)
+        ax = np.linspace(-K, K, n + 1)
+        X, Y = np.meshgrid(ax, ax, indexing="ij")
+        F = _g_rhs_many(np.c_[X.ravel(), Y.ravel()], mix, uu, g).reshape(n + 1, n + 1, 2)
+        S = np.sign(F)
+        cand = np.ones((n, n), bool)
+        for cc in range(2):
+            corners = np.stack([S[:-1, :-1, cc], S[1:, :-1, cc], S[:-1, 1:, cc], S[1:, 1:, cc]])
+            cand &= (corners.max(axis=0) > 0) & (corners.min(axis=0) < 0) | np.any(corners == 0, axis=0)
+        i, j = np.nonzero(cand)
+        hh = ax[1] - ax[0]
+        starts = np.vstack([np.zeros(2), np.c_[ax[i] + 0.5 * hh, ax[j] + 0.5 * hh]])
+    else:
+        raise ParameterError("rank", R, "fixed_points_random scans rank 1 and 2")
+
+    def G(k):
+        return _g_rhs_many(np.atleast_2d(k), mix, uu, g)[0]
+
+    def jac(k):
+        return np.array([(G(k + fd_step * e) - G(k - fd_step * e)) / (2 * fd_step) for e in np.eye(R)]).T
+
+    sols = []
+    for s in starts:
+        with np.errstate(all="ignore"):
+            r = root(G, s, method="hybr", options={"xtol": 1e-12})
+        k = r.x
+        if not np.all(np.isfinite(k)) or np.max(np.abs(k)) > 10 * K or not np.max(np.abs(G(k))) < 1e-9:
+            continue
+        if any(np.max(np.abs(k - q["kappa"])) < 1e-6 * max(1.0, K) for q in sols):
+            continue
+        Q, mu, dm, _ = _random_variance(k[None], mix, uu, g)
+        d = dm[0] + g * g * Q[0]
+        z, w = _nodes(float(np.max(d)))
+        x = mu[0][:, None] + np.sqrt(d)[:, None] * z
+        radius = g * math.sqrt(float(mix.alpha @ (mix._df(x) ** 2 @ w)))
+        ev = np.linalg.eigvals(jac(k))
+        ev = ev[np.lexsort((ev.imag, -ev.real))]
+        sols.append({"kappa": np.where(np.abs(k) < 1e-12, 0.0, k), "q": float(Q[0]), "delta": d,
+                     "bulk_radius": radius, "eigenvalues": ev,
+                     "stable": bool(radius < 1 and np.all(ev.real < 0))})
+    sols.sort(key=lambda q: tuple(q["kappa"]))
+    return sols

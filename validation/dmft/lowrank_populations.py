@@ -48,7 +48,7 @@ def sample_loadings(mix, n, seed=None):
 
 
 def simulate_lowrank(mix, n, kappa0, t_max=60.0, dt=0.05, u=None, seed=None, record_every=None,
-                     loadings=None):
+                     loadings=None, g=0.0):
     r"""Simulate one network (RK4) from :math:`x(0) = M\kappa_0 + Iu`; return the latent readout.
 
     Parameters
@@ -68,16 +68,23 @@ def simulate_lowrank(mix, n, kappa0, t_max=60.0, dt=0.05, u=None, seed=None, rec
         steps between recorded readouts (default: about 400 samples).
     loadings : tuple, optional
         (m, n, I) from :func:`sample_loadings` (then ``seed`` is unused).
+    g : float >= 0
+        strength of an added random part :math:`g\chi\phi(x)`, :math:`\chi_{ij}\sim\mathcal N(0, 1/N)`
+        (dense N x N, drawn after the loadings from the same seed).
 
     Returns
     -------
     dict with ``t``, ``kappa`` (samples, R), ``kappa_final`` (R,), ``x`` (final state),
     ``loadings`` (m, n, I) and ``drift`` (max |dkappa/dt| estimated over the last recorded interval).
     """
+    rng = np.random.default_rng(seed)
     if loadings is None:
-        m, nn, I, _ = sample_loadings(mix, n, seed)
+        m, nn, I, _ = sample_loadings(mix, n, rng)
     else:
         m, nn, I = loadings
+    if not (g >= 0 and math.isfinite(g)):
+        raise ParameterError("g", g, "must be >= 0")
+    chi = g * rng.standard_normal((m.shape[0], m.shape[0])) / math.sqrt(m.shape[0]) if g > 0 else None
     uu = mix._u(u)
     k0 = np.atleast_1d(np.asarray(kappa0, float))
     if k0.shape != (mix.rank,):
@@ -89,9 +96,11 @@ def simulate_lowrank(mix, n, kappa0, t_max=60.0, dt=0.05, u=None, seed=None, rec
     ext = I @ uu if uu.size else 0.0
 
     def rhs(x):
-        return -x + m @ (nn.T @ f(x) / N) + ext
+        fx = f(x)
+        out = -x + m @ (nn.T @ fx / N) + ext
+        return out + chi @ fx if chi is not None else out
 
-    x = m @ k0 + ext
+    x = m @ k0 + ext + (0.0 if chi is None else 0.1 * rng.standard_normal(N))
     steps = int(round(t_max / dt))
     every = record_every or max(1, steps // 400)
     ts, ks = [0.0], [nn.T @ f(x) / N]
@@ -107,7 +116,7 @@ def simulate_lowrank(mix, n, kappa0, t_max=60.0, dt=0.05, u=None, seed=None, rec
     ks = np.array(ks)
     drift = float(np.max(np.abs(ks[-1] - ks[-2])) / max(ts[-1] - ts[-2], 1e-12)) if len(ts) > 1 else math.nan
     return {"t": np.array(ts), "kappa": ks, "kappa_final": ks[-1].copy(), "x": x,
-            "loadings": (m, nn, I), "drift": drift}
+            "loadings": (m, nn, I), "drift": drift, "dx_final": float(np.max(np.abs(rhs(x))))}
 
 
 def network_jacobian_reduced(mix, x, loadings):
