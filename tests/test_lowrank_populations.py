@@ -230,3 +230,23 @@ def test_random_part_one_population_equals_rank_one_solver(g, pars):
         assert q["bulk_radius"] == pytest.approx(s["bulk_radius"], abs=1e-6)
         assert q["eigenvalues"][0].real == pytest.approx(s["kappa_slope"], abs=1e-5)
         assert q["stable"] == s["stable"]
+
+
+@pytest.mark.slow  # 8 networks with a dense N x N random part: ~1-2 min on the loaded 2-core machine
+def test_random_part_fixed_point_against_network_simulation():
+    """g = 0.6 added to the P = 2 ring mixture: the static mean-field fixed point against 8 networks of
+    N = 1000 (x'(T) ~ 0 checks the state is static; Student-t tolerance over networks as above)."""
+    g, n_net = 0.6, 8
+    mix = LP.ring_mixture(2, 4.0, eps=0.3, sigma_n=0.5)
+    fp = [f for f in LP.fixed_points_random(mix, g) if f["stable"]][-1]
+    assert fp["bulk_radius"] < 1
+    ks = []
+    for s in range(n_net):
+        r = simulate_lowrank(mix, 1000, fp["kappa"], t_max=30.0, dt=0.1, seed=300 + s, g=g)
+        assert r["dx_final"] < 1e-4
+        ks.append(r["kappa_final"])
+    ks = np.array(ks)
+    q = stats.t.ppf(1 - FAMILY_ALPHA / (2 * 2), n_net - 1)
+    se = ks.std(0, ddof=1) / math.sqrt(n_net)
+    assert np.all(np.abs(ks.mean(0) - fp["kappa"]) < q * se), (ks.mean(0), fp["kappa"], se)
+    assert np.all(se < 0.05 * np.linalg.norm(fp["kappa"]))
