@@ -7,8 +7,9 @@ dkappa/dt = -kappa + (beta/P) sum_p u_p (u_p . kappa) <phi'>_p, Delta_p = (u_p .
 A single Gaussian population gives one pair of stable fixed points (along the dominant eigenvector
 of sigma_nm); P populations give P pairs on a ring, separated by saddles (their figure on
 multiple fixed points from populations).  Panels A-C: theory flow (grey), fixed points (filled:
-stable, open: saddle, cross: unstable) and simulated latent trajectories kappa = N^T phi(x)/N of
-networks of N = 2000 units (one network per initial condition).  Panel D: P = 3, continuation in
+stable, open: saddle, cross: unstable), simulated latent trajectories (coordinates k of x on the
+m_r, x = M k) of networks of N = 2000 units (one network per initial condition) and their end
+points kappa = N^T phi(x)/N (squares; equal to k at a fixed point).  Panel D: P = 3, continuation in
 beta: |kappa| of every fixed point of the latent flow (kappa = 0 destabilises at beta = 2, the
 closed form) and the simulated |kappa| at the end of the runs (mean and standard deviation over
 networks started at random small kappa).
@@ -41,7 +42,7 @@ def _panel(ax, mix, n, n_init, t_max, seed0, title):
         k0 = 0.15 * K * np.array([np.cos(t), np.sin(t)])
         r = simulate_lowrank(mix, n, k0, t_max=t_max, dt=0.1, seed=seed0 + i)
         col = f"C{i % 10}"
-        ax.plot(r["kappa"][:, 0], r["kappa"][:, 1], "-", color=col, lw=0.9)
+        ax.plot(r["state"][:, 0], r["state"][:, 1], "-", color=col, lw=0.9)
         ax.plot(*r["kappa_final"], "s", color=col, ms=4)
         ends.append(r["kappa_final"])
     for f in fps:

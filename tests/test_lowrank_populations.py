@@ -250,3 +250,59 @@ def test_random_part_fixed_point_against_network_simulation():
     se = ks.std(0, ddof=1) / math.sqrt(n_net)
     assert np.all(np.abs(ks.mean(0) - fp["kappa"]) < q * se), (ks.mean(0), fp["kappa"], se)
     assert np.all(se < 0.05 * np.linalg.norm(fp["kappa"]))
+
+
+# ----------------------------------------------------------------------------- limit cycle
+S_DIAG, W_ROT = 2.0, 1.5
+
+
+def _rotation_mixture():
+    """One population, m isotropic (sigma_mm = 1), sigma_nm = [[s, -w], [w, s]]: the rank-two
+    oscillator (Beiran et al. 2021, section on limit cycles).  Polar form of the latent flow:
+    r' = r(-1 + s<phi'>(r^2)), theta' = w<phi'>(r^2): a limit cycle at s<phi'>(r*^2) = 1 with
+    angular velocity w/s, around an unstable focus with eigenvalues -1 + s +- i w."""
+    S = np.array([[S_DIAG, -W_ROT], [W_ROT, S_DIAG]])
+    cov = np.block([[np.eye(2), S.T], [S, (S_DIAG ** 2 + W_ROT ** 2 + 0.25) * np.eye(2)]])
+    return LP.LowRankMixture([1.0], cov[None], rank=2)
+
+
+def _cycle_radius():
+    from scipy.integrate import quad
+    from scipy.optimize import brentq
+    dphi = lambda d: quad(lambda z: (1 - math.tanh(math.sqrt(d) * z) ** 2) * math.exp(-0.5 * z * z),  # noqa: E731
+                          -12, 12, epsabs=1e-13, limit=400)[0] / math.sqrt(2 * math.pi)
+    return math.sqrt(brentq(lambda d: S_DIAG * dphi(d) - 1.0, 1e-6, 50.0, xtol=1e-14))
+
+
+def test_limit_cycle_of_latent_flow_closed_form():
+    mix = _rotation_mixture()
+    fps = LP.fixed_points(mix)
+    assert len(fps) == 1 and fps[0]["kind"] == "unstable focus"
+    np.testing.assert_allclose(sorted(fps[0]["eigenvalues"], key=lambda e: e.imag),
+                               [-1 + S_DIAG - 1j * W_ROT, -1 + S_DIAG + 1j * W_ROT], atol=1e-6)
+    t, k = LP.latent_trajectory([0.05, 0.0], 60.0, 0.01, mix)
+    r = np.linalg.norm(k, axis=1)
+    assert np.all(np.abs(r[t > 40] - _cycle_radius()) < 1e-6)
+    th = np.unwrap(np.arctan2(k[:, 1], k[:, 0]))
+    sel = t > 40
+    assert np.polyfit(t[sel], th[sel], 1)[0] == pytest.approx(W_ROT / S_DIAG, abs=1e-6)
+
+
+def test_limit_cycle_against_network_simulation():
+    """Radius and angular velocity of the latent state k(t) (x = M k) in 8 networks of N = 2000 (time average over
+    t in [30, 60] after the transient) against the latent theory; Student-t tolerance over networks."""
+    mix = _rotation_mixture()
+    n_net = 8
+    rs, om = [], []
+    for s in range(n_net):
+        sim = simulate_lowrank(mix, 2000, [0.3, 0.0], t_max=60.0, dt=0.05, seed=400 + s, record_every=10)
+        sel = sim["t"] >= 30
+        k = sim["state"][sel]  # x = M k: the latent variable (the readout n.phi(x)/N is k + dk/dt)
+        rs.append(np.mean(np.linalg.norm(k, axis=1)))
+        om.append(np.polyfit(sim["t"][sel], np.unwrap(np.arctan2(k[:, 1], k[:, 0])), 1)[0])
+    q = stats.t.ppf(1 - FAMILY_ALPHA / (2 * 2), n_net - 1)
+    for vals, th in ((rs, _cycle_radius()), (om, W_ROT / S_DIAG)):
+        vals = np.array(vals)
+        se = vals.std(ddof=1) / math.sqrt(n_net)
+        assert abs(vals.mean() - th) < q * se, (vals.mean(), th, se)
+        assert se < 0.05 * th

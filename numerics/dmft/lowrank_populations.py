@@ -138,7 +138,8 @@ class LowRankMixture:
                 raise ParameterError(f"cov[{p}]", "<matrix>", "must be symmetric")
             ev = np.linalg.eigvalsh(C[p])
             if ev.min() < -1e-10 * max(1.0, ev.max()):
-                raise ParameterError(f"cov[{p}]", "<matrix>", f"must be positive semi-definite (eigenvalue {ev.min():g})")
+                raise ParameterError(f"cov[{p}]", "<matrix>",
+                                     f"must be positive semi-definite (eigenvalue {ev.min():g})")
         K = C.shape[1]
         M = np.zeros((P, K)) if mean is None else np.asarray(mean, float)
         if M.ndim == 1:
@@ -379,7 +380,11 @@ def fixed_points(mix, u=None, n_starts=80, kappa_max=None, seed=0, tol=1e-11):
         k = np.where(np.abs(k) < 1e-12, 0.0, k)
         sols.append({"kappa": k, "eigenvalues": ev, "stable": bool(np.all(ev.real < 0)),
                      "kind": _classify(ev), "residual": res})
-    sols.sort(key=lambda q: (float(np.linalg.norm(q["kappa"])), float(np.arctan2(*q["kappa"][:2][::-1])) if R > 1 else float(q["kappa"][0])))
+    def order(q):  # by |kappa|, then by angle (R > 1) or sign (R = 1)
+        k = q["kappa"]
+        return float(np.linalg.norm(k)), float(np.arctan2(k[1], k[0]) if R > 1 else k[0])
+
+    sols.sort(key=order)
     return sols
 
 
@@ -409,7 +414,8 @@ def zero_state_bifurcation(make_mixture, lo, hi, tol=1e-8):
         mix = make_mixture(p)
         k0 = np.zeros(mix.rank)
         if np.max(np.abs(latent_rhs(k0, mix))) > 1e-12:
-            raise ParameterError("make_mixture", p, "kappa = 0 is not a fixed point (nonzero means, inputs or phi(0) != 0)")
+            raise ParameterError("make_mixture", p,
+                                 "kappa = 0 is not a fixed point (nonzero means, inputs or phi(0) != 0)")
         return float(np.max(np.linalg.eigvals(latent_jacobian(k0, mix)).real))
 
     return bisect_event(ind, lo, hi, tol=tol)
@@ -514,7 +520,8 @@ def _g_rhs_many(ks, mix, u, g, chunk=512):
 
 
 def fixed_points_random(mix, g, u=None, n_starts=40, kappa_max=None, fd_step=1e-6):
-    r"""Static mean-field solutions with an added random part :math:`g\chi_{ij}`, :math:`\chi_{ij}\sim\mathcal N(0, 1/N)`.
+    r"""Static mean-field solutions with an added random part :math:`g\chi_{ij}`,
+    :math:`\chi_{ij}\sim\mathcal N(0, 1/N)`.
 
     :math:`\dot x = -x + g\chi\phi(x) + MN^T\phi(x)/N + Iu`; on a static state
     :math:`x_i = m_i\cdot\kappa + I_i\cdot u + g\eta_i` with :math:`\eta_i` Gaussian, independent of the

@@ -74,8 +74,11 @@ def simulate_lowrank(mix, n, kappa0, t_max=60.0, dt=0.05, u=None, seed=None, rec
 
     Returns
     -------
-    dict with ``t``, ``kappa`` (samples, R), ``kappa_final`` (R,), ``x`` (final state),
-    ``loadings`` (m, n, I) and ``drift`` (max |dkappa/dt| estimated over the last recorded interval).
+    dict with ``t``, ``kappa`` (readout n_r . phi(x) / N, samples x R), ``state`` (the coordinates
+    k of x - Iu on the m_r, least squares: the latent variable of the theory, x = Mk + Iu, with
+    dk/dt = -k + kappa; readout and state coincide only at fixed points), ``kappa_final`` (R,),
+    ``x`` (final state), ``loadings`` (m, n, I), ``drift`` (max |dkappa/dt| over the last recorded
+    interval) and ``dx_final`` (max |dx/dt| at the end).
     """
     rng = np.random.default_rng(seed)
     if loadings is None:
@@ -103,7 +106,12 @@ def simulate_lowrank(mix, n, kappa0, t_max=60.0, dt=0.05, u=None, seed=None, rec
     x = m @ k0 + ext + (0.0 if chi is None else 0.1 * rng.standard_normal(N))
     steps = int(round(t_max / dt))
     every = record_every or max(1, steps // 400)
-    ts, ks = [0.0], [nn.T @ f(x) / N]
+    proj = np.linalg.pinv(m)  # least-squares coordinates of x - Iu on the m_r
+
+    def state(x):
+        return proj @ (x - ext)
+
+    ts, ks, ss = [0.0], [nn.T @ f(x) / N], [state(x)]
     for i in range(1, steps + 1):
         k1 = rhs(x)
         k2 = rhs(x + 0.5 * dt * k1)
@@ -113,9 +121,10 @@ def simulate_lowrank(mix, n, kappa0, t_max=60.0, dt=0.05, u=None, seed=None, rec
         if i % every == 0 or i == steps:
             ts.append(i * dt)
             ks.append(nn.T @ f(x) / N)
+            ss.append(state(x))
     ks = np.array(ks)
     drift = float(np.max(np.abs(ks[-1] - ks[-2])) / max(ts[-1] - ts[-2], 1e-12)) if len(ts) > 1 else math.nan
-    return {"t": np.array(ts), "kappa": ks, "kappa_final": ks[-1].copy(), "x": x,
+    return {"t": np.array(ts), "kappa": ks, "kappa_final": ks[-1].copy(), "x": x, "state": np.array(ss),
             "loadings": (m, nn, I), "drift": drift, "dx_final": float(np.max(np.abs(rhs(x))))}
 
 
