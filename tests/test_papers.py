@@ -30,14 +30,15 @@ def test_geometry_figures_draw(name, tmp_path):
 
 # Every script draws its figure at smoke size (quick=True).  Scripts whose quick run took more than
 # ~10 s (one process, in this order, on the 2-core machine loaded by 7 jobs, 2026-12-07; seconds in
-# brackets) run as slow tests: ahmadian2013_ssn [143], biswas2022_toy_problems [24],
+# brackets) run as slow tests: ahmadian2013_ssn [143], beiran2021_ring_fixed_points [26, measured
+# 2026-12-07 alone], biswas2022_toy_problems [24],
 # boerlin2013_tracking [34], brunel_rate_vs_g [192], calaim2022_bounding_box [10],
 # curto2019_fixed_points [17], eckmann2024_receptive_fields [183], mastrogiuseppe2018_bifurcation [19],
 # morrison_curto_attractors [26], rajan2010_critical_amplitude [403], scs1988_autocorrelation [21].
 # The others took 3-7 s.
 SLOW_PAPERS = {
-    "ahmadian2013_ssn", "biswas2022_toy_problems", "boerlin2013_tracking", "brunel_rate_vs_g",
-    "calaim2022_bounding_box", "curto2019_fixed_points", "eckmann2024_receptive_fields",
+    "ahmadian2013_ssn", "beiran2021_ring_fixed_points", "biswas2022_toy_problems", "boerlin2013_tracking",
+    "brunel_rate_vs_g", "calaim2022_bounding_box", "curto2019_fixed_points", "eckmann2024_receptive_fields",
     "mastrogiuseppe2018_bifurcation", "morrison_curto_attractors", "rajan2010_critical_amplitude",
     "scs1988_autocorrelation",
 }
