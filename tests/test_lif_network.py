@@ -489,7 +489,7 @@ def test_quick_validate_numba_records_config_and_spikes(tmp_path):
     path = _write(tmp_path, TINY)
     res = get_subject("lif-network").validate(backend="numba", quick=True, seed=3, model=str(path), t_sim=400.0,
                                               t_warmup=100.0)
-    assert res.config["model"] == str(path) and res.config["t_sim"] == 400.0
+    assert res.config["model"]["source"] == str(path) and res.config["t_sim"] == 400.0
     # quick: f = min(4, 200/40, 50/10) = 4 -> sizes 50 and 12 (rounded), in-degrees kept
     assert res.config["quick_scaling"]["factor"] == 4.0
     assert res.config["simulated_sizes"] == {"E": 50, "I": 12}

@@ -178,8 +178,8 @@ def _validate(backend="numba", quick=False, seed=12345, model=DEFAULT_MODEL, tau
 
     m = load_model(model, tau_m, v_thresh, v_reset, v_rest, tau_refrac)
     res, _, _ = validate_model(m, backend=backend, quick=quick, seed=seed, t_sim=t_sim, t_warmup=t_warmup, dt=dt)
-    res.config.update(model=model if isinstance(model, str) else m.name, tau_m=tau_m, v_thresh=v_thresh,
-                      v_reset=v_reset, v_rest=v_rest, tau_refrac=tau_refrac)
+    res.config.update(tau_m=tau_m, v_thresh=v_thresh, v_reset=v_reset, v_rest=v_rest,
+                      tau_refrac=tau_refrac)   # config["model"] is the resolved model (validate_model)
     return res
 
 
