@@ -173,3 +173,88 @@ def test_kappa_against_simulation():
                 for s in range(c)] for n, c in zip(sizes, counts)]
     f = F.fit_samples(sizes, samples, model="1/N", var_power="fit")
     assert abs(f["q_inf"] - k_th) <= F.n_sigma_for(f["error_dof"]) * f["q_inf_stderr"]
+
+
+# ------------------------------------------------------------ issue 19: branches and quadrature
+def _oracle_static(g, Mm, Mn, Sm, k0):
+    """Independent solver of the static equations: scipy quad (split at the kink of tanh's
+    curvature and at the mean) + fsolve.  Returns (kappa, Delta0, bulk radius)."""
+    import math as _m
+
+    from scipy.integrate import quad
+    from scipy.optimize import fsolve
+
+    def avg(fun, mu, d0):
+        sd = _m.sqrt(d0)
+        pdf = lambda x: _m.exp(-0.5 * ((x - mu) / sd) ** 2) / (sd * _m.sqrt(2 * _m.pi))  # noqa: E731
+        lo, hi = mu - 10 * sd, mu + 10 * sd
+        pts = [lo] + sorted(p for p in {0.0, mu} if lo < p < hi) + [hi]
+        return sum(quad(lambda x: fun(x) * pdf(x), a, b, epsabs=1e-15, epsrel=1e-13, limit=400)[0]
+                   for a, b in zip(pts[:-1], pts[1:]))
+
+    def eqs(v):
+        k, d0 = v
+        return [Mn * avg(_m.tanh, Mm * k, d0) - k, g * g * avg(lambda x: _m.tanh(x) ** 2, Mm * k, d0) + Sm ** 2 * k * k - d0]
+
+    k, d0 = fsolve(eqs, [k0, g * g * 0.5 + k0 * k0], xtol=1e-14)
+    return k, d0, g * _m.sqrt(avg(lambda x: (1 - _m.tanh(x) ** 2) ** 2, Mm * k, d0))
+
+
+def test_root_scan_finds_root_inside_first_cell_and_hidden_pairs():
+    """F(0) = 0 with F'(0) > 0 and F < 0 at the first grid point: the root in between is found;
+    two roots inside one cell (same sign at both ends) are found by resampling at the extremum."""
+    grid = np.linspace(0.0, 2.0, 21)
+
+    def fun(x):
+        x = np.asarray(x, float)
+        return x * (0.03 - x) * (x - 1.0) * (x - 1.52) * (x - 1.56)
+
+    F = fun(grid)
+    from scipy.optimize import brentq
+    roots = L._roots(F, grid, lambda a, b, fa, fb: brentq(fun, a, b, xtol=1e-14), fun)
+    want = [0.0, 0.03, 1.0, 1.52, 1.56]
+    got = sorted(set(round(r, 9) for r in roots))
+    assert got == want
+
+
+def test_near_pitchfork_static_branch_is_found():
+    """Issue 19: g = 0.8, n_mean = 1.02 (structure strength just above the pitchfork at 1): the
+    stable static states kappa = +-0.06736 (independent quad + fsolve solver) are found."""
+    sols = L.solve(g=0.8, m_mean=1.0, n_mean=1.02, m_std=1.0, n_std=1.0, chaotic=False)
+    k_ref, d_ref, r_ref = _oracle_static(0.8, 1.0, 1.02, 1.0, 0.07)
+    stable = sorted(s["kappa"] for s in sols if s["stable"])
+    assert stable == pytest.approx([-k_ref, k_ref], abs=1e-9)
+    assert abs(k_ref - 0.06736) < 1e-5
+    pos = next(s for s in sols if s["stable"] and s["kappa"] > 0)
+    assert pos["delta0"] == pytest.approx(d_ref, abs=1e-10)
+    assert pos["bulk_radius"] == pytest.approx(r_ref, abs=1e-10)
+    assert pos["quadrature_error"]["kappa"] < 1e-9
+
+
+@pytest.mark.parametrize("g,n_mean", [(0.3, 1.1), (0.8, 1.02), (0.8, 2.0), (1.5, 3.0), (1.2, 6.0)])
+def test_static_branch_sweep_against_quad_oracle(g, n_mean):
+    """The heterogeneous static branch over (g, n_mean) agrees with the quad + fsolve solver to 1e-8
+    in kappa, Delta0 and the bulk radius (issue 19: 7e-4, 1.4e-3 and 1.5 % off at g=1.5, n_mean=3
+    with the old 32-node Gauss-Hermite rule)."""
+    sols = [s for s in L.solve(g=g, m_mean=1.0, n_mean=n_mean, chaotic=False) if s["kappa"] > 1e-6]
+    assert sols, "no kappa > 0 static solution found"
+    best = max(sols, key=lambda s: s["kappa"])
+    k, d0, r = _oracle_static(g, 1.0, n_mean, 1.0, best["kappa"])
+    assert best["kappa"] == pytest.approx(k, abs=1e-8)
+    assert best["delta0"] == pytest.approx(d0, abs=1e-8 * max(1, d0))
+    assert best["bulk_radius"] == pytest.approx(r, abs=1e-8)
+    assert max(best["quadrature_error"].values()) < 1e-8 * max(1.0, d0)
+
+
+def test_huge_g_has_the_sign_function_asymptote():
+    """g = 1e6 (issue 19: ZeroDivisionError): the homogeneous chaotic state has
+    Delta0 = 2 g^2 (1 - 2/pi) (SCS energy condition for phi = sign, which tanh is at this spread;
+    corrections O(1/sqrt(Delta0)) relative), and the pitchfork is finite."""
+    import math as _m
+
+    g = 1e6
+    pf, kind, d0 = L.pitchfork_strength(g, "tanh")
+    assert kind == "chaotic"
+    assert d0 == pytest.approx(2 * g * g * (1 - 2 / _m.pi), rel=1e-5)
+    # <phi'> of sign-like phi at variance d0: 2 / sqrt(2 pi d0)
+    assert pf == pytest.approx(_m.sqrt(2 * _m.pi * d0) / 2, rel=1e-5)

@@ -37,12 +37,12 @@ def _lowrank_predict(g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0, m_std=1.0, n_std
     stable = [s for s in sols if s["stable"]]
     best = max(stable, key=lambda s: s["kappa"]) if stable else None
     out = {"structure_strength": p.structure_strength, "sigma_mn": p.mn_cov}
-    warns = []
+    warns = [s["warning"] for s in sols if s.get("warning")]
     if best is not None:
         out.update(state=f"{best['kind']} ({'heterogeneous, kappa != 0' if abs(best['kappa']) > 1e-9 else 'homogeneous, kappa = 0'})",
                    kappa=best["kappa"], mu=best["mu"], delta0=best["delta0"],
                    delta_inf=best["delta_inf"], temporal_variance=best["delta0"] - best["delta_inf"],
-                   bulk_radius=best["bulk_radius"])
+                   bulk_radius=best["bulk_radius"], quadrature_error=best["quadrature_error"])
     else:
         state = ("no stable solution found: every stationary/chaotic mean-field solution found is unstable "
                  f"({len(sols)} found)")
@@ -124,15 +124,26 @@ def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, c
     _rate.check_bounded("frequency", frequency, 1e-6, 1e4) if frequency > 0 else checks.positive("frequency", frequency, "Hz")
     amplitude = checks.in_range("amplitude", amplitude, 0.0, 1e3)
     om = D.omega_from_hz(frequency, tau)
-    kw = dict(n_theta=16, n_gh=20)
+    kw = dict(n_theta=16)  # self-checking sinh-mapped quadrature (numerics.dmft_driven.periodic_solution)
     lam, sol = D.lambda_max(g, phi, amplitude, om, **kw)
+    warns = list(sol["warnings"])
     out = {"omega_per_tau": om, "filtered_amplitude": sol["filtered_amplitude"],
            "lambda_max_per_tau": lam, "lambda_max_per_s": lam / tau * 1e3,
+           "lambda_max_error_per_tau": sol["lambda_error"],
            "state": "input-locked (non-chaotic)" if lam < 0 else "chaotic (locked state unstable)",
-           "delta_h0": float(sol["delta_h"][0])}
+           "delta_h0": float(sol["delta_h"][0]), "quadrature_error": sol["quadrature_error"],
+           "n_tau": int(sol["delta_h"].size)}
+    if abs(lam) <= sol["lambda_error"]:
+        warns.append(f"lambda_max = {lam:.3g} /tau is within its estimated error {sol['lambda_error']:.2g}: "
+                     "the verdict (locked or chaotic) is not certain")
     if critical:
         r = D.critical_amplitude(g, phi, om, tol=1e-3, **kw)
-        out["critical_amplitude"] = r["critical_amplitude"]
+        out["critical_amplitude"] = r["critical_amplitude"] if r["critical_amplitude"] == r["critical_amplitude"] \
+            else None
+        out["critical_amplitude_verdict"] = r["verdict"]
+        if "critical_amplitude_error" in r:
+            out["critical_amplitude_error"] = r["critical_amplitude_error"]
+        warns.extend(r.get("warnings", []))
     if balanced_comparison:
         from recnet.numerics.dmft import twotime as TT
         cv = TT.common_vs_independent(g=g, phi="relu", amplitude=amplitude, omega=om)
@@ -141,7 +152,7 @@ def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, c
     return Result("dmft-driven", values=out, config={"g": float(g), "phi": str(phi), "amplitude": amplitude,
                                                      "frequency": float(frequency), "tau": tau,
                                                      "critical": bool(critical),
-                                                     "balanced_comparison": bool(balanced_comparison)})
+                                                     "balanced_comparison": bool(balanced_comparison)}, warnings=warns)
 
 
 def _driven_validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", amplitude=1.0, frequency=5.0,
