@@ -217,7 +217,7 @@ def quadrature_nodes(phi="tanh", nodes="auto", n_nodes=None, n_gh=24):
     """
     tr = ga.transfer(phi)
     if nodes not in ("auto", "gauss-hermite", "trapezoid"):
-        raise ValueError(f"nodes = {nodes!r} is invalid: choose 'auto', 'gauss-hermite' or 'trapezoid'")
+        raise checks.ParameterError("nodes", nodes, "choose 'auto', 'gauss-hermite' or 'trapezoid'")
     kind = nodes
     if kind == "auto":
         kind = "trapezoid" if tr.code == ga.USER else "gauss-hermite"
@@ -623,5 +623,5 @@ def critical_amplitude_static(g, phi="tanh", a_max=10.0, **kw):
     if f(0.0) <= 0:
         return float("nan")
     if f(a_max) > 0:
-        raise ValueError(f"a_max = {a_max:g} is invalid: still chaotic there")
+        raise checks.ParameterError("a_max", a_max, "an amplitude where the omega -> 0 state is no longer chaotic (still chaotic there)")
     return float(so.brentq(f, 0.0, a_max, xtol=1e-10))

@@ -665,7 +665,7 @@ def pitchfork_strength(g, phi="tanh", n_gh=N_GH):
     g = checks.nonnegative("g", g)
     tr = ga.transfer(phi)
     if abs(tr.f(0, 0.0)) > 1e-12:
-        raise ValueError(f"phi = {phi!r} is invalid here: the pitchfork needs phi(0) = 0 (a kappa = 0 solution)")
+        raise checks.ParameterError("phi", phi, "a phi with phi(0) = 0: the pitchfork needs a kappa = 0 solution")
     z, w = _quad(tr)
     d0, _ = _chaotic(tr.f, tr.code, g, 0.0, 0.0, z, w)
     kind = "chaotic"
@@ -766,7 +766,7 @@ def _latent_rk4(f, code, pops, k0, dt, n, z, w):
 
 def _check_pops(populations):
     if not populations:
-        raise ValueError("populations is empty: give at least one population")
+        raise checks.ParameterError("populations", populations, "at least one population")
     rows = []
     for i, pp in enumerate(populations):
         try:
@@ -776,11 +776,11 @@ def _check_pops(populations):
             Sm = checks.nonnegative(f"populations[{i}].m_std", pp.get("m_std", 0.0))
             Smn = checks.finite(f"populations[{i}].mn_cov", pp.get("mn_cov", 0.0))
         except KeyError as exc:
-            raise ValueError(f"populations[{i}] lacks key {exc}") from None
+            raise checks.ParameterError(f"populations[{i}]", pp, f"a dict with key {exc} (alpha, m_mean, n_mean, m_std, mn_cov)") from None
         rows.append((a, Mm, Mn, Sm, Smn))
     tot = sum(r[0] for r in rows)
     if abs(tot - 1.0) > 1e-9:
-        raise ValueError(f"population fractions alpha sum to {tot:g}: must sum to 1")
+        raise checks.ParameterError("populations", populations, f"fractions alpha summing to 1 (they sum to {tot:g})")
     return rows
 
 
