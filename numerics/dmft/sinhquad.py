@@ -167,6 +167,8 @@ def inner_mean_sinh(f, code, which, m, r, xc, wx, hq):
     L = SINH_L
     if abs(c) <= 1.0:  # phi's feature inside the Gaussian's core: one centre
         return _trap_sum(f, code, which, m, r, c, a, hq)
+    if abs(c) <= 2.0 * a:  # near the core and about as wide: one centre midway resolves both
+        return _trap_sum(f, code, which, m, r, 0.5 * c, a, hq)
     if abs(c) >= L + 1.0:  # outside the window: phi is smooth there, the Gaussian is the feature
         return _trap_sum(f, code, which, m, r, 0.0, 1.0, hq)
     # two features (the Gaussian's core at 0, phi's at c): split midway, GL panels on each side
@@ -234,6 +236,8 @@ def corr_sinh(f, code, which, delta, delta0, mu, xc, wx, hq):
         L = SINH_L
         if abs(c) <= 1.0:
             return _outer_sq(f, code, which, mu, s, r, c, a, xc, wx, hq)
+        if abs(c) <= 2.0 * a:
+            return _outer_sq(f, code, which, mu, s, r, 0.5 * c, a, xc, wx, hq)
         if abs(c) >= L + 1.0:
             return _outer_sq(f, code, which, mu, s, r, 0.0, 1.0, xc, wx, hq)
         mid = 0.5 * c
