@@ -338,7 +338,7 @@ def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_the
         kind = "sinh" if (n_gh is None and n_nodes is None) else "auto"
     if kind == "sinh":
         xc, wx = sq.feature(tr)
-        hq = SINH_HQ if hq is None else checks.in_range("hq", hq, 1e-2, 2.0)
+        hq = SINH_HQ if hq is None else checks.in_range("hq", hq, 1e-2, 4.0)
         z = w = None
     else:
         z, w, kind = quadrature_nodes(tr, kind, n_nodes, 24 if n_gh is None else n_gh)
@@ -365,6 +365,11 @@ def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_the
 
     warn = []
     n_total = 0
+    if kind == "sinh" and init is None and max(tol, quad_tol) < 1e-5:
+        # coarse-to-fine from a cold start: most iterations run on the rule with half the nodes
+        # (2 hq) to 1e-5, the last few on the rule asked for
+        dh, _, it0 = _iterate(fmap, dh, 2.0 * hq, 1e-5, max_iter, damping)
+        n_total += it0
     while True:
         # the iteration need not go below the quadrature's own accuracy (its rule moves with
         # Delta_h, so the map is smooth only to about that level)
@@ -562,9 +567,12 @@ def critical_amplitude(g, phi="tanh", omega=1.0, a_max=None, n_steps=12, tol=1e-
     if "n_tau" not in kw:  # scan on the coarse grid (step 0.25 tau); the root is checked on the fine one
         kw = dict(kw, n_tau=2 * int(math.ceil(max(32.0, 2.0 * math.pi / om / 0.25) / 2)))
     if kw.get("nodes", "auto") in ("auto", "sinh") and kw.get("n_gh") is None and kw.get("n_nodes") is None:
-        # the scan needs the sign of lambda: sinh rules with half the nodes (2 hq); the root is
-        # checked once on the full rule, and that check's lambda goes into the reported error
-        kw = dict(kw, hq=2.0 * (SINH_HQ if kw.get("hq") is None else kw["hq"]))
+        # the scan needs the sign of lambda: sinh rules with a quarter of the nodes (4 hq: lambda to
+        # ~1e-3); the root is moved by secant steps on the full rule and checked there once, and
+        # that check's lambda goes into the reported error
+        kw = dict(kw, hq=4.0 * (SINH_HQ if kw.get("hq") is None else kw["hq"]))
+    if "tol" not in kw:  # the scan needs lambda's sign: Delta_h to 1e-5 (lambda moves by about as much)
+        kw = dict(kw, tol=1e-5)
     prev = None
     for A in amps:
         lam, sol = lambda_max(g, phi, A, om, init=init, check=False, **kw)
