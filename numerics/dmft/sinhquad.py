@@ -18,8 +18,9 @@ rule converges exponentially as h -> 0 (Trefethen & Weideman 2014, SIAM Rev 56:3
 :math:`h_q` (twice the nodes, the old ones among them) estimates the error of a result.  The sinh
 map for nearly singular integrands: Johnston & Elliott 2005, Int J Numer Meth Eng 62:564.
 
-Spreads small against the feature (r <= w_x/2) use 20-node Gauss-Hermite in z (the integrand's
-nearest singularity is then >= pi away: error ~ exp(-2 pi sqrt(20)) ~ 1e-12).  A two-point average
+Spreads small against the feature (r <= w_x/2) use Gauss-Hermite in z, 20 nodes for h_q >= 1 and 40
+for the finer rules (twice the nodes, so that halving h_q estimates this error too; the integrand's
+nearest singularity is >= pi away: error ~1e-11 with 20 nodes).  A two-point average
 :math:`C_f = \langle \bar f(\mu + s z)\,\bar f(\mu \pm s z)\rangle`, :math:`\bar f(m) = \langle
 f(m + r z_1)\rangle`, nests the rule (outer width :math:`\max(w_x, r)/s`).  When an outer integrand
 has two separate features (the driven kernel: phi at one, the inner mean at the other) the z range
@@ -46,6 +47,8 @@ _TRAP = 5.0  # trapezoid step h = hq / _TRAP
 _GL8_X, _GL8_W = np.polynomial.legendre.leggauss(8)
 _GH_Z, _GH_W = np.polynomial.hermite_e.hermegauss(20)
 _GH_W = _GH_W / math.sqrt(2.0 * math.pi)
+_GH2_Z, _GH2_W = np.polynomial.hermite_e.hermegauss(40)  # the finer rules (hq < 1) have twice the nodes
+_GH2_W = _GH2_W / math.sqrt(2.0 * math.pi)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
@@ -160,7 +163,9 @@ def inner_mean_sinh(f, code, which, m, r, xc, wx, hq):
         return math.nan
     if r <= 0.0:
         return f(which, m)
-    if code == ga.LINEAR or code == ga.RELU or code == ga.ERF or r <= 0.5 * wx:
+    if code == ga.LINEAR or code == ga.RELU or code == ga.ERF or (r <= 0.5 * wx and code != ga.USER):
+        if hq < 1.0:
+            return ga.inner_mean(f, code, which, m, r, _GH2_Z, _GH2_W)
         return ga.inner_mean(f, code, which, m, r, _GH_Z, _GH_W)
     c = (xc - m) / r
     a = min(1.0, wx / r)
@@ -225,11 +230,12 @@ def corr_sinh(f, code, which, delta, delta0, mu, xc, wx, hq):
         return a * a
     width = max(wx, r)
     if delta >= 0.0:
-        if s <= 0.5 * width:  # the outer integrand is smooth on the Gaussian's scale
+        if s <= 0.5 * width and code != ga.USER:  # the outer integrand is smooth on the Gaussian's scale
+            zg, wg = (_GH2_Z, _GH2_W) if hq < 1.0 else (_GH_Z, _GH_W)
             acc = 0.0
-            for k in range(_GH_Z.size):
-                v = inner_mean_sinh(f, code, which, mu + s * _GH_Z[k], r, xc, wx, hq)
-                acc += _GH_W[k] * v * v
+            for k in range(zg.size):
+                v = inner_mean_sinh(f, code, which, mu + s * zg[k], r, xc, wx, hq)
+                acc += wg[k] * v * v
             return acc
         c = (xc - mu) / s
         a = min(1.0, width / s)
@@ -325,8 +331,12 @@ def feature(phi):
     """(xc, wx): position and width (input units) of phi's sharpest feature, for the sinh rules.
 
     tanh, erf, ReLU, linear: (0, 1) (tanh's poles at +-i pi/2, erf's scale, ReLU's kink at 0).
-    A user phi: xc where |phi''| is largest on [-20, 20] (the largest jump of phi' for a kink),
-    wx = max|phi'| / max|phi''| clipped to [1e-3, 1] (Rajan's rectified tanh: 0.13).
+    A user phi: wx = max|phi'| / max|phi''| on [-20, 20], clipped to [1e-3, 1] (Rajan's rectified
+    tanh: 0.13), and xc where |phi''| is largest (the largest jump of phi' for a kink) -- moved to
+    the nearest point where phi is not smooth (a Piecewise breakpoint, a zero of the argument of
+    Abs, Heaviside, sign, Max or Min) when one lies within 4 wx of it, so that a node sits on the
+    kink (Rajan's phi: curvature peak at -0.066, breakpoint 0).  A user phi never takes the
+    Gauss-Hermite shortcut of small spreads (a kink inside the Gaussian would spoil it).
     """
     tr = ga.transfer(phi)
     if tr.code != ga.USER:
@@ -347,9 +357,46 @@ def feature(phi):
         if abs(xc) < 1e-3:
             xc = 0.0
         wx = float(np.nanmax(np.abs(d1[ok]))) / float(d2[i])
-        out = (xc, float(min(max(wx, 1e-3), 1.0)))
+        wx = float(min(max(wx, 1e-3), 1.0))
+        bps = [b for b in _breakpoints(tr) if abs(b - xc) <= 4.0 * wx]
+        if bps:
+            xc = min(bps, key=lambda b: abs(b - xc))
+        out = (xc, wx)
     _FEATURES[tr.name] = out
     return out
+
+
+def _breakpoints(tr):
+    """Real points where the sympy phi is not smooth: Piecewise conditions x < a, x <= a, ... and
+    zeros of the (linear in x) arguments of Abs, Heaviside, sign, Max and Min."""
+    import sympy as sp
+    e = tr.expr
+    if e is None:
+        return []
+    xs = [s_ for s_ in e.free_symbols if s_.name == "x"]
+    if not xs:
+        return []
+    x = xs[0]
+    pts = []
+    for pw in e.atoms(sp.Piecewise):
+        for _, cond in pw.args:
+            for rel in ([cond] if isinstance(cond, sp.core.relational.Relational) else
+                        list(cond.atoms(sp.core.relational.Relational))):
+                pts.append(rel.lhs - rel.rhs)
+    for fn in (sp.Abs, sp.Heaviside, sp.sign):
+        pts.extend(a.args[0] for a in e.atoms(fn))
+    for fn in (sp.Max, sp.Min):
+        for a in e.atoms(fn):
+            if len(a.args) == 2:
+                pts.append(a.args[0] - a.args[1])
+    out = []
+    for arg in pts:
+        try:
+            sol = sp.solve(sp.Eq(arg, 0), x)
+        except Exception:  # not solvable in closed form: no breakpoint taken from it
+            continue
+        out.extend(float(v) for v in sol if v.is_real)
+    return sorted(set(out))
 
 
 def is_odd(phi):
