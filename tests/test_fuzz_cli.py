@@ -37,8 +37,6 @@ CALL_SECONDS = 90  # per call: the slowest default predict takes ~20 s on a load
 # fails until the lead deletes the entry); the subject's fuzz run is a non-strict xfail meanwhile.
 KNOWN_CALLS = [
     ("lyapunov", [], "TypeError: _predict() got an unexpected keyword argument 't_sim' (rate helper)"),
-    ("lowrank", ["--phi", "abs(x)"], "ZeroDivisionError in numerics/dmft_lowrank.pitchfork_strength "
-                                     "(<phi'> = 0 for an even phi; rate helper)"),
     ("dmft", ["--balanced"], "ran past 90 s, then a traceback (rate helper)"),
     ("ssn", ["--w-ee", "1000000.0"], "rates_hz, isn, paradoxical are None (hebtln helper)"),
 ]

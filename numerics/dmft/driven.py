@@ -176,6 +176,17 @@ def _driven_corr_sinh(f, code, which, dh, a_in, omega, dtau, theta, xc, wx, hq):
     return out
 
 
+N_TAU_PREDICT = 640  # largest default tau grid `recnet predict dmft-driven` solves (cost ~ n_tau^1 per map,
+# n_tau^3 for the spectral ground state): g * period <= 800 tau with the step 1.25/g
+
+
+def default_n_tau(omega, g):
+    """The default number of tau grid points over one period: even, step <= 0.25 tau and <= 1.25/g."""
+    T = 2.0 * math.pi / omega
+    step = min(0.25, 1.25 / max(g, 1e-300))
+    return 2 * int(math.ceil(max(32.0, T / step) / 2))
+
+
 def _grid(omega, n_tau, g=0.0):
     T = 2.0 * math.pi / omega
     if n_tau is None:
@@ -258,8 +269,11 @@ def quadrature_nodes(phi="tanh", nodes="auto", n_nodes=None, n_gh=24):
     return z, w, kind
 
 
-SINH_HQ = sq.SINH_HQ  # panel length in t of the sinh-mapped rules (halved for the error estimate)
-QUAD_TOL = 1e-7  # tolerated quadrature error of Delta_h (relative to max(1, Delta_h(0)))
+# rule parameter of the sinh-mapped rules (trapezoid step hq/5 in t; halved for the error estimate):
+# twice the low-rank default, since lambda (to LAMBDA_TOL) needs Delta_h to ~1e-5 only (measured at
+# g = 2 and 20: lambda's quadrature part of the error ~1e-9 at hq = 2)
+SINH_HQ = 2.0 * sq.SINH_HQ
+QUAD_TOL = 1e-5  # tolerated quadrature error of Delta_h (relative to max(1, Delta_h(0)))
 LAMBDA_TOL = 1e-3  # tolerated error of lambda_max (quadrature and tau grid together), 1/tau
 HQ_MIN = 1.0 / 16.0
 N_TAU_MAX = 4096
@@ -338,7 +352,7 @@ def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_the
         kind = "sinh" if (n_gh is None and n_nodes is None) else "auto"
     if kind == "sinh":
         xc, wx = sq.feature(tr)
-        hq = SINH_HQ if hq is None else checks.in_range("hq", hq, 1e-2, 4.0)
+        hq = SINH_HQ if hq is None else checks.in_range("hq", hq, 1e-2, 8.0)
         z = w = None
     else:
         z, w, kind = quadrature_nodes(tr, kind, n_nodes, 24 if n_gh is None else n_gh)
@@ -365,15 +379,15 @@ def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_the
 
     warn = []
     n_total = 0
-    if kind == "sinh" and init is None and max(tol, quad_tol) < 1e-5:
+    if kind == "sinh" and init is None:
         # coarse-to-fine from a cold start: most iterations run on the rule with half the nodes
         # (2 hq) to 1e-5, the last few on the rule asked for
         dh, _, it0 = _iterate(fmap, dh, 2.0 * hq, 1e-5, max_iter, damping)
         n_total += it0
     while True:
-        # the iteration need not go below the quadrature's own accuracy (its rule moves with
-        # Delta_h, so the map is smooth only to about that level)
-        it_tol = max(tol, quad_tol) if kind == "sinh" else tol
+        # an unchecked solve (the critical-amplitude scan) stops at 1e-2 quad_tol; a checked one
+        # iterates to tol, so that its lambda error is the quadrature's and the grid's alone
+        it_tol = max(tol, 1e-2 * quad_tol) if (kind == "sinh" and not quad_check) else tol
         dh, conv, it = _iterate(fmap, dh, hq, it_tol, max_iter, damping)
         n_total += it
         if kind != "sinh" or not quad_check:
@@ -567,10 +581,10 @@ def critical_amplitude(g, phi="tanh", omega=1.0, a_max=None, n_steps=12, tol=1e-
     if "n_tau" not in kw:  # scan on the coarse grid (step 0.25 tau); the root is checked on the fine one
         kw = dict(kw, n_tau=2 * int(math.ceil(max(32.0, 2.0 * math.pi / om / 0.25) / 2)))
     if kw.get("nodes", "auto") in ("auto", "sinh") and kw.get("n_gh") is None and kw.get("n_nodes") is None:
-        # the scan needs the sign of lambda: sinh rules with a quarter of the nodes (4 hq: lambda to
-        # ~1e-3); the root is moved by secant steps on the full rule and checked there once, and
-        # that check's lambda goes into the reported error
-        kw = dict(kw, hq=4.0 * (SINH_HQ if kw.get("hq") is None else kw["hq"]))
+        # the scan needs the sign of lambda: sinh rules with half the nodes (2 hq: lambda to ~1e-3);
+        # the root is moved by secant steps on the full rule and checked there once, and that
+        # check's lambda goes into the reported error
+        kw = dict(kw, hq=2.0 * (SINH_HQ if kw.get("hq") is None else kw["hq"]))
     if "tol" not in kw:  # the scan needs lambda's sign: Delta_h to 1e-5 (lambda moves by about as much)
         kw = dict(kw, tol=1e-5)
     prev = None

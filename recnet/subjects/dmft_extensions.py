@@ -37,7 +37,7 @@ def _lowrank_predict(g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0, m_std=1.0, n_std
     stable = [s for s in sols if s["stable"]]
     best = max(stable, key=lambda s: s["kappa"]) if stable else None
     out = {"structure_strength": p.structure_strength, "sigma_mn": p.mn_cov}
-    warns = [s["warning"] for s in sols if s.get("warning")]
+    warns = list(dict.fromkeys(s["warning"] for s in sols if s.get("warning")))
     if best is not None:
         out.update(state=f"{best['kind']} ({'heterogeneous, kappa != 0' if abs(best['kappa']) > 1e-9 else 'homogeneous, kappa = 0'})",
                    kappa=best["kappa"], mu=best["mu"], delta0=best["delta0"],
@@ -124,6 +124,15 @@ def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, c
     _rate.check_bounded("frequency", frequency, 1e-6, 1e4) if frequency > 0 else checks.positive("frequency", frequency, "Hz")
     amplitude = checks.in_range("amplitude", amplitude, 0.0, 1e3)
     om = D.omega_from_hz(frequency, tau)
+    need = D.default_n_tau(om, g)
+    if need > D.N_TAU_PREDICT:
+        # G(tau) = g^2 <phi'phi'> narrows like 1/g: the grid over one period grows like g * period
+        name, value = ("g", g) if 1.25 / g < 0.25 else ("frequency", frequency)
+        raise checks.ParameterError(name, value, f"g * period <= {D.N_TAU_PREDICT * 1.25:g} tau (with g > 5; period "
+                                    f"<= {D.N_TAU_PREDICT * 0.25:g} tau otherwise): here the periodic DMFT needs "
+                                    f"{need} tau points per input period ({2 * 3.141592653589793 / om:.4g} tau, step "
+                                    f"min(0.25, 1.25/g)), more than predict solves ({D.N_TAU_PREDICT}); raise the "
+                                    "frequency or lower g (numerics.dmft.driven.lambda_max takes any n_tau)")
     kw = dict(n_theta=16)  # self-checking sinh-mapped quadrature (numerics.dmft_driven.periodic_solution)
     lam, sol = D.lambda_max(g, phi, amplitude, om, **kw)
     warns = list(sol["warnings"])
