@@ -258,3 +258,79 @@ def test_huge_g_has_the_sign_function_asymptote():
     assert d0 == pytest.approx(2 * g * g * (1 - 2 / _m.pi), rel=1e-5)
     # <phi'> of sign-like phi at variance d0: 2 / sqrt(2 pi d0)
     assert pf == pytest.approx(_m.sqrt(2 * _m.pi * d0) / 2, rel=1e-5)
+
+
+def _xgauss(fun, var):
+    """<fun(x)>, x ~ N(0, var): adaptive quad in x, split where tanh turns (0, +-3, +-20)."""
+    s = math.sqrt(var)
+    pdf = lambda x: math.exp(-0.5 * (x / s) ** 2) / (s * math.sqrt(2 * math.pi))  # noqa: E731
+    pts = sorted({-12 * s, 12 * s} | {p for p in (-20.0, -3.0, 0.0, 3.0, 20.0) if abs(p) < 12 * s})
+    return sum(si.quad(lambda x: fun(x) * pdf(x), a, b, epsabs=1e-15, epsrel=1e-12, limit=400)[0]
+               for a, b in zip(pts[:-1], pts[1:]))
+
+
+@pytest.mark.parametrize("g", [2.0, 20.0, pytest.param(1e3, marks=pytest.mark.slow)])
+def test_homogeneous_chaotic_state_over_decades_of_g(g):
+    """kappa = 0 chaotic (SCS) state for g = 2 to 1e3, the field's spread ~g: Delta0 from
+    Delta0^2/2 = g^2 (<Phi^2> - <Phi>^2), Phi = log cosh (independent quad in x + brentq), and the
+    pitchfork 1/<phi'>, to 1e-8 relative."""
+    def Phi(x):
+        a = abs(x)
+        return a + math.log1p(math.exp(-2 * a)) - math.log(2)
+
+    def E(d):
+        return d * d / 2 - g * g * (_xgauss(lambda x: Phi(x) ** 2, d) - _xgauss(Phi, d) ** 2)
+
+    d_ref = so.brentq(E, 0.1 * g * g, 2.0 * g * g, xtol=1e-14 * g * g, rtol=1e-14)
+    pf, kind, d0 = L.pitchfork_strength(g, "tanh")
+    assert kind == "chaotic"
+    assert d0 == pytest.approx(d_ref, rel=1e-8)
+    assert pf == pytest.approx(1.0 / _xgauss(lambda x: 1 - math.tanh(x) ** 2, d_ref), rel=1e-8)
+
+
+@pytest.mark.slow  # compiles the user phi (~20 s)
+def test_even_phi_answers_in_words():
+    """phi = abs(x) (issue 19: ZeroDivisionError in pitchfork_strength, <phi'> = 0): predict answers.
+    F(kappa) = M_n <|kappa + sqrt(Delta0) z|> - kappa >= (M_n - 1) kappa > 0 for kappa > 0 (M_n = 2):
+    the kappa = 0 state is unstable (F has a kink there; its right slope is positive) and no stable
+    state exists -- said in words, with the pitchfork undefined in words too.  F against quad to 1e-7
+    (measured 1.3e-8: abs(x) has no width, the rule clusters at its kink 0.86 sd off the Gaussian's
+    core and resolves the core at the default rule to that level)."""
+    from recnet import registry
+    res = registry.get_subject("lowrank").predict(phi="abs(x)")
+    assert res["kappa"] is None and "no stable solution" in res["state"]
+    assert res["pitchfork_structure_strength"] is None and "averages to 0" in res["homogeneous_state"]
+    (k0,) = [s for s in res["solutions"] if s["kappa"] == 0.0]
+    assert not k0["stable"] and k0["kappa_slope_max"] > 0
+    F = L.overlap_residual([0.3], phi="abs(x)", g=0.5, m_mean=1.0, n_mean=2.0)[0, 0]
+    d0 = 0.3 ** 2 * (1 + 0.25) / (1 - 0.25)  # Delta0 = g^2 (mu^2 + Delta0) + kappa^2 (Sigma_m = 1)
+    ref = 2.0 * _gauss(abs, 0.3, d0) - 0.3
+    assert F == pytest.approx(ref, rel=1e-7) and ref > 0
+
+
+def test_absurd_inputs_are_named():
+    """issue 19: `predict lowrank --g 1e6` ended in a traceback and `--n-mean 1e9` returned kappa 8 %
+    off its asymptote: both are now refused, naming the parameter and its range."""
+    from recnet import registry
+    from recnet.checks import ParameterError
+    lr = registry.get_subject("lowrank")
+    with pytest.raises(ParameterError, match="g = 1000000.0 is invalid") as e:
+        lr.predict(g=1e6)
+    assert e.value.name == "g"
+    with pytest.raises(ParameterError) as e:
+        lr.predict(n_mean=1e9)
+    assert e.value.name == "n_mean"
+
+
+def test_g_1p5_n_mean_3_reports_its_error_and_no_spurious_chaos():
+    """issue 19's wide-field case: the static branch to 1e-6 of the quad oracle (kappa, Delta0, bulk
+    radius; the old 32-node rule was 7e-4, 1.4e-3, 1.5 % off), its reported quadrature error below
+    the tolerance, and no chaotic kappa != 0 solution (the coarse rule made one up next to the
+    stable static state)."""
+    sols = L.solve(g=1.5, m_mean=1.0, n_mean=3.0)
+    best = max((s for s in sols if s["stable"]), key=lambda s: s["kappa"])
+    k, d0, r = _oracle_static(1.5, 1.0, 3.0, 1.0, best["kappa"])
+    assert best["kind"] == "static"
+    assert (best["kappa"], best["delta0"], best["bulk_radius"]) == pytest.approx((k, d0, r), abs=1e-6)
+    assert max(best["quadrature_error"].values()) < L.QUAD_TOL * max(1.0, d0)
+    assert not [s for s in sols if s["kind"] == "chaotic" and s["kappa"] != 0.0]
