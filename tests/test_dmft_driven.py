@@ -268,3 +268,30 @@ def test_g20_is_chaotic_and_lambda_matches_direct_simulation():
     se = sims.std(ddof=1) / np.sqrt(sims.size)
     q = student.ppf(0.99865, sims.size - 1)
     assert abs(lam - sims.mean()) <= q * se
+
+
+def test_predict_refuses_a_period_the_grid_cannot_afford_naming_the_parameter():
+    """G(tau) narrows like 1/g, so the tau grid over one period grows like g * period: beyond 640 points
+    `predict dmft-driven` refuses, naming g (g > 5) or the frequency (a long period), instead of running
+    for minutes (issue 19: g = 100 at 5 Hz took ~4 min); a short period admits large g."""
+    from recnet import registry
+    from recnet.checks import ParameterError
+    sub = registry.get_subject("dmft-driven")
+    with pytest.raises(ParameterError) as e:
+        sub.predict(g=100.0, critical=False)
+    assert e.value.name == "g" and "1600 tau points" in str(e.value)
+    with pytest.raises(ParameterError) as e:
+        sub.predict(g=2.0, frequency=0.05, critical=False)
+    assert e.value.name == "frequency"
+    assert D.default_n_tau(D.omega_from_hz(200.0, 10.0), 100.0) <= D.N_TAU_PREDICT
+
+
+@pytest.mark.slow
+def test_g100_short_period_is_chaotic_and_checked():
+    """g = 100 with a 200 Hz input (period 0.5 tau, 40 grid points): lambda carries its error estimate
+    within LAMBDA_TOL and is positive (the field's spread ~g dwarfs the input: chaotic, as the undriven
+    network; issue 19: the fixed 24-node rule gave lambda = -1 exactly at g = 100)."""
+    om = D.omega_from_hz(200.0, 10.0)
+    lam, sol = D.lambda_max(100.0, "tanh", 1.0, om, n_theta=8)
+    assert sol["lambda_error"] <= D.LAMBDA_TOL and sol["warnings"] == []
+    assert lam > 1.0
