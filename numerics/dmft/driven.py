@@ -119,7 +119,7 @@ def _driven_corr(f, code, which, dh, a_in, omega, dtau, theta, z, w):
 @njit(parallel=True)
 def _driven_corr_sinh(f, code, which, dh, a_in, omega, dtau, theta, xc, wx, hq):
     """:func:`_driven_corr` with the self-checking sinh-mapped rules of
-    :func:`recnet.numerics.gaussian.sinh_rule2`: the outer variable's nodes cluster where
+    :mod:`recnet.numerics.dmft.sinhquad`: the outer variable's nodes cluster where
     h1 + u1 and the inner mean's argument m2 cross phi's feature xc (widths wx / sqrt(v) and
     max(wx, r) / (|rho| sqrt(v))), the inner ones where m2 + r z2 does."""
     n = dh.size
@@ -322,7 +322,7 @@ def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_the
     nodes : {"auto", "sinh", "gauss-hermite", "trapezoid"}
         quadrature of the Gaussian averages.  "sinh" (what "auto" means unless ``n_gh`` or
         ``n_nodes`` is given): the self-checking sinh-mapped rules of
-        :func:`recnet.numerics.gaussian.sinh_rule2`, clustered at phi's feature, whose node count
+        :mod:`recnet.numerics.dmft.sinhquad`, clustered at phi's feature, whose node count
         grows like log(spread / width) so that g up to 1e3 and beyond is resolved; the result
         carries ``quadrature_error`` (the map's change when hq is halved, i.e. twice the nodes) and
         hq is halved until it is below ``quad_tol * max(1, Delta_h(0))`` (down to hq = 1/16; a
@@ -331,7 +331,7 @@ def periodic_solution(g, phi="tanh", amplitude=1.0, omega=1.0, n_tau=None, n_the
     n_nodes : int, optional
         nodes per dimension of the fixed rules.
     hq : float, optional
-        starting panel length of the sinh rules (default 0.5).
+        starting rule parameter of the sinh rules (default ``SINH_HQ`` = 2: trapezoid step 0.4 in t).
     n_periods : int
         the domain covers n_periods input periods (> 1 admits non-locked, chaotic solutions whose
         correlations decay over several periods).

@@ -16,12 +16,17 @@ change (regula falsi, Illinois variant), so all branches (kappa = 0 and the symm
 are reported; a root inside the first cell next to the known zero F(0) = 0 (odd phi) is bracketed
 by the sign of F'(0), and cells around every local extremum of F are resampled (issue 19: at
 g = 0.8, n_mean = 1.02 the stable kappa = +-0.06736 lay inside the first cell).  Gaussian averages
-use the self-checking sinh-mapped rules of :func:`recnet.numerics.gaussian.sinh_rule2` (closed
+use the self-checking sinh-mapped rules of :mod:`recnet.numerics.dmft.sinhquad` (closed
 forms for erf/ReLU/linear); each solution carries ``quadrature_error`` (its change with twice the
-nodes) and the rule is refined until that is below ``QUAD_TOL`` (the old 32-node Gauss-Hermite rule
-was off by 7e-4 in kappa and 1.5 % in the bulk radius at g = 1.5, n_mean = 3; now 1e-12 against
-adaptive quad).  At g = 1e6 the homogeneous chaotic state has Delta0 = 2 g^2 (1 - 2/pi) to 1e-6.  All quantities are dimensionless (time in units of the single-
-unit time constant).
+nodes, estimated once per solution at the end) and only a solution whose estimate exceeds
+``QUAD_TOL`` is re-solved on the finer rule (the old 32-node Gauss-Hermite rule was off by 7e-4 in
+kappa and 1.5 % in the bulk radius at g = 1.5, n_mean = 3; now within 1e-8 of adaptive quad, tests).
+The chaotic branch (the costly scan) is scanned on the rule with half the nodes and each root
+re-solved on the full one (the coarse rule alone once made up a chaotic state next to the stable
+static one at g = 1.5, n_mean = 3).  At g = 1e6 the homogeneous chaotic state has
+Delta0 = 2 g^2 (1 - 2/pi) to 1e-6.  Stability needs both one-sided slopes of F negative (they
+differ at a kink of F, e.g. kappa = 0 for phi = abs(x)).  All quantities are dimensionless (time in
+units of the single-unit time constant).
 
 Stability (reported with each solution): ``bulk_radius`` :math:`g\sqrt{\langle[\phi'^2]\rangle}` of
 the linearised dynamics around a static state (chaos when > 1) and ``kappa_slope``
@@ -53,7 +58,7 @@ VALID_GAP = 1e-2
 
 # --------------------------------------------------------------------------------- numba kernels
 # The kernels take the quadrature as q = (xc, wx, hq) (phi's feature position and width, the
-# sinh rules' panel length; :func:`recnet.numerics.gaussian.sinh_rule2`) in the slot once used
+# sinh rules' panel length; :mod:`recnet.numerics.dmft.sinhquad`) in the slot once used
 # for Gauss-Hermite nodes z; w is unused and kept so the call chain stays unchanged.
 @njit
 def _avg(f, code, which, mu, d0, z, w):
@@ -577,7 +582,7 @@ def solve(params=None, n_kappa=41, kappa_max=None, n_gh=N_GH, chaotic=True, hq=N
         half-width of the scanned kappa interval (default from the bound on |kappa|).
     n_gh : int
         kept for compatibility (unused: the averages use the sinh-mapped rules of
-        :func:`recnet.numerics.gaussian.sinh_rule2`).
+        :mod:`recnet.numerics.dmft.sinhquad`).
     chaotic : bool
         also look for chaotic solutions (the costly part; static ones are always computed).
     hq : float, optional

@@ -133,7 +133,7 @@ def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, c
                                     f"{need} tau points per input period ({2 * 3.141592653589793 / om:.4g} tau, step "
                                     f"min(0.25, 1.25/g)), more than predict solves ({D.N_TAU_PREDICT}); raise the "
                                     "frequency or lower g (numerics.dmft.driven.lambda_max takes any n_tau)")
-    kw = dict(n_theta=16)  # self-checking sinh-mapped quadrature (numerics.dmft_driven.periodic_solution)
+    kw = dict(n_theta=16)  # self-checking sinh-mapped quadrature (numerics.dmft.driven.periodic_solution)
     lam, sol = D.lambda_max(g, phi, amplitude, om, **kw)
     warns = list(sol["warnings"])
     out = {"omega_per_tau": om, "filtered_amplitude": sol["filtered_amplitude"],
