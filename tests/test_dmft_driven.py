@@ -271,7 +271,7 @@ def test_g20_is_chaotic_and_lambda_matches_direct_simulation():
 
 
 def test_predict_refuses_a_period_the_grid_cannot_afford_naming_the_parameter():
-    """G(tau) narrows like 1/g, so the tau grid over one period grows like g * period: beyond 640 points
+    """G(tau) narrows like 1/g, so the tau grid over one period grows like g * period: beyond 320 points
     `predict dmft-driven` refuses, naming g (g > 5) or the frequency (a long period), instead of running
     for minutes (issue 19: g = 100 at 5 Hz took ~4 min); a short period admits large g."""
     from recnet import registry

@@ -182,8 +182,9 @@ def _driven_corr_sinh(f, code, which, dh, a_in, omega, dtau, theta, xc, wx, hq):
     return out
 
 
-N_TAU_PREDICT = 640  # largest default tau grid `recnet predict dmft-driven` solves (cost ~ n_tau^1 per map,
-# n_tau^3 for the spectral ground state): g * period <= 800 tau with the step 1.25/g
+N_TAU_PREDICT = 320  # largest default tau grid `recnet predict dmft-driven` solves (cost ~ n_tau per map,
+# n_tau^3 for the spectral ground state): g * period <= 400 tau with the step 1.25/g (g = 20 at 5 Hz, tau = 10 ms:
+# ~1 min on a loaded 2-core machine)
 
 
 def default_n_tau(omega, g):
