@@ -37,10 +37,6 @@ CALL_SECONDS = 90  # per call: the slowest default predict takes ~20 s on a load
 # replayed by test_known_failure as a strict xfail (deterministic: a fixed call passes -> the suite
 # fails until the lead deletes the entry); the subject's fuzz run is a non-strict xfail meanwhile.
 KNOWN_CALLS = [
-    ("lowrank", ["--phi", "abs(x)"], "ZeroDivisionError in numerics/dmft_lowrank.pitchfork_strength "
-                                     "(<phi'> = 0 for an even phi; rate helper)"),
-    ("lowrank", ["--phi", "x**2"], "ZeroDivisionError, as for abs(x): <phi'> = 0 for an even phi (issue 13's "
-                                   "Why list; rate helper)"),
 ]
 KNOWN = {}
 for _s, _argv, _why in KNOWN_CALLS:

@@ -13,9 +13,20 @@ chaotic:  :math:`\Delta_\infty = g^2 C_\phi(\Delta_\infty;\Delta_0,\mu) + \Sigma
 
 Every root of the overlap equation is found by scanning kappa on a grid and refining each sign
 change (regula falsi, Illinois variant), so all branches (kappa = 0 and the symmetric pair +-kappa)
-are reported.  Gaussian averages use :mod:`recnet.numerics.gaussian` (probabilists' Gauss-Hermite,
-closed forms for erf/ReLU/linear).  All quantities are dimensionless (time in units of the single-
-unit time constant).
+are reported; a root inside the first cell next to the known zero F(0) = 0 (odd phi) is bracketed
+by the sign of F'(0), and cells around every local extremum of F are resampled (issue 19: at
+g = 0.8, n_mean = 1.02 the stable kappa = +-0.06736 lay inside the first cell).  Gaussian averages
+use the self-checking sinh-mapped rules of :mod:`recnet.numerics.dmft.sinhquad` (closed
+forms for erf/ReLU/linear); each solution carries ``quadrature_error`` (its change with twice the
+nodes, estimated once per solution at the end) and only a solution whose estimate exceeds
+``QUAD_TOL`` is re-solved on the finer rule (the old 32-node Gauss-Hermite rule was off by 7e-4 in
+kappa and 1.5 % in the bulk radius at g = 1.5, n_mean = 3; now within 1e-8 of adaptive quad, tests).
+The chaotic branch (the costly scan) is scanned on the rule with half the nodes and each root
+re-solved on the full one (the coarse rule alone once made up a chaotic state next to the stable
+static one at g = 1.5, n_mean = 3).  At g = 1e6 the homogeneous chaotic state has
+Delta0 = 2 g^2 (1 - 2/pi) to 1e-6.  Stability needs both one-sided slopes of F negative (they
+differ at a kink of F, e.g. kappa = 0 for phi = abs(x)).  All quantities are dimensionless (time in
+units of the single-unit time constant).
 
 Stability (reported with each solution): ``bulk_radius`` :math:`g\sqrt{\langle[\phi'^2]\rangle}` of
 the linearised dynamics around a static state (chaos when > 1) and ``kappa_slope``
@@ -32,6 +43,7 @@ import numpy as np
 from recnet import checks
 from recnet.numerics import gaussian as ga
 from recnet.numerics._jit import njit, prange
+from recnet.numerics.dmft import sinhquad as sq
 
 __all__ = ["LowRankParams", "solve", "overlap_residual", "pitchfork_strength", "chaos_onset_g",
            "latent_rhs", "latent_trajectory", "phase_diagram"]
@@ -45,15 +57,23 @@ VALID_GAP = 1e-2
 
 
 # --------------------------------------------------------------------------------- numba kernels
+# The kernels take the quadrature as q = (xc, wx, hq) (phi's feature position and width, the
+# sinh rules' panel length; :mod:`recnet.numerics.dmft.sinhquad`) in the slot once used
+# for Gauss-Hermite nodes z; w is unused and kept so the call chain stays unchanged.
 @njit
 def _avg(f, code, which, mu, d0, z, w):
-    return ga.mean_kernel(f, code, which, mu, max(d0, 0.0), z, w)
+    return sq.mean_sinh(f, code, which, mu, max(d0, 0.0), z[0], z[1], z[2])
+
+
+@njit
+def _corr(f, code, which, d, d0, mu, z, w):
+    return sq.corr_sinh(f, code, which, d, d0, mu, z[0], z[1], z[2])
 
 
 @njit
 def _sq_avg(f, code, which, mu, d0, z, w):
     """<[f^2]> = C_f(d0; d0, mu)."""
-    return ga.corr_kernel(f, code, which, d0, d0, mu, z, w, 0)
+    return _corr(f, code, which, d0, d0, mu, z, w)
 
 
 @njit
@@ -121,7 +141,7 @@ def _illinois_static(f, code, g, mu, S, a, b, fa, fb, z, w):
 
 @njit
 def _dinf_q(f, code, g, mu, S, d0, d, z, w):
-    return g * g * ga.corr_kernel(f, code, 0, d, d0, mu, z, w, 0) + S - d
+    return g * g * _corr(f, code, 0, d, d0, mu, z, w) + S - d
 
 
 @njit
@@ -156,8 +176,8 @@ def _delta_inf(f, code, g, mu, S, d0, z, w):
 def _energy(f, code, g, mu, S, d0, z, w):
     """Energy residual E(d0) (zero at the chaotic solution) and the matching Delta_inf."""
     di = _delta_inf(f, code, g, mu, S, d0, z, w)
-    cP0 = ga.corr_kernel(f, code, 2, d0, d0, mu, z, w, 0)
-    cPi = ga.corr_kernel(f, code, 2, di, d0, mu, z, w, 0)
+    cP0 = _corr(f, code, 2, d0, d0, mu, z, w)
+    cPi = _corr(f, code, 2, di, d0, mu, z, w)
     e = 0.5 * (d0 * d0 - di * di) - g * g * (cP0 - cPi) - S * (d0 - di)
     return e, di
 
@@ -191,7 +211,7 @@ def _chaotic(f, code, g, mu, S, z, w):
     up = max(4.0 * lo, 4.0)
     eu, diu = _energy(f, code, g, mu, S, up, z, w)
     k = 0
-    while eu <= 0.0 and k < 12:
+    while eu <= 0.0 and k < 90:  # up to ~1e27: Delta_0 grows like g^2
         up *= 2.0
         eu, diu = _energy(f, code, g, mu, S, up, z, w)
         k += 1
@@ -367,14 +387,21 @@ def _params(params=None, **kw):
     return LowRankParams(**kw)
 
 
-def overlap_residual(kappa, chaotic=False, n_gh=N_GH, params=None, **kw):
+def _quad(tr, hq=None):
+    """The quadrature argument q = (xc, wx, hq) of the kernels (see ``_avg``) and a dummy w."""
+    xc, wx = sq.feature(tr)
+    return np.array([xc, wx, sq.SINH_HQ if hq is None else float(hq)]), np.zeros(1)
+
+
+def overlap_residual(kappa, chaotic=False, n_gh=N_GH, params=None, hq=None, **kw):
     """F(kappa) = M_n<[phi]> + Sigma_mn kappa <[phi']> - kappa on the static or chaotic solution.
 
     Returns an array of shape (len(kappa), 3): F, Delta_0, Delta_inf (NaN where no such solution).
+    ``n_gh`` is kept for compatibility (the averages use the sinh-mapped rules, panel length hq).
     """
     p = _params(params, **kw)
     k = checks.array("kappa", np.atleast_1d(kappa), ndim=1)
-    z, w = ga.gh_nodes(n_gh)
+    z, w = _quad(p.tr, hq)
     Mm, Mn, Sm2, Smn = p.args()
     return _residual_grid(p.tr.f, p.tr.code, 1 if chaotic else 0, p.g, k, Mm, Mn, Sm2, Smn, z, w)
 
@@ -385,7 +412,161 @@ def _kappa_bound(p):
         5.0 * (abs(p.n_mean) + abs(p.mn_cov) + 1.0)
 
 
-def solve(params=None, n_kappa=41, kappa_max=None, n_gh=N_GH, chaotic=True, **kw):
+QUAD_TOL = 1e-9  # tolerated change of kappa, Delta_0, Delta_inf and the bulk radius when hq is halved
+HQ_MIN = 1.0 / 16.0
+
+
+def _roots(F, grid, refine, fun):
+    """Roots of a scalar F sampled on ``grid``: every sign change (refined by ``refine(a, b, Fa, Fb)``),
+    exact zeros, and roots hidden inside a cell.
+
+    A root inside a cell whose end values share a sign is looked for where F has a local extremum
+    (the discrete slope changes sign): the two neighbouring cells are resampled 8-fold by ``fun``
+    and any sign change there refined.  At a known zero F(grid[0]) = 0 (kappa = 0 for odd phi)
+    the sign of F'(0) (from F at 1e-6 of the first cell) is compared with F(grid[1]): if they
+    differ, a root lies inside the first cell."""
+    roots = []
+    n = grid.size
+    for i in range(n):
+        if F[i] == 0.0:
+            roots.append(grid[i])
+        if i + 1 < n and np.isfinite(F[i]) and np.isfinite(F[i + 1]) and F[i] * F[i + 1] < 0:
+            roots.append(refine(grid[i], grid[i + 1], F[i], F[i + 1]))
+    cells = set()
+    if n > 1 and F[0] == 0.0 and np.isfinite(F[1]):
+        eps = grid[0] + 1e-6 * (grid[1] - grid[0])
+        fe = fun(np.array([eps]))[0]
+        if np.isfinite(fe) and fe * F[1] < 0:
+            roots.append(refine(eps, grid[1], fe, F[1]))
+        elif np.isfinite(fe) and fe * F[1] > 0:
+            cells.add(0)  # same sign at both ends, F(0) = 0: a pair may still hide in the cell
+    for i in range(1, n - 1):
+        d1, d2 = F[i] - F[i - 1], F[i + 1] - F[i]
+        if np.isfinite(d1) and np.isfinite(d2) and d1 * d2 < 0:
+            cells.update((i - 1, i))
+    for c in sorted(cells):
+        a, b = grid[c], grid[c + 1]
+        sub = np.linspace(a, b, 9)[1:-1]
+        if c == 0 and F[0] == 0.0:
+            sub = np.concatenate([[a + 1e-6 * (b - a)], sub])
+        fs = fun(sub)
+        xs = np.concatenate([[a], sub, [b]])
+        Fs = np.concatenate([[F[c]], fs, [F[c + 1]]])
+        for j in range(xs.size - 1):
+            if np.isfinite(Fs[j]) and np.isfinite(Fs[j + 1]) and Fs[j] * Fs[j + 1] < 0:
+                roots.append(refine(xs[j], xs[j + 1], Fs[j], Fs[j + 1]))
+    return roots
+
+
+def _solve_at(p, grid, odd, chaotic_kinds, z, w):
+    """Every solution found on the kappa grid with quadrature q = z (see ``_avg``)."""
+    Mm, Mn, Sm2, Smn = p.args()
+    f, code = p.tr.f, p.tr.code
+    out = []
+    for chaotic in chaotic_kinds:
+        res = _residual_grid(f, code, chaotic, p.g, grid, Mm, Mn, Sm2, Smn, z, w)
+        F = res[:, 0]
+
+        def fun(ks, chaotic=chaotic):
+            return _residual_grid(f, code, chaotic, p.g, np.ascontiguousarray(ks, float), Mm, Mn, Sm2, Smn,
+                                  z, w)[:, 0]
+
+        def refine(a, b, fa, fb, chaotic=chaotic):
+            return _refine(f, code, chaotic, p.g, a, b, fa, fb, Mm, Mn, Sm2, Smn, z, w)
+
+        if odd and abs(F[0]) < 1e-13:
+            F[0] = 0.0
+        roots = _roots(F, grid, refine, fun)
+        uniq = []
+        for k in sorted(r for r in roots if np.isfinite(r)):
+            if not uniq or abs(k - uniq[-1]) > 1e-7 * max(1.0, abs(k)):
+                uniq.append(0.0 if abs(k) < 1e-12 * max(1.0, abs(grid[-1])) else k)
+        for k in uniq:
+            F0, d0, di = _residual(f, code, chaotic, p.g, k, Mm, Mn, Sm2, Smn, z, w)
+            if not np.isfinite(d0):
+                continue
+            sl = _slopes(p, chaotic, k, F0, z, w)
+            mu = Mm * k
+            radius = p.g * math.sqrt(max(_sq_avg(f, code, 1, mu, d0, z, w), 0.0))
+            for sgn in ((1.0, -1.0) if odd and k > 0 else (1.0,)):
+                out.append(dict(kind="chaotic" if chaotic else "static", kappa=float(sgn * k),
+                                mu=float(sgn * mu), delta0=float(d0), delta_inf=float(di),
+                                bulk_radius=float(radius), stable=False, **sl))
+    return out
+
+
+def _quad_error(p, sols, z2, w2):
+    """Change of each solution when the rule's panel length is halved (twice the nodes): kappa
+    moves by -F_fine(kappa) / F'(kappa); Delta_0, Delta_inf and the bulk radius are recomputed."""
+    Mm, Mn, Sm2, Smn = p.args()
+    f, code = p.tr.f, p.tr.code
+    worst = 0.0
+    for s in sols:
+        chaotic = 1 if s["kind"] == "chaotic" else 0
+        k = s["kappa"]
+        F2, d02, di2 = _residual(f, code, chaotic, p.g, k, Mm, Mn, Sm2, Smn, z2, w2)
+        dk = abs(F2 / s["kappa_slope"]) if s["kappa_slope"] != 0 and np.isfinite(F2) else abs(F2)
+        r2 = p.g * math.sqrt(max(_sq_avg(f, code, 1, Mm * k, d02, z2, w2), 0.0))
+        err = {"kappa": float(dk), "delta0": float(abs(d02 - s["delta0"])),
+               "delta_inf": float(abs(di2 - s["delta_inf"])), "bulk_radius": float(abs(r2 - s["bulk_radius"]))}
+        scale = {"kappa": max(1.0, abs(k)), "delta0": max(1.0, s["delta0"]),
+                 "delta_inf": max(1.0, s["delta0"]), "bulk_radius": max(1.0, s["bulk_radius"])}
+        s["quadrature_error"] = err
+        worst = max(worst, max((err[q] / scale[q]) if np.isfinite(err[q]) else np.inf for q in err))
+    return worst
+
+
+def _polish(p, sol, z, w):
+    """Re-solve one solution with a finer rule (z, w): the fine residual's root is bracketed next to
+    the coarse root (kappa = 0 of an odd phi stays) and refined (Illinois); then Delta_0, Delta_inf,
+    bulk radius and slope anew.  Returns None when the finer rule finds no root near the coarse one
+    (the coarse solution is then kept, with its error estimate and a warning)."""
+    Mm, Mn, Sm2, Smn = p.args()
+    f, code = p.tr.f, p.tr.code
+    chaotic = 1 if sol["kind"] == "chaotic" else 0
+    k = sol["kappa"]
+    try:
+        if k != 0.0:
+            F, _, _ = _residual(f, code, chaotic, p.g, k, Mm, Mn, Sm2, Smn, z, w)
+            slope = sol["kappa_slope"] if sol["kappa_slope"] != 0 else -1.0
+            if not np.isfinite(F):
+                return None
+            step = -F / slope
+            d = 2.0 * abs(step) + 1e-12 * max(1.0, abs(k))
+            a, b = k + step - d, k + step + d
+            Fa, _, _ = _residual(f, code, chaotic, p.g, a, Mm, Mn, Sm2, Smn, z, w)
+            Fb, _, _ = _residual(f, code, chaotic, p.g, b, Mm, Mn, Sm2, Smn, z, w)
+            if not (np.isfinite(Fa) and np.isfinite(Fb)) or Fa * Fb > 0:
+                return None
+            k = a if Fa == 0 else b if Fb == 0 else _refine(f, code, chaotic, p.g, a, b, Fa, Fb, Mm, Mn, Sm2, Smn, z, w)
+        F0, d0, di = _residual(f, code, chaotic, p.g, k, Mm, Mn, Sm2, Smn, z, w)
+        if not (np.isfinite(k) and np.isfinite(d0)):
+            return None
+        out = dict(sol)
+        out.update(kappa=float(k), mu=float(Mm * k), delta0=float(d0), delta_inf=float(di),
+                   bulk_radius=float(p.g * math.sqrt(max(_sq_avg(f, code, 1, Mm * k, d0, z, w), 0.0))),
+                   **_slopes(p, chaotic, k, F0, z, w))
+        return out
+    except ZeroDivisionError:
+        return None
+
+
+def _slopes(p, chaotic, k, F0, z, w):
+    """dF/dkappa at a root: central difference, and the one-sided ones (they differ at a kink of F,
+    e.g. kappa = 0 for phi = abs(x), where stability needs both to be negative)."""
+    Mm, Mn, Sm2, Smn = p.args()
+    f, code = p.tr.f, p.tr.code
+    h = 1e-5 * max(1.0, abs(k))
+    Fp, _, _ = _residual(f, code, chaotic, p.g, k + h, Mm, Mn, Sm2, Smn, z, w)
+    Fm, _, _ = _residual(f, code, chaotic, p.g, k - h, Mm, Mn, Sm2, Smn, z, w)
+    right, left = (Fp - F0) / h, (F0 - Fm) / h
+    slope = (Fp - Fm) / (2 * h)
+    if not np.isfinite(slope):
+        slope = right if np.isfinite(right) else left
+    return {"kappa_slope": float(slope), "kappa_slope_max": float(np.nanmax([right, left, slope]))}
+
+
+def solve(params=None, n_kappa=41, kappa_max=None, n_gh=N_GH, chaotic=True, hq=None, quad_tol=QUAD_TOL, **kw):
     """All stationary and chaotic mean-field solutions of a rank-one plus random network.
 
     Parameters
@@ -394,68 +575,82 @@ def solve(params=None, n_kappa=41, kappa_max=None, n_gh=N_GH, chaotic=True, **kw
         or the keyword arguments of :class:`LowRankParams` (g, phi, m_mean, n_mean, m_std, n_std,
         mn_corr).
     n_kappa : int
-        kappa grid points scanned for sign changes of the overlap residual (per branch type).
+        kappa grid points scanned for sign changes of the overlap residual (per branch type); the
+        scan cannot skip a root next to kappa = 0 (bracketed by the sign of F'(0), see ``_roots``)
+        and resamples the cells around every local extremum of F.
     kappa_max : float, optional
         half-width of the scanned kappa interval (default from the bound on |kappa|).
     n_gh : int
-        Gauss-Hermite nodes per dimension.
+        kept for compatibility (unused: the averages use the sinh-mapped rules of
+        :mod:`recnet.numerics.dmft.sinhquad`).
     chaotic : bool
         also look for chaotic solutions (the costly part; static ones are always computed).
+    hq : float, optional
+        starting panel length of the sinh rules (default 1.0).
+    quad_tol : float
+        tolerated relative change of kappa, Delta_0, Delta_inf and the bulk radius when hq is
+        halved; hq is halved until every solution meets it (down to 1/16; otherwise each
+        solution's ``quadrature_error`` shows by how much it misses and ``warning`` says so).
 
     Returns
     -------
     list of dict, one per solution, with keys ``kind`` ("static" or "chaotic"), ``kappa``, ``mu``,
     ``delta0`` (total variance over units), ``delta_inf`` (its static part; equal to delta0 for
     static solutions), ``bulk_radius`` (g sqrt<[phi'^2]>, static solutions), ``kappa_slope``
-    (dF/dkappa) and ``stable``.  A static solution is stable when bulk_radius < 1 and
-    kappa_slope < 0; a chaotic one when no static solution with the same kappa-sign is stable and
-    kappa_slope < 0.
+    (dF/dkappa), ``stable`` and ``quadrature_error`` (dict: the change of kappa, delta0,
+    delta_inf, bulk_radius with twice the nodes).  A static solution is stable when bulk_radius
+    < 1 and kappa_slope < 0; a chaotic one when no static solution with the same kappa-sign is
+    stable and kappa_slope < 0.
     """
     p = _params(params, **kw)
     n_kappa = checks.integer("n_kappa", n_kappa, minimum=5, maximum=2001)
     K = _kappa_bound(p) if kappa_max is None else checks.positive("kappa_max", kappa_max)
-    z, w = ga.gh_nodes(n_gh)
-    Mm, Mn, Sm2, Smn = p.args()
-    f, code = p.tr.f, p.tr.code
-    odd = all(abs(p.tr.f(0, v) + p.tr.f(0, -v)) < 1e-12 for v in (0.0, 0.3, 1.1, 2.7))
+    hq = sq.SINH_HQ if hq is None else checks.in_range("hq", hq, 1e-2, 2.0)
+    odd = sq.is_odd(p.tr)
     if odd:  # F(-kappa) = -F(kappa): scan kappa >= 0, mirror the roots
         grid = np.linspace(0.0, K, n_kappa // 2 + 1)
     else:
         grid = np.linspace(-K, K, 2 * (n_kappa // 2) + 1)  # contains 0
+    kinds = (0, 1) if chaotic else (0,)
+    z, w = _quad(p.tr, hq)
+    # the scan needs signs only: done once, at hq; each solution's error is then estimated with
+    # twice the nodes (hq / 2) and, where it exceeds quad_tol, the solution is re-solved on the
+    # finer rule (down to HQ_MIN)
+    coarse = _solve_at(p, grid, odd, (0,), z, w)
+    if chaotic:
+        # the chaotic scan (the costly part) runs on the rule with half the nodes, 2 hq (its signs are
+        # right wherever the energy residual exceeds ~1e-5); each root is then re-solved at hq
+        coarse += _solve_at(p, grid, odd, (1,), *_quad(p.tr, 2.0 * hq))
     out = []
-    for chaotic in ((0, 1) if chaotic else (0,)):
-        res = _residual_grid(f, code, chaotic, p.g, grid, Mm, Mn, Sm2, Smn, z, w)
-        F = res[:, 0]
-        roots = []
-        for i in range(grid.size):
-            if F[i] == 0.0 or (abs(F[i]) < 1e-13 and grid[i] == 0.0):
-                roots.append(grid[i])
-            if i + 1 < grid.size and np.isfinite(F[i]) and np.isfinite(F[i + 1]) and F[i] * F[i + 1] < 0:
-                roots.append(_refine(f, code, chaotic, p.g, grid[i], grid[i + 1], F[i], F[i + 1],
-                                     Mm, Mn, Sm2, Smn, z, w))
-        uniq = []
-        for k in sorted(r for r in roots if np.isfinite(r)):
-            if not uniq or abs(k - uniq[-1]) > 1e-7 * max(1.0, abs(k)):
-                uniq.append(0.0 if abs(k) < 1e-12 else k)
-        for k in uniq:
-            F0, d0, di = _residual(f, code, chaotic, p.g, k, Mm, Mn, Sm2, Smn, z, w)
-            if not np.isfinite(d0):
-                continue
-            h = 1e-5 * max(1.0, abs(k))
-            Fp, _, _ = _residual(f, code, chaotic, p.g, k + h, Mm, Mn, Sm2, Smn, z, w)
-            Fm, _, _ = _residual(f, code, chaotic, p.g, k - h, Mm, Mn, Sm2, Smn, z, w)
-            slope = (Fp - Fm) / (2 * h)
-            if odd and k == 0.0 and not np.isfinite(slope):
-                slope = (Fp - F0) / h
-            mu = Mm * k
-            radius = p.g * math.sqrt(max(_sq_avg(f, code, 1, mu, d0, z, w), 0.0))
-            for sgn in ((1.0, -1.0) if odd and k > 0 else (1.0,)):
-                out.append(dict(kind="chaotic" if chaotic else "static", kappa=float(sgn * k),
-                                mu=float(sgn * mu), delta0=float(d0), delta_inf=float(di),
-                                bulk_radius=float(radius), kappa_slope=float(slope), stable=False))
+    for s in coarse:
+        if odd and s["kappa"] < 0:  # the mirror image of a kappa > 0 solution: done with it below
+            continue
+        h = hq
+        if s["kind"] == "chaotic":
+            fine = _polish(p, s, z, w)
+            if fine is None:
+                h = 2.0 * hq
+            else:
+                s = fine
+        while True:
+            worst = _quad_error(p, [s], *_quad(p.tr, 0.5 * h))
+            if worst <= quad_tol or h <= HQ_MIN:
+                break
+            fine = _polish(p, s, *_quad(p.tr, 0.5 * h))
+            if fine is None:
+                break
+            s, h = fine, 0.5 * h
+        s["hq"] = h
+        if not worst <= quad_tol:
+            s["warning"] = (f"{s['kind']} solution kappa = {s['kappa']:.6g}: estimated quadrature error "
+                            f"{worst:.2g} (relative, the change with twice the nodes) exceeds the tolerance "
+                            f"{quad_tol:g} at the finest rule reached (hq = {h:g})")
+        out.append(s)
+        if odd and s["kappa"] > 0:
+            out.append(dict(s, kappa=-s["kappa"], mu=-s["mu"]))
     for s in out:
         if s["kind"] == "static":
-            s["stable"] = bool(s["bulk_radius"] < 1.0 and s["kappa_slope"] < 0.0)
+            s["stable"] = bool(s["bulk_radius"] < 1.0 and s.get("kappa_slope_max", s["kappa_slope"]) < 0.0)
     for s in out:
         if s["kind"] == "chaotic":
             sgn = np.sign(round(s["kappa"], 9))
@@ -474,15 +669,19 @@ def pitchfork_strength(g, phi="tanh", n_gh=N_GH):
     """
     g = checks.nonnegative("g", g)
     tr = ga.transfer(phi)
-    z, w = ga.gh_nodes(n_gh)
     if abs(tr.f(0, 0.0)) > 1e-12:
-        raise ValueError(f"phi = {phi!r} is invalid here: the pitchfork needs phi(0) = 0 (a kappa = 0 solution)")
+        raise checks.ParameterError("phi", phi, "a phi with phi(0) = 0: the pitchfork needs a kappa = 0 solution")
+    z, w = _quad(tr)
     d0, _ = _chaotic(tr.f, tr.code, g, 0.0, 0.0, z, w)
     kind = "chaotic"
     if not np.isfinite(d0):
         d0 = _static_delta0(tr.f, tr.code, g, 0.0, 0.0, z, w)
         kind = "static"
-    return 1.0 / _avg(tr.f, tr.code, 1, 0.0, d0, z, w), kind, float(d0)
+    slope = _avg(tr.f, tr.code, 1, 0.0, d0, z, w)
+    if not slope > 0.0:
+        raise ValueError(f"g = {g!r}: <phi'> = {slope:g} at the homogeneous state (Delta0 = {d0:g}); "
+                         "the pitchfork is not defined (phi' averages to 0)")
+    return 1.0 / slope, kind, float(d0)
 
 
 def chaos_onset_g(params=None, g_max=4.0, n_gh=N_GH, **kw):
@@ -572,7 +771,7 @@ def _latent_rk4(f, code, pops, k0, dt, n, z, w):
 
 def _check_pops(populations):
     if not populations:
-        raise ValueError("populations is empty: give at least one population")
+        raise checks.ParameterError("populations", populations, "at least one population")
     rows = []
     for i, pp in enumerate(populations):
         try:
@@ -582,11 +781,11 @@ def _check_pops(populations):
             Sm = checks.nonnegative(f"populations[{i}].m_std", pp.get("m_std", 0.0))
             Smn = checks.finite(f"populations[{i}].mn_cov", pp.get("mn_cov", 0.0))
         except KeyError as exc:
-            raise ValueError(f"populations[{i}] lacks key {exc}") from None
+            raise checks.ParameterError(f"populations[{i}]", pp, f"a dict with key {exc} (alpha, m_mean, n_mean, m_std, mn_cov)") from None
         rows.append((a, Mm, Mn, Sm, Smn))
     tot = sum(r[0] for r in rows)
     if abs(tot - 1.0) > 1e-9:
-        raise ValueError(f"population fractions alpha sum to {tot:g}: must sum to 1")
+        raise checks.ParameterError("populations", populations, f"fractions alpha summing to 1 (they sum to {tot:g})")
     return rows
 
 

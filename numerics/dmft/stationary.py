@@ -993,10 +993,10 @@ def solve_stationary(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0
     tr, j0, i0, n, h = _check_common(phi, j0, i0, n, dtau)
     garr = np.atleast_1d(np.asarray(g, dtype=float))
     if garr.ndim != 1 or garr.size == 0 or not np.all(np.isfinite(garr)) or np.any(garr <= 0):
-        raise ValueError(f"g = {g!r} is invalid: must be > 0 (a number or a 1-D array)")
+        raise checks.ParameterError("g", g, "> 0 (a number or a 1-D array)")
     lo, hi = (float(delta_range[0]), float(delta_range[1]))
     if not (0 < lo < hi):
-        raise ValueError(f"delta_range = {delta_range!r} is invalid: need 0 < low < high")
+        raise checks.ParameterError("delta_range", delta_range, "(low, high) with 0 < low < high")
     n_scan = checks.integer("n_scan", n_scan, minimum=8, maximum=2000)
     Z, W, NN = _node_sets(n, tr)
     use_tab = tr.code in (TANH, USER)
@@ -1052,7 +1052,7 @@ def autocorrelation(g, tau, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dt
     """Delta(tau) (autocovariance of x, input units^2) at the requested lags (tau units, >= 0)."""
     tau = checks.array("tau", np.atleast_1d(tau), ndim=1)
     if np.any(tau < 0):
-        raise ValueError("tau must be >= 0")
+        raise checks.ParameterError("tau", tau, ">= 0")
     p = profile(g, phi, j0, i0, balanced, n, dtau, tau_max=float(tau.max()) + 2 * dtau)
     return np.interp(tau, p["tau"], p["delta"])
 
@@ -1240,13 +1240,13 @@ def continue_chaotic(phi="tanh", g0=2.0, i0=0.0, start=None, g_range=(0.05, 20.0
         sol = solve_stationary(g0, tr, 0.0, i0, False, n, h)
         ch = [b for b in sol["branches"] if b["chaotic"]]
         if not ch:
-            raise ValueError(f"g0 = {g0} is invalid: no chaotic solution there to start from "
-                             f"(give start=(delta_inf, delta0))")
+            raise checks.ParameterError("g0", g0, "a g with a chaotic solution to start from (none there; or give "
+                                         "start=(delta_inf, delta0))")
         s0, d0 = ch[0]["delta_inf"], ch[0]["delta0"]
     else:
         s0, d0 = float(start[0]), float(start[1])
         if not (0.0 <= s0 < d0):
-            raise ValueError(f"start = {start!r} is invalid: need 0 <= delta_inf < delta0")
+            raise checks.ParameterError("start", start, "(delta_inf, delta0) with 0 <= delta_inf < delta0")
 
     def F(x, gv):
         if gv <= 0.0 or x[1] <= 0.0:

@@ -165,7 +165,7 @@ def _check(g, t_max, n_steps, a_c, a_i, omega, n_theta):
     a_i = checks.nonnegative("independent_amplitude", a_i)
     om = checks.nonnegative("omega", omega)
     if (a_c > 0 or a_i > 0) and om == 0:
-        raise ValueError("omega = 0 is invalid with sinusoidal input: must be > 0")
+        raise checks.ParameterError("omega", omega, "> 0 with sinusoidal input")
     n_theta = checks.integer("n_theta", n_theta, minimum=1, maximum=4096)
     return g, t_max, n, a_c, a_i, om, n_theta
 
@@ -214,7 +214,7 @@ def solve_two_time(g, phi="tanh", t_max=50.0, n_steps=1001, delta00=1.0, mu0=0.0
     i0 = checks.finite("i0", i0)
     if balanced:
         if n_units is None:
-            raise ValueError("n_units is required for a balanced network (mean coupling -J0/sqrt(N))")
+            raise checks.ParameterError("n_units", n_units, "a network size: required for a balanced network (mean coupling -J0/sqrt(N))")
         jbar = -j0 * math.sqrt(checks.integer("n_units", n_units, minimum=1))
     else:
         jbar = j0
@@ -236,7 +236,7 @@ def decorrelated_variance(res, lag):
     h = t[1] - t[0]
     j = int(round(checks.positive("lag", lag) / h))
     if j >= t.size:
-        raise ValueError(f"lag = {lag} is invalid: must be below the grid length {t[-1]:g}")
+        raise checks.ParameterError("lag", lag, f"below the grid length {t[-1]:g}")
     D = res["delta"]
     k = t.size - 1
     return float(D[k, k] - D[k, k - j])

@@ -100,11 +100,12 @@ def _lowrank_predict(g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0, m_std=1.0, n_std
     best = max(stable, key=lambda s: s["kappa"]) if stable else None
     out = {"structure_strength": p.structure_strength, "sigma_mn": p.mn_cov}
     warns = list(mwarns) + ([_size_words(mdl)] if mdl is not None else [])
+    warns += list(dict.fromkeys(s["warning"] for s in sols if s.get("warning")))
     if best is not None:
         out.update(state=f"{best['kind']} ({'heterogeneous, kappa != 0' if abs(best['kappa']) > 1e-9 else 'homogeneous, kappa = 0'})",
                    kappa=best["kappa"], mu=best["mu"], delta0=best["delta0"],
                    delta_inf=best["delta_inf"], temporal_variance=best["delta0"] - best["delta_inf"],
-                   bulk_radius=best["bulk_radius"])
+                   bulk_radius=best["bulk_radius"], quadrature_error=best["quadrature_error"])
     else:
         state = ("no stable solution found: every stationary/chaotic mean-field solution found is unstable "
                  f"({len(sols)} found)")
@@ -198,7 +199,12 @@ def _driven_model(model, g, phi, tau):
     return o["g"], o["phi"], o["tau"], m, warns
 
 
-def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, critical=True,
+# the critical amplitude costs a few dozen periodic solves: by default (critical = None) it is
+# computed when the period's grid is at most this many tau points (g <= ~10 at 5 Hz, 10 ms)
+N_TAU_CRITICAL_AUTO = 160
+
+
+def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, critical=None,
                     balanced_comparison=False, model=None):
     from recnet import checks
     from recnet.numerics.dmft import driven as D
@@ -211,35 +217,67 @@ def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, c
     _rate.check_bounded("frequency", frequency, 1e-6, 1e4) if frequency > 0 else checks.positive("frequency", frequency, "Hz")
     amplitude = checks.in_range("amplitude", amplitude, 0.0, 1e3)
     om = D.omega_from_hz(frequency, tau)
-    kw = dict(n_theta=16, n_gh=20)
+    need = D.default_n_tau(om, g)
+    if need > D.N_TAU_PREDICT:
+        # G(tau) = g^2 <phi'phi'> narrows like 1/g: the grid over one period grows like g * period
+        name, value = ("g", g) if 1.25 / g < 0.25 else ("frequency", frequency)
+        raise checks.ParameterError(name, value, f"g * period <= {D.N_TAU_PREDICT * 1.25:g} tau (with g > 5; period "
+                                    f"<= {D.N_TAU_PREDICT * 0.25:g} tau otherwise): here the periodic DMFT needs "
+                                    f"{need} tau points per input period ({2 * 3.141592653589793 / om:.4g} tau, step "
+                                    f"min(0.25, 1.25/g)), more than predict solves ({D.N_TAU_PREDICT}); raise the "
+                                    "frequency or lower g (numerics.dmft.driven.lambda_max takes any n_tau)")
+    kw = dict(n_theta=16)  # self-checking sinh-mapped quadrature (numerics.dmft.driven.periodic_solution)
     lam, sol = D.lambda_max(g, phi, amplitude, om, **kw)
+    warns = list(sol["warnings"])
     out = {"omega_per_tau": om, "filtered_amplitude": sol["filtered_amplitude"],
            "lambda_max_per_tau": lam, "lambda_max_per_s": lam / tau * 1e3,
+           "lambda_max_error_per_tau": sol["lambda_error"],
            "state": "input-locked (non-chaotic)" if lam < 0 else "chaotic (locked state unstable)",
-           "delta_h0": float(sol["delta_h"][0])}
+           "delta_h0": float(sol["delta_h"][0]), "quadrature_error": sol["quadrature_error"],
+           "n_tau": int(sol["delta_h"].size)}
+    if abs(lam) <= sol["lambda_error"]:
+        warns.append(f"lambda_max = {lam:.3g} /tau is within its estimated error {sol['lambda_error']:.2g}: "
+                     "the verdict (locked or chaotic) is not certain")
+    not_computed = {}
+    if critical is None:
+        critical = need <= N_TAU_CRITICAL_AUTO
+        if not critical:
+            not_computed["critical_amplitude"] = (
+                f"not computed by default at this g and frequency ({need} tau points per period, above "
+                f"{N_TAU_CRITICAL_AUTO}: a few minutes of periodic solves); pass --critical to compute it")
     if critical:
         r = D.critical_amplitude(g, phi, om, tol=1e-3, **kw)
-        out["critical_amplitude"] = r["critical_amplitude"]
+        if r["critical_amplitude"] == r["critical_amplitude"]:
+            out["critical_amplitude"] = r["critical_amplitude"]
+        else:
+            not_computed["critical_amplitude"] = r["verdict"]
+        out["critical_amplitude_verdict"] = r["verdict"]
+        if "critical_amplitude_error" in r:
+            out["critical_amplitude_error"] = r["critical_amplitude_error"]
+        warns.extend(r.get("warnings", []))
     if balanced_comparison:
         from recnet.numerics.dmft import twotime as TT
         cv = TT.common_vs_independent(g=g, phi="relu", amplitude=amplitude, omega=om)
         out["balanced_relu_chaotic_variance"] = {"no_input": cv["none"], "common_input": cv["common"],
                                                  "independent_input": cv["independent"]}
+    if not_computed:
+        out["not_computed"] = not_computed
     return Result("dmft-driven", values=out, config={"g": float(g), "phi": str(phi), "amplitude": amplitude,
                                                      "frequency": float(frequency), "tau": tau,
                                                      "critical": bool(critical),
                                                      "balanced_comparison": bool(balanced_comparison),
                                                      "model": None if mdl is None else mdl.to_dict()},
-                  warnings=mwarns + ([_size_words(mdl)] if mdl is not None else []))
+                  warnings=warns + mwarns + ([_size_words(mdl)] if mdl is not None else []))
 
 
 def _driven_validate(backend="numba", quick=False, seed=12345, g=2.0, phi="tanh", amplitude=1.0, frequency=5.0,
-                     tau=10.0, critical=True, balanced_comparison=False, model=None, n=None, realisations=None):
+                     tau=10.0, critical=None, balanced_comparison=False, model=None, n=None, realisations=None):
     from recnet import checks
     from recnet.checks import ParameterError
     from recnet.subjects import _rate
     from recnet.validation.dmft import driven as dmft_driven
     g, phi, tau, mdl, mwarns = _driven_model(model, g, phi, tau)
+    critical = True if critical is None else bool(critical)   # validate compares at 0.4 and 1.6 A_c by default
     if n is None and mdl is not None:
         n = mdl.size  # the model's N is the largest simulated size
     if balanced_comparison:
@@ -266,7 +304,9 @@ SUBJECTS.append(Subject(
              Option("amplitude", 1.0, "input amplitude A of I_i = A cos(2 pi f t + theta_i)"),
              Option("frequency", 5.0, "input frequency f", unit="Hz"),
              Option("tau", 10.0, "single-unit time constant", unit="ms"),
-             Option("critical", True, "also compute the critical amplitude at this frequency", type=bool),
+             Option("critical", None, "also compute the critical amplitude at this frequency (default: when the "
+                    f"period's grid has <= {N_TAU_CRITICAL_AUTO} tau points, i.e. g <~ 10 at 5 Hz; --critical "
+                    "always, --no-critical never)", type=bool),
              Option("balanced_comparison", False, "two-time DMFT of a balanced ReLU network: chaotic variance "
                     "under common vs independent input of this amplitude and frequency (slow)", type=bool),
              Option("model", None, MODEL_HELP.format(what="g, phi and tau"), type=str, example="rajan2010-tanh")),

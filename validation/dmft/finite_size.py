@@ -66,22 +66,22 @@ def fit(sizes, means, sems, model="1/N"):
     """
     from scipy.stats import chi2 as chi2_dist
     if model not in MODELS:
-        raise ValueError(f"model = {model!r} is invalid: choose one of {sorted(MODELS)}")
+        raise checks.ParameterError("model", model, f"one of {sorted(MODELS)}")
     n = np.asarray(sizes, dtype=float).ravel()
     y = np.asarray(means, dtype=float).ravel()
     s = np.asarray(sems, dtype=float).ravel()
     if not (n.size == y.size == s.size):
-        raise ValueError(f"sizes, means and sems must have equal lengths (got {n.size}, {y.size}, {s.size})")
+        raise checks.ParameterError("means", means, f"sizes, means and sems of equal lengths (got {n.size}, {y.size}, {s.size})")
     basis, names = MODELS[model]
     k = len(names)
     if np.unique(n).size < k:
-        raise ValueError(f"sizes = {n.tolist()} is invalid: model {model!r} needs at least {k} distinct sizes")
+        raise checks.ParameterError("sizes", n.tolist(), f"at least {k} distinct sizes for model {model!r}")
     if np.any(n <= 0) or not np.all(np.isfinite(n)):
-        raise ValueError(f"sizes = {n.tolist()} is invalid: must be positive")
+        raise checks.ParameterError("sizes", n.tolist(), "positive")
     if not np.all(np.isfinite(y)):
-        raise ValueError(f"means = {y.tolist()} is invalid: must be finite")
+        raise checks.ParameterError("means", y.tolist(), "finite")
     if np.any(~np.isfinite(s)) or np.any(s <= 0):
-        raise ValueError(f"sems = {s.tolist()} is invalid: must be finite and > 0")
+        raise checks.ParameterError("sems", s.tolist(), "finite and > 0")
     A = basis(n)
     w = 1.0 / s ** 2
     cov = np.linalg.inv(A.T @ (A * w[:, None]))

@@ -163,7 +163,7 @@ def step_bias(g, phi="1+tanh(x)", n=300, n_networks=16, dts=(0.04, 0.01), t_tran
 
     d1, d2 = (float(v) for v in dts)
     if not d1 > d2 > 0:
-        raise ValueError(f"dts = {dts} is invalid: two steps dt_1 > dt_2 > 0")
+        raise checks.ParameterError("dts", dts, "two steps dt_1 > dt_2 > 0")
     rec_dt = 0.1
     k0 = int(round(t_trans / rec_dt))
     diffs, vals = {}, {}

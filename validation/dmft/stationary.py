@@ -138,7 +138,7 @@ def finite_size_scan(g, sizes, counts, phi="tanh", seed=None, t_trans=20.0, t_me
     sizes = [checks.integer("N", v, minimum=10) for v in sizes]
     counts = [checks.integer("counts", v, minimum=1) for v in counts]
     if len(sizes) != len(counts):
-        raise ValueError(f"sizes and counts must have equal lengths (got {len(sizes)} and {len(counts)})")
+        raise checks.ParameterError("counts", counts, f"one count per size ({len(sizes)} sizes)")
     out = {"sizes": list(sizes), "counts": list(counts), "delta0": [], "delta_tau2": [], "lambda_max": [],
            "lambda_halves_diff": [], "wall_s": []}
     for n, k, child in zip(sizes, counts, ss.spawn(len(sizes))):
@@ -260,7 +260,7 @@ def validate(gains=(1.5, 2.0, 3.0), phi="tanh", n=None, n_networks=2, quick=Fals
     t_lyap_start = (30.0 if quick else 40.0) if t_lyap_start is None else checks.positive("t_lyap_start",
                                                                                           t_lyap_start)
     if t_lyap_start >= t_end:
-        raise ValueError(f"t_lyap_start = {t_lyap_start} is invalid: must be below t_trans + t_meas = {t_end}")
+        raise checks.ParameterError("t_lyap_start", t_lyap_start, f"below t_trans + t_meas = {t_end}")
     ss = np.random.SeedSequence(seed)
     res = ValidationResult("dmft", "numba")
     note_run = (f"Delta over [{t_trans:g}, {t_end:g}] tau, lambda over [{t_lyap_start:g}, {t_end:g}] tau, "
