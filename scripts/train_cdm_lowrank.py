@@ -5,7 +5,7 @@
 The network x' = -x + m n^T tanh(x) / N + B u, z = w . tanh(x) / N (time in units of tau; Dubreuil et
 al. 2022, Nat Neurosci 25:783) is trained by numpy BPTT (``recnet.numerics.trained.cdm``) on the
 context-dependent integration task (inputs: stimulus A, stimulus B, context-A cue, context-B cue).
-Writes arrays m (N x R), n (N x R), B (N x 4), w (N), alpha (dt/tau), rank, seed and losses (no dense W:
+Writes arrays m (N x R), n (N x R), B (N x 4), w (N), task ("cdm"), alpha (dt/tau), rank, seed and losses (no dense W:
 ``recnet predict trained-rnn --weights`` forms W = m n^T / N from m and n).
 Prints the final loss and the accuracy on a fresh test batch (all trials and incongruent ones).
 About 3 minutes on one core.
@@ -46,7 +46,9 @@ def main(argv=None):
     acc = cdm_accuracy(params, a.alpha, u, lab, mask)
     print(f"trained in {time.perf_counter() - t0:.0f} s; final loss {losses[-1]:.5f}; test accuracy "
           f"{acc['accuracy']:.4f} (incongruent trials {acc['accuracy_incongruent']:.4f})")
-    np.savez_compressed(a.out, m=params["m"], n=params["n"], B=params["B"], w=params["w"], alpha=np.array(a.alpha), rank=np.array(a.rank), seed=np.array(a.seed), losses=losses.astype(np.float32))
+    np.savez_compressed(a.out, m=params["m"], n=params["n"], B=params["B"], w=params["w"], task=np.array("cdm"),
+                        alpha=np.array(a.alpha), rank=np.array(a.rank), seed=np.array(a.seed),
+                        losses=losses.astype(np.float32))
     print("wrote", a.out)
 
 

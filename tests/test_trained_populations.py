@@ -152,3 +152,25 @@ def test_resampling_test_reproduces_dubreuil2022_finding():
     assert f["n_populations"] > 1
     assert f["mean"] - o["mean"] > 3 * math.hypot(f["sem"], o["sem"])
     assert (f["mean"] - o["mean"]) > 0.5 * (r["original"] - o["mean"])
+
+
+def test_subject_populations_block_and_refusals():
+    from recnet.registry import get_subject
+    s = get_subject("trained-rnn")
+    r = s.predict(weights="cdm-rank1-n512.npz", n_init=8, populations=2, resample=2, seed=1)
+    p = r.values["populations"]
+    assert p["n_populations"] == 2 and p["chosen_by"] == "given" and sum(p["units_per_population"]) == 512
+    assert np.isclose(np.sum(p["weights"]), 1.0) and np.shape(p["covariances"]) == (2, 7, 7)
+    rs = p["resampling"]
+    assert len(rs["fitted"]["performance"]) == 2 and 0.0 <= rs["one_population"]["mean"] <= 1.0
+    # the original network's accuracy from the subject equals the direct measure on the same trials
+    with np.load(SHIPPED) as z:
+        q = {k: np.array(z[k]) for k in ("m", "n", "B", "w")}
+        alpha = float(z["alpha"])
+    u, _, mask, lab = cdm.cdm_batch(400, seed=1)
+    assert rs["original"] == cdm.cdm_accuracy(q, alpha, u, lab, mask)["accuracy"]
+    for kw, name in (({"populations": 2}, "populations"), ({"resample": 3}, "resample"),
+                     ({"weights": "cdm-rank1-n512.npz", "populations": 0, "resample": 1}, "resample")):
+        with pytest.raises(ParameterError) as e:
+            s.predict(n_init=4, **kw)
+        assert e.value.name == name
