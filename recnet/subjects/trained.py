@@ -16,6 +16,14 @@ stable / saddle / unstable / marginal, ``n_unstable``, ``n_zero``, ``count``), `
 ``state`` (in words), ``tolerances``, ``runs``, ``lowrank`` (singular values and effective rank of
 W).  Numerics: ``recnet.numerics.trained.fixed_points``; reference: Sussillo & Barak 2013, Neural
 Comput 25:626.
+
+A low-rank weights file (arrays ``m``, ``n`` (N x R), ``B``, ``w``; W = m n^T / N, e.g. the shipped
+rank-1 context-dependent network ``cdm-rank1-n512.npz`` from ``scripts/train_cdm_lowrank.py``) also
+takes ``--populations K`` (0: chosen by BIC), adding a ``populations`` block (the Gaussian mixture of
+the per-unit loadings: ``weights``, ``means``, ``covariances``, ``bic``, ``units_per_population``), and
+``--resample N`` (a ``resampling`` block: task accuracy of the original network and mean, standard
+error and list over N networks drawn from the fitted mixture and from one Gaussian).  Numerics:
+``recnet.numerics.trained.populations``; Dubreuil et al. 2022, Nat Neurosci 25:783.
 """
 from __future__ import annotations
 
