@@ -16,6 +16,14 @@ stable / saddle / unstable / marginal, ``n_unstable``, ``n_zero``, ``count``), `
 ``state`` (in words), ``tolerances``, ``runs``, ``lowrank`` (singular values and effective rank of
 W).  Numerics: ``recnet.numerics.trained.fixed_points``; reference: Sussillo & Barak 2013, Neural
 Comput 25:626.
+
+A low-rank weights file (arrays ``m``, ``n`` (N x R), ``B``, ``w``; W = m n^T / N, e.g. the shipped
+rank-1 context-dependent network ``cdm-rank1-n512.npz`` from ``scripts/train_cdm_lowrank.py``) also
+takes ``--populations K`` (0: chosen by BIC), adding a ``populations`` block (the Gaussian mixture of
+the per-unit loadings: ``weights``, ``means``, ``covariances``, ``bic``, ``units_per_population``), and
+``--resample N`` (a ``resampling`` block: task accuracy of the original network and mean, standard
+error and list over N networks drawn from the fitted mixture and from one Gaussian).  Numerics:
+``recnet.numerics.trained.populations``; Dubreuil et al. 2022, Nat Neurosci 25:783.
 """
 from __future__ import annotations
 
@@ -50,7 +58,14 @@ OPTIONS = (
 )
 
 PREDICT_OPTIONS = (
-    Option("seed", 0, "seed of the initial states (validate takes its own --seed)", type=int, example=3),
+    Option("seed", 0, "seed of the initial states, the mixture fit and the resampled networks (validate takes "
+           "its own --seed)", type=int, example=3),
+    Option("populations", None, "fit a Gaussian mixture to the connectivity loadings (m, n, B columns, w) of a "
+           "low-rank weights file (arrays m, n, B, w): this many populations, or 0 to choose by BIC (1..6); "
+           "needs scikit-learn (recnet[populations])", type=int, example=0),
+    Option("resample", 0, "with --populations: draw this many networks from the fitted mixture and as many from "
+           "one Gaussian and report their task performance against the original's (weights files that name "
+           "their task, e.g. cdm-rank1-n512.npz)", type=int, example=4),
 )
 
 VALIDATE_OPTIONS = (
@@ -62,6 +77,10 @@ REFS = (
     "neural networks, Neural Comput 25:626",
     "Hopfield 1984, PNAS 81:3088",
     "Ben-Yishai, Bar-Or, Sompolinsky 1995, PNAS 92:3844",
+    "Dubreuil, Valente, Beiran, Mastrogiuseppe, Ostojic 2022, The role of population structure in computations "
+    "through neural dynamics, Nat Neurosci 25:783",
+    "Beiran, Dubreuil, Valente, Mastrogiuseppe, Ostojic 2021, Shaping dynamics with multiple populations in "
+    "low-rank recurrent networks, Neural Comput 33:1572",
 )
 
 
@@ -88,8 +107,15 @@ def _load_weights(weights):
             arrs = {k: np.array(z[k]) for k in z.files}
     except Exception as exc:
         raise ParameterError("weights", str(weights), f"could not be read as .npz: {exc}") from None
+    if "W" not in arrs and "m" in arrs and "n" in arrs:
+        m, nn = (np.asarray(arrs[k], float) for k in ("m", "n"))
+        m, nn = (a[:, None] if a.ndim == 1 else a for a in (m, nn))
+        if m.ndim != 2 or m.shape != nn.shape:
+            raise ParameterError("weights", str(weights), f"m and n must both be N x R (they are {m.shape}, {nn.shape})")
+        arrs["W"] = m @ nn.T / m.shape[0]          # low-rank file: W = m n^T / N (Dubreuil et al. 2022)
     if "W" not in arrs:
-        raise ParameterError("weights", str(weights), f"must hold an array W (it holds {', '.join(arrs) or 'nothing'})")
+        raise ParameterError("weights", str(weights), f"must hold an array W or low-rank factors m, n (it holds "
+                             f"{', '.join(arrs) or 'nothing'})")
     out = []
     for k in ("W", "B", "b"):
         a = arrs.get(k)
@@ -217,12 +243,81 @@ def _summary_values(r, W, u, ph, marginal_tol, dedup_tol, slow_q_max):
             "runs": r["runs"], "lowrank": lowrank_summary(W)}
 
 
+#: test trials of the resampled-performance measure (accuracy on a fixed seeded batch)
+RESAMPLE_TRIALS = 400
+
+
+def _lowrank_file(weights):
+    """m, n, B, w, alpha and task of a low-rank weights file, or a ParameterError naming ``populations``."""
+    import numpy as np
+    p = Path(DEFAULT_WEIGHTS if weights is None else weights)
+    if not p.is_absolute() and not p.is_file() and (_DATA / p).is_file():
+        p = _DATA / p
+    with np.load(p, allow_pickle=False) as z:
+        arrs = {k: np.array(z[k]) for k in z.files}
+    missing = [k for k in ("m", "n", "B", "w") if k not in arrs]
+    if missing:
+        raise ParameterError("populations", None, f"needs a low-rank weights file with arrays m, n, B, w (this one "
+                             f"lacks {', '.join(missing)}); e.g. --weights cdm-rank1-n512.npz")
+    task = str(arrs["task"]) if "task" in arrs else None
+    alpha = float(arrs["alpha"]) if "alpha" in arrs else None
+    return {k: arrs[k].astype(float) for k in ("m", "n", "B", "w")}, alpha, task
+
+
+def populations_block(weights, populations, resample, seed):
+    """The ``populations`` block: loadings' Gaussian mixture and, with ``resample``, the resampling test
+    (``recnet.numerics.trained.populations``; Dubreuil et al. 2022)."""
+    import numpy as np
+    from recnet import checks
+    populations = checks.integer("populations", populations, minimum=0, maximum=20)
+    resample = checks.integer("resample", resample, minimum=0, maximum=1000)
+    if resample == 1:
+        raise ParameterError("resample", resample, "0 (off) or >= 2 draws (a standard error needs two)")
+    params, alpha, task = _lowrank_file(weights)
+    if resample and task != "cdm":
+        raise ParameterError("resample", resample, "the weights file names no task recnet can score (array task = "
+                             "'cdm'); use the Python function recnet.numerics.trained.populations.resampling_test")
+    try:
+        from recnet.numerics.trained import populations as POP
+        import sklearn  # noqa: F401
+    except ImportError:
+        raise ParameterError("populations", populations, "needs scikit-learn: pip install 'recnet[populations]'") from None
+    L, names = POP.loadings(params, input_names=["I_stim_a", "I_stim_b", "I_ctx_a", "I_ctx_b"]
+                            if task == "cdm" else None)
+    fit = POP.fit_populations(L, populations or None, seed=seed)
+    out = {"loading_names": names, "n_units": int(L.shape[0]), "n_populations": fit["n_populations"],
+           "chosen_by": fit["chosen_by"], "bic": {str(k): v for k, v in fit["bic"].items()},
+           "weights": fit["weights"], "means": fit["means"], "covariances": fit["covariances"],
+           "units_per_population": np.bincount(fit["labels"], minlength=fit["n_populations"]).tolist()}
+    if resample:
+        from recnet.numerics.trained import cdm
+        u, _, mask, lab = cdm.cdm_batch(RESAMPLE_TRIALS, seed=seed)
+
+        def perf(q):
+            return cdm.cdm_accuracy(q, alpha, u, lab, mask)["accuracy"]
+
+        r = POP.resampling_test(params, perf, n_populations=fit["n_populations"], n_resamples=resample, seed=seed)
+        out["resampling"] = {
+            "performance": "accuracy (sign of the mean decision-period output) on "
+                           f"{RESAMPLE_TRIALS} context-dependent trials (seed {seed})",
+            "original": r["original"], "n_resamples": resample, "n_units": r["n_units"],
+            "fitted": {k: r["fitted"][k] for k in ("mean", "sem", "performance", "n_populations")},
+            "one_population": {k: r["one_population"][k] for k in ("mean", "sem", "performance")}}
+    return out
+
+
 def _predict(model=None, weights=None, phi=None, input=None, n_init=256, seed=0, marginal_tol=1e-6, dedup_tol=1e-4,
-             slow_q_max=1e-3, eigenvectors=False):
+             slow_q_max=1e-3, eigenvectors=False, populations=None, resample=0):
     from recnet.results import Result
+    if resample and populations is None:
+        raise ParameterError("resample", resample, "needs --populations (K, or 0 to choose by BIC)")
+    if populations is not None and model is not None:
+        raise ParameterError("populations", populations, "needs a low-rank --weights file (arrays m, n, B, w)")
     W, c, ph, u, desc, r = _analyse(model, weights, phi, input, n_init, seed, marginal_tol, dedup_tol, slow_q_max,
                                     eigenvectors)
     values = _summary_values(r, W, u, ph, marginal_tol, dedup_tol, slow_q_max)
+    if populations is not None:
+        values["populations"] = populations_block(weights, populations, resample, seed)
     cfg = {"model": desc.get("model"), "network": {k: v for k, v in desc.items() if k != "model"}, "phi": ph}
     return Result("trained-rnn", values=values, config=cfg)
 
