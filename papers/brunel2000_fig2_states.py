@@ -22,7 +22,10 @@ warm-up, seed 1 (quick mode: N_E = 1000, C_E = 100, 0.3 s after 0.1 s: a smoke t
 published network).  Per point: the Welch spectrum of the summed E+I activity (0.5 ms bins, Hann
 segments of 200 ms, 100 ms in quick mode; ``validation.lif_oscillation``), its peak above 2/T_seg,
 and the synchrony chi = std(A) / sqrt(nu / (N bin)) of the E activity (about 1 for independent
-Poisson neurons; ``validation.brunel.synchrony``).  The printed table gives the predicted state,
+Poisson neurons; ``validation.brunel.synchrony``).  Where the simulated network's asynchronous
+state is stable, the spectrum linear-response theory predicts for it (finite-size shot noise
+filtered by the network, ``predicted_spectrum``) is drawn over the simulated one; the 0.5 ms bins
+attenuate the simulated spectrum by sinc^2(pi f bin), 13 % at 400 Hz, not corrected.  The printed table gives the predicted state,
 frequency and growth rate against the simulated rate, chi and peak.
 """
 from __future__ import annotations
@@ -94,6 +97,38 @@ def phase_diagram(g_values, eta_values, progress=None):
             "growth_rate_per_s": growth, "frequency_hz": freq}
 
 
+def predicted_spectrum(g, eta, freqs_hz, **network):
+    """One-sided power spectrum (Hz^2/Hz) of the summed E+I activity that linear-response theory
+    predicts for the finite network at (g, eta) when its asynchronous state is stable (None otherwise).
+
+    C(omega) = P D P^dagger with P = (1 - M(i omega))^-1 and D = diag(nu_a / N_a) the shot noise of
+    independent neurons (``numerics.lif_stability.power_spectra``; Brunel & Hakim 1999, Bos et al.
+    2016 eq. 18); the summed activity A = sum_a (N_a / N) A_a has two-sided spectrum
+    sum_ab w_a w_b C_ab, doubled for the one-sided Welch estimate.  Not drawn where the state is
+    unstable (the linear theory holds for a stable state only).
+    """
+    from recnet.numerics.lif_meanfield import network_states
+    from recnet.numerics.lif_stability import model_stability, power_spectra
+    from recnet.subjects.brunel import brunel_lif_model
+
+    m = brunel_lif_model(g=g, eta=eta, **dict(NETWORK, **network))
+    stable = [s for s in network_states(m, cv=False)["states"] if s["stable"]]
+    if len(stable) != 1 or not model_stability(m, stable[0])["stable"]:
+        return None
+    st = stable[0]
+    a = m.to_arrays()
+    P = a["indegree"].shape[0]
+    D = np.zeros((P, P))
+    for pr in m.projections:
+        D[m.index(pr.post), m.index(pr.pre)] = pr.delay
+    sizes = np.array([pop.size for pop in m.populations], float)
+    c = power_spectra(freqs_hz, a["indegree"], a["weight"], D, sizes, tau_m=a["tau_m"], tau_refrac=a["tau_refrac"],
+                      v_thresh=a["v_thresh"], v_reset=a["v_reset"], v_rest=a["v_rest"], rate_hz=st["rate_hz"],
+                      mu_mv=st["mu_mv"], sigma_mv=st["sigma_mv"])
+    w = sizes / sizes.sum()
+    return 2.0 * np.einsum("a,nab,b->n", w, c, w).real
+
+
 def simulate_point(g, eta, *, quick=False, seed=1):
     """Simulate Brunel's network at (g, eta) on numba; rate, synchrony and activity spectrum."""
     from recnet.validation.brunel import brunel_network, synchrony
@@ -110,23 +145,28 @@ def simulate_point(g, eta, *, quick=False, seed=1):
     peaks = peak_frequencies(f, spec, seg)
     mean = spec.mean(axis=0)
     band = f >= 2e3 / seg
-    return {"rate_hz": res.rate("E", t_warm, t1)[0], "chi": synchrony(res, "E", t_warm, t1),
+    theory = predicted_spectrum(g, eta, f[1:], n_e=size["n_e"], epsilon=size["epsilon"])
+    return {"theory_psd": theory,"rate_hz": res.rate("E", t_warm, t1)[0], "chi": synchrony(res, "E", t_warm, t1),
             "peak_hz": float(f[band][np.argmax(mean[band])]), "peak_segments_hz": peaks, "freqs_hz": f,
             "psd": mean, "n_e": size["n_e"], "c_e": round(size["epsilon"] * size["n_e"]), "t_sim_ms": t_sim,
             "segment_ms": seg}
 
 
 def table(pred, sims):
-    """The printed comparison table of the Fig. 8 points."""
+    """The printed comparison table of the Fig. 8 points (``peak_psd_th``: the peak of the spectrum
+    predicted for the simulated network, where its asynchronous state is stable)."""
     head = (f"{'pt':>2} {'g':>4} {'eta':>4} {'Brunel':>8} {'predicted':>10} {'f_pred':>7} {'growth':>8} "
-            f"{'rate_th':>7} | {'rate_sim':>8} {'chi':>6} {'peak_sim':>8}")
+            f"{'rate_th':>7} | {'rate_sim':>8} {'chi':>6} {'peak_sim':>8} {'peak_psd_th':>11}")
     lines = [head, f"{'':>2} {'':>4} {'':>4} {'':>8} {'':>10} {'(Hz)':>7} {'(1/s)':>8} {'(Hz)':>7} | "
-             f"{'(Hz)':>8} {'':>6} {'(Hz)':>8}"]
+             f"{'(Hz)':>8} {'':>6} {'(Hz)':>8} {'(Hz)':>11}"]
     for name, (g, eta, pub) in FIG8_POINTS.items():
         p, s = pred[name], sims.get(name)
         fp = "-" if p["frequency_hz"] is None else f"{p['frequency_hz']:.1f}"
         gr = "-" if p["growth_rate_per_s"] is None else f"{p['growth_rate_per_s']:.1f}"
         sim = "not simulated" if s is None else f"{s['rate_hz']:8.2f} {s['chi']:6.2f} {s['peak_hz']:8.1f}"
+        if s is not None:   # peak of the predicted spectrum of the simulated network (stable states only)
+            th = s["theory_psd"]
+            sim += f" {'-' if th is None else format(s['freqs_hz'][1:][np.argmax(th)], '.1f'):>11}"
         lines.append(f"{name:>2} {g:4g} {eta:4g} {pub:>8} {p['state']:>10} {fp:>7} {gr:>8} {p['rate_hz']:7.2f} | {sim}")
     return "\n".join(lines)
 
@@ -183,6 +223,9 @@ def make(out=None, quick=False, simulate=True):
         if s is not None:
             sa.semilogy(s["freqs_hz"][1:], s["psd"][1:], color="C0", lw=1.0, label="simulation")
             sa.axvline(s["peak_hz"], color="C0", ls=":", lw=1.0)
+            if s["theory_psd"] is not None:
+                sa.semilogy(s["freqs_hz"][1:], s["theory_psd"], color="k", lw=1.2,
+                            label="theory: spectrum of the stable state")
         if p["frequency_hz"] is not None:
             sa.axvline(p["frequency_hz"], color="C3", ls="--", lw=1.2, label="theory: main mode")
         sa.set_xlim(0, 800 if name == "A" else 400)
