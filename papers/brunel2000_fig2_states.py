@@ -27,6 +27,11 @@ state is stable, the spectrum linear-response theory predicts for it (finite-siz
 filtered by the network, ``predicted_spectrum``) is drawn over the simulated one; the 0.5 ms bins
 attenuate the simulated spectrum by sinc^2(pi f bin), 13 % at 400 Hz, not corrected.  The printed table gives the predicted state,
 frequency and growth rate against the simulated rate, chi and peak.
+
+Cost: the full figure (32 x 20 grid, g step 0.25, nu_ext/nu_thr step 0.2, about 1.5 s per point,
+and four full-size simulations of 1.2 s) took about 20 min of one core; quick mode (5 x 4 grid,
+small networks) about 40 s.  The 0.2 step does not resolve narrow regions (the SI slow state
+lies in a thin band around nu_ext/nu_thr = 0.9 on this grid); refine ``eta`` for them.
 """
 from __future__ import annotations
 
@@ -191,7 +196,7 @@ def make(out=None, quick=False, simulate=True):
     print(table(pred, sims))
 
     fig = plt.figure(figsize=(12, 5.2))
-    ax = fig.add_axes([0.06, 0.11, 0.44, 0.78])
+    ax = fig.add_axes([0.06, 0.11, 0.44, 0.76])
     cmap = ListedColormap(["#ffffff"] + COLOURS)
     norm = BoundaryNorm(np.arange(-1.5, len(STATES) + 0.5), cmap.N)
     ax.pcolormesh(d["g"], d["eta"], d["code"].T, cmap=cmap, norm=norm, shading="nearest")
@@ -206,7 +211,8 @@ def make(out=None, quick=False, simulate=True):
         ax.plot([], [], color=colour, lw=2.0, label=lab)
     for name, (g, eta, pub) in FIG8_POINTS.items():
         ax.plot(g, eta, "o", ms=7, mfc="k", mec="w")
-        ax.annotate(f"{name}: {pred[name]['state']}\n(Brunel: {pub})", (g, eta), xytext=(6, 4),
+        ax.annotate(f"{name}: {pred[name]['state']}\n(Brunel: {pub})", (g, eta),
+                    xytext=(6, -22) if eta > 3.5 else (6, 4),
                     textcoords="offset points", fontsize=7.5)
     handles = [Patch(color=c, label=s) for s, c in zip(STATES, COLOURS)]
     handles.append(Patch(facecolor="#ffffff", edgecolor="0.5", label="no unique stable state"))
@@ -244,7 +250,7 @@ def make(out=None, quick=False, simulate=True):
         s0 = next(iter(sims.values()))
         fig.text(0.57, 0.925, f"numba simulations: N_E = {s0['n_e']}, C_E = {s0['c_e']}, {s0['t_sim_ms']:g} ms, "
                  f"Welch {s0['segment_ms']:g} ms segments", fontsize=8)
-    fig.suptitle(REFERENCE, fontsize=9, x=0.3)
+    fig.suptitle(REFERENCE, fontsize=9, x=0.3, y=0.995)
     fig.savefig(out, dpi=120)
     plt.close(fig)
     return out
