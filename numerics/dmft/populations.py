@@ -399,7 +399,10 @@ def lyapunov_chaotic(state, alpha, g, phi, dtau=0.05, with_check=False):
         # shift-invert below the spectrum: the eigenvalue nearest sigma is the lowest one
         kmax = float(np.max([np.max(np.abs(np.linalg.eigvals(Kd[:, :, k]))) for k in range(0, n, max(n // 50, 1))]))
         sigma = -kmax - 0.5 if target is None else target
-        vals = eigs(A, k=min(3, A.shape[0] - 2), sigma=sigma, which="LM", return_eigenvectors=False)
+        # a fixed start vector: ARPACK's default one is random, which made the result (and the JSON)
+        # differ between identical runs in the last digits
+        vals = eigs(A, k=min(3, A.shape[0] - 2), sigma=sigma, which="LM", return_eigenvectors=False,
+                    v0=np.ones(A.shape[0]))
         if target is None:
             return float(vals.real.min())
         return float(vals.real[np.argmin(np.abs(vals.real - target))])

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from recnet.checks import ParameterError
 
-__all__ = ["load", "load_file", "list_models", "model_path", "register_family", "families",
+__all__ = ["load", "load_file", "list_models", "model_path", "default_name", "register_family", "families",
            "to_unit", "DATA"]
 
 DATA = Path(__file__).with_name("data")
@@ -106,6 +106,16 @@ def load_file(path):
     except Exception as exc:  # a syntax error in the user's file is a user error
         raise ParameterError("model", str(path), f"could not be parsed: {exc}") from None
     raise ParameterError("model", str(path), "must end in .toml, .yaml or .yml")
+
+
+def default_name(source, fallback="user"):
+    """A model's name when its file gives none: a shipped model's own name, else the source as given
+    (a path, or ``fallback`` for a dict or Python object)."""
+    src = str(source)
+    if src.startswith("<"):
+        return fallback
+    p = Path(src)
+    return p.stem if p.parent.resolve() == DATA.resolve() else src
 
 
 def model_path(name):

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from recnet.checks import ParameterError
-from recnet.models import register_family, to_unit
+from recnet.models import default_name, register_family, to_unit
 from recnet.models._array_files import base_dir, read_array
 
 __all__ = ["GeometryModel", "from_dict", "MAX_BOUND"]
@@ -118,7 +118,7 @@ def from_dict(data, source="<dict>"):
         N = R.shape[1]
         if not nr or any(not 1 <= v <= N for v in nr) or len(set(nr)) != len(nr):
             raise ParameterError("neurons", list(nr), f"must be distinct neuron numbers in 1..{N}")
-    name = str(data.get("name") or (source if source not in ("<dict>", "<replace>") else "user"))
+    name = str(data.get("name") or default_name(source))
     return GeometryModel(R, X, float(bound), norm, float(tol), bool(sc), float(at), nr, name,
                          str(data.get("summary", "")), str(data.get("reference", "")))
 

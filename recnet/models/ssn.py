@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from recnet.checks import ParameterError
-from recnet.models import register_family, to_unit
+from recnet.models import default_name, register_family, to_unit
 from recnet.models._array_files import base_dir, read_array
 
 __all__ = ["SSNModel", "from_dict", "from_arrays"]
@@ -148,7 +148,7 @@ def from_dict(data, source="<dict>"):
     pops = tuple(str(p) for p in pops)
     if len(pops) != N:
         raise ParameterError("populations", list(pops), f"must be N = {N} names")
-    name = str(data.get("name") or (source if source not in ("<dict>", "<replace>") else "user"))
+    name = str(data.get("name") or default_name(source))
     return SSNModel(W, h, float(k), float(n), tau, ct, pops, name, str(data.get("summary", "")),
                     str(data.get("reference", "")))
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from recnet.checks import ParameterError
-from recnet.models import register_family, to_unit
+from recnet.models import default_name, register_family, to_unit
 from recnet.models._array_files import base_dir, read_array
 
 __all__ = ["TLNModel", "from_dict", "MAX_N"]
@@ -107,7 +107,7 @@ def from_dict(data, source="<dict>"):
     n = data.get("n") or 0
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 0 <= n <= MAX_N:
         raise ParameterError("n", n, f"must be an integer in 0..{MAX_N} (0: from the graph)")
-    name = str(data.get("name") or (source if source not in ("<dict>", "<replace>") else "user"))
+    name = str(data.get("name") or default_name(source))
     meta = (name, str(data.get("summary", "")), str(data.get("reference", "")))
     if has_w:
         for f in ("epsilon", "delta", "theta"):

@@ -306,7 +306,7 @@ SUBJECTS.append(Subject(
              Option("tau", 10.0, "single-unit time constant", unit="ms"),
              Option("critical", None, "also compute the critical amplitude at this frequency (default: when the "
                     f"period's grid has <= {N_TAU_CRITICAL_AUTO} tau points, i.e. g <~ 10 at 5 Hz; --critical "
-                    "always, --no-critical never)", type=bool),
+                    "always, --no-critical never)", type=bool, example=False),
              Option("balanced_comparison", False, "two-time DMFT of a balanced ReLU network: chaotic variance "
                     "under common vs independent input of this amplitude and frequency (slow)", type=bool),
              Option("model", None, MODEL_HELP.format(what="g, phi and tau"), type=str, example="rajan2010-tanh")),

@@ -32,12 +32,27 @@ __all__ = ["latent_rhs_expr", "polynomial_averages", "stein_lemma_check"]
 x = sp.Symbol("x", real=True)
 
 
+def _sym(v, name="value"):
+    """A sympy object from a sympy expression, a number, or text read by the whitelist parser
+    (``recnet.expr``: never sympify, which runs Python)."""
+    if isinstance(v, sp.Basic):
+        return v
+    if isinstance(v, bool):
+        raise TypeError(f"{name} must be a number or an expression, not a bool")
+    if isinstance(v, int):
+        return sp.Integer(v)
+    if isinstance(v, float):
+        return sp.Float(v)
+    from recnet.expr import parse
+    return parse(str(v), {"x": x}, name=name)
+
+
 def polynomial_averages(poly):
     r"""Exact :math:`(\langle p\rangle, \langle p'\rangle)` over :math:`x\sim\mathcal N(\mu, \Delta)` for a
     polynomial p in ``x`` (a sympy expression or string): returns a function (mu, Delta) -> (expr, expr),
     using :math:`E[(\mu + \sqrt\Delta z)^k] = \sum_j\binom kj\mu^{k-j}\Delta^{j/2}E[z^j]`,
     :math:`E[z^{2i}] = (2i-1)!!`."""
-    p = sp.Poly(sp.sympify(poly, locals={"x": x}), x)
+    p = sp.Poly(_sym(poly, "poly"), x)
     dp = p.diff(x)
 
     def avg(q, mu, delta):
@@ -73,7 +88,7 @@ def latent_rhs_expr(alpha, mean, cov, rank, averages, u=()):
     """
     R = int(rank)
     kappa = list(sp.symbols(f"kappa_1:{R + 1}", real=True))
-    u = [sp.sympify(v) for v in u]
+    u = [_sym(v, "u") for v in u]
     v = sp.Matrix(kappa + u)
     fidx = list(range(R)) + [2 * R + q for q in range(len(u))]
     F = -sp.Matrix(kappa)
@@ -85,7 +100,7 @@ def latent_rhs_expr(alpha, mean, cov, rank, averages, u=()):
         f0, f1 = averages(mu, delta)
         for r in range(R):
             c = (S.extract([R + r], fidx) * v)[0]
-            F[r] += sp.sympify(a) * (A[R + r] * f0 + c * f1)
+            F[r] += _sym(a, "alpha") * (A[R + r] * f0 + c * f1)
     return F, kappa
 
 
@@ -95,7 +110,7 @@ def stein_lemma_check(poly="x**3"):
     mu, nu, c, t = sp.symbols("mu nu c t", real=True)
     sx = sp.Symbol("s_x", positive=True)
     z1, z2 = sp.symbols("z_1 z_2", real=True)
-    f = sp.sympify(poly, locals={"x": x})
+    f = _sym(poly, "poly")
     g = lambda e: sp.integrate(e * sp.exp(-(z1 ** 2 + z2 ** 2) / 2) / (2 * sp.pi),  # noqa: E731
                                (z1, -sp.oo, sp.oo), (z2, -sp.oo, sp.oo))
     xx = mu + sx * z1
