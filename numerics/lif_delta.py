@@ -248,25 +248,12 @@ def _advance(step0, n_steps, block, npar, refr, y, r, pois, win, rng_state,
                         v_out[done + k, v_col[i]] = y[i] + npar[4, i]
                     if rec_col[i] >= 0:
                         rec_out[done + k, rec_col[i]] = cur[k, i]
-                stamp = s0 + k + 1
-                for s in range(slo[c], slo[c + 1]):
-                    if win[s, 0] < stamp and stamp <= win[s, 1]:
-                        cnt = _poisson_draw(pois, rng_state, s)
-                    else:
-                        cnt = 0
-                    cur[k, N + s] = cnt
-                    if rec_col[N + s] >= 0:
-                        rec_out[done + k, rec_col[N + s]] = min(cnt, 65535)
-        for k in range(nb):
-            for a in range(n_src, n_nodes):
-                if rec_col[a] >= 0:
-                    rec_out[done + k, rec_col[a]] = min(cur[k, a], 65535)
+                draw_sources(cur, k, s0 + k + 1, slo[c], slo[c + 1], N, win, pois, rng_state, rec_col,
+                             rec_out, done)
+        record_array_nodes(cur, nb, n_src, n_nodes, rec_col, rec_out, done)
         done += nb
-    if flips % 2 == 1:
-        # the last block's spikes must be in `spk` for the next call
-        for k in range(block):
-            for a in range(n_nodes):
-                spk[k, a] = cur[k, a]
+    if flips % 2 == 1:   # the last block's spikes must be in `spk` for the next call
+        spk[:, :] = cur
     return done
 
 
@@ -337,6 +324,29 @@ def _poisson_draw(pois, state, s):
     for _ in range(int(-K)):
         total += _poisson_part(state, s, pois[s, 1], pois[s, 2])
     return total
+
+
+@njit
+def draw_sources(cur, k, stamp, s_lo, s_hi, N, win, pois, rng_state, rec_col, rec_out, done):
+    """Counts of Poisson sources s_lo..s_hi-1 (nodes N + s) in row k of the block at step ``stamp``
+    (zero outside each source's active window), recorded where asked; shared by both LIF kernels."""
+    for s in range(s_lo, s_hi):
+        if win[s, 0] < stamp and stamp <= win[s, 1]:
+            cnt = _poisson_draw(pois, rng_state, s)
+        else:
+            cnt = 0
+        cur[k, N + s] = cnt
+        if rec_col[N + s] >= 0:
+            rec_out[done + k, rec_col[N + s]] = min(cnt, 65535)
+
+
+@njit
+def record_array_nodes(cur, nb, n_src, n_nodes, rec_col, rec_out, done):
+    """Record the spike-array nodes' counts of the block's first ``nb`` rows (both LIF kernels)."""
+    for k in range(nb):
+        for a in range(n_src, n_nodes):
+            if rec_col[a] >= 0:
+                rec_out[done + k, rec_col[a]] = min(cur[k, a], 65535)
 
 
 @njit

@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 
 from recnet.numerics._jit import njit, prange
-from recnet.numerics.lif_delta import _poisson_draw
+from recnet.numerics.lif_delta import draw_sources, record_array_nodes
 
 __all__ = ["propagators_exp", "advance_exp", "advance_exp_serial", "psc_voltage"]
 
@@ -164,24 +164,12 @@ def _advance_exp(step0, n_steps, block, npar, refr, y, ie, ii, r, pois, win, rng
                         v_out[done + k, v_col[i]] = y[i] + npar[8, i]
                     if rec_col[i] >= 0:
                         rec_out[done + k, rec_col[i]] = cur[k, i]
-                stamp = s0 + k + 1
-                for s in range(slo[c], slo[c + 1]):
-                    if win[s, 0] < stamp and stamp <= win[s, 1]:
-                        cnt = _poisson_draw(pois, rng_state, s)
-                    else:
-                        cnt = 0
-                    cur[k, N + s] = cnt
-                    if rec_col[N + s] >= 0:
-                        rec_out[done + k, rec_col[N + s]] = min(cnt, 65535)
-        for k in range(nb):
-            for a in range(n_src, n_nodes):
-                if rec_col[a] >= 0:
-                    rec_out[done + k, rec_col[a]] = min(cur[k, a], 65535)
+                draw_sources(cur, k, s0 + k + 1, slo[c], slo[c + 1], N, win, pois, rng_state, rec_col,
+                             rec_out, done)
+        record_array_nodes(cur, nb, n_src, n_nodes, rec_col, rec_out, done)
         done += nb
-    if flips % 2 == 1:
-        for k in range(block):
-            for a in range(n_nodes):
-                spk[k, a] = cur[k, a]
+    if flips % 2 == 1:   # the last block's spikes must be in `spk` for the next call
+        spk[:, :] = cur
     return done
 
 
