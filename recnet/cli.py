@@ -346,14 +346,22 @@ def cmd_validate_all(argv):
     return 0 if ok else 1
 
 
-def cmd_calibrate(argv):
-    """``recnet calibrate SUBJECT``: false-disagree rate, z spread and power of its validation."""
+def _leading_subject(argv, command):
+    """The SUBJECT that starts ``argv`` of ``recnet COMMAND SUBJECT ...``; None after printing the help
+    for a bare ``--help``; a CLIError when it is missing."""
     if not argv or argv[0].startswith("-"):
         if "-h" in argv or "--help" in argv:
             print(__doc__)
-            return 0
-        raise CLIError("calibrate needs a SUBJECT (see `recnet list`)")
-    subject = registry.get_subject(argv[0])
+            return None
+        raise CLIError(f"{command} needs a SUBJECT (see `recnet list`)")
+    return registry.get_subject(argv[0])
+
+
+def cmd_calibrate(argv):
+    """``recnet calibrate SUBJECT``: false-disagree rate, z spread and power of its validation."""
+    subject = _leading_subject(argv, "calibrate")
+    if subject is None:
+        return 0
     if subject.validate is None:
         raise CLIError(f"subject {subject.name!r} has no validation to calibrate")
     from recnet.validation import calibrate as cal
@@ -389,12 +397,9 @@ def cmd_calibrate(argv):
 # ----------------------------------------------------------------------------------------- sweep
 def cmd_sweep(argv):
     """``recnet sweep SUBJECT --param NAME=START:STOP:N [...]``: predict/validate over a grid."""
-    if not argv or argv[0].startswith("-"):
-        if "-h" in argv or "--help" in argv:
-            print(__doc__)
-            return 0
-        raise CLIError("sweep needs a SUBJECT (see `recnet list`)")
-    subject = registry.get_subject(argv[0])
+    subject = _leading_subject(argv, "sweep")
+    if subject is None:
+        return 0
     from recnet import sweep as sw
 
     command = "validate" if "--validate" in argv[1:] else "predict"
