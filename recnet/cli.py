@@ -6,7 +6,8 @@
     recnet predict SUBJECT [options] [--json]
     recnet validate SUBJECT [--backend numba|nest|spinnaker] [--quick] [--json] [--seed N] [--out DIR]
     recnet validate --all [--quick] [--out DIR]
-    recnet calibrate SUBJECT [--seeds K] [--shift F] [--quick] [--json] [--seed0 S] [options]
+    recnet calibrate SUBJECT [--seeds K] [--shift F] [--quick] [--json] [--seed0 S] [--out DIR] [--scheduler ADDR]
+                             [options]
     recnet figure [NAME] [-o FILE] [--quick]
     recnet analyse ACTIVITY_FILE [--kind rates|spikes] [--bin-ms B] [--dt-ms DT] [--kmax K] [--blocks K] [--json]
 
@@ -377,19 +378,23 @@ def cmd_calibrate(argv):
                         f"{cal.CLAIMED_SHIFT.get(subject.name, (cal.DEFAULT_SHIFT,) * 2)})")
     p.add_argument("--quick", action="store_true", default=False, help="calibrate the quick validation")
     p.add_argument("--json", action="store_true", default=False, help="print one JSON object")
-    p.add_argument("--workers", type=int, default=None, help="processes (default: min(2, cores))")
+    p.add_argument("--workers", type=int, default=None, help="local processes (default: min(2, cores))")
+    p.add_argument("--out", type=Path, default=None,
+                   help="store each seed's record here as it finishes (a folder or .sqlite, as `recnet sweep "
+                        "--out`); a rerun computes only the missing seeds")
+    p.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:8786)")
     options = subject.command_options("validate")
     _add_options(p, options)
     args = vars(p.parse_args(_join_negative_values(argv[1:], options)))
-    seeds, seed0, shift, quick, as_json, workers = (args.pop(k) for k in ("seeds", "seed0", "shift", "quick",
-                                                                          "json", "workers"))
+    seeds, seed0, shift, quick, as_json, workers, store, scheduler = (
+        args.pop(k) for k in ("seeds", "seed0", "shift", "quick", "json", "workers", "out", "scheduler"))
 
     def progress(rec):
         verdict = "FAILED" if "error" in rec else ("agree" if rec["agree"] else "DISAGREE")
         print(f"[recnet] seed {rec['seed']}: {verdict} ({rec['wall_s']:.1f} s)", file=sys.stderr, flush=True)
 
     out = cal.calibrate(subject.name, seeds, quick=quick, shift=shift, seed0=seed0, workers=workers,
-                        options=args, progress=progress)
+                        options=args, progress=progress, out=store, scheduler=scheduler)
     print(_dump(out) if as_json else cal.format_report(out))
     return 0 if not out["errors"] else 1
 

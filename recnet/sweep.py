@@ -33,7 +33,8 @@ import numpy as np
 
 from recnet.checks import ParameterError
 
-__all__ = ["grid", "parse_param", "request", "point_key", "run_point", "Store", "sweep", "load", "plot"]
+__all__ = ["grid", "parse_param", "request", "point_key", "run_point", "run_requests", "Store", "sweep", "load",
+           "plot"]
 
 STORE_NAME = "sweep.sqlite"
 _SINGLE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -225,8 +226,10 @@ def _local_workers(workers, n_points):
     return max(1, min(n_points, cores if workers is None else workers))
 
 
-def _run_dask(todo, scheduler, workers, on_done):
-    """Run ``todo`` ([(key, params, req)]) on a Dask cluster, calling ``on_done`` as each finishes."""
+def _run_dask(todo, scheduler, workers, on_done, fn=None):
+    """Run ``todo`` ([(key, params, req)]) on a Dask cluster, calling ``on_done`` as each finishes;
+    each point is ``fn(req)`` (default :func:`run_point`)."""
+    fn = run_point if fn is None else fn
     from distributed import Client, LocalCluster, as_completed
     cluster = None
     if scheduler is None:
@@ -237,7 +240,7 @@ def _run_dask(todo, scheduler, workers, on_done):
     else:
         client = Client(scheduler, timeout=30)
     try:
-        futures = {client.submit(run_point, req, key=f"recnet-{key}", pure=False): (key, params, req)
+        futures = {client.submit(fn, req, key=f"recnet-{key}", pure=False): (key, params, req)
                    for key, params, req in todo}
         for fut in as_completed(futures):
             key, params, req = futures[fut]
@@ -253,21 +256,57 @@ def _run_dask(todo, scheduler, workers, on_done):
             cluster.close()
 
 
-def _run_pool(todo, workers, on_done):
+def _run_pool(todo, workers, on_done, fn=None):
     """Without Dask: a local process pool (fork, one single-threaded worker per core)."""
+    fn = run_point if fn is None else fn
     if _local_workers(workers, len(todo)) == 1:
         for key, params, req in todo:
-            on_done(key, params, req, run_point(req))
+            on_done(key, params, req, fn(req))
         return
     import concurrent.futures as cf
     import multiprocessing as mp
     for k, v in _SINGLE_THREAD.items():
         os.environ.setdefault(k, v)
     with cf.ProcessPoolExecutor(_local_workers(workers, len(todo)), mp_context=mp.get_context("fork")) as ex:
-        futures = {ex.submit(run_point, req): (key, params, req) for key, params, req in todo}
+        futures = {ex.submit(fn, req): (key, params, req) for key, params, req in todo}
         for fut in cf.as_completed(futures):
             key, params, req = futures[fut]
             on_done(key, params, req, fut.result())
+
+
+def resolve_engine(engine, scheduler, workers):
+    """The engine that will run: ``serial``, ``pool`` or ``dask`` (refusing impossible choices)."""
+    if workers is not None:
+        from recnet import checks
+        workers = checks.integer("workers", workers, 1, 4096)
+    if engine not in ("auto", "dask", "pool", "serial"):
+        raise ParameterError("engine", engine, "choose auto, dask, pool or serial")
+    if scheduler is not None and engine in ("pool", "serial"):
+        raise ParameterError("scheduler", scheduler, f"needs the dask engine, not {engine}")
+    if engine == "dask" or scheduler is not None:
+        if not _have_dask():
+            raise ParameterError("scheduler" if scheduler else "engine", scheduler or engine,
+                                 "needs Dask: pip install 'recnet[sweep]'")
+        return "dask"
+    if engine == "auto":
+        return "serial" if workers == 1 else ("dask" if _have_dask() else "pool")
+    return engine
+
+
+def run_requests(todo, on_done, *, fn=None, engine="auto", scheduler=None, workers=None):
+    """Run independent points ``todo`` = [(key, params, req)] as ``fn(req)`` (default
+    :func:`run_point`) on the resolved engine, calling ``on_done(key, params, req, out)`` in this
+    process as each finishes (the sweep and ``calibrate`` share this engine)."""
+    engine = resolve_engine(engine, scheduler, workers)
+    if not todo:
+        return engine
+    if engine == "dask":
+        _run_dask(todo, scheduler, workers, on_done, fn)
+    elif engine == "serial":
+        _run_pool(todo, 1, on_done, fn)
+    else:
+        _run_pool(todo, workers, on_done, fn)
+    return engine
 
 
 def _have_dask():
@@ -326,20 +365,7 @@ def sweep(subject, params, *, command="predict", fixed=None, backend="numba", qu
     if clash:
         name = sorted(clash)[0]
         raise ParameterError(name, fixed[name], "is swept (--param) and fixed at once: choose one")
-    if workers is not None:
-        from recnet import checks
-        workers = checks.integer("workers", workers, 1, 4096)
-    if engine not in ("auto", "dask", "pool", "serial"):
-        raise ParameterError("engine", engine, "choose auto, dask, pool or serial")
-    if scheduler is not None and engine in ("pool", "serial"):
-        raise ParameterError("scheduler", scheduler, f"needs the dask engine, not {engine}")
-    if engine == "dask" or scheduler is not None:
-        if not _have_dask():
-            raise ParameterError("scheduler" if scheduler else "engine", scheduler or engine,
-                                 "needs Dask: pip install 'recnet[sweep]'")
-        engine = "dask"
-    elif engine == "auto":
-        engine = "serial" if workers == 1 else ("dask" if _have_dask() else "pool")
+    engine = resolve_engine(engine, scheduler, workers)
     points = grid(params)
     reqs = [request(subj, command, dict(fixed, **p), backend=backend, quick=quick, seed=seed) for p in points]
     keys = [point_key(r) for r in reqs]
@@ -359,13 +385,7 @@ def sweep(subject, params, *, command="predict", fixed=None, backend="numba", qu
             if progress is not None:
                 progress(finished[0], len(todo), dict(params=p, **res))
 
-        if todo:
-            if engine == "dask":
-                _run_dask(todo, scheduler, workers, on_done)
-            elif engine == "serial":
-                _run_pool(todo, 1, on_done)
-            else:
-                _run_pool(todo, workers, on_done)
+        run_requests(todo, on_done, engine=engine, scheduler=scheduler, workers=workers)
         rows = {r["key"]: r for r in store.rows(keys)}
         out_points = []
         for k, p in zip(keys, points):

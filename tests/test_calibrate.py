@@ -5,6 +5,7 @@ binomial intervals, order statistics, the normal power function); the real subje
 calibrated with a small K and their rates checked against the targets with the exact binomial
 (Clopper-Pearson) interval for that K.
 """
+import json
 import math
 
 import numpy as np
@@ -136,3 +137,20 @@ def test_deterministic_subject_is_said():
 
     assert cal.calibrate("scn", 3, runner=runner)["identical_across_seeds"] is True
     assert cal.calibrate("scn", 3, runner=_fake_runner)["identical_across_seeds"] is False
+
+
+@pytest.mark.slow
+def test_calibrate_resumes_from_its_store(tmp_path):
+    """Seeds run on the sweep engine through a store: a larger rerun computes only the new seeds,
+    and the result equals a calibration without a store (outside ``timing``)."""
+    seen = []
+    first = cal.calibrate("scn", 3, quick=True, out=tmp_path, engine="serial", progress=seen.append)
+    assert [r["seed"] for r in seen] == [1, 2, 3]
+    seen.clear()
+    resumed = cal.calibrate("scn", 5, quick=True, out=tmp_path, engine="pool", workers=2, progress=seen.append)
+    assert sorted(r["seed"] for r in seen) == [4, 5]           # seeds 1-3 are taken from the store
+    fresh = cal.calibrate("scn", 5, quick=True, engine="serial")
+    for res in (first, resumed, fresh):
+        res.pop("timing")
+    assert json.dumps(resumed, sort_keys=True, default=str) == json.dumps(fresh, sort_keys=True, default=str)
+    assert first["n_seeds_ok"] == 3

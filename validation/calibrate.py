@@ -301,8 +301,16 @@ def summarise(name, records, quick, shift, seed0, options):
     return _plain(out)
 
 
+def run_seed_request(req):
+    """:func:`run_seed` for one stored request (the sweep engine's point function), as a point
+    result: ``status`` ``ok`` (``result`` is the record) or ``error``."""
+    rec = run_seed(req["subject"], req["seed"], req["quick"], req["options"])
+    return {"status": "error" if "error" in rec else "ok", "result": rec, "agree": rec.get("agree"),
+            "error": rec.get("error"), "wall_s": rec["wall_s"]}
+
+
 def calibrate(subject, seeds=20, *, quick=False, shift=None, seed0=1, workers=None, options=None, runner=None,
-              progress=None):
+              progress=None, out=None, scheduler=None, engine="auto"):
     """Run ``validate`` of ``subject`` over ``seeds`` seeds and measure its false-disagree rate,
     standardised errors and power (see the module notes).
 
@@ -318,7 +326,15 @@ def calibrate(subject, seeds=20, *, quick=False, shift=None, seed0=1, workers=No
         relative error F of the theory for ``power`` (prediction x (1 + F)); default the subject's
         claimed resolution (``CLAIMED_SHIFT``) or ``DEFAULT_SHIFT``.
     workers : int, optional
-        processes (default min(2, cpu count)); 1 runs in this process.
+        local processes (default min(2, cpu count)); 1 runs in this process.
+    out : path, optional
+        a store (folder or ``.sqlite``, as ``recnet sweep --out``): each seed's record is written as
+        it finishes and a rerun computes only the missing seeds (an interrupted calibration loses no
+        finished seed).  Default: no store.
+    scheduler : str, optional
+        address of an existing Dask cluster (``tcp://host:8786``) to run the seeds on.
+    engine : {"auto", "dask", "pool", "serial"}
+        as :func:`recnet.sweep.sweep`: the seeds run on the sweep engine.
     options : dict, optional
         options of ``validate SUBJECT``.
     runner : callable, optional
@@ -347,32 +363,64 @@ def calibrate(subject, seeds=20, *, quick=False, shift=None, seed0=1, workers=No
     workers = min(2, os.cpu_count() or 1) if workers is None else checks.integer("workers", workers, minimum=1)
     t0 = time.perf_counter()
     todo = [seed0 + i for i in range(seeds)]
-    records = []
 
     def check(rec):
         if "parameter_error" in rec:
             name, value, valid, msg = rec["parameter_error"]
             raise ParameterError(name, value, valid, msg)
 
-    if workers == 1 or runner is not None or seeds == 1:
+    if runner is not None:   # the test seam runs in this process, without a store
+        records = []
         for sd in todo:
             records.append(run_seed(s.name, sd, quick, options, runner))
             check(records[-1])
             if progress:
                 progress(records[-1])
     else:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers) as ex:
-            for rec in ex.map(run_seed, [s.name] * seeds, todo, [quick] * seeds, [options] * seeds):
-                check(rec)
-                records.append(rec)
-                if progress:
-                    progress(rec)
-    out = summarise(s.name, records, quick, shift, seed0, options)
-    out["timing"] = {"wall_s": time.perf_counter() - t0, "per_seed_s": [r["wall_s"] for r in records],
+        records = _run_seeds(s, todo, quick, options, check, progress, out=out, scheduler=scheduler,
+                             engine="serial" if workers == 1 or seeds == 1 else engine, workers=workers)
+    res = summarise(s.name, records, quick, shift, seed0, options)
+    res["timing"] = {"wall_s": time.perf_counter() - t0, "per_seed_s": [r["wall_s"] for r in records],
                      "workers": workers}
-    return out
+    return res
+
+
+def _run_seeds(subject, seeds, quick, options, check, progress, *, out, scheduler, engine, workers):
+    """Validate at every seed on the sweep engine (``recnet.sweep.run_requests``), through the store
+    ``out`` when given (finished seeds are reused); records in seed order."""
+    from recnet import sweep as sw
+
+    resolved = sw._plain_json(subject._resolve("validate", dict(options)))
+    todo = []
+    for sd in seeds:
+        req = {"subject": subject.name, "command": "calibrate-seed", "options": resolved, "backend": "numba",
+               "quick": bool(quick), "seed": int(sd)}
+        todo.append((sw.point_key(req), {"seed": int(sd)}, req))
+    store = None if out is None else sw.Store(out)
+    by_seed = {}
+    try:
+        if store is not None:
+            for row in store.rows([k for k, _, _ in todo]):
+                if row["status"] == "ok":
+                    by_seed[row["request"]["seed"]] = row["result"]
+        missing = [t for t in todo if t[2]["seed"] not in by_seed]
+
+        def on_done(key, params, req, res):
+            rec = res["result"] if res.get("result") is not None else \
+                {"seed": req["seed"], "error": res["error"], "wall_s": res["wall_s"]}
+            check(rec)   # a refused option stops the calibration (nothing is stored for it)
+            if store is not None:
+                store.put(key, params, req, res)
+            by_seed[req["seed"]] = rec
+            if progress:
+                progress(rec)
+
+        sw.run_requests(missing, on_done, fn=run_seed_request, engine=engine, scheduler=scheduler,
+                        workers=workers)
+    finally:
+        if store is not None:
+            store.close()
+    return [by_seed[sd] for sd in seeds]
 
 
 def format_report(cal):
