@@ -25,7 +25,7 @@ import numpy as np
 
 from recnet import checks
 
-__all__ = ["flipflop_batch", "train_flipflop", "run_rnn"]
+__all__ = ["flipflop_batch", "train_flipflop", "run_rnn", "adam_fit"]
 
 
 def flipflop_batch(n_batch, n_steps, n_bits=3, p_pulse=0.03, pulse_len=3, seed=None):
@@ -136,12 +136,20 @@ def train_flipflop(n=64, n_bits=3, alpha=0.2, n_iter=1500, n_batch=64, n_steps=1
               "b": np.zeros(n),
               "C": rng.standard_normal((n_bits, n)) / math.sqrt(n),
               "d": np.zeros(n_bits)}
+    return adam_fit(params, lambda: flipflop_batch(n_batch, n_steps, n_bits, seed=rng), alpha, n_iter, lr, clip,
+                    progress)
+
+
+def adam_fit(params, batch, alpha, n_iter, lr, clip, progress=None):
+    """Adam (Kingma & Ba 2015; beta1 0.9, beta2 0.999, eps 1e-8) on the BPTT gradient of the MSE
+    (:func:`_loss_and_grad`), with gradient-norm clipping at ``clip``; ``batch()`` returns one
+    (inputs, targets) batch.  Updates ``params`` in place; returns (params, losses)."""
     m = {k: np.zeros_like(v) for k, v in params.items()}
     v = {k: np.zeros_like(v) for k, v in params.items()}
     b1, b2, eps = 0.9, 0.999, 1e-8
     losses = []
     for it in range(1, n_iter + 1):
-        u, y = flipflop_batch(n_batch, n_steps, n_bits, seed=rng)
+        u, y = batch()
         loss, g = _loss_and_grad(params, u, y, alpha)
         losses.append(loss)
         gn = math.sqrt(sum(float(np.sum(x * x)) for x in g.values()))

@@ -234,7 +234,13 @@ def _summary_values(r, W, u, ph, marginal_tol, dedup_tol, slow_q_max):
     if nz:
         state += (f"; {len(nz)} points have {max(nz)} near-zero eigenvalue(s): they sample a continuous attractor "
                   f"of dimension {max(nz)} (points along it are kept apart)")
-    return {"state": state, "counts": dict(counts, slow=len(sps)), "phi": ph,
+    from recnet.numerics.trained.manifold import slow_manifold
+    manifold = slow_manifold(fps, slow_points=sps)
+    if manifold["n_points"] >= 2:
+        state += (f"; {manifold['n_points']} points lie on a one-dimensional slow manifold (one eigenvalue "
+                  f"{1 / manifold['ratio']:g}x slower than the rest)"
+                  + ("; its stable points and saddles alternate as on a ring" if manifold["alternating"] else ""))
+    return {"state": state, "counts": dict(counts, slow=len(sps)), "phi": ph, "slow_manifold": manifold,
             "input_condition": ("none: a rate-network model has no input matrix B (its i0 is the constant input)"
                                 if u is None else u), "eigenvalue_unit": "1/tau",
             "fixed_points": [_point_json(p) for p in fps], "slow_points": [_point_json(p) for p in sps],
