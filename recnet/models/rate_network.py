@@ -50,6 +50,27 @@ functions (Kadmon & Sompolinsky 2015) as tables (row of g/j0: the receiving, ``p
     g = 1.5
     j0 = 0.0
 
+Low-rank connectivity whose loadings form populations (Beiran et al. 2021; Dubreuil et al. 2022):
+a rank-R part :math:`\sum_r m_r n_r^T/N` whose loading vectors :math:`(m_{1i}..m_{Ri}, n_{1i}..n_{Ri})`
+are drawn, unit by unit, from a Gaussian mixture (one component per population: its ``fraction``,
+``mean`` of the 2R loadings in that order, and ``cov`` (2R x 2R) or ``std`` (2R, independent
+loadings))::
+
+    n = 2000
+    g = 0.0                 # an added random part g z_ij / sqrt(N) (optional)
+    [lowrank]
+    rank = 1
+    [[lowrank.population]]
+    name = "A"
+    fraction = 0.5
+    mean = [0.0, 0.0]
+    cov = [[1.0, 1.6], [1.6, 4.0]]
+    [[lowrank.population]]
+    name = "B"
+    fraction = 0.5
+    mean = [0.0, 0.0]
+    cov = [[1.0, 0.4], [0.4, 1.0]]
+
 Pairs without a ``[[coupling]]`` table have g = j0 = 0.  Both forms give the same model (one
 internal representation: ``populations`` with sizes, P x P ``g``/``j0``, ``population_phi``).  Every field is checked here and named in
 the error (``W[3,4]``, ``populations[1].size``, ``lowrank.mn_corr``); unknown fields are refused.
@@ -77,6 +98,8 @@ _COUPLING_TABLE = {"pre", "post", "g", "j0"}
 #: the model's ``phi`` when populations have different transfer functions (see ``population_phi``)
 MIXED_PHI = "per-population"
 _LOWRANK = {"m", "n", "m_mean", "n_mean", "m_std", "n_std", "mn_corr"}
+_MIXTURE = {"rank", "population"}
+_MIXTURE_POP = {"name", "fraction", "mean", "cov", "std"}
 _ARRAY_EXT = (".npy", ".npz", ".csv")
 
 
@@ -99,7 +122,8 @@ class RateNetwork:
         constant input.
     populations : tuple of (name, size)
     lowrank : dict or None
-        ``{"m": array, "n": array}`` or ``{"m_mean", "n_mean", "m_std", "n_std", "mn_corr"}``.
+        ``{"m": array, "n": array}``, ``{"m_mean", "n_mean", "m_std", "n_std", "mn_corr"}`` or a
+        mixture ``{"rank": R, "population": ({"name", "fraction", "mean" (2R,), "cov" (2R, 2R)}, ...)}``.
     seed : int or None
         seed of the ensemble draw (None: the caller's seed).
     self_coupling : bool
@@ -162,12 +186,37 @@ class RateNetwork:
             for b in range(len(sizes)):
                 blk = (slice(edges[a], edges[a + 1]), slice(edges[b], edges[b + 1]))
                 W[blk] = G[a, b] * W[blk] + M[a, b] / n
-        if self.lowrank is not None:
+        if self.mixture:
+            m, nv = self.lowrank_loadings(rng)
+            W += m @ nv.T / n
+        elif self.lowrank is not None:
             m, nv = self.lowrank_vectors(rng)
             W += np.outer(m, nv) / n
         if not self.self_coupling:
             np.fill_diagonal(W, 0.0)
         return W
+
+    @property
+    def mixture(self):
+        """True when the low-rank loadings are a Gaussian mixture (``[[lowrank.population]]``)."""
+        return self.lowrank is not None and "population" in self.lowrank
+
+    def mixture_sizes(self):
+        """Units per mixture component: round(fraction N), the last one taking the remainder."""
+        fr = np.array([p["fraction"] for p in self.lowrank["population"]])
+        sizes = np.floor(fr * self.size + 0.5).astype(int)
+        sizes[-1] = self.size - sizes[:-1].sum()
+        return sizes
+
+    def lowrank_loadings(self, seed=None):
+        """(m (N, R), n (N, R)) drawn from the mixture, units of each component in one block."""
+        from recnet import checks
+        rng = checks.rng(seed)
+        R = self.lowrank["rank"]
+        Y = np.concatenate([rng.multivariate_normal(np.asarray(p["mean"], float), np.asarray(p["cov"], float), k,
+                                                    method="eigh")
+                            for p, k in zip(self.lowrank["population"], self.mixture_sizes())])
+        return Y[:, :R], Y[:, R:2 * R]
 
     def lowrank_vectors(self, seed=None):
         """(m, n) of the rank-one part: given, or drawn from their statistics."""
@@ -175,6 +224,9 @@ class RateNetwork:
         if lr is None:
             raise ParameterError("model", self.name, "a model with a low-rank part",
                                  "this model has no low-rank part")
+        if self.mixture:
+            raise ParameterError("model", self.name, "rank-one statistics (m_mean, ...)",
+                                 "this model's loadings are a mixture: use lowrank_loadings")
         if "m" in lr:
             return np.array(lr["m"], float), np.array(lr["n"], float)
         from recnet import checks
@@ -246,7 +298,11 @@ class RateNetwork:
             out["populations"] = [{"name": a, "size": b} for a, b in self.populations]
             for k, ph in enumerate(self.population_phi):
                 out["populations"][k]["phi"] = ph
-        if self.lowrank is not None:
+        if self.mixture:
+            out["lowrank"] = {"rank": self.lowrank["rank"],
+                              "population": [{"name": p["name"], "fraction": p["fraction"], "mean": arr(p["mean"]),
+                                              "cov": arr(p["cov"])} for p in self.lowrank["population"]]}
+        elif self.lowrank is not None:
             out["lowrank"] = {k: arr(v) for k, v in self.lowrank.items()}
         return out
 
@@ -314,6 +370,58 @@ def _number(field_name, v, unit=""):
     if isinstance(v, (str,)) or (isinstance(v, numbers.Real) and not isinstance(v, bool)):
         return to_unit(field_name, v, unit)
     raise ParameterError(field_name, v, "must be a number" + (f" in {unit}" if unit else ""))
+
+
+def _mixture(lr, W):
+    """The checked mixture form of ``[lowrank]``: ``rank`` and ``[[lowrank.population]]`` tables."""
+    unk = sorted(set(lr) - _MIXTURE)
+    if unk:
+        raise ParameterError(f"lowrank.{unk[0]}", lr[unk[0]], "unknown field next to lowrank.population: choose "
+                             f"from {', '.join(sorted(_MIXTURE))} (a mixture is given by its populations)")
+    if W is not None:
+        raise ParameterError("lowrank", "...", "with an explicit W the low-rank part belongs in W itself")
+    R = lr.get("rank")
+    if isinstance(R, bool) or not isinstance(R, numbers.Integral) or not 1 <= R <= 8:
+        raise ParameterError("lowrank.rank", R, "an integer from 1 to 8 (the number of m, n pairs)")
+    pops = lr.get("population")
+    if not isinstance(pops, (list, tuple)) or not pops:
+        raise ParameterError("lowrank.population", pops, "one or more [[lowrank.population]] tables")
+    out, names = [], set()
+    for i, p in enumerate(pops):
+        path = f"lowrank.population[{i}]"
+        if not isinstance(p, dict):
+            raise ParameterError(path, p, "a table with name, fraction, mean and cov (or std)")
+        unk = sorted(set(p) - _MIXTURE_POP)
+        if unk:
+            raise ParameterError(f"{path}.{unk[0]}", p[unk[0]], f"unknown field: choose from {', '.join(sorted(_MIXTURE_POP))}")
+        name = str(p.get("name", f"p{i}"))
+        if name in names:
+            raise ParameterError(f"{path}.name", name, "names must differ")
+        names.add(name)
+        fr = _number(f"{path}.fraction", p.get("fraction"))
+        if not 0.0 < fr <= 1.0:
+            raise ParameterError(f"{path}.fraction", fr, "in (0, 1]")
+        mean = _finite_array(f"{path}.mean", np.asarray(p.get("mean", [0.0] * (2 * R)), float).ravel(), (2 * R,))
+        if ("cov" in p) == ("std" in p):
+            raise ParameterError(f"{path}.cov", p.get("cov"), f"give either cov ({2 * R} x {2 * R}) or std ({2 * R} "
+                                 "independent loadings), one of them")
+        if "std" in p:
+            std = _finite_array(f"{path}.std", np.asarray(p["std"], float).ravel(), (2 * R,))
+            if np.any(std < 0):
+                raise ParameterError(f"{path}.std", std.tolist(), "standard deviations >= 0")
+            cov = np.diag(std ** 2)
+        else:
+            cov = _finite_array(f"{path}.cov", np.asarray(p["cov"], float), (2 * R, 2 * R))
+            if not np.allclose(cov, cov.T, rtol=0, atol=1e-12 * max(1.0, np.abs(cov).max())):
+                raise ParameterError(f"{path}.cov", cov.tolist(), "a symmetric matrix")
+            ev = np.linalg.eigvalsh(cov)
+            if ev.min() < -1e-10 * max(1.0, ev.max()):
+                raise ParameterError(f"{path}.cov", cov.tolist(), f"positive semi-definite (eigenvalue {ev.min():g})")
+        out.append({"name": name, "fraction": fr, "mean": mean, "cov": cov})
+    total = sum(p["fraction"] for p in out)
+    if abs(total - 1.0) > 1e-9:
+        raise ParameterError("lowrank.population.fraction", total, "fractions adding up to 1")
+    return {"rank": int(R), "population": tuple(out)}
 
 
 def _check_phi(phi):
@@ -439,6 +547,9 @@ def from_dict(data, source="<dict>"):
         lr = data["lowrank"]
         if not isinstance(lr, dict):
             raise ParameterError("lowrank", lr, "must be a table with m, n or m_mean, n_mean, ...")
+    if data.get("lowrank") is not None and ("population" in lr or "rank" in lr):
+        lowrank = _mixture(lr, W)
+    elif data.get("lowrank") is not None:
         unk = sorted(set(lr) - _LOWRANK)
         if unk:
             raise ParameterError(f"lowrank.{unk[0]}", lr[unk[0]], f"unknown field: choose from {', '.join(sorted(_LOWRANK))}")

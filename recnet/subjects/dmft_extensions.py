@@ -84,6 +84,16 @@ def _lowrank_predict(g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0, m_std=1.0, n_std
     from recnet.checks import ParameterError
     from recnet.numerics.dmft import lowrank as L
     from recnet.results import Result
+    from recnet.subjects import _lowrank_mixture as LM
+    if LM.is_mixture_model(model):
+        mix, g, mdl, warns = LM.resolve(model, g, phi, dict(m_mean=m_mean, n_mean=n_mean, m_std=m_std, n_std=n_std,
+                                                             mn_corr=mn_corr))
+        if bifurcations:
+            raise ParameterError("bifurcations", bifurcations, "the chaos-onset search is for rank-one statistics; "
+                                 "not for a mixture model")
+        res = LM.predict(mix, g, mdl, warns)
+        res.config["bifurcations"] = False
+        return res
     o, mdl, mwarns = _lowrank_model(model, dict(g=g, phi=phi, m_mean=m_mean, n_mean=n_mean, m_std=m_std,
                                                 n_std=n_std, mn_corr=mn_corr))
     g, phi, m_mean, n_mean, m_std, n_std, mn_corr = (o[k] for k in ("g", "phi", "m_mean", "n_mean", "m_std",
@@ -133,7 +143,12 @@ def _lowrank_predict(g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0, m_std=1.0, n_std
 
 def _lowrank_validate(backend="numba", quick=False, seed=12345, g=0.5, phi="tanh", m_mean=1.0, n_mean=2.0,
                       m_std=1.0, n_std=1.0, mn_corr=0.0, model=None, n=None, realisations=None):
+    from recnet.subjects import _lowrank_mixture as LM
     from recnet.validation.dmft import lowrank as lowrank
+    if LM.is_mixture_model(model):
+        mix, g, mdl, warns = LM.resolve(model, g, phi, dict(m_mean=m_mean, n_mean=n_mean, m_std=m_std, n_std=n_std,
+                                                             mn_corr=mn_corr))
+        return LM.validate(mix, g, mdl, warns, quick=quick, seed=seed, n=n, realisations=realisations)
     o, mdl, mwarns = _lowrank_model(model, dict(g=g, phi=phi, m_mean=m_mean, n_mean=n_mean, m_std=m_std,
                                                 n_std=n_std, mn_corr=mn_corr))
     _check_lowrank(o["g"], o["phi"], o["m_mean"], o["n_mean"], o["m_std"], o["n_std"])
