@@ -106,7 +106,7 @@ def task_spectrum(net, m, drive=None, seed=0):
         inputs = seq + c[None, :]
     res = LR.spectrum(W, m, dt=dt, t_sim=t_sim, t_warm=t_warm, t_warm_q=min(20.0, t_sim / 4) if dyn == "continuous"
                       else 100 * dt, phi=phi, time=time_, seed=seed, inputs=inputs,
-                      i0=None if inputs is not None else c, progress=False)
+                      i0=None if inputs is not None else c)
     ex = np.asarray(res["exponents"], float)
     out = {"exponents": ex, "ci_low": res["ci_low"], "ci_high": res["ci_high"], "stderr": res["stderr"],
            "unit": unit, "entropy_rate": res["entropy_rate"], "ky_dimension": res["ky_dimension"],
