@@ -137,7 +137,7 @@ def test_subject_keys_and_refusals():
     v = r.values
     assert len(v["lyapunov"]["exponents"]) == 3 and v["lyapunov"]["drive"] == "task"
     assert v["initial_split"]["random_part"]["g_estimate"] == pytest.approx(0.9, abs=4 * 0.9 / math.sqrt(2 * 4095))
-    assert r.config["initial_weights"]["W0"]["shape"] == [64, 64]
+    assert r.config["initial_weights_w0"]["shape"] == [64, 64]
     for kw, name in (({"drive": "constant"}, "drive"), ({"lyapunov": 65}, "lyapunov"),
                      ({"initial_weights": "ring100-tanh.npz"}, "initial_weights"),
                      ({"lyapunov": 2, "phi": "tanh(x) + 0.1*x"}, "lyapunov")):

@@ -425,7 +425,7 @@ def _extras(values, cfg, net, lyapunov, drive, initial_weights, seed):
         from recnet.numerics.trained import initial_split as IS
         W0 = _load_initial(initial_weights, net["W"].shape[0])
         values["initial_split"] = IS.split(net["W"], W0, phi=net["phi"])
-        cfg["initial_weights"] = {"file": str(initial_weights), "W0": _hash(W0)}
+        cfg["initial_weights_w0"] = _hash(W0)
 
 
 def _load_initial(initial_weights, n):
