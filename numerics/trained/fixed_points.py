@@ -69,6 +69,8 @@ __all__ = ["FP_TOL", "residual", "jacobian", "minimise_q", "initial_states", "de
 
 #: |F|_2 below which a minimum of q is a fixed point (after Newton polishing)
 FP_TOL = 1e-10
+#: longest trajectory of a map sampled for initial states (steps)
+MAP_TRAJ_MAX = 5000
 #: |F|_2 below which Newton polishing starts
 NEWTON_START = 1e-3
 
@@ -318,7 +320,7 @@ def initial_states(W, c, phi, n_init, seed=None, n_traj=None, t_traj=20.0, x0_sc
                    dynamics="continuous", alpha=1.0):
     """``n_init`` states sampled along trajectories of the network (see the module docstring).  Maps
     are iterated for ``t_traj/alpha`` steps (leaky) or ``5 t_traj`` steps (vanilla, started at
-    phi(x0))."""
+    phi(x0)), at most ``MAP_TRAJ_MAX``."""
     from recnet.numerics.rate_network import simulate
     W, c, tr = _check_net(W, c, phi)
     dynamics, alpha = check_dynamics(dynamics, alpha)
@@ -335,9 +337,9 @@ def initial_states(W, c, phi, n_init, seed=None, n_traj=None, t_traj=20.0, x0_sc
         if dynamics == "continuous":
             xs = simulate(W, tr, t_sim=t_traj, dt=dt, x0=x0, i0=c, record_dt=dt, seed=rng)["x"]
         elif dynamics == "leaky":
-            xs = iterate_map(W, c, tr, x0, max(1, int(round(t_traj / alpha))), "leaky", alpha)
+            xs = iterate_map(W, c, tr, x0, max(1, min(MAP_TRAJ_MAX, int(round(t_traj / alpha)))), "leaky", alpha)
         else:
-            xs = iterate_map(W, c, tr, tr(x0), max(1, int(round(5 * t_traj))), "vanilla")
+            xs = iterate_map(W, c, tr, tr(x0), max(1, min(MAP_TRAJ_MAX, int(round(5 * t_traj)))), "vanilla")
         idx = rng.integers(0, xs.shape[0], per[k])
         out.append(xs[idx])
     X = np.concatenate(out, axis=0)

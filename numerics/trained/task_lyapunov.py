@@ -104,16 +104,37 @@ def task_spectrum(net, m, drive=None, seed=0):
     if U is not None:
         seq = np.repeat(U @ np.asarray(net["B"], float).T, sub, axis=0)[:n_total]
         inputs = seq + c[None, :]
-    res = LR.spectrum(W, m, dt=dt, t_sim=t_sim, t_warm=t_warm, t_warm_q=min(20.0, t_sim / 4) if dyn == "continuous"
-                      else 100 * dt, phi=phi, time=time_, seed=seed, inputs=inputs,
-                      i0=None if inputs is not None else c)
+    base = {"n_exponents": m, "drive": drive, "drive_description": words, "dynamics": dyn, "dt": dt, "unit": unit}
+    kw = dict(dt=dt, t_sim=t_sim, t_warm=t_warm, t_warm_q=min(20.0, t_sim / 4) if dyn == "continuous" else 100 * dt,
+              phi=phi, time=time_, seed=seed, inputs=inputs, i0=None if inputs is not None else c)
+    twin_note = None
+    try:
+        try:
+            res = LR.spectrum(W, m, **kw)
+        except ZeroDivisionError:  # the twin trajectory merged with the reference below rounding
+            twin_note = ("the twin trajectory merged with the reference (their distance fell below the rounding of "
+                         "the state: a state growing without bound or a strongly contracting trajectory); no "
+                         "two-trajectory estimate")
+            res = LR.spectrum(W, m, twin=False, **kw)
+    except ValueError as exc:      # the trajectory runs away (unbounded phi): an outcome, in words
+        why = f"not computed: {exc}"
+        return dict(base, state=why, not_computed={"exponents": why})
     ex = np.asarray(res["exponents"], float)
+    if not np.all(np.isfinite(ex)):   # a tangent direction is annihilated (phi' = 0 everywhere it acts)
+        why = ("exponents of -infinity: a tangent direction is mapped to zero (phi' = 0 on the units it acts "
+               "through, e.g. relu units silent for the whole run)")
+        return dict(base, state=why, exponents_finite=[float(v) for v in ex if np.isfinite(v)],
+                    n_minus_infinity=int(np.sum(~np.isfinite(ex))), not_computed={"exponents": why})
     out = {"exponents": ex, "ci_low": res["ci_low"], "ci_high": res["ci_high"], "stderr": res["stderr"],
            "unit": unit, "entropy_rate": res["entropy_rate"], "ky_dimension": res["ky_dimension"],
-           "lambda1_twin": res.get("lambda1_twin"), "sum_exponents": float(ex.sum()), "n_exponents": m,
+           "sum_exponents": float(ex.sum()), "n_exponents": m,
            "drive": drive, "drive_description": words, "dynamics": dyn, "dt": dt,
            "integration": ("Euler, dt = %g tau (%d steps per task step)" % (dt, sub) if dyn == "continuous"
                            else "the map itself")}
+    if twin_note is None:
+        out["lambda1_twin"] = res.get("lambda1_twin")
+    else:
+        out["not_computed"] = {"lambda1_twin": twin_note}
     if dyn == "continuous":
         out["t_sim_tau"] = t_sim
     else:
