@@ -30,8 +30,8 @@ from recnet.checks import ParameterError
 __all__ = ["rnn_arrays", "load_state_dict", "TORCH_EXTRA"]
 
 #: how to install the optional extra, quoted in the refusal
-TORCH_EXTRA = ("needs PyTorch: pip install 'recnet[torch]' (the CPU wheel, about 200 MB: pip install torch "
-               "--index-url https://download.pytorch.org/whl/cpu; the default Linux wheel pulls several GB of "
+TORCH_EXTRA = ("needs PyTorch: pip install 'recnet[torch]' (first the CPU wheel, 192 MB: pip install torch "
+               "--index-url https://download.pytorch.org/whl/cpu; the default Linux wheel pulls about 2 GB of "
                "CUDA libraries)")
 
 _KEYS = ("weight_hh_l0", "weight_ih_l0", "bias_hh_l0", "bias_ih_l0")
