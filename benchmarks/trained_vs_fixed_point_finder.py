@@ -1,0 +1,219 @@
+"""Benchmark: recnet's fixed-point finder against FixedPointFinder (Golub & Sussillo 2018, PyTorch back end).
+
+Same network, same initial states, same input condition: the shipped 3-bit flip-flop RNN
+(``flipflop3-tanh64.npz``, 64 tanh units) as the leaky map it was trained as,
+x -> (1 - a) x + a (W tanh(x) + b), a = 0.2, from 256 states sampled along its own trajectories
+(``recnet.numerics.trained.fixed_points.initial_states``, seed 0) with u = 0.
+
+* recnet: ``find_fixed_points(..., dynamics="leaky")`` (batched LM + Newton polish in numba, the
+  multipliers of every point); numba's compile time excluded (one warm-up call); best of 3.
+* FixedPointFinder: ``FixedPointFinderTorch`` with its default hyperparameters except
+  ``dtype="float64"`` and ``verbose=False`` (joint Adam on q, tol_q = 1e-12, de-duplication, the
+  Jacobians of the unique points, their eigen-decomposition), on a ``torch.nn.Module`` computing the
+  same map; best of 3.  It runs in its own virtual environment, ``benchmarks/.venv-fpf``, made by
+  this script (``python -m venv``; ``pip install numpy`` and torch), never in recnet's.
+
+Printed: both wall times and their ratio, each finder's points, and whether both found the same
+fixed points: an FPF point x_f matches recnet's x* when |x_f - x*| <= 2 |F(x_f)| / sigma_min(D - I)
+(the first-order distance from a point with residual F to a regular zero, doubled for the
+second-order term), and every stable/unstable class is compared.  FPF points without a partner are
+polished by recnet's Newton step to tell a fixed point recnet missed from a slow point.
+
+Run::
+
+    python benchmarks/trained_vs_fixed_point_finder.py [--fpf-src DIR] [--torch-spec SPEC] [--n-init 256]
+
+``--fpf-src``: a checkout of github.com/mattgolub/fixed-point-finder (default: benchmarks/.fpf-src,
+cloned with git when missing).  ``--torch-spec``: what pip installs (default ``torch`` from the CPU
+index https://download.pytorch.org/whl/cpu).  When the source or torch cannot be had, the script says
+so and exits 0 without a ratio.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+VENV = HERE / ".venv-fpf"
+FPF_SRC = HERE / ".fpf-src"
+FPF_URL = "https://github.com/mattgolub/fixed-point-finder"
+CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+
+WORKER = r'''
+import json, sys, time
+import numpy as np
+import torch
+sys.path.insert(0, sys.argv[1])
+from FixedPointFinderTorch import FixedPointFinderTorch
+
+z = np.load(sys.argv[2])
+W, b, alpha, X0 = (torch.tensor(z[k]) for k in ("W", "b", "alpha", "X0"))
+n_in = 3
+
+class LeakyRNN(torch.nn.Module):
+    """output, h_n = rnn(input, h0) of the map h -> (1 - a) h + a (W tanh(h) + B u + b)."""
+    def __init__(self):
+        super().__init__()
+        self.batch_first = True
+        self.W = torch.nn.Parameter(W.clone())
+        self.B = torch.nn.Parameter(torch.tensor(z["B"]))
+        self.b = torch.nn.Parameter(b.clone())
+    def forward(self, inp, h0):
+        h = h0[0]
+        outs = []
+        for t in range(inp.shape[1]):
+            h = (1 - alpha) * h + alpha * (torch.tanh(h) @ self.W.T + inp[:, t] @ self.B.T + self.b)
+            outs.append(h)
+        return torch.stack(outs, 1), h[None]
+
+rnn = LeakyRNN().double()
+inputs = np.zeros((1, n_in))
+times = []
+for rep in range(int(sys.argv[4])):
+    fpf = FixedPointFinderTorch(rnn, dtype="float64", verbose=False)
+    t0 = time.perf_counter()
+    unique, allfps = fpf.find_fixed_points(np.array(z["X0"]), inputs)
+    times.append(time.perf_counter() - t0)
+    for p in rnn.parameters():
+        p.requires_grad = True
+out = {"times": times, "xstar": unique.xstar.tolist(), "qstar": unique.qstar.tolist(),
+       "eig_abs": [np.abs(np.linalg.eigvals(J)).tolist() for J in unique.J_xstar],
+       "n_iters": int(np.max(allfps.n_iters)), "torch": torch.__version__, "threads": torch.get_num_threads()}
+json.dump(out, open(sys.argv[3], "w"))
+'''
+
+
+def _say(*a):
+    print(*a, flush=True)
+
+
+def ensure_fpf_src(path):
+    if (Path(path) / "FixedPointFinderTorch.py").is_file():
+        return Path(path)
+    _say(f"FixedPointFinder source not found in {path}: cloning {FPF_URL}")
+    r = subprocess.run(["git", "clone", "--depth", "1", FPF_URL, str(path)], capture_output=True, text=True)
+    if r.returncode != 0 or not (Path(path) / "FixedPointFinderTorch.py").is_file():
+        return None
+    return Path(path)
+
+
+def ensure_venv(torch_spec):
+    py = VENV / "bin" / "python"
+    if py.is_file() and subprocess.run([str(py), "-c", "import torch, numpy"], capture_output=True).returncode == 0:
+        return py
+    _say(f"creating {VENV} and installing numpy, {torch_spec} (CPU index {CPU_INDEX}) ...")
+    subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    r = subprocess.run([str(py), "-m", "pip", "install", "-q", "numpy", torch_spec, "--extra-index-url", CPU_INDEX],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        _say("pip could not install torch here:\n" + r.stderr[-2000:])
+        return None
+    return py
+
+
+def site_size(py):
+    out = subprocess.run([str(py), "-c", "import site; print(site.getsitepackages()[0])"], capture_output=True,
+                         text=True).stdout.strip()
+    return sum(f.stat().st_size for f in Path(out).rglob("*") if f.is_file()) / 1e9
+
+
+def recnet_run(W, b, alpha, X0, reps):
+    from recnet.numerics.trained import fixed_points as FP
+    FP.find_fixed_points(W, b, "tanh", X0=X0[:4], dynamics="leaky", alpha=alpha)     # compile
+    times, r = [], None
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        r = FP.find_fixed_points(W, b, "tanh", X0=X0, dynamics="leaky", alpha=alpha)
+        times.append(time.perf_counter() - t0)
+    return r, times
+
+
+def compare(W, b, alpha, r, f):
+    """Matches FPF's points to recnet's (module docstring); returns a report dict."""
+    from recnet.numerics.trained import fixed_points as FP
+    pts = r["fixed_points"]
+    xs = np.array([p["x"] for p in pts])
+    matched, cls_ok, extra = set(), 0, []
+    for xf, eabs in zip(np.array(f["xstar"]), f["eig_abs"]):
+        F = FP.residual(W, b, "tanh", xf, "leaky", alpha)
+        d = np.linalg.norm(xs - xf, axis=1)
+        k = int(np.argmin(d))
+        D = FP.jacobian(W, "tanh", xs[k], b, "leaky", alpha)
+        smin = np.linalg.svd(D - np.eye(len(xf)), compute_uv=False)[-1]
+        if d[k] <= 2 * np.linalg.norm(F) / smin:
+            matched.add(k)
+            fpf_stable = bool(np.max(eabs) < 1)
+            cls_ok += fpf_stable == (pts[k]["stability"] == "stable")
+        else:
+            pol = FP.find_fixed_points(W, b, "tanh", X0=xf[None, :], dynamics="leaky", alpha=alpha)
+            new = pol["fixed_points"][0]["x"] if pol["fixed_points"] else None
+            missed = new is not None and np.min(np.linalg.norm(xs - new, axis=1)) > 1e-6
+            extra.append({"norm_F": float(np.linalg.norm(F)), "recnet_missed_a_fixed_point": bool(missed)})
+    return {"recnet_points": len(pts), "recnet_stable": sum(p["stability"] == "stable" for p in pts),
+            "fpf_unique_points": len(f["xstar"]), "matched": len(matched), "stability_agrees": cls_ok,
+            "fpf_points_without_partner": extra, "recnet_points_fpf_missed": len(pts) - len(matched)}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--fpf-src", default=str(FPF_SRC))
+    ap.add_argument("--torch-spec", default="torch")
+    ap.add_argument("--n-init", type=int, default=256)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--save-fpf", default=None, help="write FixedPointFinder's points and times to this JSON file")
+    a = ap.parse_args(argv)
+    from recnet.numerics.trained import fixed_points as FP
+    with np.load(files("recnet.models") / "data" / "flipflop3-tanh64.npz") as z:
+        W, B, b, alpha = z["W"], z["B"], z["b"], float(z["alpha"])
+    X0 = FP.initial_states(W, b, "tanh", a.n_init, seed=0, dynamics="leaky", alpha=alpha)
+    src = ensure_fpf_src(a.fpf_src)
+    if src is None:
+        _say(f"NOT RUN: FixedPointFinder's source is not available (git clone {FPF_URL} failed; no network "
+             "beyond package registries?). Pass --fpf-src DIR with a checkout.")
+        return 0
+    py = ensure_venv(a.torch_spec)
+    if py is None:
+        _say("NOT RUN: torch could not be installed into the benchmark's own environment (see pip's message).")
+        return 0
+    _say(f"benchmark venv {VENV}: {site_size(py):.2f} GB installed")
+    with tempfile.TemporaryDirectory() as tmp:
+        np.savez(Path(tmp) / "net.npz", W=W, B=B, b=b, alpha=np.array(alpha), X0=X0)
+        (Path(tmp) / "worker.py").write_text(WORKER)
+        env = dict(os.environ, PYTHONPATH="")
+        res = subprocess.run([str(py), str(Path(tmp) / "worker.py"), str(src), str(Path(tmp) / "net.npz"),
+                              str(Path(tmp) / "out.json"), str(a.reps)], capture_output=True, text=True, env=env)
+        if res.returncode != 0:
+            _say("NOT RUN: FixedPointFinder failed:\n" + res.stderr[-3000:])
+            return 0
+        f = json.loads((Path(tmp) / "out.json").read_text())
+    if a.save_fpf:
+        Path(a.save_fpf).write_text(json.dumps(f))
+    r, t_recnet = recnet_run(W, b, alpha, X0, a.reps)
+    rep = compare(W, b, alpha, r, f)
+    tf, tr = min(f["times"]), min(t_recnet)
+    _say(f"network: flipflop3-tanh64 (N = 64) as the leaky map, alpha = {alpha}; {a.n_init} initial states, u = 0")
+    _say(f"FixedPointFinder (torch {f['torch']}, {f['threads']} threads, float64, defaults): {tf:.3f} s "
+         f"(best of {a.reps}; {f['n_iters']} Adam iterations); {rep['fpf_unique_points']} unique points, "
+         f"max q {max(f['qstar']):.2e}")
+    _say(f"recnet (numba, LM + Newton, eigenvalues): {tr:.3f} s (best of {a.reps}); {rep['recnet_points']} fixed "
+         f"points ({rep['recnet_stable']} stable), |F| <= {FP.FP_TOL:g}")
+    _say(f"time ratio FixedPointFinder / recnet: {tf / tr:.1f}x")
+    _say(f"same points: {rep['matched']} of recnet's {rep['recnet_points']} matched by an FPF point within "
+         f"2 |F(x_f)| / sigma_min(D - I); stability agrees on {rep['stability_agrees']}; recnet points FPF did not "
+         f"find: {rep['recnet_points_fpf_missed']}; FPF points without a recnet partner: "
+         f"{len(rep['fpf_points_without_partner'])} ({sum(e['recnet_missed_a_fixed_point'] for e in rep['fpf_points_without_partner'])} "
+         "of them polish to a fixed point recnet missed)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
