@@ -166,11 +166,16 @@ def main(argv=None):
     ap.add_argument("--n-init", type=int, default=256)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--save-fpf", default=None, help="write FixedPointFinder's points and times to this JSON file")
+    ap.add_argument("--load-fpf", default=None, help="take FixedPointFinder's results from a --save-fpf file")
     a = ap.parse_args(argv)
     from recnet.numerics.trained import fixed_points as FP
     with np.load(files("recnet.models") / "data" / "flipflop3-tanh64.npz") as z:
         W, B, b, alpha = z["W"], z["B"], z["b"], float(z["alpha"])
     X0 = FP.initial_states(W, b, "tanh", a.n_init, seed=0, dynamics="leaky", alpha=alpha)
+    if a.load_fpf:   # FixedPointFinder's results of an earlier run of this script (--save-fpf), same starts
+        f = json.loads(Path(a.load_fpf).read_text())
+        _say(f"FixedPointFinder results read from {a.load_fpf} (an earlier run, same network and starts)")
+        return report(a, W, b, alpha, X0, f)
     src = ensure_fpf_src(a.fpf_src)
     if src is None:
         _say(f"NOT RUN: FixedPointFinder's source is not available (git clone {FPF_URL} failed; no network "
@@ -193,6 +198,11 @@ def main(argv=None):
         f = json.loads((Path(tmp) / "out.json").read_text())
     if a.save_fpf:
         Path(a.save_fpf).write_text(json.dumps(f))
+    return report(a, W, b, alpha, X0, f)
+
+
+def report(a, W, b, alpha, X0, f):
+    from recnet.numerics.trained import fixed_points as FP
     r, t_recnet = recnet_run(W, b, alpha, X0, a.reps)
     X1 = FP.initial_states(W, b, "tanh", 4 * a.n_init, seed=5, dynamics="leaky", alpha=alpha)
     big, t_big = recnet_run(W, b, alpha, X1, a.reps)
@@ -203,7 +213,7 @@ def main(argv=None):
     n_u = len(f["xstar"])
     _say(f"network: flipflop3-tanh64 (N = 64) as the leaky map, alpha = {alpha}; {a.n_init} initial states, u = 0")
     _say(f"FixedPointFinder (torch {f['torch']}, {f['threads']} threads, float64, defaults): {tf:.3f} s "
-         f"(best of {a.reps}; {f['n_iters']} Adam iterations); {n_u} unique points, max q {max(f['qstar']):.2e}")
+         f"(best of {len(f['times'])}; {f['n_iters']} Adam iterations); {n_u} unique points, max q {max(f['qstar']):.2e}")
     _say(f"recnet (numba, LM + Newton, eigenvalues), same starts: {tr:.3f} s (best of {a.reps}); {len(pts)} fixed "
          f"points ({sum(p['stability'] == 'stable' for p in pts)} stable), |F| <= {FP.FP_TOL:g}")
     _say(f"recnet, {4 * a.n_init} starts (seed 5): {tb:.3f} s; {len(ref)} fixed points")
