@@ -17,6 +17,16 @@ stable / saddle / unstable / marginal, ``n_unstable``, ``n_zero``, ``count``), `
 W).  Numerics: ``recnet.numerics.trained.fixed_points``; reference: Sussillo & Barak 2013, Neural
 Comput 25:626.
 
+``--time discrete`` analyses the leaky map x -> (1 - alpha) x + alpha (W phi(x) + B u + b) (``--alpha``,
+default the file's ``alpha``) or, with ``--update vanilla``, h -> phi(W h + B u + b); ``--weights
+model.pt`` reads a torch ``nn.RNN`` state dict as the vanilla map (``recnet.models.torch_rnn``, extra
+``torch``).  For maps ``eigenvalues`` are the multipliers mu (stable: every |mu| < 1).
+
+``--lyapunov M`` adds ``lyapunov`` (``recnet.numerics.trained.task_lyapunov``: exponents, entropy rate,
+Kaplan-Yorke dimension on a task-driven trajectory, ``--drive``); ``--initial-weights W0.npz`` adds
+``initial_split`` (``recnet.numerics.trained.initial_split``: SVD of W - W0, gain of W0 and the DMFT of
+the random part).
+
 A low-rank weights file (arrays ``m``, ``n`` (N x R), ``B``, ``w``; W = m n^T / N, e.g. the shipped
 rank-1 context-dependent network ``cdm-rank1-n512.npz`` from ``scripts/train_cdm_lowrank.py``) also
 takes ``--populations K`` (0: chosen by BIC), adding a ``populations`` block (the Gaussian mixture of
@@ -507,8 +517,10 @@ def _validate(backend="numba", quick=False, seed=12345, model=None, weights=None
 
 SUBJECTS = [
     Subject("trained-rnn", 2,
-            "fixed points and slow points of a trained (or any) rate network, their eigenvalues and stability; "
-            "validate: each is reached or left in simulation as its linearisation says",
+            "fixed points and slow points of a trained (or any) rate network (flow, leaky or vanilla map, torch "
+            "nn.RNN), their eigenvalues or multipliers and stability, Lyapunov spectrum on task trajectories, "
+            "trained/initial split with the DMFT of the random part; validate: each point is reached or left in "
+            "simulation as its linearisation says",
             options=OPTIONS, predict=_predict, validate=_validate, predict_options=PREDICT_OPTIONS,
             validate_options=VALIDATE_OPTIONS,
             references=REFS),
