@@ -144,3 +144,15 @@ def test_subject_keys_and_refusals():
         with pytest.raises(ParameterError) as e:
             S.predict(n_init=4, **kw)
         assert e.value.name == name
+
+
+def test_same_seed_same_json_and_cdm_task_drive():
+    import json
+    a = S.predict(n_init=8, lyapunov=2, seed=4).to_dict()
+    b = S.predict(n_init=8, lyapunov=2, seed=4).to_dict()
+    for d in (a, b):
+        d.pop("timing", None)
+    assert json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
+    r = S.predict(weights="cdm-rank1-n512.npz", n_init=2, lyapunov=2, seed=1).values["lyapunov"]
+    assert r["drive"] == "task" and "context-dependent" in r["drive_description"]
+    assert len(r["exponents"]) == 2 and r["exponents"][0] >= r["exponents"][1]
