@@ -18,7 +18,6 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-import recnet
 from recnet import registry
 from recnet.checks import ParameterError
 from recnet.models import torch_rnn
