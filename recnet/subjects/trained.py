@@ -124,17 +124,25 @@ def _hash(a):
     return {"shape": list(a.shape), "sha256": hashlib.sha256(a.tobytes()).hexdigest()}
 
 
+def _is_file(p):
+    """Path.is_file() that says False for a name the file system cannot hold (too long, ...)."""
+    try:
+        return p.is_file()
+    except OSError:
+        return False
+
+
 def _load_weights(weights):
     """W, B (or None), b from an .npz file; ParameterError naming ``weights`` for anything wrong."""
     import numpy as np
     p = Path(weights)
-    if not p.is_absolute() and not p.is_file() and (_DATA / p).is_file():
+    if not p.is_absolute() and not _is_file(p) and _is_file(_DATA / p):
         p = _DATA / p
     if p.suffix.lower() not in (".npz", ".pt", ".pth"):
         raise ParameterError("weights", str(weights), "must be an .npz file with arrays W and optional B, b, or a "
                              "PyTorch nn.RNN state dict (.pt, .pth)")
-    if not p.is_file():
-        raise ParameterError("weights", str(weights), f"file not found (looked for {p.resolve()})")
+    if not _is_file(p):
+        raise ParameterError("weights", str(weights), "file not found")
     if p.suffix.lower() in (".pt", ".pth"):
         from recnet.models.torch_rnn import load_state_dict
         W, B, b = load_state_dict(p)
@@ -343,7 +351,7 @@ def _lowrank_file(weights):
     """m, n, B, w, alpha and task of a low-rank weights file, or a ParameterError naming ``populations``."""
     import numpy as np
     p = Path(DEFAULT_WEIGHTS if weights is None else weights)
-    if not p.is_absolute() and not p.is_file() and (_DATA / p).is_file():
+    if not p.is_absolute() and not _is_file(p) and _is_file(_DATA / p):
         p = _DATA / p
     with np.load(p, allow_pickle=False) as z:
         arrs = {k: np.array(z[k]) for k in z.files}
@@ -442,9 +450,9 @@ def _load_initial(initial_weights, n):
     """W0 (array W0, or W) of an .npz file, N x N; ParameterError naming ``initial_weights``."""
     import numpy as np
     p = Path(initial_weights)
-    if not p.is_absolute() and not p.is_file() and (_DATA / p).is_file():
+    if not p.is_absolute() and not _is_file(p) and _is_file(_DATA / p):
         p = _DATA / p
-    if p.suffix.lower() != ".npz" or not p.is_file():
+    if p.suffix.lower() != ".npz" or not _is_file(p):
         raise ParameterError("initial_weights", str(initial_weights), "an existing .npz file with the initial "
                              "recurrent weights as array W0 (or W)")
     try:
