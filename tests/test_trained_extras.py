@@ -156,3 +156,12 @@ def test_same_seed_same_json_and_cdm_task_drive():
     r = S.predict(weights="cdm-rank1-n512.npz", n_init=2, lyapunov=2, seed=1).values["lyapunov"]
     assert r["drive"] == "task" and "context-dependent" in r["drive_description"]
     assert len(r["exponents"]) == 2 and r["exponents"][0] >= r["exponents"][1]
+
+
+@pytest.mark.parametrize("name", ["model", "weights", "initial_weights"])
+def test_file_names_too_long_for_the_file_system_are_refused(name):
+    """Found by the large fuzz: a 300-character name raised OSError (ENAMETOOLONG) from Path.is_file."""
+    value = "x" * 300 + ("" if name == "model" else ".npz")
+    with pytest.raises(ParameterError) as e:
+        S.predict(n_init=4, **{name: value})
+    assert e.value.name == name
