@@ -199,3 +199,16 @@ def test_torch_forward_pass_stays_at_the_fixed_points(tmp_path, nonlinearity):
     with pytest.raises(ParameterError) as e:
         S.predict(weights=str(f), time="continuous", n_init=4)
     assert e.value.name == "time"
+
+
+def test_vanilla_map_validation_returns_and_leaves():
+    """h -> tanh(2h): 0 (mu = 2) is left, +-a (mu = 2(1 - a^2)) are returned to; the map iterated from
+    x* + delta0 equals D^T delta0 within the derived allowance."""
+    from recnet.validation.trained import perturbation_check_map
+    r = _fp([[2.0]], [0.0], "tanh", [[-0.9], [0.0], [0.9]], "vanilla")
+    assert [p["stability"] for p in r["fixed_points"]] == ["stable", "stable", "unstable"]
+    for p in r["fixed_points"]:
+        v = perturbation_check_map(np.array([[2.0]]), np.zeros(1), "tanh", p, "vanilla", eps=1e-6, seed=1)
+        assert v["agree"], v
+        assert v["simulated"] == ("leaves" if p["stability"] == "unstable" else "returns")
+        assert v["allowance"] < 0.5 * v["norm_delta_lin_T"]        # the comparison can fail (a wrong D would)
