@@ -162,13 +162,28 @@ class _Drive:
         return out + self.i0 if self.i0 is not None else out
 
 
+class _SequenceDrive:
+    """Input I(t) = inputs[k mod len] at step k = round(t/dt) (a recorded or task input sequence, one
+    row per step), plus ``i0``."""
+
+    def __init__(self, inputs, dt, i0=None):
+        self.inputs = np.ascontiguousarray(inputs, float)
+        self.dt = float(dt)
+        self.i0 = None if i0 is None or not np.any(i0) else np.asarray(i0, float)
+        self.active = True
+
+    def __call__(self, t):
+        row = self.inputs[int(round(t / self.dt)) % self.inputs.shape[0]]
+        return row + self.i0 if self.i0 is not None else row
+
+
 def _check_common(J, m, dt, t_sim, t_ons, integrator, time, phi):
     J = checks.square_matrix("J", J)
     n = J.shape[0]
     m = check_m(m, n)
     dt = checks.positive("dt", dt, "tau")
-    if integrator == "euler":
-        checks.in_range("dt", dt, 0.0, 1.0, low_inclusive=False, high_inclusive=False, unit="tau")
+    if integrator == "euler":   # a map may have dt = 1: x -> J phi(x) + I (no leak)
+        checks.in_range("dt", dt, 0.0, 1.0, low_inclusive=False, high_inclusive=(time == "map"), unit="tau")
     t_sim = checks.positive("t_sim", t_sim, "tau")
     if t_ons is not None:
         t_ons = checks.positive("t_ons", t_ons, "tau")
@@ -267,7 +282,7 @@ def choose_t_ons(engine, dt, cond_max=1e4, max_steps=None):
 def spectrum(J, m=None, *, dt=0.1, t_sim=200.0, t_warm=50.0, t_warm_q=20.0, t_ons=None, cond_max=1e4,
              phi="tanh", time="continuous", integrator="euler", drive_amp=0.0, drive_freq=0.1,
              x0=None, q0=None, twin=True, d0=1e-7, seed=0, n_boot=200, n_blocks=20,
-             return_vectors=False, progress=None, blas_threads="auto", i0=None):
+             return_vectors=False, progress=None, blas_threads="auto", i0=None, inputs=None):
     """Lyapunov spectrum (the ``m`` largest exponents) of the rate network with coupling ``J``.
 
     Parameters
@@ -298,6 +313,9 @@ def spectrum(J, m=None, *, dt=0.1, t_sim=200.0, t_warm=50.0, t_warm_q=20.0, t_on
         sinusoidal input :math:`I_i = A\\cos(2\\pi f t + \\theta_i)`, A dimensionless, f [1/tau].
     i0 : ndarray (N,) or None
         constant input added to the drive (a user model's inputs).
+    inputs : ndarray (K, N) or None
+        an input sequence, row k added at step k (cycled), in place of the sinusoidal drive (a
+        trained network's task inputs B u_t; ``drive_amp`` must then be 0).
     x0 : ndarray (N,) or None
         initial state (default: N(0, 1) entries).
     q0 : ndarray (N, m) or None
@@ -328,15 +346,21 @@ def spectrum(J, m=None, *, dt=0.1, t_sim=200.0, t_warm=50.0, t_warm_q=20.0, t_on
     J, n, m, dt, t_sim, t_ons = _check_common(J, m, dt, t_sim, t_ons, integrator, time, phi)
     if i0 is not None:
         i0 = checks.array("i0", np.broadcast_to(np.asarray(i0, float), (n,)), shape=(n,))
+    if inputs is not None:
+        inputs = checks.array("inputs", inputs, ndim=2)
+        if inputs.shape[1] != n or inputs.shape[0] < 1:
+            raise checks.ParameterError("inputs", f"<array of shape {inputs.shape}>", f"K x {n} (one row per step)")
+        if drive_amp:
+            raise checks.ParameterError("drive_amp", drive_amp, "0 when an input sequence is given")
     with blas_limit(blas_threads, n, m):
         return _spectrum(J, n, m, dt, t_sim, t_warm, t_warm_q, t_ons, cond_max, time, integrator,
                          drive_amp, drive_freq, x0, q0, twin, d0, seed, n_boot, n_blocks,
-                         return_vectors, progress, i0, phi)
+                         return_vectors, progress, i0, phi, inputs)
 
 
 def _spectrum(J, n, m, dt, t_sim, t_warm, t_warm_q, t_ons, cond_max, time, integrator, drive_amp,
               drive_freq, x0, q0, twin, d0, seed, n_boot, n_blocks, return_vectors, progress, i0=None,
-              phi="tanh"):
+              phi="tanh", inputs=None):
     t_warm = checks.nonnegative("t_warm", t_warm, "tau")
     t_warm_q = checks.nonnegative("t_warm_q", t_warm_q, "tau")
     cond_max = checks.in_range("cond_max", cond_max, 1.0, 1e12, low_inclusive=False)
@@ -351,7 +375,7 @@ def _spectrum(J, n, m, dt, t_sim, t_warm, t_warm_q, t_ons, cond_max, time, integ
     if q0 is None:
         q0 = np.linalg.qr(rng.standard_normal((n, m)))[0]
     q0 = checks.array("q0", q0, shape=(n, m))
-    drive = _Drive(n, drive_amp, drive_freq, rng, i0)
+    drive = _Drive(n, drive_amp, drive_freq, rng, i0) if inputs is None else _SequenceDrive(inputs, dt, i0)
 
     # warm-up of the state (matrix-vector products only)
     f_phi = transfer(phi)[0]

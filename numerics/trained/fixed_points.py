@@ -37,6 +37,17 @@ Everything else with :math:`q \le` ``slow_q_max`` is a slow point (kept with its
 bifurcation).  ``n_zero`` counts eigenvalues with :math:`|\lambda| \le \epsilon` (the dimension of
 a continuous attractor through the point).
 
+**Discrete time** (``dynamics``): the leaky map :math:`x_{t+1} = G(x_t) = (1-\alpha)x_t +
+\alpha(W\phi(x_t) + c)` and the vanilla map :math:`h_{t+1} = G(h_t) = \phi(Wh_t + c)` (torch
+``nn.RNN``, with :math:`W` = ``weight_hh_l0`` and :math:`c = B u + b_{ih} + b_{hh}`).  Their fixed
+points are the zeros of :math:`F = G(x) - x`, found by the same minimiser (the leaky map's
+:math:`F = \alpha F_{flow}` has the flow's zeros and slow points, reported with the map's q).
+Stability comes from the multipliers :math:`\mu` (eigenvalues of :math:`D = \partial G/\partial
+x`: :math:`I + \alpha J`, or :math:`\mathrm{diag}(\phi'(Wh + c))W`): the classes above with
+:math:`\ln|\mu|` in place of :math:`\mathrm{Re}\,\lambda`, i.e. stable when every :math:`|\mu| < 1
+- \epsilon`, unstable directions :math:`|\mu| > 1 + \epsilon`, marginal otherwise; ``n_zero``
+counts :math:`|\mu - 1| \le \epsilon` (directions along a continuous attractor).
+
 **Initial states** (:func:`initial_states`): states visited by the network itself under the input
 condition, from ``n_traj`` trajectories started at :math:`x_0 \sim N(0, s^2 I)` (s = ``x0_scale``)
 and sampled at uniformly drawn times in [0, ``t_traj``], plus Gaussian noise of standard deviation
@@ -58,6 +69,8 @@ __all__ = ["FP_TOL", "residual", "jacobian", "minimise_q", "initial_states", "de
 
 #: |F|_2 below which a minimum of q is a fixed point (after Newton polishing)
 FP_TOL = 1e-10
+#: longest trajectory of a map sampled for initial states (steps)
+MAP_TRAJ_MAX = 5000
 #: |F|_2 below which Newton polishing starts
 NEWTON_START = 1e-3
 
@@ -66,12 +79,22 @@ STATUS = {0: "max_iter", 1: "fixed_point", 2: "gradient_small", 3: "stalled"}
 
 # ------------------------------------------------------------------------------------- kernels
 @njit
-def _residual(W, c, f, x, r, F):
-    """r = phi(x); F = -x + W r + c; returns |F|_2."""
+def _residual(W, c, f, x, r, F, mode):
+    """F(x) into F, returns |F|_2.  mode 0 (flow / leaky map): r = phi(x), F = -x + W r + c;
+    mode 1 (vanilla map): r = W x + c, F = phi(r) - x."""
     n = x.size
+    s = 0.0
+    if mode == 1:
+        for i in range(n):
+            acc = c[i]
+            for j in range(n):
+                acc += W[i, j] * x[j]
+            r[i] = acc
+            F[i] = f(0, acc) - x[i]
+            s += F[i] * F[i]
+        return math.sqrt(s)
     for j in range(n):
         r[j] = f(0, x[j])
-    s = 0.0
     for i in range(n):
         acc = c[i] - x[i]
         for j in range(n):
@@ -82,13 +105,22 @@ def _residual(W, c, f, x, r, F):
 
 
 @njit
-def _jacobian(W, f, x, J):
-    """J = -I + W diag(phi'(x))."""
+def _jacobian(W, c, f, x, J, mode):
+    """mode 0: J = -I + W diag(phi'(x)); mode 1: J = diag(phi'(W x + c)) W - I."""
     n = x.size
-    for j in range(n):
-        d = f(1, x[j])
+    if mode == 1:
         for i in range(n):
-            J[i, j] = W[i, j] * d
+            acc = c[i]
+            for j in range(n):
+                acc += W[i, j] * x[j]
+            d = f(1, acc)
+            for j in range(n):
+                J[i, j] = d * W[i, j]
+    else:
+        for j in range(n):
+            d = f(1, x[j])
+            for i in range(n):
+                J[i, j] = W[i, j] * d
     for i in range(n):
         J[i, i] -= 1.0
 
@@ -103,7 +135,7 @@ def _solve(A, b):
 
 
 @njit
-def _minimise_one(W, c, f, x, max_iter, gtol):
+def _minimise_one(W, c, f, x, max_iter, gtol, mode):
     """LM + Newton polish from x (modified in place); returns (|F|, iterations, status)."""
     n = x.size
     r = np.empty(n)
@@ -112,7 +144,7 @@ def _minimise_one(W, c, f, x, max_iter, gtol):
     xn = np.empty(n)
     J = np.empty((n, n))
     A = np.empty((n, n))
-    nF = _residual(W, c, f, x, r, F)
+    nF = _residual(W, c, f, x, r, F, mode)
     mu = 1e-2
     stall = 0
     it = 0
@@ -122,7 +154,7 @@ def _minimise_one(W, c, f, x, max_iter, gtol):
         if nF <= 1e-300:
             status = 1
             break
-        _jacobian(W, f, x, J)
+        _jacobian(W, c, f, x, J, mode)
         if nF < NEWTON_START:
             # Newton polish: d = -J^{-1} F while |F| falls
             ok = True
@@ -132,13 +164,13 @@ def _minimise_one(W, c, f, x, max_iter, gtol):
                     break
                 for i in range(n):
                     xn[i] = x[i] + d[i]
-                nFn = _residual(W, c, f, xn, r, Fn)
+                nFn = _residual(W, c, f, xn, r, Fn, mode)
                 if not nFn < nF:
                     break
                 x[:] = xn
                 F[:] = Fn
                 nF = nFn
-                _jacobian(W, f, x, J)
+                _jacobian(W, c, f, x, J, mode)
             if nF <= FP_TOL:
                 status = 1
                 break
@@ -167,7 +199,7 @@ def _minimise_one(W, c, f, x, max_iter, gtol):
                 continue
             for i in range(n):
                 xn[i] = x[i] + d[i]
-            nFn = _residual(W, c, f, xn, r, Fn)
+            nFn = _residual(W, c, f, xn, r, Fn, mode)
             if nFn < nF:
                 if (nF - nFn) <= 1e-12 * nF:
                     stall += 1
@@ -189,10 +221,10 @@ def _minimise_one(W, c, f, x, max_iter, gtol):
 
 
 @njit(parallel=True)
-def _minimise_batch(W, c, f, X, max_iter, gtol, normF, iters, status):
+def _minimise_batch(W, c, f, X, max_iter, gtol, mode, normF, iters, status):
     for k in prange(X.shape[0]):
         x = X[k].copy()
-        a, b, s = _minimise_one(W, c, f, x, max_iter, gtol)
+        a, b, s = _minimise_one(W, c, f, x, max_iter, gtol, mode)
         X[k] = x
         normF[k] = a
         iters[k] = b
@@ -200,6 +232,19 @@ def _minimise_batch(W, c, f, X, max_iter, gtol, normF, iters, status):
 
 
 # ------------------------------------------------------------------------------- public API
+#: the dynamics analysed: the flow, the leaky map and the vanilla map (module docstring)
+DYNAMICS = ("continuous", "leaky", "vanilla")
+
+
+def check_dynamics(dynamics, alpha):
+    """(dynamics, alpha) checked: alpha in (0, 1] for the leaky map, 1.0 otherwise."""
+    if dynamics not in DYNAMICS:
+        raise ParameterError("dynamics", dynamics, f"one of {', '.join(DYNAMICS)}")
+    if dynamics != "leaky":
+        return dynamics, 1.0
+    return dynamics, checks.in_range("alpha", alpha, 0.0, 1.0, low_inclusive=False)
+
+
 def _check_net(W, c, phi):
     W = checks.square_matrix("W", W)
     n = W.shape[0]
@@ -210,20 +255,32 @@ def _check_net(W, c, phi):
     return np.ascontiguousarray(W), np.ascontiguousarray(c), transfer(phi)
 
 
-def residual(W, c, phi, x):
-    """F(x) = -x + W phi(x) + c (numpy; the twin of the kernel)."""
+def residual(W, c, phi, x, dynamics="continuous", alpha=1.0):
+    """F(x) (numpy; the twin of the kernel): -x + W phi(x) + c (flow); G(x) - x =
+    alpha (-x + W phi(x) + c) (leaky map); phi(W x + c) - x (vanilla map)."""
     tr = transfer(phi)
-    return -x + W @ tr(x) + c
+    if dynamics == "vanilla":
+        return tr(W @ x + c) - x
+    return (alpha if dynamics == "leaky" else 1.0) * (-x + W @ tr(x) + c)
 
 
-def jacobian(W, phi, x):
-    """J(x) = -I + W diag(phi'(x)) (numpy)."""
+def jacobian(W, phi, x, c=None, dynamics="continuous", alpha=1.0):
+    """The Jacobian of the dynamics at x (numpy): J = -I + W diag(phi'(x)) of the flow; the map's
+    D = dG/dx = I + alpha J (leaky) or diag(phi'(W x + c)) W (vanilla, needs c)."""
     tr = transfer(phi)
-    return W * tr(x, "dphi")[None, :] - np.eye(W.shape[0])
+    n = W.shape[0]
+    if dynamics == "vanilla":
+        c = np.zeros(n) if c is None else np.broadcast_to(np.asarray(c, float), (n,))
+        return tr(W @ x + c, "dphi")[:, None] * W
+    J = W * tr(x, "dphi")[None, :] - np.eye(n)
+    return np.eye(n) + alpha * J if dynamics == "leaky" else J
 
 
-def minimise_q(W, c, phi, X0, max_iter=500, gtol=1e-10):
+def minimise_q(W, c, phi, X0, max_iter=500, gtol=1e-10, dynamics="continuous", alpha=1.0):
     """Minimise q = |F|^2/2 from each row of ``X0`` (batched, numba).
+
+    For the leaky map F = alpha F_flow has the same minimisers as the flow's; the returned
+    ``norm_F`` and ``q`` are those of the map (alpha |F_flow|, alpha^2 q_flow).
 
     Returns
     -------
@@ -232,6 +289,7 @@ def minimise_q(W, c, phi, X0, max_iter=500, gtol=1e-10):
     3 stalled, 0 max_iter reached.
     """
     W, c, tr = _check_net(W, c, phi)
+    dynamics, alpha = check_dynamics(dynamics, alpha)
     X = np.array(checks.array("X0", X0, ndim=2), float, order="C")
     if X.shape[1] != W.shape[0]:
         raise ParameterError("X0", f"<array of shape {X.shape}>", f"must have {W.shape[0]} columns")
@@ -241,14 +299,31 @@ def minimise_q(W, c, phi, X0, max_iter=500, gtol=1e-10):
     nF = np.empty(m)
     it = np.empty(m, np.int64)
     st = np.empty(m, np.int64)
-    _minimise_batch(W, c, tr.f, X, max_iter, gtol, nF, it, st)
+    _minimise_batch(W, c, tr.f, X, max_iter, gtol, 1 if dynamics == "vanilla" else 0, nF, it, st)
+    nF = alpha * nF
     return {"x": X, "norm_F": nF, "q": 0.5 * nF * nF, "iterations": it, "status": st}
 
 
-def initial_states(W, c, phi, n_init, seed=None, n_traj=None, t_traj=20.0, x0_scale=1.0, noise=0.1, dt=0.05):
-    """``n_init`` states sampled along trajectories of the network (see the module docstring)."""
+def iterate_map(W, c, phi, x0, n_steps, dynamics="leaky", alpha=1.0):
+    """States x_0 .. x_n (n+1, N) of the leaky map x -> (1 - alpha) x + alpha (W phi(x) + c) or the
+    vanilla map h -> phi(W h + c)."""
+    tr = transfer(phi)
+    X = np.empty((n_steps + 1, x0.size))
+    X[0] = x0
+    for t in range(n_steps):
+        x = X[t]
+        X[t + 1] = tr(W @ x + c) if dynamics == "vanilla" else (1.0 - alpha) * x + alpha * (W @ tr(x) + c)
+    return X
+
+
+def initial_states(W, c, phi, n_init, seed=None, n_traj=None, t_traj=20.0, x0_scale=1.0, noise=0.1, dt=0.05,
+                   dynamics="continuous", alpha=1.0):
+    """``n_init`` states sampled along trajectories of the network (see the module docstring).  Maps
+    are iterated for ``t_traj/alpha`` steps (leaky) or ``5 t_traj`` steps (vanilla, started at
+    phi(x0)), at most ``MAP_TRAJ_MAX``."""
     from recnet.numerics.rate_network import simulate
     W, c, tr = _check_net(W, c, phi)
+    dynamics, alpha = check_dynamics(dynamics, alpha)
     n_init = checks.integer("n_init", n_init, minimum=1)
     rng = checks.rng(seed)
     n = W.shape[0]
@@ -259,9 +334,14 @@ def initial_states(W, c, phi, n_init, seed=None, n_traj=None, t_traj=20.0, x0_sc
         if per[k] == 0:
             continue
         x0 = x0_scale * rng.standard_normal(n)
-        sim = simulate(W, tr, t_sim=t_traj, dt=dt, x0=x0, i0=c, record_dt=dt, seed=rng)
-        idx = rng.integers(0, sim["x"].shape[0], per[k])
-        out.append(sim["x"][idx])
+        if dynamics == "continuous":
+            xs = simulate(W, tr, t_sim=t_traj, dt=dt, x0=x0, i0=c, record_dt=dt, seed=rng)["x"]
+        elif dynamics == "leaky":
+            xs = iterate_map(W, c, tr, x0, max(1, min(MAP_TRAJ_MAX, int(round(t_traj / alpha)))), "leaky", alpha)
+        else:
+            xs = iterate_map(W, c, tr, tr(x0), max(1, min(MAP_TRAJ_MAX, int(round(5 * t_traj)))), "vanilla")
+        idx = rng.integers(0, xs.shape[0], per[k])
+        out.append(xs[idx])
     X = np.concatenate(out, axis=0)
     if noise > 0:
         X = X + noise * rng.standard_normal(X.shape)
@@ -281,22 +361,51 @@ def deduplicate(X, q, tol):
     return keep
 
 
-def classify(eigenvalues, marginal_tol):
-    """'stable' | 'saddle' | 'unstable' | 'marginal' from the real parts (module docstring)."""
-    re = np.real(eigenvalues)
-    pos = bool(np.any(re > marginal_tol))
-    neg = bool(np.any(re < -marginal_tol))
+def classify(eigenvalues, marginal_tol, discrete=False):
+    """'stable' | 'saddle' | 'unstable' | 'marginal' from the real parts (flow) or, for a map
+    (``discrete``), from the moduli of the multipliers: ln|mu| takes the place of Re lambda
+    (module docstring)."""
+    lam = np.asarray(eigenvalues)
+    if discrete:
+        with np.errstate(divide="ignore"):
+            re = np.log(np.abs(lam))
+        pos, neg = bool(np.any(np.abs(lam) > 1.0 + marginal_tol)), bool(np.any(np.abs(lam) < 1.0 - marginal_tol))
+        allneg = bool(np.all(np.abs(lam) < 1.0 - marginal_tol))
+    else:
+        re = np.real(lam)
+        pos, neg = bool(np.any(re > marginal_tol)), bool(np.any(re < -marginal_tol))
+        allneg = bool(np.all(re < -marginal_tol))
     if pos:
         return "saddle" if neg else "unstable"
-    if np.all(re < -marginal_tol):
-        return "stable"
-    return "marginal"
+    return "stable" if allneg else "marginal"
+
+
+def _point(W, c, tr, x, q, nF, count, dynamics, alpha, marginal_tol, eigenvectors):
+    """One point's dict: eigenvalues of J (flow) or multipliers of D (maps) and their classes."""
+    Jx = jacobian(W, tr, x, c, dynamics, alpha)
+    lam, V = np.linalg.eig(Jx) if eigenvectors else (np.linalg.eigvals(Jx), None)
+    disc = dynamics != "continuous"
+    o = np.lexsort((-lam.imag, -np.abs(lam))) if disc else np.lexsort((-lam.imag, -lam.real))
+    lam = lam[o]
+    if disc:   # a map: near-one multipliers span a continuous attractor; |mu| > 1 grows
+        nz, nu = int(np.sum(np.abs(lam - 1.0) <= marginal_tol)), int(np.sum(np.abs(lam) > 1.0 + marginal_tol))
+    else:
+        nz, nu = int(np.sum(np.abs(lam) <= marginal_tol)), int(np.sum(lam.real > marginal_tol))
+    p = {"x": x.copy(), "q": float(q), "norm_F": float(nF), "eigenvalues": lam,
+         "stability": classify(lam, marginal_tol, disc), "n_zero": nz, "n_unstable": nu, "count": int(count)}
+    if V is not None:
+        p["eigenvectors"] = V[:, o]
+    return p
 
 
 def find_fixed_points(W, c=0.0, phi="tanh", n_init=128, seed=None, X0=None, max_iter=500, gtol=1e-10,
                       dedup_tol=1e-4, marginal_tol=1e-6, slow_q_max=1e-3, eigenvectors=False,
-                      t_traj=20.0, x0_scale=1.0, noise=0.1):
-    r"""Fixed points and slow points of :math:`\dot x = -x + W\phi(x) + c` with their linearisation.
+                      t_traj=20.0, x0_scale=1.0, noise=0.1, dynamics="continuous", alpha=1.0):
+    r"""Fixed points and slow points of a rate network with their linearisation.
+
+    The flow :math:`\dot x = -x + W\phi(x) + c` (``dynamics="continuous"``), the leaky map
+    :math:`x_{t+1} = (1-\alpha)x_t + \alpha(W\phi(x_t) + c)` (``"leaky"``) or the vanilla map
+    :math:`h_{t+1} = \phi(Wh_t + c)` (``"vanilla"``, as torch ``nn.RNN`` computes).
 
     Parameters
     ----------
@@ -321,13 +430,18 @@ def find_fixed_points(W, c=0.0, phi="tanh", n_init=128, seed=None, X0=None, max_
         slow points with q above this are dropped.
     eigenvectors : bool
         also return the eigenvectors (columns, complex).
+    dynamics : {"continuous", "leaky", "vanilla"}
+    alpha : float in (0, 1]
+        the leaky map's step.
 
     Returns
     -------
     dict: ``fixed_points`` and ``slow_points``, lists of dicts (``x``, ``q``, ``norm_F``,
-    ``eigenvalues`` (complex array, sorted by decreasing real part), ``stability``, ``n_zero``,
-    ``n_unstable`` (eigenvalues with Re > eps), ``count`` (how many runs ended there), optional
-    ``eigenvectors``), and ``runs`` (per-run status counts).
+    ``eigenvalues`` (complex array: of J, sorted by decreasing real part, for the flow; the
+    multipliers mu of the map's Jacobian D, sorted by decreasing modulus, for maps), ``stability``,
+    ``n_zero`` (flow: :math:`|\lambda| \le \epsilon`; map: :math:`|\mu - 1| \le \epsilon`),
+    ``n_unstable`` (flow: Re lambda > eps; map: :math:`|\mu| > 1 + \epsilon`), ``count`` (how many
+    runs ended there), optional ``eigenvectors``), and ``runs`` (per-run status counts).
 
     References
     ----------
@@ -335,12 +449,14 @@ def find_fixed_points(W, c=0.0, phi="tanh", n_init=128, seed=None, X0=None, max_
     recurrent neural networks, Neural Comput 25:626.
     """
     W, c, tr = _check_net(W, c, phi)
+    dynamics, alpha = check_dynamics(dynamics, alpha)
     dedup_tol = checks.positive("dedup_tol", dedup_tol)
     marginal_tol = checks.positive("marginal_tol", marginal_tol)
     slow_q_max = checks.positive("slow_q_max", slow_q_max)
     if X0 is None:
-        X0 = initial_states(W, c, tr, n_init, seed=seed, t_traj=t_traj, x0_scale=x0_scale, noise=noise)
-    res = minimise_q(W, c, tr, X0, max_iter=max_iter, gtol=gtol)
+        X0 = initial_states(W, c, tr, n_init, seed=seed, t_traj=t_traj, x0_scale=x0_scale, noise=noise,
+                            dynamics=dynamics, alpha=alpha)
+    res = minimise_q(W, c, tr, X0, max_iter=max_iter, gtol=gtol, dynamics=dynamics, alpha=alpha)
     X, nF, st = res["x"], res["norm_F"], res["status"]
     is_fp = nF <= FP_TOL
     out = {"runs": {STATUS[k]: int(np.sum(st == k)) for k in STATUS}}
@@ -351,22 +467,12 @@ def find_fixed_points(W, c=0.0, phi="tanh", n_init=128, seed=None, X0=None, max_
         for i in keep:
             x = X[i]
             d = np.linalg.norm(X[idx] - x, axis=1) <= dedup_tol * max(1.0, float(np.linalg.norm(x)))
-            Jx = jacobian(W, tr, x)
-            if eigenvectors:
-                lam, V = np.linalg.eig(Jx)
-            else:
-                lam, V = np.linalg.eigvals(Jx), None
-            o = np.lexsort((-lam.imag, -lam.real))
-            lam = lam[o]
-            p = {"x": x.copy(), "q": float(res["q"][i]), "norm_F": float(nF[i]), "eigenvalues": lam,
-                 "stability": classify(lam, marginal_tol), "n_zero": int(np.sum(np.abs(lam) <= marginal_tol)),
-                 "n_unstable": int(np.sum(lam.real > marginal_tol)), "count": int(np.sum(d))}
-            if V is not None:
-                p["eigenvectors"] = V[:, o]
-            pts.append(p)
+            pts.append(_point(W, c, tr, x, res["q"][i], nF[i], np.sum(d), dynamics, alpha, marginal_tol,
+                              eigenvectors))
         # a fixed order: stable first, then by number of unstable directions, then by q, then by x
         rank = {"stable": 0, "marginal": 1, "saddle": 2, "unstable": 3}
         pts.sort(key=lambda p: (rank[p["stability"]], p["n_unstable"], round(p["q"], 20), tuple(np.round(p["x"], 8))))
         out[key] = pts
     out["n_init"] = int(X.shape[0])
+    out["dynamics"], out["alpha"] = dynamics, alpha
     return out

@@ -25,7 +25,7 @@ import numpy as np
 
 from recnet import checks
 
-__all__ = ["flipflop_batch", "train_flipflop", "run_rnn", "adam_fit"]
+__all__ = ["flipflop_batch", "initial_params", "train_flipflop", "run_rnn", "adam_fit"]
 
 
 def flipflop_batch(n_batch, n_steps, n_bits=3, p_pulse=0.03, pulse_len=3, seed=None):
@@ -108,6 +108,17 @@ def _loss_and_grad(params, u, target, alpha):
     return loss, g
 
 
+def initial_params(n, n_bits, g0, rng):
+    """The initial weights of :func:`train_flipflop` (W_ij ~ N(0, g0^2/N), B, C Gaussian, b = d = 0),
+    drawn from ``rng`` (a seed or Generator) in the trainer's order."""
+    rng = checks.rng(rng)
+    return {"W": g0 * rng.standard_normal((n, n)) / math.sqrt(n),
+            "B": rng.standard_normal((n, n_bits)) / math.sqrt(n_bits),
+            "b": np.zeros(n),
+            "C": rng.standard_normal((n_bits, n)) / math.sqrt(n),
+            "d": np.zeros(n_bits)}
+
+
 def train_flipflop(n=64, n_bits=3, alpha=0.2, n_iter=1500, n_batch=64, n_steps=150, lr=3e-3, g0=0.9,
                    clip=1.0, seed=0, progress=None):
     """Train a tanh RNN on the flip-flop task; returns (params, losses).
@@ -131,11 +142,7 @@ def train_flipflop(n=64, n_bits=3, alpha=0.2, n_iter=1500, n_batch=64, n_steps=1
     progress : callable(it, loss) or None
     """
     rng = checks.rng(seed)
-    params = {"W": g0 * rng.standard_normal((n, n)) / math.sqrt(n),
-              "B": rng.standard_normal((n, n_bits)) / math.sqrt(n_bits),
-              "b": np.zeros(n),
-              "C": rng.standard_normal((n_bits, n)) / math.sqrt(n),
-              "d": np.zeros(n_bits)}
+    params = initial_params(n, n_bits, g0, rng)
     return adam_fit(params, lambda: flipflop_batch(n_batch, n_steps, n_bits, seed=rng), alpha, n_iter, lr, clip,
                     progress)
 

@@ -85,7 +85,11 @@ def to_unit(field, value, unit):
 def load_file(path):
     """Read a TOML (``.toml``) or YAML (``.yaml``/``.yml``) model file into a dict."""
     path = Path(path)
-    if not path.is_file():
+    try:
+        exists = path.is_file()
+    except OSError:     # a name the file system cannot hold (e.g. too long)
+        exists = False
+    if not exists:
         raise ParameterError("model", str(path), "must be an existing file or a shipped model name "
                              f"({', '.join(n for n, _ in list_models()) or 'none shipped'})")
     ext = path.suffix.lower()
@@ -121,7 +125,10 @@ def default_name(source, fallback="user"):
 def model_path(name):
     """The file of a shipped model called ``name``, or None."""
     p = DATA / f"{name}.toml"
-    return p if p.is_file() else None
+    try:
+        return p if p.is_file() else None
+    except OSError:     # a name the file system cannot hold (e.g. too long): not a shipped model
+        return None
 
 
 def list_models():

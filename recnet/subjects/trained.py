@@ -17,6 +17,16 @@ stable / saddle / unstable / marginal, ``n_unstable``, ``n_zero``, ``count``), `
 W).  Numerics: ``recnet.numerics.trained.fixed_points``; reference: Sussillo & Barak 2013, Neural
 Comput 25:626.
 
+``--time discrete`` analyses the leaky map x -> (1 - alpha) x + alpha (W phi(x) + B u + b) (``--alpha``,
+default the file's ``alpha``) or, with ``--update vanilla``, h -> phi(W h + B u + b); ``--weights
+model.pt`` reads a torch ``nn.RNN`` state dict as the vanilla map (``recnet.models.torch_rnn``, extra
+``torch``).  For maps ``eigenvalues`` are the multipliers mu (stable: every |mu| < 1).
+
+``--lyapunov M`` adds ``lyapunov`` (``recnet.numerics.trained.task_lyapunov``: exponents, entropy rate,
+Kaplan-Yorke dimension on a task-driven trajectory, ``--drive``); ``--initial-weights W0.npz`` adds
+``initial_split`` (``recnet.numerics.trained.initial_split``: SVD of W - W0, gain of W0 and the DMFT of
+the random part).
+
 A low-rank weights file (arrays ``m``, ``n`` (N x R), ``B``, ``w``; W = m n^T / N, e.g. the shipped
 rank-1 context-dependent network ``cdm-rank1-n512.npz`` from ``scripts/train_cdm_lowrank.py``) also
 takes ``--populations K`` (0: chosen by BIC), adding a ``populations`` block (the Gaussian mixture of
@@ -48,6 +58,14 @@ OPTIONS = (
            "model's; tanh with --weights)", type=str, example="erf"),
     Option("input", None, "constant input condition u: K comma-separated numbers, K = columns of B "
            "(default: zeros)", type=str, example="0.5,0,0"),
+    Option("time", None, "continuous (the flow dx/dt = -x + W phi(x) + B u + b, default for .npz) or discrete (a map: "
+           "see --update; the default for a torch .pt file)", type=str, choices=("continuous", "discrete"),
+           example="discrete"),
+    Option("update", None, "with --time discrete: leaky, x -> (1 - alpha) x + alpha (W phi(x) + B u + b) (default), "
+           "or vanilla, h -> phi(W h + B u + b) as torch nn.RNN computes (the only one for a .pt file)", type=str,
+           choices=("leaky", "vanilla"), example="vanilla"),
+    Option("alpha", None, "with --time discrete --update leaky: the step alpha in (0, 1] (default: the weights "
+           "file's array alpha, else 1)", example=0.5),
     Option("n_init", 256, "number of initial states of the q minimisation, sampled along trajectories",
            type=int, example=64),
     Option("marginal_tol", 1e-6, "eigenvalues with |Re| <= this are marginal (n_zero counts |lambda| <= this)",
@@ -66,6 +84,20 @@ PREDICT_OPTIONS = (
     Option("resample", 0, "with --populations: draw this many networks from the fitted mixture and as many from "
            "one Gaussian and report their task performance against the original's (weights files that name "
            "their task, e.g. cdm-rank1-n512.npz)", type=int, example=4),
+)
+
+PREDICT_OPTIONS = PREDICT_OPTIONS + (
+    Option("lyapunov", 0, "also compute the M largest Lyapunov exponents (0: off; 1..N), the entropy rate and the "
+           "Kaplan-Yorke dimension on a trajectory driven as --drive says (recnet.numerics.trained.task_lyapunov)",
+           type=int, example=4),
+    Option("drive", None, "with --lyapunov: the input along the trajectory: task (the weights file's task: cdm "
+           "trials for task = 'cdm', else sparse +-1 pulses on every input channel as in the flip-flop task; the "
+           "default when the network has inputs B) or constant (the --input condition only; the default without "
+           "B)", type=str, choices=("task", "constant"), example="constant"),
+    Option("initial_weights", None, "an .npz file with the initial (pre-training) recurrent weights W0 (array W0 or "
+           "W): adds initial_split, the SVD of the trained part W - W0 and the DMFT of the random part with g from "
+           "its variance (e.g. the shipped flipflop3-tanh64-init.npz)", type=str,
+           example="flipflop3-tanh64-init.npz"),
 )
 
 VALIDATE_OPTIONS = (
@@ -92,16 +124,31 @@ def _hash(a):
     return {"shape": list(a.shape), "sha256": hashlib.sha256(a.tobytes()).hexdigest()}
 
 
+def _is_file(p):
+    """Path.is_file() that says False for a name the file system cannot hold (too long, ...)."""
+    try:
+        return p.is_file()
+    except OSError:
+        return False
+
+
 def _load_weights(weights):
     """W, B (or None), b from an .npz file; ParameterError naming ``weights`` for anything wrong."""
     import numpy as np
     p = Path(weights)
-    if not p.is_absolute() and not p.is_file() and (_DATA / p).is_file():
+    if not p.is_absolute() and not _is_file(p) and _is_file(_DATA / p):
         p = _DATA / p
-    if p.suffix.lower() != ".npz":
-        raise ParameterError("weights", str(weights), "must be an .npz file with arrays W and optional B, b")
-    if not p.is_file():
-        raise ParameterError("weights", str(weights), f"file not found (looked for {p.resolve()})")
+    if p.suffix.lower() not in (".npz", ".pt", ".pth"):
+        raise ParameterError("weights", str(weights), "must be an .npz file with arrays W and optional B, b, or a "
+                             "PyTorch nn.RNN state dict (.pt, .pth)")
+    if not _is_file(p):
+        raise ParameterError("weights", str(weights), "file not found")
+    if p.suffix.lower() in (".pt", ".pth"):
+        from recnet.models.torch_rnn import load_state_dict
+        W, B, b = load_state_dict(p)
+        if W.shape[0] < 1:
+            raise ParameterError("weights", str(weights), "weight_hh_l0 is empty")
+        return W, B, b, str(p), {"format": "torch nn.RNN state dict"}
     try:
         with np.load(p, allow_pickle=False) as z:
             arrs = {k: np.array(z[k]) for k in z.files}
@@ -139,15 +186,51 @@ def _load_weights(weights):
             raise ParameterError("weights", str(weights), f"B must be N x K with N = {n} (it is {B.shape})")
     if b is not None and b.shape not in ((n,), ()):
         raise ParameterError("weights", str(weights), f"b must have length N = {n} (it is {b.shape})")
-    return W, B, (np.zeros(n) if b is None else np.broadcast_to(b, (n,)).copy()), str(p)
+    extras = {"format": "npz"}
+    if "alpha" in arrs and np.asarray(arrs["alpha"]).shape == ():
+        extras["alpha"] = float(arrs["alpha"])
+    if "task" in arrs and np.asarray(arrs["task"]).shape == ():
+        extras["task"] = str(arrs["task"])
+    return W, B, (np.zeros(n) if b is None else np.broadcast_to(b, (n,)).copy()), str(p), extras
 
 
-def _network(model, weights, phi, input):
-    """(W, c, phi, u, description) of the options."""
+def _dynamics(time, update, alpha, extras, is_torch):
+    """(dynamics, alpha) of --time/--update/--alpha (numerics.trained.fixed_points.DYNAMICS)."""
+    from recnet import checks
+    if time not in (None, "continuous", "discrete"):
+        raise ParameterError("time", time, "continuous or discrete")
+    if update not in (None, "leaky", "vanilla"):
+        raise ParameterError("update", update, "leaky or vanilla")
+    if is_torch:
+        if time == "continuous" or update == "leaky":
+            bad = "time" if time == "continuous" else "update"
+            raise ParameterError(bad, time if bad == "time" else update, "a torch nn.RNN is the vanilla map "
+                                 "h -> phi(W h + B u + b): --time discrete --update vanilla (the default for .pt)")
+        time, update = "discrete", "vanilla"
+    time = time or "continuous"
+    if time == "continuous":
+        if update is not None:
+            raise ParameterError("update", update, "applies to --time discrete only")
+        if alpha is not None:
+            raise ParameterError("alpha", alpha, "applies to --time discrete --update leaky only")
+        return "continuous", 1.0
+    update = update or "leaky"
+    if update == "vanilla":
+        if alpha is not None:
+            raise ParameterError("alpha", alpha, "applies to --update leaky only (the vanilla map has no leak)")
+        return "vanilla", 1.0
+    if alpha is None:
+        alpha = extras.get("alpha", 1.0)
+    return "leaky", checks.in_range("alpha", alpha, 0.0, 1.0, low_inclusive=False)
+
+
+def _network(model, weights, phi, input, time=None, update=None, alpha=None):
+    """The analysed network as a dict: W, c, phi, u, B, b, dynamics, alpha, desc, extras."""
     import numpy as np
     from recnet.subjects._rate import check_phi
     if model is not None and weights is not None:
         raise ParameterError("weights", weights, "give either --model or --weights, not both")
+    B, b, extras = None, None, {}
     if model is not None:
         from recnet.models.rate_network import load_rate_network
         mdl = load_rate_network(model)
@@ -158,12 +241,17 @@ def _network(model, weights, phi, input):
             raise ParameterError("input", input, "a rate-network model has no input matrix B: its constant "
                                  "input is the model's i0 (use --weights FILE.npz with B for input conditions)")
         W, c = mdl.coupling(), mdl.inputs()
+        b = np.broadcast_to(np.asarray(c, float), (W.shape[0],)).copy()
         ph = mdl.phi if phi is None else check_phi(phi)
         desc = {"model": mdl.to_dict(), "tau_ms": mdl.tau}
         u = None
+        is_torch = False
     else:
-        W, B, b, path = _load_weights(DEFAULT_WEIGHTS if weights is None else weights)
+        W, B, b, path, extras = _load_weights(DEFAULT_WEIGHTS if weights is None else weights)
+        is_torch = extras["format"] != "npz"
         ph = "tanh" if phi is None else check_phi(phi)
+        if is_torch and phi is not None and ph not in ("tanh", "relu"):
+            raise ParameterError("phi", phi, "tanh or relu (the nonlinearities of torch nn.RNN)")
         k = 0 if B is None else B.shape[1]
         if input is None:
             u = np.zeros(k)
@@ -177,12 +265,15 @@ def _network(model, weights, phi, input):
             if u.size != k or not np.all(np.isfinite(u)):
                 raise ParameterError("input", input, f"must be {k} finite comma-separated numbers (B is N x {k})")
         c = b + (B @ u if B is not None else 0.0)
-        desc = {"weights": path if weights is not None else DEFAULT_WEIGHTS, "W": _hash(W),
-                "B": None if B is None else _hash(B), "b": _hash(b), "n": W.shape[0], "k_inputs": k}
+        desc = {"weights": path if weights is not None else DEFAULT_WEIGHTS, "format": extras["format"],
+                "W": _hash(W), "B": None if B is None else _hash(B), "b": _hash(b), "n": W.shape[0], "k_inputs": k}
     if W.shape[0] > N_MAX:
         raise ParameterError("model" if model is not None else "weights", model or weights,
                              f"N = {W.shape[0]} units: trained-rnn handles N <= {N_MAX}")
-    return W, c, ph, u, desc
+    dyn, a = _dynamics(time, update, alpha, extras, is_torch)
+    desc.update(dynamics=dyn, alpha=a)
+    return {"W": W, "c": np.asarray(c, float), "phi": ph, "u": u, "B": B, "b": b, "dynamics": dyn, "alpha": a,
+            "desc": desc, "extras": extras}
 
 
 def _pairs(z):
@@ -209,7 +300,8 @@ def lowrank_summary(W, top=10):
             "rank_90_percent_frobenius": int(np.searchsorted(np.cumsum(s2) / s2.sum(), 0.9) + 1)}
 
 
-def _analyse(model, weights, phi, input, n_init, seed, marginal_tol, dedup_tol, slow_q_max, eigenvectors):
+def _analyse(model, weights, phi, input, n_init, seed, marginal_tol, dedup_tol, slow_q_max, eigenvectors,
+             time=None, update=None, alpha=None):
     from recnet import checks
     from recnet.numerics.trained import fixed_points as FP
     n_init = checks.integer("n_init", n_init, minimum=1, maximum=100000)
@@ -217,13 +309,20 @@ def _analyse(model, weights, phi, input, n_init, seed, marginal_tol, dedup_tol, 
     marginal_tol = checks.positive("marginal_tol", marginal_tol)
     dedup_tol = checks.positive("dedup_tol", dedup_tol)
     slow_q_max = checks.positive("slow_q_max", slow_q_max)
-    W, c, ph, u, desc = _network(model, weights, phi, input)
-    r = FP.find_fixed_points(W, c, ph, n_init=n_init, seed=seed, dedup_tol=dedup_tol, marginal_tol=marginal_tol,
-                             slow_q_max=slow_q_max, eigenvectors=bool(eigenvectors))
-    return W, c, ph, u, desc, r
+    net = _network(model, weights, phi, input, time, update, alpha)
+    r = FP.find_fixed_points(net["W"], net["c"], net["phi"], n_init=n_init, seed=seed, dedup_tol=dedup_tol,
+                             marginal_tol=marginal_tol, slow_q_max=slow_q_max, eigenvectors=bool(eigenvectors),
+                             dynamics=net["dynamics"], alpha=net["alpha"])
+    return net, r
 
 
-def _summary_values(r, W, u, ph, marginal_tol, dedup_tol, slow_q_max):
+_UNITS = {"continuous": "1/tau (eigenvalues lambda of the flow's Jacobian J)",
+          "leaky": "multipliers mu per step (eigenvalues of the map's Jacobian I + alpha J)",
+          "vanilla": "multipliers mu per step (eigenvalues of the map's Jacobian diag(phi'(W h + c)) W)"}
+
+
+def _summary_values(r, net, marginal_tol, dedup_tol, slow_q_max):
+    W, u, ph = net["W"], net["u"], net["phi"]
     from recnet.numerics.trained.fixed_points import FP_TOL
     fps, sps = r["fixed_points"], r["slow_points"]
     counts = {k: sum(p["stability"] == k for p in fps) for k in ("stable", "saddle", "unstable", "marginal")}
@@ -232,7 +331,7 @@ def _summary_values(r, W, u, ph, marginal_tol, dedup_tol, slow_q_max):
              if fps else f"no fixed point found from {r['n_init']} starts; {len(sps)} slow points")
     nz = [p["n_zero"] for p in fps if p["n_zero"] > 0]
     if nz:
-        state += (f"; {len(nz)} points have {max(nz)} near-zero eigenvalue(s): they sample a continuous attractor "
+        state += (f"; {len(nz)} points have {max(nz)} near-zero eigenvalue(s) (maps: multipliers near 1): they sample a continuous attractor "
                   f"of dimension {max(nz)} (points along it are kept apart)")
     from recnet.numerics.trained.manifold import slow_manifold
     manifold = slow_manifold(fps, slow_points=sps)
@@ -242,7 +341,8 @@ def _summary_values(r, W, u, ph, marginal_tol, dedup_tol, slow_q_max):
                   + ("; its stable points and saddles alternate as on a ring" if manifold["alternating"] else ""))
     return {"state": state, "counts": dict(counts, slow=len(sps)), "phi": ph, "slow_manifold": manifold,
             "input_condition": ("none: a rate-network model has no input matrix B (its i0 is the constant input)"
-                                if u is None else u), "eigenvalue_unit": "1/tau",
+                                if u is None else u), "dynamics": net["dynamics"], "alpha": net["alpha"],
+            "eigenvalue_unit": _UNITS[net["dynamics"]],
             "fixed_points": [_point_json(p) for p in fps], "slow_points": [_point_json(p) for p in sps],
             "tolerances": {"fixed_point_norm_f": FP_TOL, "marginal_tol": marginal_tol, "dedup_tol": dedup_tol,
                            "slow_q_max": slow_q_max},
@@ -257,7 +357,7 @@ def _lowrank_file(weights):
     """m, n, B, w, alpha and task of a low-rank weights file, or a ParameterError naming ``populations``."""
     import numpy as np
     p = Path(DEFAULT_WEIGHTS if weights is None else weights)
-    if not p.is_absolute() and not p.is_file() and (_DATA / p).is_file():
+    if not p.is_absolute() and not _is_file(p) and _is_file(_DATA / p):
         p = _DATA / p
     with np.load(p, allow_pickle=False) as z:
         arrs = {k: np.array(z[k]) for k in z.files}
@@ -312,65 +412,129 @@ def populations_block(weights, populations, resample, seed):
     return out
 
 
-def _predict(model=None, weights=None, phi=None, input=None, n_init=256, seed=0, marginal_tol=1e-6, dedup_tol=1e-4,
-             slow_q_max=1e-3, eigenvectors=False, populations=None, resample=0):
+def _predict(model=None, weights=None, phi=None, input=None, time=None, update=None, alpha=None, n_init=256,
+             seed=0, marginal_tol=1e-6, dedup_tol=1e-4, slow_q_max=1e-3, eigenvectors=False, populations=None,
+             resample=0, lyapunov=0, drive=None, initial_weights=None):
     from recnet.results import Result
     if resample and populations is None:
         raise ParameterError("resample", resample, "needs --populations (K, or 0 to choose by BIC)")
     if populations is not None and model is not None:
         raise ParameterError("populations", populations, "needs a low-rank --weights file (arrays m, n, B, w)")
-    W, c, ph, u, desc, r = _analyse(model, weights, phi, input, n_init, seed, marginal_tol, dedup_tol, slow_q_max,
-                                    eigenvectors)
-    values = _summary_values(r, W, u, ph, marginal_tol, dedup_tol, slow_q_max)
+    net, r = _analyse(model, weights, phi, input, n_init, seed, marginal_tol, dedup_tol, slow_q_max, eigenvectors,
+                      time, update, alpha)
+    values = _summary_values(r, net, marginal_tol, dedup_tol, slow_q_max)
     if populations is not None:
         values["populations"] = populations_block(weights, populations, resample, seed)
-    cfg = {"model": desc.get("model"), "network": {k: v for k, v in desc.items() if k != "model"}, "phi": ph}
+    cfg = {"model": net["desc"].get("model"), "network": {k: v for k, v in net["desc"].items() if k != "model"},
+           "phi": net["phi"], "time": "continuous" if net["dynamics"] == "continuous" else "discrete",
+           "update": None if net["dynamics"] == "continuous" else net["dynamics"],
+           "alpha": net["alpha"] if net["dynamics"] == "leaky" else None}
+    _extras(values, cfg, net, lyapunov, drive, initial_weights, seed)
     return Result("trained-rnn", values=values, config=cfg)
 
 
-def _validate(backend="numba", quick=False, seed=12345, model=None, weights=None, phi=None, input=None, n_init=256,
-              marginal_tol=1e-6, dedup_tol=1e-4, slow_q_max=1e-3, eigenvectors=False, eps=1e-6):
+def _extras(values, cfg, net, lyapunov, drive, initial_weights, seed):
+    """Item 3 of issue 17 on the analysed W: ``lyapunov`` (spectrum on a driven trajectory) and the
+    trained/initial split with the DMFT of the random part (``initial_split``)."""
+    from recnet import checks
+    lyapunov = checks.integer("lyapunov", lyapunov, minimum=0, maximum=net["W"].shape[0])
+    if drive is not None and not lyapunov:
+        raise ParameterError("drive", drive, "applies with --lyapunov M (M >= 1 exponents)")
+    if lyapunov:
+        from recnet.numerics.trained import task_lyapunov as TL
+        blk = TL.task_spectrum(net, lyapunov, drive=drive, seed=seed)
+        cfg["drive"] = blk["drive"]
+        values["lyapunov"] = blk
+    if initial_weights is not None:
+        from recnet.numerics.trained import initial_split as IS
+        W0 = _load_initial(initial_weights, net["W"].shape[0])
+        values["initial_split"] = IS.split(net["W"], W0, phi=net["phi"])
+        cfg["initial_weights_w0"] = _hash(W0)
+
+
+def _load_initial(initial_weights, n):
+    """W0 (array W0, or W) of an .npz file, N x N; ParameterError naming ``initial_weights``."""
+    import numpy as np
+    p = Path(initial_weights)
+    if not p.is_absolute() and not _is_file(p) and _is_file(_DATA / p):
+        p = _DATA / p
+    if p.suffix.lower() != ".npz" or not _is_file(p):
+        raise ParameterError("initial_weights", str(initial_weights), "an existing .npz file with the initial "
+                             "recurrent weights as array W0 (or W)")
+    try:
+        with np.load(p, allow_pickle=False) as z:
+            key = "W0" if "W0" in z.files else ("W" if "W" in z.files else None)
+            if key is None:
+                raise ParameterError("initial_weights", str(initial_weights), f"holds no array W0 or W (it holds "
+                                     f"{', '.join(z.files) or 'nothing'})")
+            W0 = np.array(z[key], float)
+    except ParameterError:
+        raise
+    except Exception as exc:
+        raise ParameterError("initial_weights", str(initial_weights), f"could not be read as .npz: {exc}") from None
+    if W0.shape != (n, n) or not np.all(np.isfinite(W0)):
+        raise ParameterError("initial_weights", str(initial_weights), f"W0 must be a finite {n} x {n} matrix, the "
+                             f"shape of the analysed W (it is {W0.shape})")
+    return W0
+
+
+def _validate(backend="numba", quick=False, seed=12345, model=None, weights=None, phi=None, input=None, time=None,
+              update=None, alpha=None, n_init=256, marginal_tol=1e-6, dedup_tol=1e-4, slow_q_max=1e-3,
+              eigenvectors=False, eps=1e-6):
     """Each fixed point found is returned to (stable) or left (saddle, unstable) from a perturbation of
     size eps, and the perturbation at time T matches the linearisation within the derived allowance
-    (``recnet.validation.trained``).  ``seed`` seeds both the initial states and the perturbations."""
+    (``recnet.validation.trained``; maps are iterated exactly).  ``seed`` seeds both the initial states
+    and the perturbations."""
     from recnet import checks
     from recnet.validation.compare import ValidationResult, compare, compare_exact
-    from recnet.validation.trained import perturbation_check
+    from recnet.validation.trained import perturbation_check, perturbation_check_map
     if quick:  # fewer starts; every point found is still checked
         n_init = min(int(n_init), 64)
     if backend != "numba":
         raise ParameterError("backend", backend, "trained-rnn is validated on numba only")
     eps = checks.in_range("eps", eps, 0.0, 1e-2, low_inclusive=False)
-    W, c, ph, u, desc, r = _analyse(model, weights, phi, input, n_init, seed, marginal_tol, dedup_tol, slow_q_max,
-                                    eigenvectors)
+    net, r = _analyse(model, weights, phi, input, n_init, seed, marginal_tol, dedup_tol, slow_q_max, eigenvectors,
+                      time, update, alpha)
+    W, c, ph, dyn = net["W"], net["c"], net["phi"], net["dynamics"]
     comps, rows = [], []
-    why = ("M c2 T max|delta|^2 + RK4 error (T/dt)(dt |J|)^5/120 M max|delta| + M T |F(x*)| + 1e-12, "
-           "M = max_s |exp(J s)|, c2 = |W| max|phi''|/2 (recnet.validation.trained)")
+    if dyn == "continuous":
+        why = ("M c2 T max|delta|^2 + RK4 error (T/dt)(dt |J|)^5/120 M max|delta| + M T |F(x*)| + 1e-12, "
+               "M = max_s |exp(J s)|, c2 = |W| max|phi''|/2 (recnet.validation.trained)")
+        lin = "linearisation exp(J T) delta0 against simulation (RK4, dt = 0.01 tau)"
+    else:
+        why = ("M T (c2 max|delta|^2 + |F(x*)| + rounding) + 1e-12, M = max_k |D^k|, c2 = second-order Taylor "
+               "bound of the map (recnet.validation.trained.perturbation_check_map)")
+        lin = "linearisation D^T delta0 against the map iterated T times"
     for k, p in enumerate(r["fixed_points"]):
-        v = perturbation_check(W, c, ph, p, eps=eps, seed=checks.rng(seed + 1 + k))
+        if dyn == "continuous":
+            v = perturbation_check(W, c, ph, p, eps=eps, seed=checks.rng(seed + 1 + k))
+        else:
+            v = perturbation_check_map(W, c, ph, p, dyn, net["alpha"], eps=eps, seed=checks.rng(seed + 1 + k))
         rows.append(dict(v, index=k))
+        unit = "tau" if dyn == "continuous" else "steps"
         comps.append(compare_exact(f"point{k}_{p['stability']}_returns_or_leaves", v["predicted"], v["simulated"],
-                                   note=f"T = {v['t']:.3g} tau; |delta(T)| = {v['norm_delta_T']:.3g} from {eps:g}"))
+                                   note=f"T = {v['t']:.3g} {unit}; |delta(T)| = {v['norm_delta_T']:.3g} from {eps:g}"))
         comps.append(compare(f"point{k}_norm_delta_T", v["norm_delta_lin_T"], v["norm_delta_T"], None,
-                             systematic=v["allowance"], why=why,
-                             note="linearisation exp(J T) delta0 against simulation (RK4, dt = 0.01 tau)"))
+                             systematic=v["allowance"], why=why, note=lin))
     res = ValidationResult("trained-rnn", backend, comparisons=comps)
     if not r["fixed_points"]:
         res.caveats.append("no fixed point was found: nothing to verify")
-    res.info = {"summary": _summary_values(r, W, u, ph, marginal_tol, dedup_tol, slow_q_max)["state"],
-                "checks": rows}
-    res.config = {"model": desc.get("model"), "network": {k: v for k, v in desc.items() if k != "model"},
-                  "weights": weights, "phi": ph, "input": input, "n_init": n_init, "marginal_tol": marginal_tol,
-                  "dedup_tol": dedup_tol, "slow_q_max": slow_q_max, "eigenvectors": bool(eigenvectors), "eps": eps,
-                  "seed": seed}
+    res.info = {"summary": _summary_values(r, net, marginal_tol, dedup_tol, slow_q_max)["state"], "checks": rows}
+    res.config = {"model": net["desc"].get("model"),
+                  "network": {k: v for k, v in net["desc"].items() if k != "model"},
+                  "weights": weights, "phi": ph, "input": input, "time": time, "update": update, "alpha": alpha,
+                  "n_init": n_init, "marginal_tol": marginal_tol, "dedup_tol": dedup_tol, "slow_q_max": slow_q_max,
+                  "eigenvectors": bool(eigenvectors), "eps": eps, "seed": seed}
     res.decide()
     return res
 
 
 SUBJECTS = [
     Subject("trained-rnn", 2,
-            "fixed points and slow points of a trained (or any) rate network, their eigenvalues and stability; "
-            "validate: each is reached or left in simulation as its linearisation says",
+            "fixed points and slow points of a trained (or any) rate network (flow, leaky or vanilla map, torch "
+            "nn.RNN), their eigenvalues or multipliers and stability, Lyapunov spectrum on task trajectories, "
+            "trained/initial split with the DMFT of the random part; validate: each point is reached or left in "
+            "simulation as its linearisation says",
             options=OPTIONS, predict=_predict, validate=_validate, predict_options=PREDICT_OPTIONS,
             validate_options=VALIDATE_OPTIONS,
             references=REFS),
