@@ -125,3 +125,17 @@ def test_shipped_ring_network_has_a_ring_of_alternating_points_verified_by_simul
             assert dist[j] < 1e-3 * max(1.0, np.linalg.norm(stable_x[j]))
             ends.add(j)
         assert ends == neighbours
+
+
+def test_slow_manifold_of_a_map_uses_log_multipliers():
+    # the same ring as a map with step 0.5: multipliers mu = 1 + 0.5 lambda
+    angles = np.linspace(0, 2 * math.pi, 6, endpoint=False)
+    pts = []
+    for k, a in enumerate(angles):
+        lam = np.array([-0.01, -1.0, -1.5]) if k % 2 == 0 else np.array([0.01, -1.0, -1.5])
+        pts.append(_point([math.cos(a), math.sin(a), 0.0], 1 + 0.5 * lam, "stable" if k % 2 == 0 else "saddle"))
+    m = slow_manifold(pts, is_map=True)
+    assert m["n_points"] == 6 and m["alternating"] is True
+    assert sorted(set(np.round(m["slowest_eigenvalue"], 12))) == [0.995, 1.005]
+    # as flow eigenvalues the multipliers (all near 1, none slow relative to the others) are not a manifold
+    assert slow_manifold(pts)["n_points"] == 0

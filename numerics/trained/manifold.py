@@ -36,17 +36,27 @@ __all__ = ["slow_manifold", "SLOW_RATIO"]
 SLOW_RATIO = 0.1
 
 
-def _on_manifold(p, ratio):
+def _rates(p, is_map):
+    """(rates sorted by decreasing real part, the eigenvalues in the same order): for a map the rate
+    of a multiplier mu is log(mu) per step (real only for mu > 0)."""
     lam = np.asarray(p["eigenvalues"])
     lam = lam[:, 0] + 1j * lam[:, 1] if lam.ndim == 2 else lam.astype(complex)
-    if lam.size < 2:
+    with np.errstate(divide="ignore"):
+        rate = np.log(lam) if is_map else lam
+    order = np.argsort(-rate.real, kind="stable")
+    return rate[order], lam[order]
+
+
+def _on_manifold(p, ratio, is_map=False):
+    lam, _ = _rates(p, is_map)
+    if lam.size < 2 or not np.all(np.isfinite(lam[:2])):
         return False
     l1, l2 = lam[0], lam[1]
     real1 = abs(l1.imag) <= 1e-12 * max(1.0, abs(l1.real))
     return bool(real1 and l2.real < 0 and abs(l1.real) <= ratio * abs(l2.real))
 
 
-def slow_manifold(fixed_points, *, slow_points=(), phi=np.tanh, readout=None, ratio=SLOW_RATIO):
+def slow_manifold(fixed_points, *, slow_points=(), phi=np.tanh, readout=None, ratio=SLOW_RATIO, is_map=False):
     r"""The points on a one-dimensional slow manifold, ordered along it.
 
     Parameters
@@ -60,6 +70,8 @@ def slow_manifold(fixed_points, *, slow_points=(), phi=np.tanh, readout=None, ra
         a two-output readout y = C phi(x) + d; its angle orders the points.
     ratio : float in (0, 1)
         time-scale ratio r of the membership test.
+    is_map : bool
+        the eigenvalues are multipliers mu of a discrete-time map: the test uses the rates log(mu).
 
     Returns
     -------
@@ -68,14 +80,15 @@ def slow_manifold(fixed_points, *, slow_points=(), phi=np.tanh, readout=None, ra
         in order along the manifold),
         ``angle_rad`` (their angles, increasing), ``angle_source`` (``readout`` or ``pca``),
         ``max_gap_rad`` (largest angular gap between neighbours, wrapping around),
-        ``stability`` (in order), ``slowest_eigenvalue`` (Re lambda_1 in order, 1/tau),
+        ``stability`` (in order), ``slowest_eigenvalue`` (Re of the slowest eigenvalue in order: 1/tau
+        for a flow, the multiplier for a map),
         ``alternating`` (stable and non-stable fixed points alternate around the ring; None with
         fewer than two fixed points on it), ``ratio``.
     """
     ratio = checks.in_range("ratio", ratio, 0.0, 1.0, low_inclusive=False, high_inclusive=False)
     points = list(fixed_points) + list(slow_points)
     n_fixed = len(fixed_points)
-    idx = [i for i, p in enumerate(points) if _on_manifold(p, ratio)]
+    idx = [i for i, p in enumerate(points) if _on_manifold(p, ratio, is_map)]
     out = {"n_points": len(idx), "members": [], "angle_rad": [], "angle_source": None, "max_gap_rad": None,
            "stability": [], "slowest_eigenvalue": [], "alternating": None, "ratio": ratio}
     if not idx:
@@ -104,8 +117,7 @@ def slow_manifold(fixed_points, *, slow_points=(), phi=np.tanh, readout=None, ra
     stab = [points[i]["stability"] for i in ordered]
     lam1 = []
     for i in ordered:
-        e = np.asarray(points[i]["eigenvalues"])
-        lam1.append(float(e[0, 0] if e.ndim == 2 else np.real(e[0])))
+        lam1.append(float(_rates(points[i], is_map)[1][0].real))
     fixed = [s for s, i in zip(stab, ordered) if i < n_fixed]
     alt = None
     if len(fixed) >= 2:

@@ -334,7 +334,7 @@ def _summary_values(r, net, marginal_tol, dedup_tol, slow_q_max):
         state += (f"; {len(nz)} points have {max(nz)} near-zero eigenvalue(s) (maps: multipliers near 1): they sample a continuous attractor "
                   f"of dimension {max(nz)} (points along it are kept apart)")
     from recnet.numerics.trained.manifold import slow_manifold
-    manifold = slow_manifold(fps, slow_points=sps)
+    manifold = slow_manifold(fps, slow_points=sps, is_map=net["dynamics"] != "continuous")
     if manifold["n_points"] >= 2:
         state += (f"; {manifold['n_points']} points lie on a one-dimensional slow manifold (one eigenvalue "
                   f"{1 / manifold['ratio']:g}x slower than the rest)"
