@@ -1,0 +1,275 @@
+r"""Synapse tables and spike delivery shared by the LIF kernels (numba).
+
+Synapses are stored per owning thread c (the thread that updates the target neuron) in CSR by
+presynaptic node: row (c, pre) is ``target[indptr[c, pre]:indptr[c, pre + 1]]`` (int32, sorted by
+target, so a spike walks its targets in increasing address order through the ring buffer).
+A row whose synapses all share one weight and one delay (every row of a fixed-weight network such
+as Brunel's) keeps them once, in ``row_w[c, pre]`` and ``row_d[c, pre]``: delivering it streams
+4 bytes per synapse.  Other rows have ``row_d = -1`` and read per-synapse ``syn_w`` (float64) and
+``syn_d`` (int32), which are only allocated when such a row exists.
+
+A spike of multiplicity ``cnt`` emitted in step n adds ``w * cnt`` to ``ring[(n + d) % L, target]``
+(the input that arrives in step n + d), exactly as before the tables were compressed: the same
+product, added once per synapse.
+
+Spike lists: each thread writes the spikes of its neurons, then of its node-drawn Poisson sources,
+step by step into its own list (``node``, ``cnt``; ``ptr[c, 2k + 1]`` ends step k's neuron part,
+``ptr[c, 2k + 2]`` its source part).  Delivery walks the lists in the order (step, part, thread,
+entry), which is (step, neurons in index order, sources in index order) whatever the number of
+threads, so every ring entry receives its terms in the same order and results do not depend on
+the thread count.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from recnet.numerics._jit import njit
+from recnet.numerics.poisson_streams import poisson_draw
+
+__all__ = ["synapse_table", "deliver_row", "deliver_lists", "record_lists", "record_events", "draw_fused", "draw_nodes",
+           "block_events", "memory_bytes", "expand"]
+
+
+@njit
+def _counting_sort(n_keys, key, order_in):
+    """Stable counting sort of ``order_in`` (indices) by ``key[order_in]``; returns (indptr, order)."""
+    indptr = np.zeros(n_keys + 1, dtype=np.int64)
+    for q in order_in:
+        indptr[key[q] + 1] += 1
+    for i in range(n_keys):
+        indptr[i + 1] += indptr[i]
+    fill = indptr[:-1].copy()
+    out = np.empty(order_in.size, dtype=np.int64)
+    for q in order_in:
+        k = key[q]
+        out[fill[k]] = q
+        fill[k] += 1
+    return indptr, out
+
+
+@njit
+def _is_sorted_by_post(post):
+    for q in range(1, post.size):
+        if post[q] < post[q - 1]:
+            return False
+    return True
+
+
+@njit
+def _fill(indptr, order, post, weight, delay, T, n_nodes):
+    """Targets, uniform-row flags and (if needed) per-synapse weights/delays in CSR order."""
+    nnz = order.size
+    target = np.empty(nnz, dtype=np.int32)
+    row_w = np.zeros((T, n_nodes))
+    row_d = np.zeros((T, n_nodes), dtype=np.int32)
+    mixed = False
+    for row in range(T * n_nodes):
+        a, b = indptr[row], indptr[row + 1]
+        c, pre = row // n_nodes, row % n_nodes
+        uniform = True
+        if b > a:
+            w0, d0 = weight[order[a]], delay[order[a]]
+            for q in range(a, b):
+                o = order[q]
+                target[q] = post[o]
+                if weight[o] != w0 or delay[o] != d0:
+                    uniform = False
+            row_w[c, pre] = w0
+            row_d[c, pre] = d0
+        if not uniform:
+            row_d[c, pre] = -1
+            mixed = True
+    n_syn = nnz if mixed else 0
+    syn_w = np.zeros(n_syn)
+    syn_d = np.zeros(n_syn, dtype=np.int32)
+    if mixed:
+        for q in range(nnz):
+            syn_w[q] = weight[order[q]]
+            syn_d[q] = delay[order[q]]
+    return target, row_w, row_d, syn_w, syn_d
+
+
+def synapse_table(pre, post, weight, delay, owner, T, n_nodes):
+    """CSR tables of the synapses (see the module doc).
+
+    Parameters
+    ----------
+    pre, post : int64[nnz]
+        presynaptic node and target neuron of each synapse.
+    weight : float64[nnz]
+    delay : int64[nnz]
+        whole time steps (>= 1, < 2**31).
+    owner : int64[nnz]
+        thread that owns the target neuron.
+    T, n_nodes : int
+        threads and nodes.
+
+    Returns
+    -------
+    dict with ``indptr`` int64[T, n_nodes + 1], ``target`` int32[nnz], ``row_w`` float64[T, n_nodes],
+    ``row_d`` int32[T, n_nodes] (-1: per-synapse), ``syn_w`` float64[nnz or 0], ``syn_d`` int32[nnz or 0].
+    Within a row the synapses are sorted by target (stable: equal targets keep their input order).
+    """
+    pre = np.ascontiguousarray(pre, dtype=np.int64)
+    post = np.ascontiguousarray(post, dtype=np.int64)
+    idx = np.arange(pre.size, dtype=np.int64)
+    if not _is_sorted_by_post(post):
+        _, idx = _counting_sort(max(int(post.max()) + 1, 1) if post.size else 1, post, idx)
+    key = np.asarray(owner, dtype=np.int64) * n_nodes + pre
+    flat, order = _counting_sort(T * n_nodes, key, idx)
+    target, row_w, row_d, syn_w, syn_d = _fill(flat, order, post, np.ascontiguousarray(weight, dtype=float),
+                                               np.ascontiguousarray(delay, dtype=np.int64), T, n_nodes)
+    indptr = np.empty((T, n_nodes + 1), dtype=np.int64)
+    for c in range(T):
+        indptr[c] = flat[c * n_nodes:(c + 1) * n_nodes + 1]
+    return dict(indptr=indptr, target=target, row_w=row_w, row_d=row_d, syn_w=syn_w, syn_d=syn_d)
+
+
+def memory_bytes(tables):
+    """Bytes held by the synapse tables (``synapse_table``'s arrays)."""
+    return int(sum(tables[k].nbytes for k in ("indptr", "target", "row_w", "row_d", "syn_w", "syn_d")))
+
+
+@njit
+def deliver_row(ring_e, ring_i, c, pre, cnt, base, indptr, target, row_w, row_d, syn_w, syn_d):
+    """Add spike (``pre``, multiplicity ``cnt``) emitted in a step with slot ``base`` = n % L to
+    thread ``c``'s targets: weights >= 0 into ``ring_e``, < 0 into ``ring_i`` (the delta kernel
+    passes its one ring twice)."""
+    a = indptr[c, pre]
+    b = indptr[c, pre + 1]
+    if a == b:
+        return
+    L = ring_e.shape[0]
+    d = row_d[c, pre]
+    if d >= 0:
+        w = row_w[c, pre] * cnt
+        slot = base + d
+        if slot >= L:
+            slot -= L
+        row = ring_e[slot] if row_w[c, pre] >= 0.0 else ring_i[slot]
+        for q in range(a, b):
+            row[target[q]] += w
+    else:
+        for q in range(a, b):
+            slot = base + syn_d[q]
+            if slot >= L:
+                slot -= L
+            w = syn_w[q]
+            if w >= 0.0:
+                ring_e[slot, target[q]] += w * cnt
+            else:
+                ring_i[slot, target[q]] += w * cnt
+
+
+@njit
+def record_lists(sp_node, sp_cnt, sp_ptr, nb, done, rec_col, rec_step, rec_node, rec_cnt, rec_n):
+    """Append the recorded spikes of one block's lists (buffer already selected) to the record."""
+    n = rec_n[0]
+    T = sp_ptr.shape[0]
+    for k in range(nb):
+        for part in range(2):
+            for c in range(T):
+                for e in range(sp_ptr[c, 2 * k + part], sp_ptr[c, 2 * k + part + 1]):
+                    col = rec_col[sp_node[c, e]]
+                    if col >= 0:
+                        rec_step[n] = done + k
+                        rec_node[n] = col
+                        rec_cnt[n] = sp_cnt[c, e]
+                        n += 1
+    rec_n[0] = n
+
+
+@njit
+def deliver_lists(ring_e, ring_i, c, sp_node, sp_cnt, sp_ptr, pnb, n0, ev_stamp, ev_node, ev_lo, ev_hi,
+                  indptr, target, row_w, row_d, syn_w, syn_d):
+    """Deliver the previous block (``pnb`` steps from global step ``n0``) to thread ``c``'s targets:
+    per step, neuron spikes, then node-drawn source counts (threads in order), then spike-array
+    events (stamp = step + 1)."""
+    L = ring_e.shape[0]
+    T = sp_ptr.shape[0]
+    e_ev = ev_lo
+    for k in range(pnb):
+        base = (n0 + k) % L
+        for part in range(2):
+            for c2 in range(T):
+                for e in range(sp_ptr[c2, 2 * k + part], sp_ptr[c2, 2 * k + part + 1]):
+                    deliver_row(ring_e, ring_i, c, sp_node[c2, e], sp_cnt[c2, e], base, indptr, target, row_w, row_d,
+                                syn_w, syn_d)
+        while e_ev < ev_hi and ev_stamp[e_ev] == n0 + k + 1:
+            deliver_row(ring_e, ring_i, c, ev_node[e_ev], 1, base, indptr, target, row_w, row_d, syn_w, syn_d)
+            e_ev += 1
+
+
+@njit
+def draw_fused(i, stamp, slot, ring_e, ring_i, src):
+    """Draw this step's counts of the private Poisson sources of neuron ``i`` (sources with one
+    synapse, onto ``i``, not recorded) and add them to the ring slot where they arrive (``slot`` =
+    n % L of the emitting step n, stamp = n + 1): the same count and the same arrival step as a
+    source node delivered through the synapse table, without the table."""
+    tab, win, rng_state, cdf, guide, big, fz_ptr, fz_src, fz_w, fz_d, nf_src, nf_lo = src
+    L = ring_e.shape[0]
+    for f in range(fz_ptr[i], fz_ptr[i + 1]):
+        s = fz_src[f]
+        if win[s, 0] < stamp and stamp <= win[s, 1]:
+            cnt = poisson_draw(cdf, guide, big, tab[s], rng_state, s)
+            if cnt > 0:
+                sl = slot + fz_d[f]
+                if sl >= L:
+                    sl -= L
+                w = fz_w[f]
+                if w >= 0.0:
+                    ring_e[sl, i] += w * cnt
+                else:
+                    ring_i[sl, i] += w * cnt
+
+
+@njit
+def draw_nodes(c, stamp, N, src, sp_node, sp_cnt, e):
+    """Append this step's nonzero counts of thread ``c``'s node-drawn Poisson sources (node N + s) to
+    its spike list from position ``e``; returns the new end."""
+    tab, win, rng_state, cdf, guide, big, fz_ptr, fz_src, fz_w, fz_d, nf_src, nf_lo = src
+    for j in range(nf_lo[c], nf_lo[c + 1]):
+        s = nf_src[j]
+        if win[s, 0] < stamp and stamp <= win[s, 1]:
+            cnt = poisson_draw(cdf, guide, big, tab[s], rng_state, s)
+            if cnt > 0:
+                sp_node[e] = N + s
+                sp_cnt[e] = cnt
+                e += 1
+    return e
+
+
+@njit
+def block_events(ev_stamp, p, last_stamp):
+    """End of the spike-array events with stamp <= ``last_stamp`` from position ``p``."""
+    while p < ev_stamp.size and ev_stamp[p] <= last_stamp:
+        p += 1
+    return p
+
+
+@njit
+def record_events(ev_stamp, ev_node, lo, hi, s0, done, rec_col, rec_step, rec_node, rec_cnt, rec_n):
+    """Append the recorded spike-array events [lo, hi) of the block starting at step ``s0``."""
+    n = rec_n[0]
+    for e in range(lo, hi):
+        col = rec_col[ev_node[e]]
+        if col >= 0:
+            rec_step[n] = done + ev_stamp[e] - 1 - s0
+            rec_node[n] = col
+            rec_cnt[n] = 1
+            n += 1
+    rec_n[0] = n
+
+
+def expand(tables, c=0):
+    """Thread ``c``'s synapses as flat arrays ``pre, target, weight, delay`` in table order (for
+    tests and twins)."""
+    indptr = tables["indptr"][c]
+    n_nodes = indptr.size - 1
+    a, b = indptr[0], indptr[-1]
+    pre = np.repeat(np.arange(n_nodes), np.diff(indptr))
+    d_row, w_row = tables["row_d"][c][pre], tables["row_w"][c][pre]
+    mixed = d_row < 0
+    w = np.where(mixed, tables["syn_w"][a:b] if tables["syn_w"].size else 0.0, w_row)
+    d = np.where(mixed, tables["syn_d"][a:b] if tables["syn_d"].size else 0, d_row)
+    return pre, tables["target"][a:b].astype(np.int64), w, d.astype(np.int64)
