@@ -25,7 +25,7 @@ import numpy as np
 
 from recnet.numerics._jit import njit
 
-__all__ = ["splitmix64_seeds", "poisson_tables", "poisson_draw", "poisson_counts", "GUIDE"]
+__all__ = ["splitmix64_seeds", "poisson_tables", "poisson_draw", "draw_small", "small", "poisson_counts", "GUIDE"]
 
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -35,8 +35,9 @@ _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S11 = np.uint64(11)
 _INV53 = 1.0 / 9007199254740992.0  # 2**-53
-GUIDE = 256
-"""Guide-table entries per lam (G above)."""
+GUIDE = 4096
+"""Guide-table entries per lam (G above): with K <= 57 counts, fewer than 1.4 % of the cells hold
+a jump of F, so the search almost always ends at the guide entry without a loop iteration."""
 
 
 def splitmix64_seeds(n, seed):
@@ -72,7 +73,7 @@ def poisson_tables(lam):
         table row of each source (sources with equal lam share a row).
     cdf : float64[n_tab, W]
         F(0), ..., F(K-1) of each distinct lam <= 10, with F(K-1) and the padding set to 1.
-    guide : int32[n_tab, GUIDE]
+    guide : uint8[n_tab, GUIDE]
         g[j] = min{k : F(k) > j/GUIDE}.
     big : float64[n_tab, 3]
         (m, lam/m, exp(-lam/m)) for lam > 10 (m = ceil(lam/10) parts), else (0, 0, 0).
@@ -86,7 +87,7 @@ def poisson_tables(lam):
     K = np.where(small, np.ceil(uniq + 10.0 * np.sqrt(uniq) + 15.0), 1).astype(int)
     W = int(K.max()) if uniq.size else 1
     cdf = np.ones((n_tab, W))
-    guide = np.zeros((n_tab, GUIDE), dtype=np.int32)
+    guide = np.zeros((n_tab, GUIDE), dtype=np.uint8)   # K <= ceil(10 + 10 sqrt(10) + 15) = 57
     big = np.zeros((n_tab, 3))
     grid = np.arange(GUIDE) / GUIDE
     for t, (l, k) in enumerate(zip(uniq, K)):
@@ -99,6 +100,11 @@ def poisson_tables(lam):
             m = np.ceil(l / 10.0)
             big[t] = (m, l / m, np.exp(-l / m))
     return tab.astype(np.int32), cdf, guide, big
+
+
+def small(lam):
+    """True where one table inversion draws the count (lam <= 10); see :func:`draw_small`."""
+    return np.asarray(lam, dtype=float) <= 10.0
 
 
 @njit
@@ -116,19 +122,27 @@ def _poisson_part(state, i, part, e):
 
 
 @njit
+def draw_small(cdf, guide, t, state, s):
+    """One Poisson count of source ``s`` (stream ``state[s]``) from table row ``t`` with lam <= 10
+    (one uniform, inverted through the guide table).  Kept free of the lam > 10 branch: that branch
+    alone makes the draw several times slower inside the kernels' loops."""
+    u = u01(state, s)
+    k = np.int64(guide[t, int(u * GUIDE)])
+    while u >= cdf[t, k]:   # cdf[t, K-1] = 1 > u ends the search
+        k += 1
+    return k
+
+
+@njit
 def poisson_draw(cdf, guide, big, t, state, s):
-    """One Poisson count of source ``s`` (stream ``state[s]``) from table row ``t``."""
+    """One Poisson count of source ``s`` (stream ``state[s]``) from table row ``t`` (any lam)."""
     m = big[t, 0]
     if m > 0.0:
         total = 0
         for _ in range(int(m)):
             total += _poisson_part(state, s, big[t, 1], big[t, 2])
         return total
-    u = u01(state, s)
-    k = guide[t, int(u * GUIDE)]
-    while u >= cdf[t, k]:   # cdf[t, K-1] = 1 > u ends the search
-        k += 1
-    return k
+    return draw_small(cdf, guide, t, state, s)
 
 
 def poisson_counts(lam, rng_state, n_steps):

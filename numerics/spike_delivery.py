@@ -24,85 +24,90 @@ from __future__ import annotations
 import numpy as np
 
 from recnet.numerics._jit import njit
-from recnet.numerics.poisson_streams import poisson_draw
+from recnet.numerics.poisson_streams import draw_small, poisson_draw
 
 __all__ = ["synapse_table", "deliver_row", "deliver_lists", "record_lists", "record_events", "draw_fused", "draw_nodes",
            "block_events", "memory_bytes", "expand"]
 
 
 @njit
-def _counting_sort(n_keys, key, order_in):
-    """Stable counting sort of ``order_in`` (indices) by ``key[order_in]``; returns (indptr, order)."""
-    indptr = np.zeros(n_keys + 1, dtype=np.int64)
-    for q in order_in:
-        indptr[key[q] + 1] += 1
-    for i in range(n_keys):
-        indptr[i + 1] += indptr[i]
-    fill = indptr[:-1].copy()
-    out = np.empty(order_in.size, dtype=np.int64)
-    for q in order_in:
-        k = key[q]
-        out[fill[k]] = q
-        fill[k] += 1
-    return indptr, out
+def _count(counts, pre, post, pre_off, post_off, own, n_nodes, skip):
+    for q in range(pre.size):
+        pg = pre[q] + pre_off
+        if not skip[pg]:
+            counts[own[post[q] + post_off] * n_nodes + pg + 1] += 1
 
 
 @njit
-def _is_sorted_by_post(post):
-    for q in range(1, post.size):
-        if post[q] < post[q - 1]:
-            return False
-    return True
+def _fill_rows(fill, target, row_w, row_d, pre, post, weight, delay, pre_off, post_off, own, n_nodes, skip):
+    """Targets in row order; a row keeps (w, d) while all its synapses share them, else d = -1."""
+    one_w = weight.size == 1
+    one_d = delay.size == 1
+    for q in range(pre.size):
+        pg = pre[q] + pre_off
+        if skip[pg]:
+            continue
+        tg = post[q] + post_off
+        key = own[tg] * n_nodes + pg
+        target[fill[key]] = tg
+        fill[key] += 1
+        w = weight[0] if one_w else weight[q]
+        d = delay[0] if one_d else delay[q]
+        if row_d[key] == -2:
+            row_w[key] = w
+            row_d[key] = d
+        elif row_d[key] >= 0 and (row_w[key] != w or row_d[key] != d):
+            row_d[key] = -1
 
 
 @njit
-def _fill(indptr, order, post, weight, delay, T, n_nodes):
-    """Targets, uniform-row flags and (if needed) per-synapse weights/delays in CSR order."""
-    nnz = order.size
-    target = np.empty(nnz, dtype=np.int32)
-    row_w = np.zeros((T, n_nodes))
-    row_d = np.zeros((T, n_nodes), dtype=np.int32)
-    mixed = False
-    for row in range(T * n_nodes):
+def _fill_syn(fill, syn_w, syn_d, pre, post, weight, delay, pre_off, post_off, own, n_nodes, skip):
+    one_w = weight.size == 1
+    one_d = delay.size == 1
+    for q in range(pre.size):
+        pg = pre[q] + pre_off
+        if skip[pg]:
+            continue
+        key = own[post[q] + post_off] * n_nodes + pg
+        syn_w[fill[key]] = weight[0] if one_w else weight[q]
+        syn_d[fill[key]] = delay[0] if one_d else delay[q]
+        fill[key] += 1
+
+
+@njit
+def _sort_rows(indptr, target, syn_w, syn_d, mixed):
+    """Sort each row by target (stable), carrying per-synapse weights and delays along."""
+    for row in range(indptr.size - 1):
         a, b = indptr[row], indptr[row + 1]
-        c, pre = row // n_nodes, row % n_nodes
-        uniform = True
-        if b > a:
-            w0, d0 = weight[order[a]], delay[order[a]]
-            for q in range(a, b):
-                o = order[q]
-                target[q] = post[o]
-                if weight[o] != w0 or delay[o] != d0:
-                    uniform = False
-            row_w[c, pre] = w0
-            row_d[c, pre] = d0
-        if not uniform:
-            row_d[c, pre] = -1
-            mixed = True
-    n_syn = nnz if mixed else 0
-    syn_w = np.zeros(n_syn)
-    syn_d = np.zeros(n_syn, dtype=np.int32)
-    if mixed:
-        for q in range(nnz):
-            syn_w[q] = weight[order[q]]
-            syn_d[q] = delay[order[q]]
-    return target, row_w, row_d, syn_w, syn_d
+        ok = True
+        for q in range(a + 1, b):
+            if target[q] < target[q - 1]:
+                ok = False
+                break
+        if ok:
+            continue
+        o = np.argsort(target[a:b], kind="mergesort") + a
+        target[a:b] = target[o]
+        if mixed:
+            syn_w[a:b] = syn_w[o]
+            syn_d[a:b] = syn_d[o]
 
 
-def synapse_table(pre, post, weight, delay, owner, T, n_nodes):
-    """CSR tables of the synapses (see the module doc).
+def synapse_table(parts, own, T, n_nodes, skip):
+    """CSR tables of the synapses (see the module doc), built projection by projection.
 
     Parameters
     ----------
-    pre, post : int64[nnz]
-        presynaptic node and target neuron of each synapse.
-    weight : float64[nnz]
-    delay : int64[nnz]
-        whole time steps (>= 1, < 2**31).
-    owner : int64[nnz]
-        thread that owns the target neuron.
+    parts : list of tuples
+        ``(pre, post, weight, delay, pre_off, post_off)`` per projection: local indices (int64),
+        weights float64 and delays int64 (whole steps, 1 <= d < 2**31), each either one per synapse
+        or a single value for all, and the node offsets of the two populations.
+    own : int64[N]
+        thread owning each neuron.
     T, n_nodes : int
         threads and nodes.
+    skip : bool[n_nodes]
+        presynaptic nodes left out (private sources, drawn in place).
 
     Returns
     -------
@@ -110,19 +115,31 @@ def synapse_table(pre, post, weight, delay, owner, T, n_nodes):
     ``row_d`` int32[T, n_nodes] (-1: per-synapse), ``syn_w`` float64[nnz or 0], ``syn_d`` int32[nnz or 0].
     Within a row the synapses are sorted by target (stable: equal targets keep their input order).
     """
-    pre = np.ascontiguousarray(pre, dtype=np.int64)
-    post = np.ascontiguousarray(post, dtype=np.int64)
-    idx = np.arange(pre.size, dtype=np.int64)
-    if not _is_sorted_by_post(post):
-        _, idx = _counting_sort(max(int(post.max()) + 1, 1) if post.size else 1, post, idx)
-    key = np.asarray(owner, dtype=np.int64) * n_nodes + pre
-    flat, order = _counting_sort(T * n_nodes, key, idx)
-    target, row_w, row_d, syn_w, syn_d = _fill(flat, order, post, np.ascontiguousarray(weight, dtype=float),
-                                               np.ascontiguousarray(delay, dtype=np.int64), T, n_nodes)
+    counts = np.zeros(T * n_nodes + 1, dtype=np.int64)
+    for pre, post, w, d, po, qo in parts:
+        _count(counts, pre, post, po, qo, own, n_nodes, skip)
+    flat = np.cumsum(counts)
+    nnz = int(flat[-1])
+    target = np.empty(nnz, dtype=np.int32)
+    row_w = np.zeros(T * n_nodes)
+    row_d = np.full(T * n_nodes, -2, dtype=np.int32)
+    fill = flat[:-1].copy()
+    for pre, post, w, d, po, qo in parts:
+        _fill_rows(fill, target, row_w, row_d, pre, post, w, d, po, qo, own, n_nodes, skip)
+    mixed = bool(np.any(row_d == -1))
+    syn_w = np.zeros(nnz if mixed else 0)
+    syn_d = np.zeros(nnz if mixed else 0, dtype=np.int32)
+    if mixed:
+        fill = flat[:-1].copy()
+        for pre, post, w, d, po, qo in parts:
+            _fill_syn(fill, syn_w, syn_d, pre, post, w, d, po, qo, own, n_nodes, skip)
+    _sort_rows(flat, target, syn_w, syn_d, mixed)
+    row_d[row_d == -2] = 0
     indptr = np.empty((T, n_nodes + 1), dtype=np.int64)
     for c in range(T):
         indptr[c] = flat[c * n_nodes:(c + 1) * n_nodes + 1]
-    return dict(indptr=indptr, target=target, row_w=row_w, row_d=row_d, syn_w=syn_w, syn_d=syn_d)
+    return dict(indptr=indptr, target=target, row_w=row_w.reshape(T, n_nodes), row_d=row_d.reshape(T, n_nodes),
+                syn_w=syn_w, syn_d=syn_d)
 
 
 def memory_bytes(tables):
@@ -203,7 +220,7 @@ def deliver_lists(ring_e, ring_i, c, sp_node, sp_cnt, sp_ptr, pnb, n0, ev_stamp,
 @njit
 def draw_fused(i, stamp, slot, ring_e, ring_i, src):
     """Draw this step's counts of the private Poisson sources of neuron ``i`` (sources with one
-    synapse, onto ``i``, not recorded) and add them to the ring slot where they arrive (``slot`` =
+    synapse, onto ``i``, not recorded, lam <= 10) and add them to the ring slot where they arrive (``slot`` =
     n % L of the emitting step n, stamp = n + 1): the same count and the same arrival step as a
     source node delivered through the synapse table, without the table."""
     tab, win, rng_state, cdf, guide, big, fz_ptr, fz_src, fz_w, fz_d, nf_src, nf_lo = src
@@ -211,7 +228,7 @@ def draw_fused(i, stamp, slot, ring_e, ring_i, src):
     for f in range(fz_ptr[i], fz_ptr[i + 1]):
         s = fz_src[f]
         if win[s, 0] < stamp and stamp <= win[s, 1]:
-            cnt = poisson_draw(cdf, guide, big, tab[s], rng_state, s)
+            cnt = draw_small(cdf, guide, tab[s], rng_state, s)
             if cnt > 0:
                 sl = slot + fz_d[f]
                 if sl >= L:

@@ -43,27 +43,47 @@ def _recorded_nodes(network, offset, n_nodes):
     return rec
 
 
-def _private_sources(pre, post, N, S, recorded):
-    """Poisson sources with exactly one synapse, onto a neuron, and no recording (drawn in place)."""
-    if S == 0:
-        return np.zeros(0, dtype=bool), np.zeros(pre.size, dtype=bool)
-    outdeg = np.bincount(pre, minlength=N + S)[N:N + S]
-    private = (outdeg == 1) & ~recorded[N:N + S]
-    is_src = (pre >= N) & (pre < N + S)
-    syn_private = np.zeros(pre.size, dtype=bool)
-    syn_private[is_src] = private[pre[is_src] - N]
-    return private, syn_private
+def _one_or_all(x):
+    """A per-synapse array, or its single value when all are equal (one array of length 1)."""
+    return x[:1].copy() if x.size > 1 and x.min() == x.max() else x
 
 
-def _fused_table(pre, post, weight, delay, syn_private, N):
-    """Private sources per target neuron (CSR by target): fz_ptr, fz_src, fz_w, fz_d."""
-    src = pre[syn_private] - N
-    tgt = post[syn_private]
+def _projection_parts(connections, offset, dt):
+    """Per projection: (pre, post, weight mV/nA, delay steps, pre offset, post offset)."""
+    parts = []
+    for c in connections:
+        proj = c.projection
+        w = _one_or_all(np.ascontiguousarray(c.weight, dtype=float))
+        d = _one_or_all(np.asarray(c.delay, dtype=float))
+        parts.append((np.ascontiguousarray(c.pre, dtype=np.int64), np.ascontiguousarray(c.post, dtype=np.int64), w,
+                      delay_steps(proj.name, d, dt), offset[proj.pre.label], offset[proj.post.label]))
+    return parts
+
+
+def _private_sources(parts, N, S, recorded, lam):
+    """Poisson sources with exactly one synapse, onto a neuron, no recording and at most 10 spikes
+    per step on average (one table inversion per draw): drawn in place.  Returns the bool mask
+    over sources and their table (CSR by target neuron): fz_ptr, fz_src, fz_w, fz_d."""
+    from recnet.numerics.poisson_streams import small
+
+    outdeg = np.zeros(S, dtype=np.int64)
+    src_parts = [p for p in parts if N <= p[4] < N + S]
+    for pre, post, w, d, po, qo in src_parts:
+        outdeg[po - N:po - N + (pre.max() + 1 if pre.size else 0)] += np.bincount(pre)
+    private = (outdeg == 1) & ~recorded[N:N + S] & small(lam)
+    srcs, tgts, ws, ds = [], [], [], []
+    for pre, post, w, d, po, qo in src_parts:
+        m = private[pre + po - N]
+        srcs.append(pre[m] + po - N)
+        tgts.append(post[m] + qo)
+        ws.append(np.broadcast_to(w, pre.shape)[m])
+        ds.append(np.broadcast_to(d, pre.shape)[m])
+    cat = lambda x, t: np.concatenate(x).astype(t) if x else np.zeros(0, t)  # noqa: E731
+    src, tgt, w, d = cat(srcs, np.int64), cat(tgts, np.int64), cat(ws, float), cat(ds, np.int64)
     o = np.argsort(tgt, kind="stable")
     fz_ptr = np.zeros(N + 1, dtype=np.int64)
     np.cumsum(np.bincount(tgt, minlength=N), out=fz_ptr[1:])
-    return (fz_ptr, np.ascontiguousarray(src[o], dtype=np.int64), np.ascontiguousarray(weight[syn_private][o]),
-            np.ascontiguousarray(delay[syn_private][o], dtype=np.int64))
+    return private, (fz_ptr, np.ascontiguousarray(src[o]), np.ascontiguousarray(w[o]), np.ascontiguousarray(d[o]))
 
 
 def compile_network(network, dt, connections, threads, recorded=None):
@@ -127,39 +147,30 @@ def compile_network(network, dt, connections, threads, recorded=None):
     o = np.lexsort((ev_node, ev_stamp))
     ev_stamp, ev_node = np.ascontiguousarray(ev_stamp[o]), np.ascontiguousarray(ev_node[o])
 
-    pres, posts, ws, ds = [], [], [], []
-    for c in connections:
-        proj = c.projection
-        pres.append(c.pre + offset[proj.pre.label])
-        posts.append(c.post + offset[proj.post.label])
-        ws.append(c.weight)
-        ds.append(delay_steps(proj.name, c.delay, dt))
-    pre = np.concatenate(pres).astype(np.int64, copy=False) if pres else np.zeros(0, np.int64)
-    post = np.concatenate(posts).astype(np.int64, copy=False) if posts else np.zeros(0, np.int64)
-    weight = np.concatenate(ws).astype(float, copy=False) if ws else np.zeros(0)
-    delay = np.concatenate(ds) if ds else np.zeros(0, np.int64)
+    parts = _projection_parts(connections, offset, dt)
     if recorded is None:
         recorded = _recorded_nodes(network, offset, n_nodes)
-    private, syn_private = _private_sources(pre, post, N, S, recorded)
-    fused = _fused_table(pre, post, weight, delay, syn_private, N)
-    dmax = int(delay.max()) if delay.size else 0
-    if syn_private.any():
-        keep = ~syn_private
-        pre, post, weight, delay = pre[keep], post[keep], weight[keep], delay[keep]
+    private, fused = _private_sources(parts, N, S, recorded, lam)
+    skip = np.zeros(n_nodes, dtype=bool)
+    skip[N:N + S] = private
     # synapses grouped by the thread owning the target neuron, then by presynaptic node
     ulo = _split(np.ones(N), threads)
-    owner = np.searchsorted(ulo, post, side="right") - 1 if post.size else np.zeros(0, np.int64)
-    tables = synapse_table(pre, post, weight, delay, owner, threads, n_nodes)
-    dmin = int(delay.min()) if delay.size else _MAX_BLOCK
+    own = np.repeat(np.arange(threads, dtype=np.int64), np.diff(ulo))
+    tables = synapse_table(parts, own, threads, n_nodes, skip)
+    delays = [p[3] for p in parts if p[0].size]
+    tabled = [p[3] for p in parts if p[0].size and not np.all(skip[p[4]:p[4] + p[0].max() + 1])]
+    dmax = max((int(d.max()) for d in delays), default=0)
+    dmin = min((int(d.min()) for d in tabled), default=_MAX_BLOCK)
     block = max(1, min(dmin, _MAX_BLOCK))
     nf_src = np.flatnonzero(~private).astype(np.int64)
+    n_syn = sum(p[0].size for p in parts)
 
     return dict(
         kind=kind, N=N, S=S, n_nodes=n_nodes, offset=offset, neurons=neurons, poisson=poisson, arrays=arrays,
         npar=npar, refr=refr, y0=y0, lam=np.ascontiguousarray(lam), tab=tab, cdf=cdf, guide=guide, big=big,
         win=np.ascontiguousarray(win), fused=fused, nf_src=nf_src, nf_lo=_split(np.ones(nf_src.size), threads),
         n_private=int(private.sum()), ev_stamp=ev_stamp, ev_node=ev_node, tables=tables,
-        n_synapses=int(syn_private.size), block=block, L=dmax + 1, ulo=ulo,
+        n_synapses=int(n_syn), block=block, L=dmax + 1, ulo=ulo,
     )
 
 
