@@ -301,8 +301,6 @@ def run(network, t_sim, *, dt=0.1, seed=None, connections=None, progress=None, c
     k = np.concatenate(steps_all) if steps_all else np.zeros(0, np.int64)
     j = np.concatenate(nodes_all).astype(np.int64) if nodes_all else np.zeros(0, np.int64)
     mult = np.concatenate(vals).astype(np.int64) if vals else np.zeros(0, np.int64)
-    o = np.lexsort((j, k))
-    k, j, mult = k[o], j[o], mult[o]
     # multiplicity > 1 (Poisson sources) -> repeated spike times
     k, j = np.repeat(k, mult), np.repeat(j, mult)
     times = (k + 1) * dt
