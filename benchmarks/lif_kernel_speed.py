@@ -38,17 +38,21 @@ import numpy as np
 
 BASELINE = "974806e"
 _FILES = {"_baseline_lif_delta": "numerics/lif_delta.py", "_baseline_lif_exp": "numerics/lif_exp.py",
-          "_baseline_backend_numba": "validation/simulators/backend_numba.py"}
-_SUBST = [("from recnet.numerics.lif_delta import", "from _baseline_lif_delta import"),
-          ("from recnet.numerics.lif_exp import", "from _baseline_lif_exp import")]
+          "_baseline_backend_numba": "validation/simulators/backend_numba.py",
+          "_baseline_spike_delivery": "numerics/spike_delivery.py",       # since issue 18
+          "_baseline_poisson_streams": "numerics/poisson_streams.py"}
+_SUBST = [(f"from recnet.numerics.{m} import", f"from _baseline_{m} import")
+          for m in ("lif_delta", "lif_exp", "spike_delivery", "poisson_streams")]
 
 
 def load_baseline(rev, workdir):
     """Import the kernel modules of git revision ``rev`` as ``_baseline_*`` (written to ``workdir``)."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     for name, path in _FILES.items():
-        src = subprocess.run(["git", "-C", root, "show", f"{rev}:{path}"], check=True, capture_output=True,
-                             text=True).stdout
+        got = subprocess.run(["git", "-C", root, "show", f"{rev}:{path}"], capture_output=True, text=True)
+        if got.returncode != 0:
+            continue   # a module the revision did not have
+        src = got.stdout
         for a, b in _SUBST:
             src = src.replace(a, b)
         with open(os.path.join(workdir, name + ".py"), "w") as f:

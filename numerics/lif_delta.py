@@ -25,8 +25,9 @@ Layout of the kernel data ("nodes" = neurons first, then Poisson sources, then s
   shared inversion tables (``recnet.numerics.poisson_streams``), inside their active window of
   step stamps (first, last], so results do not depend on the number of threads.  A source with
   one synapse onto a neuron and no recording ("private", as every external source of Brunel's
-  network) is drawn by the thread that updates its target, in the same step, and its count goes
-  straight into the ring slot where it arrives; other sources emit spikes like neurons;
+  network) is drawn by the thread that updates its target, when its count arrives, and added to
+  the input of that step without a synapse table or ring buffer
+  (``spike_delivery.private_input``); other sources emit spikes like neurons;
 * the other synapses in CSR by presynaptic node per owning thread, with targets sorted and
   weight/delay stored once per row when the row shares them (``recnet.numerics.spike_delivery``);
 * a ring buffer ``ring[slot, neuron]`` of L = max_delay + 1 slots.
@@ -46,7 +47,7 @@ import numpy as np
 
 from recnet.numerics._jit import njit, prange
 from recnet.numerics.poisson_streams import poisson_counts, splitmix64_seeds  # noqa: F401  (re-exported)
-from recnet.numerics.spike_delivery import (block_events, deliver_lists, draw_fused, draw_nodes, record_events,
+from recnet.numerics.spike_delivery import (block_events, deliver_lists, private_input, draw_nodes, record_events,
                                             record_lists)
 
 __all__ = ["propagators", "fixed_indegree", "advance", "advance_serial", "poisson_counts", "splitmix64_seeds"]
@@ -124,8 +125,8 @@ def _update_block(c, nb, s0, done, ulo, npar, refr, y, r, ring, src, sp_node, sp
         n = s0 + k
         slot = n % L
         for i in range(lo, hi):
-            draw_fused(i, n + 1, slot, ring, ring, src)
-            inp = ring[slot, i]
+            pe, pi = private_input(i, n + 1, src)
+            inp = ring[slot, i] + (pe + pi)
             ring[slot, i] = 0.0
             if r[i] == 0:
                 y[i] = npar[1, i] + npar[0, i] * y[i] + inp
@@ -158,9 +159,10 @@ def _advance(step0, n_steps, block, neu, src, syn, ring, ulo, lists, ev, rec):
     src : tuple
         Poisson sources: ``tab`` int32[S], ``win`` int64[S, 2] (active stamps (first, last]),
         ``rng_state`` uint64[S], ``cdf, guide, big`` (``poisson_streams.poisson_tables``), private
-        sources per neuron ``fz_ptr`` int64[N+1], ``fz_src`` int64[F], ``fz_w`` float64[F] (mV),
-        ``fz_d`` int64[F] (steps), node-drawn sources ``nf_src`` int64[S'] split over threads by
-        ``nf_lo`` int64[T+1].
+        sources sorted by target ``fz_ptr`` int64[N+1] (those onto neuron i: fz_ptr[i]:fz_ptr[i+1]),
+        their table rows ``fz_tab`` int32[F], windows ``fz_win`` int64[F, 2], streams ``fz_state``
+        uint64[F], ``fz_w`` float64[F] (mV) and ``fz_d`` int64[F] (steps);
+        node-drawn sources ``nf_src`` int64[S'] split over threads by ``nf_lo`` int64[T+1].
     syn : tuple
         ``indptr, target, row_w, row_d, syn_w, syn_d`` (``spike_delivery.synapse_table``).
     ring : float64[L, N]

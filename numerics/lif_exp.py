@@ -37,7 +37,7 @@ from __future__ import annotations
 import numpy as np
 
 from recnet.numerics._jit import njit, prange
-from recnet.numerics.spike_delivery import (block_events, deliver_lists, draw_fused, draw_nodes, record_events,
+from recnet.numerics.spike_delivery import (block_events, deliver_lists, private_input, draw_nodes, record_events,
                                             record_lists)
 
 __all__ = ["propagators_exp", "advance_exp", "advance_exp_serial", "psc_voltage"]
@@ -97,13 +97,13 @@ def _update_block_exp(c, nb, s0, done, ulo, npar, refr, y, ie, ii, r, ring_e, ri
         n = s0 + k
         slot = n % L
         for i in range(lo, hi):
-            draw_fused(i, n + 1, slot, ring_e, ring_i, src)
+            pe, pi = private_input(i, n + 1, src)
             if r[i] == 0:
                 y[i] = npar[0, i] * y[i] + npar[1, i] * ie[i] + npar[2, i] * ii[i] + npar[5, i]
             else:
                 r[i] -= 1
-            ie[i] = npar[3, i] * ie[i] + ring_e[slot, i]
-            ii[i] = npar[4, i] * ii[i] + ring_i[slot, i]
+            ie[i] = npar[3, i] * ie[i] + (ring_e[slot, i] + pe)
+            ii[i] = npar[4, i] * ii[i] + (ring_i[slot, i] + pi)
             ring_e[slot, i] = 0.0
             ring_i[slot, i] = 0.0
             if y[i] >= npar[6, i]:

@@ -26,7 +26,7 @@ import numpy as np
 from recnet.numerics._jit import njit
 from recnet.numerics.poisson_streams import draw_small, poisson_draw
 
-__all__ = ["synapse_table", "deliver_row", "deliver_lists", "record_lists", "record_events", "draw_fused", "draw_nodes",
+__all__ = ["synapse_table", "deliver_row", "deliver_lists", "record_lists", "record_events", "private_input", "draw_nodes",
            "block_events", "memory_bytes", "expand"]
 
 
@@ -218,33 +218,35 @@ def deliver_lists(ring_e, ring_i, c, sp_node, sp_cnt, sp_ptr, pnb, n0, ev_stamp,
 
 
 @njit
-def draw_fused(i, stamp, slot, ring_e, ring_i, src):
-    """Draw this step's counts of the private Poisson sources of neuron ``i`` (sources with one
-    synapse, onto ``i``, not recorded, lam <= 10) and add them to the ring slot where they arrive (``slot`` =
-    n % L of the emitting step n, stamp = n + 1): the same count and the same arrival step as a
-    source node delivered through the synapse table, without the table."""
-    tab, win, rng_state, cdf, guide, big, fz_ptr, fz_src, fz_w, fz_d, nf_src, nf_lo = src
-    L = ring_e.shape[0]
+def private_input(i, stamp, src):
+    """Input (excitatory, inhibitory sums of w * count) that neuron ``i``'s private Poisson sources
+    deliver in the step with ``stamp`` = n + 1 (sources with one synapse, onto ``i``, not recorded,
+    lam <= 10).  A source with delay d delivers in step n the count it emitted in step n - d; that
+    count is drawn now, at arrival, from the source's own stream, which yields the counts in
+    emission order exactly as drawing them at emission would.  So the result is that of a source
+    node delivered through the synapse table and ring buffer, without either: no table, no ring
+    traffic.  Emission outside the source's window (first, last] of stamps, including steps before
+    the run began, delivers nothing.  The private sources' streams, tables and windows are copied
+    into target order f (``fz_state``, ``fz_tab``, ``fz_win``), so the loop reads them in order."""
+    (tab, win, rng_state, cdf, guide, big, fz_ptr, fz_tab, fz_win, fz_state, fz_w, fz_d, nf_src, nf_lo) = src
+    pe = 0.0
+    pi = 0.0
     for f in range(fz_ptr[i], fz_ptr[i + 1]):
-        s = fz_src[f]
-        if win[s, 0] < stamp and stamp <= win[s, 1]:
-            cnt = draw_small(cdf, guide, tab[s], rng_state, s)
-            if cnt > 0:
-                sl = slot + fz_d[f]
-                if sl >= L:
-                    sl -= L
-                w = fz_w[f]
-                if w >= 0.0:
-                    ring_e[sl, i] += w * cnt
-                else:
-                    ring_i[sl, i] += w * cnt
+        em = stamp - fz_d[f]
+        if fz_win[f, 0] < em and em <= fz_win[f, 1]:
+            w = fz_w[f] * draw_small(cdf, guide, fz_tab[f], fz_state, f)
+            if fz_w[f] >= 0.0:
+                pe += w
+            else:
+                pi += w
+    return pe, pi
 
 
 @njit
 def draw_nodes(c, stamp, N, src, sp_node, sp_cnt, e):
     """Append this step's nonzero counts of thread ``c``'s node-drawn Poisson sources (node N + s) to
     its spike list from position ``e``; returns the new end."""
-    tab, win, rng_state, cdf, guide, big, fz_ptr, fz_src, fz_w, fz_d, nf_src, nf_lo = src
+    (tab, win, rng_state, cdf, guide, big, fz_ptr, fz_tab, fz_win, fz_state, fz_w, fz_d, nf_src, nf_lo) = src
     for j in range(nf_lo[c], nf_lo[c + 1]):
         s = nf_src[j]
         if win[s, 0] < stamp and stamp <= win[s, 1]:

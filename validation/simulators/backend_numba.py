@@ -63,7 +63,7 @@ def _projection_parts(connections, offset, dt):
 def _private_sources(parts, N, S, recorded, lam):
     """Poisson sources with exactly one synapse, onto a neuron, no recording and at most 10 spikes
     per step on average (one table inversion per draw): drawn in place.  Returns the bool mask
-    over sources and their table (CSR by target neuron): fz_ptr, fz_src, fz_w, fz_d."""
+    over sources and their table (sorted by target neuron): fz_ptr, fz_src, fz_tgt, fz_w, fz_d."""
     from recnet.numerics.poisson_streams import small
 
     outdeg = np.zeros(S, dtype=np.int64)
@@ -83,7 +83,8 @@ def _private_sources(parts, N, S, recorded, lam):
     o = np.argsort(tgt, kind="stable")
     fz_ptr = np.zeros(N + 1, dtype=np.int64)
     np.cumsum(np.bincount(tgt, minlength=N), out=fz_ptr[1:])
-    return private, (fz_ptr, np.ascontiguousarray(src[o]), np.ascontiguousarray(w[o]), np.ascontiguousarray(d[o]))
+    return private, (fz_ptr, np.ascontiguousarray(src[o]), np.ascontiguousarray(tgt[o]), np.ascontiguousarray(w[o]),
+                     np.ascontiguousarray(d[o]))
 
 
 def compile_network(network, dt, connections, threads, recorded=None):
@@ -157,9 +158,8 @@ def compile_network(network, dt, connections, threads, recorded=None):
     ulo = _split(np.ones(N), threads)
     own = np.repeat(np.arange(threads, dtype=np.int64), np.diff(ulo))
     tables = synapse_table(parts, own, threads, n_nodes, skip)
-    delays = [p[3] for p in parts if p[0].size]
     tabled = [p[3] for p in parts if p[0].size and not np.all(skip[p[4]:p[4] + p[0].max() + 1])]
-    dmax = max((int(d.max()) for d in delays), default=0)
+    dmax = max((int(d.max()) for d in tabled), default=0)   # private sources need no ring slot
     dmin = min((int(d.min()) for d in tabled), default=_MAX_BLOCK)
     block = max(1, min(dmin, _MAX_BLOCK))
     nf_src = np.flatnonzero(~private).astype(np.int64)
@@ -233,8 +233,11 @@ def run(network, t_sim, *, dt=0.1, seed=None, connections=None, progress=None, c
         else splitmix64_seeds(S, None)
     exp = net["kind"] == "IF_curr_exp"
     ring = np.zeros((net["L"], N))
-    src = (net["tab"], net["win"], rng_state, net["cdf"], net["guide"], net["big"], *net["fused"], net["nf_src"],
-           net["nf_lo"])
+    fz_ptr, fz_src, fz_tgt, fz_w, fz_d = net["fused"]
+    # the private sources' streams, tables and windows in their (target) order: read in sequence
+    src = (net["tab"], net["win"], rng_state, net["cdf"], net["guide"], net["big"], fz_ptr,
+           net["tab"][fz_src], np.ascontiguousarray(net["win"][fz_src]), rng_state[fz_src], fz_w, fz_d,
+           net["nf_src"], net["nf_lo"])
     tb = net["tables"]
     syn = (tb["indptr"], tb["target"], tb["row_w"], tb["row_d"], tb["syn_w"], tb["syn_d"])
     B = net["block"]
