@@ -13,7 +13,8 @@ of four networks: ``update`` = neurons only; ``poisson`` = + one external Poisso
 neuron (weight 0: drawn and delivered, no spikes); ``recurrent`` = full network, nothing
 recorded, minus ``poisson``; ``recording`` = full network recording spikes, minus unrecorded.
 ``construction`` = turning the drawn connections into the kernel's tables (``compile_network``);
-``connectivity`` (drawing the network, shared code) is printed for the current code only.
+``fixed in-degree draw E`` = drawing the E -> all connections (``fixed_indegree``, numba threads
+in the new code); the whole connectivity draw is printed for the current code only.
 
 Machine references, measured in the same run and with the same clock (CPU seconds add up over
 threads, so with ``--clock cpu`` rates are per CPU second): STREAM-like copy and triad bandwidth (numpy and
@@ -203,6 +204,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as work:
         old = load_baseline(a.baseline, work)
         kernels = {"old": _clocked(old, a.clock), "new": _clocked(new, a.clock)}
+        clock = time.process_time if a.clock == "cpu" else time.perf_counter
         small = brunel_network(n_e=40, epsilon=0.5, seed=1)
         for k in kernels.values():   # compile (numba caches) outside the timed runs
             k.run(small, 5.0, seed=1, progress=False, threads=a.threads)
@@ -226,6 +228,17 @@ def main(argv=None):
                         rate = r.rate("E", 0.2 * a.t_sim, a.t_sim)[0]
                         print(f"  rep {rep} {k}: E rate {rate:.2f} Hz, simulate {r.info['wall_simulate_s']:.2f} s",
                               flush=True)
+        fi = {"old": sys.modules["_baseline_lif_delta"].fixed_indegree, "new": None}
+        from recnet.numerics.lif_delta import fixed_indegree as fi_new
+        fi["new"] = fi_new
+        nf = nets["full"][0].brunel
+        for k in ("old", "new"):
+            fi[k](50, 50, 5, False, True, 1)
+        for rep in range(a.reps):
+            for k in (("old", "new") if rep % 2 == 0 else ("new", "old")):
+                t0 = clock()
+                fi[k](nf["n_e"], nf["n_e"] + nf["n_i"], nf["c_e"], False, False, a.seed + rep)
+                times[(k, "fixed_indegree")] = times.get((k, "fixed_indegree"), []) + [clock() - t0]
         ref = machine(a.threads, nets["full"][0].n_neurons,
                       time.process_time if a.clock == "cpu" else time.perf_counter)
 
@@ -235,7 +248,8 @@ def main(argv=None):
               "recurrent": lambda k: tt[(k, "full")] - tt[(k, "poisson")],
               "recording": lambda k: tt[(k, "recorded")] - tt[(k, "full")],
               "simulate (recorded)": lambda k: tt[(k, "recorded")],
-              "construction": lambda k: tt[(k, "build")]}
+              "construction": lambda k: tt[(k, "build")],
+              "fixed in-degree draw E": lambda k: tt[(k, "fixed_indegree")]}
     n = nets["full"][0].n_neurons
     print(f"Brunel model A, N = {n}, {a.t_sim:g} ms per run, dt 0.1 ms, {a.threads} threads, clock {a.clock}, "
           f"{a.reps} interleaved repetitions; baseline {a.baseline}")

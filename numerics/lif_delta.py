@@ -75,40 +75,77 @@ def propagators(tau_m, cm, dt):
     return np.exp(-dt / tau_m), -tau_m / cm_pf * np.expm1(-dt / tau_m)
 
 
-@njit
-def fixed_indegree(n_pre, n_post, k, with_replacement, exclude_self, seed):
-    """Presynaptic indices for a fixed in-degree ``k`` (numba; reproducible from ``seed``).
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
 
-    For each postsynaptic neuron j (in order) ``k`` presynaptic indices in [0, n_pre), sorted;
-    distinct (Floyd's algorithm, uniform over k-subsets) unless ``with_replacement``; never j
-    itself when ``exclude_self``. Returns an int64 array of length n_post*k, post-major.
+
+@njit
+def _mix64(z):
+    """splitmix64's output function (Steele, Lea, Flood 2014): a bijection of uint64."""
+    z = (z ^ (z >> np.uint64(30))) * _M1
+    z = (z ^ (z >> np.uint64(27))) * _M2
+    return z ^ (z >> np.uint64(31))
+
+
+@njit
+def _below(state, n):
+    """Uniform integer in [0, n) (n >= 1) from the splitmix64 stream ``state[0]``: bitmask rejection,
+    exactly uniform (each try succeeds with probability > 1/2)."""
+    un = np.uint64(n)
+    mask = un - np.uint64(1)
+    for sh in (1, 2, 4, 8, 16, 32):
+        mask |= mask >> np.uint64(sh)
+    while True:
+        state[0] += _GAMMA
+        x = _mix64(state[0]) & mask
+        if x < un:
+            return np.int64(x)
+
+
+_CHUNKS = 256
+
+
+@njit(parallel=True)
+def fixed_indegree(n_pre, n_post, k, with_replacement, exclude_self, seed):
+    """Presynaptic indices for a fixed in-degree ``k`` (numba, parallel; reproducible from ``seed``).
+
+    For each postsynaptic neuron j ``k`` presynaptic indices in [0, n_pre), sorted; distinct
+    (Floyd's algorithm, uniform over k-subsets) unless ``with_replacement``; never j itself when
+    ``exclude_self``. Neuron j draws from its own splitmix64 stream started at
+    mix64(seed + (j + 1) * gamma), so the result depends on neither the number of threads nor the
+    order in which neurons are drawn.  Returns an int64 array of length n_post*k, post-major.
     """
-    np.random.seed(seed)
     out = np.empty(n_post * k, dtype=np.int64)
     m = n_pre - 1 if exclude_self else n_pre
-    mark = np.zeros(max(m, 1), dtype=np.bool_)
-    buf = np.empty(k, dtype=np.int64)
-    for j in range(n_post):
-        if with_replacement:
+    nch = min(n_post, _CHUNKS)
+    base = np.uint64(seed)
+    for ch in prange(nch):
+        mark = np.zeros(max(m, 1), dtype=np.bool_)
+        buf = np.empty(k, dtype=np.int64)
+        st = np.zeros(1, dtype=np.uint64)
+        for j in range(ch * n_post // nch, (ch + 1) * n_post // nch):
+            st[0] = _mix64(base + np.uint64(j + 1) * _GAMMA)
+            if with_replacement:
+                for q in range(k):
+                    buf[q] = _below(st, m)
+            else:
+                q = 0
+                for t in range(m - k, m):
+                    x = _below(st, t + 1)
+                    if mark[x]:
+                        x = t
+                    mark[x] = True
+                    buf[q] = x
+                    q += 1
+                for q in range(k):
+                    mark[buf[q]] = False
+            buf.sort()
             for q in range(k):
-                buf[q] = np.random.randint(0, m)
-        else:
-            q = 0
-            for t in range(m - k, m):
-                x = np.random.randint(0, t + 1)
-                if mark[x]:
-                    x = t
-                mark[x] = True
-                buf[q] = x
-                q += 1
-            for q in range(k):
-                mark[buf[q]] = False
-        buf.sort()
-        for q in range(k):
-            x = buf[q]
-            if exclude_self and x >= j:
-                x += 1
-            out[j * k + q] = x
+                x = buf[q]
+                if exclude_self and x >= j:
+                    x += 1
+                out[j * k + q] = x
     return out
 
 
