@@ -29,7 +29,8 @@ Options: ``--scale 4`` = 4x the neurons (N = 50,000) with in-degrees kept (epsil
 theory); ``--model potjans2014-exp`` = the Potjans-Diesmann microcircuit with exponential synapses
 (``recnet models``), run on recnet (and on NEST through recnet's PyNN backend with
 ``--pd-nest``) with per-population rates against theory and the memory per synapse of recnet's
-tables; ``--pd-scale S`` divides its sizes by S, in-degrees kept.  ``--quick``: N_E = 2000,
+tables; ``--pd-scale S`` divides its sizes by S, in-degrees kept (S <= 2.1: L5I, 1065 neurons, receives
+496 synapses from L5I at full size).  ``--quick``: N_E = 2000,
 epsilon 0.2 (C_E = 400), 0.2 + 0.5 s.
 
 Run: ``python benchmarks/brunel_peers.py [--quick] [--scale 4] [--skip nest,brian2]``.

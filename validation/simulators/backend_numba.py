@@ -45,7 +45,9 @@ def _recorded_nodes(network, offset, n_nodes):
 
 def _one_or_all(x):
     """A per-synapse array, or its single value when all are equal (one array of length 1)."""
-    return x[:1].copy() if x.size > 1 and x.min() == x.max() else x
+    if x.size > 1 and (x.strides[0] == 0 or x.min() == x.max()):
+        return x[:1].copy()
+    return x
 
 
 def _projection_parts(connections, offset, dt):
@@ -53,7 +55,7 @@ def _projection_parts(connections, offset, dt):
     parts = []
     for c in connections:
         proj = c.projection
-        w = _one_or_all(np.ascontiguousarray(c.weight, dtype=float))
+        w = np.ascontiguousarray(_one_or_all(np.asarray(c.weight, dtype=float)))
         d = _one_or_all(np.asarray(c.delay, dtype=float))
         parts.append((np.ascontiguousarray(c.pre, dtype=np.int64), np.ascontiguousarray(c.post, dtype=np.int64), w,
                       delay_steps(proj.name, d, dt), offset[proj.pre.label], offset[proj.post.label]))
