@@ -197,8 +197,9 @@ def _advance(step0, n_steps, block, neu, src, syn, ring, ulo, lists, ev, rec):
         Poisson sources: ``tab`` int32[S], ``win`` int64[S, 2] (active stamps (first, last]),
         ``rng_state`` uint64[S], ``cdf, guide, big`` (``poisson_streams.poisson_tables``), private
         sources sorted by target ``fz_ptr`` int64[N+1] (those onto neuron i: fz_ptr[i]:fz_ptr[i+1]),
-        their table rows ``fz_tab`` int32[F], windows ``fz_win`` int64[F, 2], streams ``fz_state``
-        uint64[F], ``fz_w`` float64[F] (mV) and ``fz_d`` int64[F] (steps);
+        their streams ``fz_state`` uint64[F], table rows ``fz_tab`` int32[F or 1], arrival windows
+        ``fz_arr`` int64[F or 1, 2] (stamps (first + d, last + d]) and weights ``fz_w`` float64[F or 1]
+        (mV) (one entry: shared by all);
         node-drawn sources ``nf_src`` int64[S'] split over threads by ``nf_lo`` int64[T+1].
     syn : tuple
         ``indptr, target, row_w, row_d, syn_w, syn_d`` (``spike_delivery.synapse_table``).

@@ -225,17 +225,21 @@ def private_input(i, stamp, src):
     count is drawn now, at arrival, from the source's own stream, which yields the counts in
     emission order exactly as drawing them at emission would.  So the result is that of a source
     node delivered through the synapse table and ring buffer, without either: no table, no ring
-    traffic.  Emission outside the source's window (first, last] of stamps, including steps before
-    the run began, delivers nothing.  The private sources' streams, tables and windows are copied
-    into target order f (``fz_state``, ``fz_tab``, ``fz_win``), so the loop reads them in order."""
-    (tab, win, rng_state, cdf, guide, big, fz_ptr, fz_tab, fz_win, fz_state, fz_w, fz_d, nf_src, nf_lo) = src
+    traffic.  A source emits inside its window (first, last] of stamps only, so it delivers for
+    arrival stamps in (first + d, last + d] (``fz_arr``), and nothing for emissions before the run.
+    The private sources' streams are copied into target order f (``fz_state``), so the loop reads
+    them in order; their table rows ``fz_tab``, arrival windows ``fz_arr`` and weights ``fz_w`` are
+    one entry per source, or a single entry shared by all (then nothing else is streamed)."""
+    (tab, win, rng_state, cdf, guide, big, fz_ptr, fz_tab, fz_arr, fz_state, fz_w, nf_src, nf_lo) = src
     pe = 0.0
     pi = 0.0
     for f in range(fz_ptr[i], fz_ptr[i + 1]):
-        em = stamp - fz_d[f]
-        if fz_win[f, 0] < em and em <= fz_win[f, 1]:
-            w = fz_w[f] * draw_small(cdf, guide, fz_tab[f], fz_state, f)
-            if fz_w[f] >= 0.0:
+        fa = f if fz_arr.shape[0] > 1 else 0
+        if fz_arr[fa, 0] < stamp and stamp <= fz_arr[fa, 1]:
+            fw = fz_w[f] if fz_w.shape[0] > 1 else fz_w[0]
+            ft = fz_tab[f] if fz_tab.shape[0] > 1 else fz_tab[0]
+            w = fw * draw_small(cdf, guide, ft, fz_state, f)
+            if fw >= 0.0:
                 pe += w
             else:
                 pi += w
@@ -246,7 +250,7 @@ def private_input(i, stamp, src):
 def draw_nodes(c, stamp, N, src, sp_node, sp_cnt, e):
     """Append this step's nonzero counts of thread ``c``'s node-drawn Poisson sources (node N + s) to
     its spike list from position ``e``; returns the new end."""
-    (tab, win, rng_state, cdf, guide, big, fz_ptr, fz_tab, fz_win, fz_state, fz_w, fz_d, nf_src, nf_lo) = src
+    (tab, win, rng_state, cdf, guide, big, fz_ptr, fz_tab, fz_arr, fz_state, fz_w, nf_src, nf_lo) = src
     for j in range(nf_lo[c], nf_lo[c + 1]):
         s = nf_src[j]
         if win[s, 0] < stamp and stamp <= win[s, 1]:

@@ -61,10 +61,11 @@ def test_uniform_network_stores_four_bytes_per_synapse():
     assert res.info["synapse_table_bytes"] == 4 * n_rec + overhead
 
 
-def _driven(cell, record_sources, w_ext, w_e=0.1, w_i=-0.7):
+def _driven(cell, record_sources, w_ext, w_e=0.1, w_i=-0.7, windows=False):
     net = Network()
     a = net.population(150, cell, "A", initial_values={"v": np.linspace(0.0, 19.0, 150)})
-    x = net.population(150, SpikeSourcePoisson(rate=np.linspace(15000.0, 30000.0, 150)), "x",
+    win = dict(start=np.linspace(0.0, 60.0, 150), duration=np.linspace(200.0, 50.0, 150)) if windows else {}
+    x = net.population(150, SpikeSourcePoisson(rate=np.linspace(15000.0, 30000.0, 150), **win), "x",
                        record=("spikes",) if record_sources else ())
     net.projection(a, a, FixedNumberPreConnector(20), StaticSynapse(w_e, 1.5))
     net.projection(a, a, FixedNumberPreConnector(5), StaticSynapse(w_i, 0.8), receptor_type="inhibitory")
@@ -79,22 +80,25 @@ def _cell(kind):
                        tau_syn_E=0.5, tau_syn_I=2.0)
 
 
-@pytest.mark.parametrize("kind", ["delta", "exp"])
-def test_private_sources_equal_sources_through_the_table(kind):
+@pytest.mark.parametrize("kind,windows", [("delta", False), ("exp", False), ("delta", True)])
+def test_private_sources_equal_sources_through_the_table(kind, windows):
     """Recording the sources keeps them out of the in-place path: the same counts (same streams) and
     the same arrivals give the same neuron spikes.  Weights exact in binary (0.125, -0.75, 0.25),
     since the two paths add the external input to the ring at different moments."""
     runs = {}
     for rec in (False, True):
-        r = simulate(_driven(_cell(kind), rec, 0.25, 0.125, -0.75), 150.0, seed=8, threads=2, progress=False)
+        r = simulate(_driven(_cell(kind), rec, 0.25, 0.125, -0.75, windows), 150.0, seed=8, threads=2,
+                     progress=False)
         assert r.info["private_poisson_sources"] == (0 if rec else 150)
         runs[rec] = r
     ref = runs[False]["A"]
     assert ref.times.size > 200
     np.testing.assert_array_equal(runs[True]["A"].times, ref.times)
     np.testing.assert_array_equal(runs[True]["A"].ids, ref.ids)
-    # the recorded sources emitted what their rates say: sum of rate x 150 ms, Poisson
-    n_exp = np.linspace(15000.0, 30000.0, 150).sum() * 0.15
+    # the recorded sources emitted what their rates say: sum of rate x active time, Poisson
+    active = 150.0 if not windows else np.clip(np.minimum(np.linspace(0.0, 60.0, 150) + np.linspace(200.0, 50.0, 150),
+                                                          150.0) - np.linspace(0.0, 60.0, 150), 0, None)
+    n_exp = np.sum(np.linspace(15000.0, 30000.0, 150) * active * 1e-3)
     assert abs(runs[True]["x"].times.size - n_exp) < 5 * np.sqrt(n_exp)
 
 

@@ -43,6 +43,12 @@ def _recorded_nodes(network, offset, n_nodes):
     return rec
 
 
+def _shared_or_each(x):
+    """``x`` (rows per private source), or its first row alone when every row is the same."""
+    x = np.ascontiguousarray(x)
+    return np.ascontiguousarray(x[:1]) if x.shape[0] > 1 and np.all(x == x[:1]) else x
+
+
 def _one_or_all(x):
     """A per-synapse array, or its single value when all are equal (one array of length 1)."""
     if x.size > 1 and (x.strides[0] == 0 or x.min() == x.max()):
@@ -237,8 +243,9 @@ def run(network, t_sim, *, dt=0.1, seed=None, connections=None, progress=None, c
     ring = np.zeros((net["L"], N))
     fz_ptr, fz_src, fz_tgt, fz_w, fz_d = net["fused"]
     # the private sources' streams, tables and windows in their (target) order: read in sequence
+    fz_arr = net["win"][fz_src] + fz_d[:, None]   # arrival stamps (first + d, last + d]
     src = (net["tab"], net["win"], rng_state, net["cdf"], net["guide"], net["big"], fz_ptr,
-           net["tab"][fz_src], np.ascontiguousarray(net["win"][fz_src]), rng_state[fz_src], fz_w, fz_d,
+           _shared_or_each(net["tab"][fz_src]), _shared_or_each(fz_arr), rng_state[fz_src], _shared_or_each(fz_w),
            net["nf_src"], net["nf_lo"])
     tb = net["tables"]
     syn = (tb["indptr"], tb["target"], tb["row_w"], tb["row_d"], tb["syn_w"], tb["syn_d"])
