@@ -217,13 +217,15 @@ def main(argv=None):
     ap.add_argument("--model", default=None, help="potjans2014-exp: the microcircuit instead of Brunel's network")
     ap.add_argument("--pd-scale", type=float, default=1.0)
     ap.add_argument("--pd-nest", action="store_true", help="also run the microcircuit on NEST (PyNN)")
+    ap.add_argument("--pd-dt", type=float, default=0.05, help="time step (ms) of the microcircuit: its 0.75 ms "
+                    "inhibitory delay needs a divisor of 0.75 and 1.5")
     a = ap.parse_args(argv)
     import recnet.numerics._jit  # noqa: F401  numba threading layer set before NEST starts
     from recnet.numerics.lif_meanfield import brunel_prediction
 
     dt = 0.1
     if a.model:
-        return potjans(a, dt, a.seed)
+        return potjans(a, a.pd_dt, a.seed)
     p = dict(tau_m=20.0, v_thresh=20.0, v_reset=0.0, v_rest=0.0, tau_refrac=2.0, g=5.0, eta=2.0, epsilon=0.1,
              j=0.1, n_e=10000, gamma=0.25, delay=1.5)
     t_warm, t_sim = 500.0, 2000.0
