@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from recnet.numerics import spike_delivery as sd
-from recnet.validation.simulators.network import (FixedNumberPreConnector, FromListConnector, IF_curr_delta,
+from recnet.validation.simulators.network import (FixedNumberPreConnector, IF_curr_delta,
                                                   IF_curr_exp, Network, OneToOneConnector, SpikeSourcePoisson,
                                                   StaticSynapse)
 from recnet.validation.simulators.simulate import simulate

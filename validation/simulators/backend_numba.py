@@ -201,13 +201,16 @@ def run(network, t_sim, *, dt=0.1, seed=None, connections=None, progress=None, c
     progress : bool or None
         tqdm progress bar; None shows it only on a terminal.
     chunk_steps : int
-        steps per kernel call (progress granularity and recording buffer size).
+        steps per kernel call (progress granularity and membrane-potential record size); spikes are
+        recorded as (step, column, count) events, the buffer growing when a block does not fit.
     threads : int, optional
         numba threads (default: numba's, i.e. the machine's cores).
 
     Returns
     -------
     recnet.validation.simulators.spikes.SimulationResult
+        ``info`` also holds ``private_poisson_sources`` (sources drawn in place, see
+        ``recnet.numerics.spike_delivery.private_input``) and ``synapse_table_bytes``.
     """
     import numba
     from tqdm.auto import tqdm
