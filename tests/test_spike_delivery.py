@@ -126,3 +126,25 @@ def test_record_buffer_grows_and_chunks_keep_spikes():
     for lab in ("A", "x"):
         np.testing.assert_array_equal(r1[lab].times, r2[lab].times)
         np.testing.assert_array_equal(r1[lab].ids, r2[lab].ids)
+
+
+def test_mixed_sign_row_of_exp_synapses_equals_closed_form():
+    """One spike source with two synapses of opposite sign and different delays onto one
+    IF_curr_exp neuron: a per-synapse row whose weights are routed by sign (E current, tau 0.5 ms;
+    I current, tau 3 ms).  V equals the sum of the two closed-form PSPs (lif_exp.psc_voltage) to
+    1e-9 mV at every step."""
+    from recnet.numerics.lif_exp import psc_voltage
+    from recnet.validation.simulators.network import FromListConnector, SpikeSourceArray
+
+    tau_m, cm, tau_e, tau_i, t_s = 10.0, 0.25, 0.5, 3.0, 2.0
+    net = Network()
+    n = net.population(1, IF_curr_exp(tau_m=tau_m, cm=cm, v_rest=-65.0, v_reset=-70.0, v_thresh=0.0,
+                                       tau_syn_E=tau_e, tau_syn_I=tau_i), "n", record=("spikes", "v"))
+    s = net.population(1, SpikeSourceArray([t_s]), "s", record=())
+    net.projection(s, n, FromListConnector([(0, 0, 0.5, 1.0), (0, 0, -0.3, 2.5)]), receptor_type=None)
+    res = simulate(net, 20.0, dt=0.1, seed=1, threads=1, progress=False)
+    t, v = res.v["n"]
+    exp_v = -65.0 + sum(np.where(t >= t_s + d - 1e-9, psc_voltage(np.maximum(t - t_s - d, 0.0), w, tau_m, tau, cm), 0.0)
+                        for w, d, tau in ((0.5, 1.0, tau_e), (-0.3, 2.5, tau_i)))
+    np.testing.assert_allclose(v[:, 0], exp_v, rtol=0, atol=1e-9)
+    assert v[:, 0].max() > -64.9 and v[:, 0].min() < -65.1   # both currents were felt
