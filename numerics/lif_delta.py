@@ -17,21 +17,28 @@ inputs arriving then are discarded (NEST's default ``refractory_input = False``)
 in step n with delay d steps is added in step n + d, so it moves V at (n + 1 + d) h: the spike time
 plus the delay. This is the update order of ``iaf_psc_delta::update`` in NEST 3.
 
-Layout of the kernel data ("nodes" = neurons first, then spike sources):
+Layout of the kernel data ("nodes" = neurons first, then Poisson sources, then spike arrays):
 
 * neurons 0..N-1 carry ``P33, P30I, theta, y_reset, v_rest`` (rows of ``npar``), refractory counts
   ``refr``, state ``y`` (mV relative to v_rest) and ``r`` (remaining refractory steps);
-* Poisson sources N..N+S-1 carry ``lam = rate*h`` and an active window of step stamps
-  (first, last]; their counts come from a per-source splitmix64 stream (``rng_state``), so results
-  do not depend on the number of threads;
-* outgoing synapses in CSR by presynaptic node (``indptr, target, weight, delay``);
+* Poisson sources N..N+S-1 draw Poisson(rate*h) counts from per-source splitmix64 streams through
+  shared inversion tables (``recnet.numerics.poisson_streams``), inside their active window of
+  step stamps (first, last], so results do not depend on the number of threads.  A source with
+  one synapse onto a neuron and no recording ("private", as every external source of Brunel's
+  network) is drawn by the thread that updates its target, when its count arrives, and added to
+  the input of that step without a synapse table or ring buffer
+  (``spike_delivery.private_input``); other sources emit spikes like neurons;
+* the other synapses in CSR by presynaptic node per owning thread, with targets sorted and
+  weight/delay stored once per row when the row shares them (``recnet.numerics.spike_delivery``);
 * a ring buffer ``ring[slot, neuron]`` of L = max_delay + 1 slots.
 
 Time advances in blocks of B <= min_delay steps (as NEST communicates every min_delay). Thread c
-owns a range of neurons and sources and the synapses onto its neurons (its own CSR part); in one
-parallel region per block it delivers the previous block's spikes to its neurons (no spike emitted
-in a block can arrive within it) and then updates its neurons and sources for B steps. Threads
-never write the same memory, so results do not depend on the number of threads.
+owns a range of neurons (and the private sources onto them) and a range of the other sources,
+and the synapses onto its neurons; in one parallel region per block it delivers the previous
+block's spike lists to its neurons (no spike emitted in a block can arrive within it) and then
+updates its neurons and sources for B steps, appending spikes to its own list. Threads never
+write the same memory, and every ring entry receives its terms in an order that does not depend
+on the number of threads, so results do not depend on it.
 """
 from __future__ import annotations
 
@@ -39,18 +46,11 @@ from __future__ import annotations
 import numpy as np
 
 from recnet.numerics._jit import njit, prange
+from recnet.numerics.poisson_streams import poisson_counts, splitmix64_seeds  # noqa: F401  (re-exported)
+from recnet.numerics.spike_delivery import (block_events, deliver_lists, private_input, draw_nodes, record_events,
+                                            record_lists)
 
-__all__ = ["propagators", "fixed_indegree", "advance", "poisson_counts", "poisson_table",
-           "splitmix64_seeds", "csr_by_pre", "advance_serial"]
-
-_GAMMA = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_S30 = np.uint64(30)
-_S27 = np.uint64(27)
-_S31 = np.uint64(31)
-_S11 = np.uint64(11)
-_INV53 = 1.0 / 9007199254740992.0  # 2**-53
+__all__ = ["propagators", "fixed_indegree", "advance", "advance_serial", "poisson_counts", "splitmix64_seeds"]
 
 
 def propagators(tau_m, cm, dt):
@@ -75,185 +75,180 @@ def propagators(tau_m, cm, dt):
     return np.exp(-dt / tau_m), -tau_m / cm_pf * np.expm1(-dt / tau_m)
 
 
-@njit
-def _u01(state, i):
-    """Next uniform in [0, 1) of the splitmix64 stream ``state[i]`` (Steele, Lea, Flood 2014)."""
-    s = state[i] + _GAMMA
-    state[i] = s
-    z = s
-    z = (z ^ (z >> _S30)) * _M1
-    z = (z ^ (z >> _S27)) * _M2
-    z = z ^ (z >> _S31)
-    return float(z >> _S11) * _INV53
-
-
-def poisson_counts(lam, rng_state, n_steps):
-    """Counts of ``n_steps`` steps for sources of mean ``lam`` per step (testing helper, the
-    generator :func:`advance` uses, same streams)."""
-    return _poisson_counts(poisson_table(lam), rng_state, n_steps)
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
 
 
 @njit
-def _poisson_counts(pois, rng_state, n_steps):
-    S = pois.shape[0]
-    out = np.zeros((n_steps, S), dtype=np.int64)
-    for k in range(n_steps):
-        for s in range(S):
-            out[k, s] = _poisson_draw(pois, rng_state, s)
-    return out
-
-
-def splitmix64_seeds(n, seed):
-    """``n`` independent splitmix64 starting states (uint64) derived from ``seed`` by SeedSequence."""
-    if n == 0:
-        return np.zeros(0, dtype=np.uint64)
-    return np.random.SeedSequence(seed).generate_state(n, dtype=np.uint64)
+def _mix64(z):
+    """splitmix64's output function (Steele, Lea, Flood 2014): a bijection of uint64."""
+    z = (z ^ (z >> np.uint64(30))) * _M1
+    z = (z ^ (z >> np.uint64(27))) * _M2
+    return z ^ (z >> np.uint64(31))
 
 
 @njit
+def _below(state, n):
+    """Uniform integer in [0, n) (n >= 1) from the splitmix64 stream ``state[0]``: bitmask rejection,
+    exactly uniform (each try succeeds with probability > 1/2)."""
+    un = np.uint64(n)
+    mask = un - np.uint64(1)
+    for sh in (1, 2, 4, 8, 16, 32):
+        mask |= mask >> np.uint64(sh)
+    while True:
+        state[0] += _GAMMA
+        x = _mix64(state[0]) & mask
+        if x < un:
+            return np.int64(x)
+
+
+_CHUNKS = 256
+
+
+@njit(parallel=True)
 def fixed_indegree(n_pre, n_post, k, with_replacement, exclude_self, seed):
-    """Presynaptic indices for a fixed in-degree ``k`` (numba; reproducible from ``seed``).
+    """Presynaptic indices for a fixed in-degree ``k`` (numba, parallel; reproducible from ``seed``).
 
-    For each postsynaptic neuron j (in order) ``k`` presynaptic indices in [0, n_pre), sorted;
-    distinct (Floyd's algorithm, uniform over k-subsets) unless ``with_replacement``; never j
-    itself when ``exclude_self``. Returns an int64 array of length n_post*k, post-major.
+    For each postsynaptic neuron j ``k`` presynaptic indices in [0, n_pre), sorted; distinct
+    (Floyd's algorithm, uniform over k-subsets) unless ``with_replacement``; never j itself when
+    ``exclude_self``. Neuron j draws from its own splitmix64 stream started at
+    mix64(seed + (j + 1) * gamma), so the result depends on neither the number of threads nor the
+    order in which neurons are drawn.  Returns an int64 array of length n_post*k, post-major.
     """
-    np.random.seed(seed)
     out = np.empty(n_post * k, dtype=np.int64)
     m = n_pre - 1 if exclude_self else n_pre
-    mark = np.zeros(max(m, 1), dtype=np.bool_)
-    buf = np.empty(k, dtype=np.int64)
-    for j in range(n_post):
-        if with_replacement:
+    nch = min(n_post, _CHUNKS)
+    base = np.uint64(seed)
+    for ch in prange(nch):
+        mark = np.zeros(max(m, 1), dtype=np.bool_)
+        buf = np.empty(k, dtype=np.int64)
+        st = np.zeros(1, dtype=np.uint64)
+        for j in range(ch * n_post // nch, (ch + 1) * n_post // nch):
+            st[0] = _mix64(base + np.uint64(j + 1) * _GAMMA)
+            if with_replacement:
+                for q in range(k):
+                    buf[q] = _below(st, m)
+            else:
+                q = 0
+                for t in range(m - k, m):
+                    x = _below(st, t + 1)
+                    if mark[x]:
+                        x = t
+                    mark[x] = True
+                    buf[q] = x
+                    q += 1
+                for q in range(k):
+                    mark[buf[q]] = False
+            buf.sort()
             for q in range(k):
-                buf[q] = np.random.randint(0, m)
-        else:
-            q = 0
-            for t in range(m - k, m):
-                x = np.random.randint(0, t + 1)
-                if mark[x]:
-                    x = t
-                mark[x] = True
-                buf[q] = x
-                q += 1
-            for q in range(k):
-                mark[buf[q]] = False
-        buf.sort()
-        for q in range(k):
-            x = buf[q]
-            if exclude_self and x >= j:
-                x += 1
-            out[j * k + q] = x
+                x = buf[q]
+                if exclude_self and x >= j:
+                    x += 1
+                out[j * k + q] = x
     return out
 
 
-def _advance(step0, n_steps, block, npar, refr, y, r, pois, win, rng_state,
-            ev_stamp, ev_node, ev_ptr, indptr, target, weight, delay, ring,
-            ulo, slo, spk, spk_prev, rec_col, rec_out, v_col, v_out):
-    """Advance the network ``n_steps`` steps from global step ``step0`` (state arrays updated in place).
+@njit
+def _update_block(c, nb, s0, done, ulo, npar, refr, y, r, ring, src, sp_node, sp_cnt, sp_ptr, v_col, v_out):
+    """Thread ``c``: ``nb`` steps of its neurons (with their private sources) and node sources."""
+    lo, hi = ulo[c], ulo[c + 1]
+    N = y.size
+    L = ring.shape[0]
+    has_v = v_out.shape[1] > 0
+    e = 0
+    sp_ptr[0] = 0
+    for k in range(nb):
+        n = s0 + k
+        slot = n % L
+        for i in range(lo, hi):
+            pe, pi = private_input(i, n + 1, src)
+            inp = ring[slot, i] + (pe + pi)
+            ring[slot, i] = 0.0
+            if r[i] == 0:
+                y[i] = npar[1, i] + npar[0, i] * y[i] + inp
+            else:
+                r[i] -= 1
+            if y[i] >= npar[2, i]:
+                r[i] = refr[i]
+                y[i] = npar[3, i]
+                sp_node[e] = i
+                sp_cnt[e] = 1
+                e += 1
+            if has_v and v_col[i] >= 0:
+                v_out[done + k, v_col[i]] = y[i] + npar[4, i]
+        sp_ptr[2 * k + 1] = e
+        e = draw_nodes(c, n + 1, N, src, sp_node, sp_cnt, e)
+        sp_ptr[2 * k + 2] = e
 
-    Thread c owns neurons ulo[c]:ulo[c+1] and Poisson sources slo[c]:slo[c+1]. One parallel
-    region per block of B steps: thread c first delivers the previous block's spikes (all
-    presynaptic nodes) to *its own* neurons, through its own CSR part, then updates its neurons
-    and sources for the B steps of this block. No two threads write the same memory, and one
-    synchronisation per block (every min_delay, as NEST) suffices.
+
+def _advance(step0, n_steps, block, neu, src, syn, ring, ulo, lists, ev, rec):
+    """Advance the network ``n_steps`` steps from global step ``step0`` (state updated in place).
 
     Parameters
     ----------
     step0, n_steps, block : int
-        first global step, number of steps, block length B (<= every delay, in steps).
-    npar : float64[5, N]
-        rows P33, P30*I (mV), theta = v_thresh - v_rest, y_reset = v_reset - v_rest, v_rest.
-    refr : int64[N]
-        refractory period in steps.
-    y, r : float64[N], int64[N]
-        state: V - v_rest (mV) and remaining refractory steps.
-    pois : float64[S, W]
-        Poisson sources (node N + s), one row each (see :func:`poisson_table`).
-    win, rng_state : int64[S, 2], uint64[S]
-        active stamps (win[s,0], win[s,1]] and splitmix64 states.
-    ev_stamp, ev_node, ev_ptr : int64[E], int64[E], int64[1]
-        spike-array events sorted by stamp (spike time / h), node index, next event to emit.
-    indptr : int64[T, n_nodes + 1]
-        CSR by presynaptic node of the synapses whose target thread c owns (row c), indexing
-        ``target, weight, delay`` (int32, float64 mV, int64 steps).
+        first global step, number of steps, block length B (<= every tabled delay, in steps).
+    neu : tuple
+        ``npar`` float64[5, N] (rows P33, P30*I (mV), theta = v_thresh - v_rest, y_reset = v_reset -
+        v_rest, v_rest), ``refr`` int64[N] (refractory steps), state ``y`` float64[N] (V - v_rest, mV)
+        and ``r`` int64[N] (refractory steps left).
+    src : tuple
+        Poisson sources: ``tab`` int32[S], ``win`` int64[S, 2] (active stamps (first, last]),
+        ``rng_state`` uint64[S], ``cdf, guide, big`` (``poisson_streams.poisson_tables``), private
+        sources sorted by target ``fz_ptr`` int64[N+1] (those onto neuron i: fz_ptr[i]:fz_ptr[i+1]),
+        their streams ``fz_state`` uint64[F], table rows ``fz_tab`` int32[F or 1], arrival windows
+        ``fz_arr`` int64[F or 1, 2] (stamps (first + d, last + d]) and weights ``fz_w`` float64[F or 1]
+        (mV) (one entry: shared by all);
+        node-drawn sources ``nf_src`` int64[S'] split over threads by ``nf_lo`` int64[T+1].
+    syn : tuple
+        ``indptr, target, row_w, row_d, syn_w, syn_d`` (``spike_delivery.synapse_table``).
     ring : float64[L, N]
-        ring buffer of arriving input (mV), L = max_delay + 1.
-    ulo, slo : int64[T+1]
-        neuron and Poisson-source ranges of the T threads.
-    spk, spk_prev : int32[B, n_nodes]
-        spike counts per step of the current and of the previous block (state between calls).
-    rec_col, rec_out : int64[n_nodes] (-1 = not recorded), uint16[n_steps, R]
-        spike-count record.
-    v_col, v_out : int64[N] (-1 = not recorded), float64[n_steps, Rv]
-        membrane potential record (mV, after each step).
+        arriving input (mV), L = max_delay + 1.
+    ulo : int64[T+1]
+        neuron ranges of the T threads.
+    lists : tuple
+        spike lists ``sp_node, sp_cnt`` int32[2, T, cap], ``sp_ptr`` int64[2, T, 2B+1] and ``st``
+        int64[4] (buffer of the previous block, its length, next spike-array event, first event of
+        the previous block): state between calls.
+    ev : tuple
+        spike-array events ``ev_stamp, ev_node`` int64[E] sorted by stamp (spike time / h).
+    rec : tuple
+        ``rec_col`` int64[n_nodes] (-1 = not recorded), output ``rec_step, rec_node, rec_cnt``
+        int32[cap] with fill ``rec_n`` int64[1] and ``rec_max`` (entries one step can add),
+        ``v_col`` int64[N] (-1 = not recorded), ``v_out`` float64[n_steps, Rv] (mV after each step).
+
+    Returns
+    -------
+    int
+        steps done: ``n_steps``, or fewer when the spike record is full (drain it and call again).
     """
-    N = y.size
+    npar, refr, y, r = neu
+    ev_stamp, ev_node = ev
+    sp_node, sp_cnt, sp_ptr, st = lists
+    rec_col, rec_step, rec_node, rec_cnt, rec_n, rec_max, v_col, v_out = rec
+    indptr, target, row_w, row_d, syn_w, syn_d = syn
     T = ulo.size - 1
-    L = ring.shape[0]
-    n_nodes = spk.shape[1]
-    n_src = N + win.shape[0]
     done = 0
-    cur = spk  # swapped at the top of the loop, so the first block delivers `spk` (last call's)
-    prev = spk_prev
-    flips = 0
     while done < n_steps:
         nb = min(block, n_steps - done)
         s0 = step0 + done
-        tmp = cur
-        cur = prev
-        prev = tmp
-        flips += 1
-        # every entry of `cur` is rewritten below except spike-array nodes and rows >= nb
-        for k in range(block):
-            for a in range(n_src, n_nodes):
-                cur[k, a] = 0
-        for k in range(nb, block):
-            for a in range(n_src):
-                cur[k, a] = 0
-        # spike-array events of this block (stamp = step + 1)
-        p = ev_ptr[0]
-        while p < ev_stamp.size and ev_stamp[p] <= s0 + nb:
-            cur[ev_stamp[p] - 1 - s0, ev_node[p]] += 1
-            p += 1
-        ev_ptr[0] = p
+        p_lo = st[2]
+        p_hi = block_events(ev_stamp, p_lo, s0 + nb)
+        if rec_step.size - rec_n[0] < nb * rec_max + (p_hi - p_lo):
+            break
+        pb = st[0]
+        cb = 1 - pb
+        pnb = st[1]
         for c in prange(T):
-            lo = ulo[c]
-            hi = ulo[c + 1]
-            # 1. deliver the previous block's spikes to this thread's neurons
-            for k in range(block):
-                n = s0 - block + k
-                for pre in range(n_nodes):
-                    cnt = prev[k, pre]
-                    if cnt != 0:
-                        for q in range(indptr[c, pre], indptr[c, pre + 1]):
-                            ring[(n + delay[q]) % L, target[q]] += weight[q] * cnt
-            # 2. update neurons and Poisson sources for nb steps
-            for k in range(nb):
-                slot = (s0 + k) % L
-                for i in range(lo, hi):
-                    inp = ring[slot, i]
-                    ring[slot, i] = 0.0
-                    if r[i] == 0:
-                        y[i] = npar[1, i] + npar[0, i] * y[i] + inp
-                    else:
-                        r[i] -= 1
-                    if y[i] >= npar[2, i]:
-                        r[i] = refr[i]
-                        y[i] = npar[3, i]
-                        cur[k, i] = 1
-                    else:
-                        cur[k, i] = 0
-                    if v_col[i] >= 0:
-                        v_out[done + k, v_col[i]] = y[i] + npar[4, i]
-                    if rec_col[i] >= 0:
-                        rec_out[done + k, rec_col[i]] = cur[k, i]
-                draw_sources(cur, k, s0 + k + 1, slo[c], slo[c + 1], N, win, pois, rng_state, rec_col,
-                             rec_out, done)
-        record_array_nodes(cur, nb, n_src, n_nodes, rec_col, rec_out, done)
+            deliver_lists(ring, ring, c, sp_node[pb], sp_cnt[pb], sp_ptr[pb], pnb, s0 - pnb, ev_stamp, ev_node,
+                          st[3], p_lo, indptr, target, row_w, row_d, syn_w, syn_d)
+            _update_block(c, nb, s0, done, ulo, npar, refr, y, r, ring, src, sp_node[cb, c], sp_cnt[cb, c],
+                          sp_ptr[cb, c], v_col, v_out)
+        record_lists(sp_node[cb], sp_cnt[cb], sp_ptr[cb], nb, done, rec_col, rec_step, rec_node, rec_cnt, rec_n)
+        record_events(ev_stamp, ev_node, p_lo, p_hi, s0, done, rec_col, rec_step, rec_node, rec_cnt, rec_n)
+        st[0], st[1], st[2], st[3] = cb, nb, p_hi, p_lo
         done += nb
-    if flips % 2 == 1:   # the last block's spikes must be in `spk` for the next call
-        spk[:, :] = cur
     return done
 
 
@@ -261,115 +256,4 @@ advance = njit(parallel=True)(_advance)
 advance.__doc__ = _advance.__doc__
 advance_serial = njit(_advance)
 """The same kernel compiled without threads (``prange`` runs as ``range``): used for one thread,
-where an OpenMP pool would only add barrier and spin-wait costs."""
-
-
-@njit
-def _poisson_part(state, i, part, e):  # noqa: D401
-    """Poisson(part) by sequential inversion with e = exp(-part) precomputed (part <= 10)."""
-    u = _u01(state, i)
-    p = e
-    c = p
-    k = 0
-    while u > c and k < 1000:
-        k += 1
-        p *= part / k
-        c += p
-    return k
-
-
-def poisson_table(lam):
-    """Per-source generator rows for Poisson(lam) counts (lam = rate * dt), float64[S, W].
-
-    lam <= 10: inversion with a precomputed CDF: row = [K, 0, 0, F(0), ..., F(K-1)] with
-    K = lam + 10 sqrt(lam) + 15 terms and F(K-1) set to 1 (the tail beyond, < 1e-20, is folded
-    into the last count). lam > 10: m = ceil(lam/10) independent Poisson(lam/m) by sequential
-    inversion (exp(-lam/m) never underflows): row = [-m, lam/m, exp(-lam/m), ...].
-    """
-    from scipy import stats
-
-    lam = np.asarray(lam, dtype=float)
-    if lam.size == 0:
-        return np.zeros((0, 3))
-    small = lam <= 10.0
-    K = np.where(small, np.ceil(lam + 10.0 * np.sqrt(lam) + 15.0), 0).astype(int)
-    W = 3 + int(K.max())
-    out = np.zeros((lam.size, W))
-    cache = {}
-    for s_, (l, k) in enumerate(zip(lam, K)):
-        if k:
-            if l not in cache:
-                c = stats.poisson.cdf(np.arange(k), l)
-                c[-1] = 1.0
-                cache[l] = c
-            out[s_, 0] = k
-            out[s_, 3:3 + k] = cache[l]
-        else:
-            m = np.ceil(l / 10.0)
-            out[s_, 0:3] = (-m, l / m, np.exp(-l / m))
-    return out
-
-
-@njit
-def _poisson_draw(pois, state, s):
-    """One Poisson count for source s (row of :func:`poisson_table`)."""
-    K = pois[s, 0]
-    if K > 0:
-        u = _u01(state, s)
-        k = 0
-        while u >= pois[s, 3 + k] and k < K - 1:
-            k += 1
-        return k
-    total = 0
-    for _ in range(int(-K)):
-        total += _poisson_part(state, s, pois[s, 1], pois[s, 2])
-    return total
-
-
-@njit
-def draw_sources(cur, k, stamp, s_lo, s_hi, N, win, pois, rng_state, rec_col, rec_out, done):
-    """Counts of Poisson sources s_lo..s_hi-1 (nodes N + s) in row k of the block at step ``stamp``
-    (zero outside each source's active window), recorded where asked; shared by both LIF kernels."""
-    for s in range(s_lo, s_hi):
-        if win[s, 0] < stamp and stamp <= win[s, 1]:
-            cnt = _poisson_draw(pois, rng_state, s)
-        else:
-            cnt = 0
-        cur[k, N + s] = cnt
-        if rec_col[N + s] >= 0:
-            rec_out[done + k, rec_col[N + s]] = min(cnt, 65535)
-
-
-@njit
-def record_array_nodes(cur, nb, n_src, n_nodes, rec_col, rec_out, done):
-    """Record the spike-array nodes' counts of the block's first ``nb`` rows (both LIF kernels)."""
-    for k in range(nb):
-        for a in range(n_src, n_nodes):
-            if rec_col[a] >= 0:
-                rec_out[done + k, rec_col[a]] = min(cur[k, a], 65535)
-
-
-@njit
-def csr_by_pre(n_nodes, pre, post, weight, delay):
-    """Counting sort of synapses by presynaptic node (stable): ``indptr, target, weight, delay``.
-
-    Returns int64[n_nodes+1], int32[nnz], float64[nnz], int64[nnz]; within one presynaptic node the
-    synapses keep their input order.
-    """
-    nnz = pre.size
-    indptr = np.zeros(n_nodes + 1, dtype=np.int64)
-    for q in range(nnz):
-        indptr[pre[q] + 1] += 1
-    for i in range(n_nodes):
-        indptr[i + 1] += indptr[i]
-    fill = indptr[:-1].copy()
-    tgt = np.empty(nnz, dtype=np.int32)
-    w = np.empty(nnz, dtype=np.float64)
-    d = np.empty(nnz, dtype=np.int64)
-    for q in range(nnz):
-        k = fill[pre[q]]
-        fill[pre[q]] += 1
-        tgt[k] = post[q]
-        w[k] = weight[q]
-        d[k] = delay[q]
-    return indptr, tgt, w, d
+where a thread pool would only add barrier and spin-wait costs."""

@@ -27,16 +27,18 @@ the end of the step, y is set to v_reset - v_rest and clamped for round(tau_refr
 the currents go on decaying and receiving input.  A spike emitted in step n with delay d steps is
 added in step n + d, so the current jumps at (n + 1 + d) h: the spike time plus the delay.
 
-Data layout, blocking and threading are those of ``recnet.numerics.lif_delta`` (neurons first,
-then sources; CSR by presynaptic node per owning thread; blocks of B <= min_delay steps), with two
-ring buffers (excitatory and inhibitory currents, nA) instead of one.
+Data layout, blocking, threading, Poisson sources and spike lists are those of
+``recnet.numerics.lif_delta`` (neurons first, then sources; synapse tables per owning thread from
+``recnet.numerics.spike_delivery``; blocks of B <= min_delay steps), with two ring buffers
+(excitatory and inhibitory currents, nA) instead of one.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from recnet.numerics._jit import njit, prange
-from recnet.numerics.lif_delta import draw_sources, record_array_nodes
+from recnet.numerics.spike_delivery import (block_events, deliver_lists, private_input, draw_nodes, record_events,
+                                            record_lists)
 
 __all__ = ["propagators_exp", "advance_exp", "advance_exp_serial", "psc_voltage"]
 
@@ -81,95 +83,85 @@ def psc_voltage(s, w, tau_m, tau_syn, cm):
     return w * p21
 
 
-def _advance_exp(step0, n_steps, block, npar, refr, y, ie, ii, r, pois, win, rng_state,
-                 ev_stamp, ev_node, ev_ptr, indptr, target, weight, delay, ring_e, ring_i,
-                 ulo, slo, spk, spk_prev, rec_col, rec_out, v_col, v_out):
+@njit
+def _update_block_exp(c, nb, s0, done, ulo, npar, refr, y, ie, ii, r, ring_e, ring_i, src, sp_node, sp_cnt, sp_ptr,
+                      v_col, v_out):
+    """Thread ``c``: ``nb`` steps of its neurons (with their private sources) and node sources."""
+    lo, hi = ulo[c], ulo[c + 1]
+    N = y.size
+    L = ring_e.shape[0]
+    has_v = v_out.shape[1] > 0
+    e = 0
+    sp_ptr[0] = 0
+    for k in range(nb):
+        n = s0 + k
+        slot = n % L
+        for i in range(lo, hi):
+            pe, pi = private_input(i, n + 1, src)
+            if r[i] == 0:
+                y[i] = npar[0, i] * y[i] + npar[1, i] * ie[i] + npar[2, i] * ii[i] + npar[5, i]
+            else:
+                r[i] -= 1
+            ie[i] = npar[3, i] * ie[i] + (ring_e[slot, i] + pe)
+            ii[i] = npar[4, i] * ii[i] + (ring_i[slot, i] + pi)
+            ring_e[slot, i] = 0.0
+            ring_i[slot, i] = 0.0
+            if y[i] >= npar[6, i]:
+                r[i] = refr[i]
+                y[i] = npar[7, i]
+                sp_node[e] = i
+                sp_cnt[e] = 1
+                e += 1
+            if has_v and v_col[i] >= 0:
+                v_out[done + k, v_col[i]] = y[i] + npar[8, i]
+        sp_ptr[2 * k + 1] = e
+        e = draw_nodes(c, n + 1, N, src, sp_node, sp_cnt, e)
+        sp_ptr[2 * k + 2] = e
+
+
+def _advance_exp(step0, n_steps, block, neu, src, syn, ring_e, ring_i, ulo, lists, ev, rec):
     """Advance the network ``n_steps`` steps from global step ``step0`` (state updated in place).
 
-    As ``recnet.numerics.lif_delta.advance`` (threads, blocks, sources, recording), with
+    As ``recnet.numerics.lif_delta.advance`` (threads, blocks, sources, spike lists, recording,
+    return value), with
 
     Parameters
     ----------
-    npar : float64[9, N]
-        rows P22, P21E, P21I, P11E, P11I, P20*I (mV), theta = v_thresh - v_rest,
-        y_reset = v_reset - v_rest, v_rest.
-    y, ie, ii, r : float64[N], float64[N], float64[N], int64[N]
-        state: V - v_rest (mV), excitatory and inhibitory currents (nA), refractory steps left.
-    weight : float64[nnz]
-        nA; >= 0 into ``ring_e``, < 0 into ``ring_i``.
+    neu : tuple
+        ``npar`` float64[9, N] (rows P22, P21E, P21I, P11E, P11I, P20*I (mV), theta = v_thresh -
+        v_rest, y_reset = v_reset - v_rest, v_rest), ``refr`` int64[N], state ``y, ie, ii`` float64[N]
+        (V - v_rest in mV, excitatory and inhibitory currents in nA) and ``r`` int64[N].
+    syn : tuple
+        synapse tables; weights in nA, >= 0 into ``ring_e``, < 0 into ``ring_i``.
     ring_e, ring_i : float64[L, N]
         ring buffers of arriving current jumps (nA), L = max_delay + 1.
     """
-    N = y.size
+    npar, refr, y, ie, ii, r = neu
+    ev_stamp, ev_node = ev
+    sp_node, sp_cnt, sp_ptr, st = lists
+    rec_col, rec_step, rec_node, rec_cnt, rec_n, rec_max, v_col, v_out = rec
+    indptr, target, row_w, row_d, syn_w, syn_d = syn
     T = ulo.size - 1
-    L = ring_e.shape[0]
-    n_nodes = spk.shape[1]
-    n_src = N + win.shape[0]
     done = 0
-    cur = spk
-    prev = spk_prev
-    flips = 0
     while done < n_steps:
         nb = min(block, n_steps - done)
         s0 = step0 + done
-        tmp = cur
-        cur = prev
-        prev = tmp
-        flips += 1
-        for k in range(block):
-            for a in range(n_src, n_nodes):
-                cur[k, a] = 0
-        for k in range(nb, block):
-            for a in range(n_src):
-                cur[k, a] = 0
-        p = ev_ptr[0]
-        while p < ev_stamp.size and ev_stamp[p] <= s0 + nb:
-            cur[ev_stamp[p] - 1 - s0, ev_node[p]] += 1
-            p += 1
-        ev_ptr[0] = p
+        p_lo = st[2]
+        p_hi = block_events(ev_stamp, p_lo, s0 + nb)
+        if rec_step.size - rec_n[0] < nb * rec_max + (p_hi - p_lo):
+            break
+        pb = st[0]
+        cb = 1 - pb
+        pnb = st[1]
         for c in prange(T):
-            lo = ulo[c]
-            hi = ulo[c + 1]
-            # 1. deliver the previous block's spikes to this thread's neurons
-            for k in range(block):
-                n = s0 - block + k
-                for pre in range(n_nodes):
-                    cnt = prev[k, pre]
-                    if cnt != 0:
-                        for q in range(indptr[c, pre], indptr[c, pre + 1]):
-                            w = weight[q]
-                            if w >= 0.0:
-                                ring_e[(n + delay[q]) % L, target[q]] += w * cnt
-                            else:
-                                ring_i[(n + delay[q]) % L, target[q]] += w * cnt
-            # 2. update neurons and Poisson sources for nb steps
-            for k in range(nb):
-                slot = (s0 + k) % L
-                for i in range(lo, hi):
-                    if r[i] == 0:
-                        y[i] = npar[0, i] * y[i] + npar[1, i] * ie[i] + npar[2, i] * ii[i] + npar[5, i]
-                    else:
-                        r[i] -= 1
-                    ie[i] = npar[3, i] * ie[i] + ring_e[slot, i]
-                    ii[i] = npar[4, i] * ii[i] + ring_i[slot, i]
-                    ring_e[slot, i] = 0.0
-                    ring_i[slot, i] = 0.0
-                    if y[i] >= npar[6, i]:
-                        r[i] = refr[i]
-                        y[i] = npar[7, i]
-                        cur[k, i] = 1
-                    else:
-                        cur[k, i] = 0
-                    if v_col[i] >= 0:
-                        v_out[done + k, v_col[i]] = y[i] + npar[8, i]
-                    if rec_col[i] >= 0:
-                        rec_out[done + k, rec_col[i]] = cur[k, i]
-                draw_sources(cur, k, s0 + k + 1, slo[c], slo[c + 1], N, win, pois, rng_state, rec_col,
-                             rec_out, done)
-        record_array_nodes(cur, nb, n_src, n_nodes, rec_col, rec_out, done)
+            deliver_lists(ring_e, ring_i, c, sp_node[pb], sp_cnt[pb], sp_ptr[pb], pnb, s0 - pnb, ev_stamp, ev_node,
+                          st[3], p_lo, indptr, target, row_w, row_d, syn_w, syn_d)
+            _update_block_exp(c, nb, s0, done, ulo, npar, refr, y, ie, ii, r, ring_e, ring_i, src, sp_node[cb, c],
+                              sp_cnt[cb, c], sp_ptr[cb, c], v_col, v_out)
+        record_lists(sp_node[cb], sp_cnt[cb], sp_ptr[cb], nb, done, rec_col, rec_step, rec_node, rec_cnt, rec_n)
+        record_events(ev_stamp, ev_node, p_lo, p_hi, s0, done, rec_col, rec_step, rec_node, rec_cnt, rec_n)
+        st[0], st[1], st[2], st[3] = cb, nb, p_hi, p_lo
         done += nb
-    if flips % 2 == 1:   # the last block's spikes must be in `spk` for the next call
-        spk[:, :] = cur
     return done
 
 

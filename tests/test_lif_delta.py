@@ -115,10 +115,13 @@ def test_numba_equals_naive_twin():
     np.add.at(counts, (np.round(res["x"].times / dt).astype(int) - 1, res["x"].ids), 1)
     from recnet.validation.simulators.backend_numba import compile_network
 
+    from recnet.numerics.spike_delivery import expand
+
     c = compile_network(net, dt, net.connectivity(7), 1)
-    pre = np.repeat(np.arange(c["n_nodes"]), np.diff(c["indptr"][0]))
-    spikes, v = twin.simulate_naive(n_steps, c["npar"], c["refr"], c["y0"], counts, pre, c["target"],
-                                         c["weight"], c["delay"])
+    assert c["n_private"] == 0   # x is recorded, so its spikes go through the synapse table
+    pre, target, weight, delay = expand(c["tables"])
+    assert c["tables"]["syn_w"].size == pre.size   # mixed rows: the per-synapse path is the one tested
+    spikes, v = twin.simulate_naive(n_steps, c["npar"], c["refr"], c["y0"], counts, pre, target, weight, delay)
     k, i = np.nonzero(spikes)
     order = np.lexsort((i, k))
     np.testing.assert_array_equal(np.round(res["A"].times / dt).astype(int) - 1, k[order])

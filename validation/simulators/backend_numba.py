@@ -35,9 +35,75 @@ def _split(weights, T):
     return np.maximum.accumulate(np.clip(b, 0, n)).astype(np.int64)
 
 
-def compile_network(network, dt, connections, threads):
-    """Turn a description plus drawn connections into the kernel's arrays (see ``numerics.lif_delta``)."""
-    from recnet.numerics.lif_delta import csr_by_pre, poisson_table, propagators
+def _recorded_nodes(network, offset, n_nodes):
+    rec = np.zeros(n_nodes, dtype=bool)
+    for p in network.populations:
+        if "spikes" in p.record:
+            rec[offset[p.label]:offset[p.label] + p.size] = True
+    return rec
+
+
+def _shared_or_each(x):
+    """``x`` (rows per private source), or its first row alone when every row is the same."""
+    x = np.ascontiguousarray(x)
+    return np.ascontiguousarray(x[:1]) if x.shape[0] > 1 and np.all(x == x[:1]) else x
+
+
+def _one_or_all(x):
+    """A per-synapse array, or its single value when all are equal (one array of length 1)."""
+    if x.size > 1 and (x.strides[0] == 0 or x.min() == x.max()):
+        return x[:1].copy()
+    return x
+
+
+def _projection_parts(connections, offset, dt):
+    """Per projection: (pre, post, weight mV/nA, delay steps, pre offset, post offset)."""
+    parts = []
+    for c in connections:
+        proj = c.projection
+        w = np.ascontiguousarray(_one_or_all(np.asarray(c.weight, dtype=float)))
+        d = _one_or_all(np.asarray(c.delay, dtype=float))
+        parts.append((np.ascontiguousarray(c.pre, dtype=np.int64), np.ascontiguousarray(c.post, dtype=np.int64), w,
+                      delay_steps(proj.name, d, dt), offset[proj.pre.label], offset[proj.post.label]))
+    return parts
+
+
+def _private_sources(parts, N, S, recorded, lam):
+    """Poisson sources with exactly one synapse, onto a neuron, no recording and at most 10 spikes
+    per step on average (one table inversion per draw): drawn in place.  Returns the bool mask
+    over sources and their table (sorted by target neuron): fz_ptr, fz_src, fz_tgt, fz_w, fz_d."""
+    from recnet.numerics.poisson_streams import small
+
+    outdeg = np.zeros(S, dtype=np.int64)
+    src_parts = [p for p in parts if N <= p[4] < N + S]
+    for pre, post, w, d, po, qo in src_parts:
+        outdeg[po - N:po - N + (pre.max() + 1 if pre.size else 0)] += np.bincount(pre)
+    private = (outdeg == 1) & ~recorded[N:N + S] & small(lam)
+    srcs, tgts, ws, ds = [], [], [], []
+    for pre, post, w, d, po, qo in src_parts:
+        m = private[pre + po - N]
+        srcs.append(pre[m] + po - N)
+        tgts.append(post[m] + qo)
+        ws.append(np.broadcast_to(w, pre.shape)[m])
+        ds.append(np.broadcast_to(d, pre.shape)[m])
+    cat = lambda x, t: np.concatenate(x).astype(t) if x else np.zeros(0, t)  # noqa: E731
+    src, tgt, w, d = cat(srcs, np.int64), cat(tgts, np.int64), cat(ws, float), cat(ds, np.int64)
+    o = np.argsort(tgt, kind="stable")
+    fz_ptr = np.zeros(N + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tgt, minlength=N), out=fz_ptr[1:])
+    return private, (fz_ptr, np.ascontiguousarray(src[o]), np.ascontiguousarray(tgt[o]), np.ascontiguousarray(w[o]),
+                     np.ascontiguousarray(d[o]))
+
+
+def compile_network(network, dt, connections, threads, recorded=None):
+    """Turn a description plus drawn connections into the kernel's arrays (see ``numerics.lif_delta``).
+
+    ``recorded``: bool per node (default: the populations recording spikes); recorded Poisson
+    sources are never drawn in place (their spikes are kept).
+    """
+    from recnet.numerics.lif_delta import propagators
+    from recnet.numerics.poisson_streams import poisson_tables
+    from recnet.numerics.spike_delivery import synapse_table
 
     neurons = network.neurons
     poisson = [p for p in network.sources if p.celltype.name == "SpikeSourcePoisson"]
@@ -72,7 +138,7 @@ def compile_network(network, dt, connections, threads):
     y0 = np.concatenate([p.initial_v() for p in neurons]) - v_rest
 
     lam = np.concatenate([p.parameter_array("rate") for p in poisson]) * dt * 1e-3 if S else np.zeros(0)
-    pois = poisson_table(lam)
+    tab, cdf, guide, big = poisson_tables(lam)
     if S:
         start = np.concatenate([p.parameter_array("start") for p in poisson])
         stop = start + np.concatenate([p.parameter_array("duration") for p in poisson])
@@ -87,35 +153,32 @@ def compile_network(network, dt, connections, threads):
             ev_node.append(np.full(len(tr), offset[p.label] + k, dtype=np.int64))
     ev_stamp = np.concatenate(ev_stamp) if ev_stamp else np.zeros(0, np.int64)
     ev_node = np.concatenate(ev_node) if ev_node else np.zeros(0, np.int64)
-    o = np.argsort(ev_stamp, kind="stable")
+    o = np.lexsort((ev_node, ev_stamp))
     ev_stamp, ev_node = np.ascontiguousarray(ev_stamp[o]), np.ascontiguousarray(ev_node[o])
 
-    pres, posts, ws, ds = [], [], [], []
-    for c in connections:
-        proj = c.projection
-        pres.append(c.pre + offset[proj.pre.label])
-        posts.append(c.post + offset[proj.post.label])
-        ws.append(c.weight)
-        ds.append(delay_steps(proj.name, c.delay, dt))
-    pre = np.concatenate(pres) if pres else np.zeros(0, np.int64)
-    post = np.concatenate(posts) if posts else np.zeros(0, np.int64)
-    weight = np.concatenate(ws) if ws else np.zeros(0)
-    delay = np.concatenate(ds) if ds else np.zeros(0, np.int64)
+    parts = _projection_parts(connections, offset, dt)
+    if recorded is None:
+        recorded = _recorded_nodes(network, offset, n_nodes)
+    private, fused = _private_sources(parts, N, S, recorded, lam)
+    skip = np.zeros(n_nodes, dtype=bool)
+    skip[N:N + S] = private
     # synapses grouped by the thread owning the target neuron, then by presynaptic node
     ulo = _split(np.ones(N), threads)
-    owner = np.searchsorted(ulo, post, side="right") - 1 if post.size else np.zeros(0, np.int64)
-    flat, target, weight, delay = csr_by_pre(threads * n_nodes, owner * n_nodes + pre, post, weight, delay)
-    indptr = np.stack([flat[c * n_nodes:(c + 1) * n_nodes + 1] for c in range(threads)])
-    dmin = int(delay.min()) if delay.size else _MAX_BLOCK
-    dmax = int(delay.max()) if delay.size else 0
+    own = np.repeat(np.arange(threads, dtype=np.int64), np.diff(ulo))
+    tables = synapse_table(parts, own, threads, n_nodes, skip)
+    tabled = [p[3] for p in parts if p[0].size and not np.all(skip[p[4]:p[4] + p[0].max() + 1])]
+    dmax = max((int(d.max()) for d in tabled), default=0)   # private sources need no ring slot
+    dmin = min((int(d.min()) for d in tabled), default=_MAX_BLOCK)
     block = max(1, min(dmin, _MAX_BLOCK))
+    nf_src = np.flatnonzero(~private).astype(np.int64)
+    n_syn = sum(p[0].size for p in parts)
 
     return dict(
         kind=kind, N=N, S=S, n_nodes=n_nodes, offset=offset, neurons=neurons, poisson=poisson, arrays=arrays,
-        npar=npar, refr=refr, y0=y0, lam=np.ascontiguousarray(lam), pois=pois, win=np.ascontiguousarray(win),
-        ev_stamp=ev_stamp, ev_node=ev_node, indptr=indptr,
-        target=target, weight=weight, delay=delay, n_synapses=int(pre.size), block=block, L=dmax + 1,
-        ulo=ulo, slo=_split(np.ones(S), threads),
+        npar=npar, refr=refr, y0=y0, lam=np.ascontiguousarray(lam), tab=tab, cdf=cdf, guide=guide, big=big,
+        win=np.ascontiguousarray(win), fused=fused, nf_src=nf_src, nf_lo=_split(np.ones(nf_src.size), threads),
+        n_private=int(private.sum()), ev_stamp=ev_stamp, ev_node=ev_node, tables=tables,
+        n_synapses=int(n_syn), block=block, L=dmax + 1, ulo=ulo,
     )
 
 
@@ -138,18 +201,22 @@ def run(network, t_sim, *, dt=0.1, seed=None, connections=None, progress=None, c
     progress : bool or None
         tqdm progress bar; None shows it only on a terminal.
     chunk_steps : int
-        steps per kernel call (progress granularity and recording buffer size).
+        steps per kernel call (progress granularity and membrane-potential record size); spikes are
+        recorded as (step, column, count) events, the buffer growing when a block does not fit.
     threads : int, optional
         numba threads (default: numba's, i.e. the machine's cores).
 
     Returns
     -------
     recnet.validation.simulators.spikes.SimulationResult
+        ``info`` also holds ``private_poisson_sources`` (sources drawn in place, see
+        ``recnet.numerics.spike_delivery.private_input``) and ``synapse_table_bytes``.
     """
     import numba
     from tqdm.auto import tqdm
 
     from recnet.numerics.lif_delta import advance, advance_serial, splitmix64_seeds
+    from recnet.numerics.spike_delivery import memory_bytes
 
     dt = network.check(dt)
     t_sim = checks.positive("t_sim", t_sim, "ms")
@@ -177,18 +244,26 @@ def run(network, t_sim, *, dt=0.1, seed=None, connections=None, progress=None, c
         else splitmix64_seeds(S, None)
     exp = net["kind"] == "IF_curr_exp"
     ring = np.zeros((net["L"], N))
-    ring_i = np.zeros((net["L"], N)) if exp else None
-    i_e = np.zeros(N)
-    i_i = np.zeros(N)
-    spk = np.zeros((net["block"], net["n_nodes"]), dtype=np.int32)
-    spk_prev = np.zeros_like(spk)
-    ev_ptr = np.zeros(1, dtype=np.int64)
+    fz_ptr, fz_src, fz_tgt, fz_w, fz_d = net["fused"]
+    # the private sources' streams, tables and windows in their (target) order: read in sequence
+    fz_arr = net["win"][fz_src] + fz_d[:, None]   # arrival stamps (first + d, last + d]
+    src = (net["tab"], net["win"], rng_state, net["cdf"], net["guide"], net["big"], fz_ptr,
+           _shared_or_each(net["tab"][fz_src]), _shared_or_each(fz_arr), rng_state[fz_src], _shared_or_each(fz_w),
+           net["nf_src"], net["nf_lo"])
+    tb = net["tables"]
+    syn = (tb["indptr"], tb["target"], tb["row_w"], tb["row_d"], tb["syn_w"], tb["syn_d"])
+    B = net["block"]
+    cap = B * (int(np.diff(net["ulo"]).max(initial=0)) + int(np.diff(net["nf_lo"]).max(initial=0)))
+    lists = (np.zeros((2, T, max(cap, 1)), dtype=np.int32), np.zeros((2, T, max(cap, 1)), dtype=np.int32),
+             np.zeros((2, T, 2 * B + 1), dtype=np.int64), np.zeros(4, dtype=np.int64))
+    ev = (net["ev_stamp"], net["ev_node"])
 
     rec_pops = [p for p in network.populations if "spikes" in p.record]
     rec_node = np.concatenate([net["offset"][p.label] + np.arange(p.size) for p in rec_pops]) if rec_pops \
         else np.zeros(0, np.int64)
     rec_col = -np.ones(net["n_nodes"], dtype=np.int64)
     rec_col[rec_node] = np.arange(rec_node.size)
+    rec_max = int(np.count_nonzero(rec_col[:N + S] >= 0))   # entries one step can add (array events aside)
     v_pops = [p for p in network.neurons if "v" in p.record]
     v_col = -np.ones(N, dtype=np.int64)
     col = 0
@@ -199,41 +274,47 @@ def run(network, t_sim, *, dt=0.1, seed=None, connections=None, progress=None, c
     if exp:
         from recnet.numerics.lif_exp import advance_exp, advance_exp_serial
         kernel = advance_exp if T > 1 else advance_exp_serial
+        neu = (net["npar"], net["refr"], y, np.zeros(N), np.zeros(N), r)
+        rings = (ring, np.zeros((net["L"], N)))
     else:
         kernel = advance if T > 1 else advance_serial
-    chunk = max(net["block"], (int(chunk_steps) // net["block"]) * net["block"])
+        neu = (net["npar"], net["refr"], y, r)
+        rings = (ring,)
+    chunk = max(B, (int(chunk_steps) // B) * B)
+    n_ev = net["ev_stamp"].size
+    rec_cap = max(4 * B * rec_max + n_ev, 1 << 16)
     steps_all, nodes_all, vals = [], [], []
     v_chunks = []
     t_build = time.perf_counter() - t0
     t0 = time.perf_counter()
     step = 0
+    rec_n = np.zeros(1, dtype=np.int64)
+    rec_buf = [np.zeros(rec_cap, dtype=np.int32) for _ in range(3)]
     with tqdm(total=n_steps, disable=(None if progress is None else not progress), unit="step",
               desc="recnet numba", leave=False) as bar:
         with np.errstate(all="ignore"):
             while step < n_steps:
                 n = min(chunk, n_steps - step)
-                rec_out = np.zeros((n, rec_node.size), dtype=np.uint16)
                 v_out = np.zeros((n, col))
-                if exp:
-                    kernel(step, n, net["block"], net["npar"], net["refr"], y, i_e, i_i, r, net["pois"], net["win"],
-                           rng_state, net["ev_stamp"], net["ev_node"], ev_ptr, net["indptr"], net["target"],
-                           net["weight"], net["delay"], ring, ring_i, net["ulo"], net["slo"], spk, spk_prev, rec_col,
-                           rec_out, v_col, v_out)
-                else:
-                    kernel(step, n, net["block"], net["npar"], net["refr"], y, r, net["pois"], net["win"], rng_state,
-                           net["ev_stamp"], net["ev_node"], ev_ptr, net["indptr"], net["target"], net["weight"],
-                           net["delay"], ring, net["ulo"], net["slo"], spk, spk_prev, rec_col, rec_out, v_col, v_out)
-                k, j = np.nonzero(rec_out)
-                steps_all.append(k + step)
-                nodes_all.append(j)
-                vals.append(rec_out[k, j])
+                got = 0
+                while got < n:
+                    rec = (rec_col, *rec_buf, rec_n, rec_max, v_col, v_out[got:])
+                    k = kernel(step + got, n - got, B, neu, src, syn, *rings, net["ulo"], lists, ev, rec)
+                    m = int(rec_n[0])
+                    steps_all.append(rec_buf[0][:m].astype(np.int64) + step + got)
+                    nodes_all.append(rec_buf[1][:m].copy())
+                    vals.append(rec_buf[2][:m].copy())
+                    rec_n[0] = 0
+                    if k == 0:   # one block did not fit: a larger record buffer
+                        rec_buf = [np.zeros(2 * b.size, dtype=np.int32) for b in rec_buf]
+                    got += k
                 if col:
                     v_chunks.append(v_out)
                 step += n
                 bar.update(n)
     t_run = time.perf_counter() - t0
     k = np.concatenate(steps_all) if steps_all else np.zeros(0, np.int64)
-    j = np.concatenate(nodes_all) if nodes_all else np.zeros(0, np.int64)
+    j = np.concatenate(nodes_all).astype(np.int64) if nodes_all else np.zeros(0, np.int64)
     mult = np.concatenate(vals).astype(np.int64) if vals else np.zeros(0, np.int64)
     # multiplicity > 1 (Poisson sources) -> repeated spike times
     k, j = np.repeat(k, mult), np.repeat(j, mult)
@@ -252,6 +333,7 @@ def run(network, t_sim, *, dt=0.1, seed=None, connections=None, progress=None, c
             result.v[p.label] = (tv, vv[:, c0:c0 + p.size])
             c0 += p.size
     result.info.update(dict(n_neurons=N, n_poisson_sources=S, n_synapses=net["n_synapses"], threads=T,
-                            block_steps=net["block"], wall_connect_s=t_conn, wall_build_s=t_build,
+                            block_steps=net["block"], private_poisson_sources=net["n_private"],
+                            synapse_table_bytes=memory_bytes(net["tables"]), wall_connect_s=t_conn, wall_build_s=t_build,
                             wall_simulate_s=t_run))
     return result

@@ -251,7 +251,7 @@ class FixedNumberPreConnector(Connector):
         pre = fixed_indegree(n_pre, n_post, self.n, bool(self.with_replacement),
                              bool(same_population and not self.allow_self_connections), seed)
         post = np.repeat(np.arange(n_post, dtype=np.int64), self.n)
-        return pre.astype(np.int64), post, None, None
+        return pre.astype(np.int64, copy=False), post, None, None
 
 
 @dataclass
@@ -537,7 +537,9 @@ class Projection:
 
 @dataclass
 class Connections:
-    """Drawn connectivity of one projection: local indices, weights (mV), delays (ms)."""
+    """Drawn connectivity of one projection: local indices, weights (mV), delays (ms).  A weight or
+    delay given as one value for the projection is a read-only broadcast view (no memory per
+    synapse)."""
 
     projection: Projection
     pre: np.ndarray
@@ -708,8 +710,8 @@ class Network:
     @staticmethod
     def _values(proj, what, value, pre, post, n):
         unit = "mV" if what == "weight" else "ms"
-        if _is_scalar(value):
-            return np.full(n, float(value))
+        if _is_scalar(value):   # one value for all: a read-only view, no memory per synapse
+            return np.broadcast_to(np.float64(value), (n,))
         a = np.asarray(value, dtype=float)
         if a.ndim == 2:
             if a.shape != (proj.pre.size, proj.post.size):
