@@ -216,6 +216,13 @@ def _ai_spectrum(model, state, res, *, net_args, backend, t0, t1, result, **opts
     net = cut_loop_network(model, state, **net_args)
     cut = simulate(net, t1, backend=backend, dt=net_args["dt"], seed=net_args["seed"], **opts)
     rows, info, prediction = spectrum_rows(model, state, res, cut, t0, t1)
+    from recnet.validation.brunel import SYNCHRONY_LIMIT
+    chi = max(result.info[f"synchrony_{n.lower()}"] for n in model.names)
+    if not chi < SYNCHRONY_LIMIT:   # the same domain as the CV rows: small fluctuations around the state
+        for c in rows:
+            c.not_applicable(f"the activity fluctuates {chi:.2f} x the Poisson level (>= {SYNCHRONY_LIMIT:g}): a "
+                             "weakly damped mode is excited far beyond the linear regime the spectrum theory assumes "
+                             "(brunel2000-a: band powers 0.5-3 x the prediction)")
     result.comparisons.extend(rows)
     result.info["spectrum"] = info
     return prediction
