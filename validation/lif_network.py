@@ -213,16 +213,17 @@ def _ai_spectrum(model, state, res, *, net_args, backend, t0, t1, result, **opts
     from recnet.validation.lif_spectrum import cut_loop_network, spectrum_rows
     from recnet.validation.simulators.simulate import simulate
 
-    net = cut_loop_network(model, state, **net_args)
-    cut = simulate(net, t1, backend=backend, dt=net_args["dt"], seed=net_args["seed"], **opts)
-    rows, info, prediction = spectrum_rows(model, state, res, cut, t0, t1)
     from recnet.validation.brunel import SYNCHRONY_LIMIT
     chi = max(result.info[f"synchrony_{n.lower()}"] for n in model.names)
     if not chi < SYNCHRONY_LIMIT:   # the same domain as the CV rows: small fluctuations around the state
-        for c in rows:
-            c.not_applicable(f"the activity fluctuates {chi:.2f} x the Poisson level (>= {SYNCHRONY_LIMIT:g}): a "
-                             "weakly damped mode is excited far beyond the linear regime the spectrum theory assumes "
-                             "(brunel2000-a: band powers 0.5-3 x the prediction)")
+        result.info["spectrum"] = (f"not compared: the activity fluctuates {chi:.2f} x the Poisson level (>= "
+                                   f"{SYNCHRONY_LIMIT:g}): a weakly damped mode is excited beyond the linear regime the "
+                                   "spectrum theory assumes (brunel2000-a at full size: band powers 0.5-3 x the "
+                                   "prediction)")
+        return None
+    net = cut_loop_network(model, state, **net_args)
+    cut = simulate(net, t1, backend=backend, dt=net_args["dt"], seed=net_args["seed"], **opts)
+    rows, info, prediction = spectrum_rows(model, state, res, cut, t0, t1)
     result.comparisons.extend(rows)
     result.info["spectrum"] = info
     return prediction
