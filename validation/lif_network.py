@@ -210,10 +210,10 @@ def _oscillation(model, state, res, t0, t1, result):
 
 def _ai_spectrum(model, state, res, *, net_args, backend, t0, t1, result, **opts):
     """Spectrum rows of the AI state (``validation.lif_spectrum``): runs the cut-loop network."""
+    from recnet.validation.brunel import SYNCHRONY_LIMIT
     from recnet.validation.lif_spectrum import cut_loop_network, spectrum_rows
     from recnet.validation.simulators.simulate import simulate
 
-    from recnet.validation.brunel import SYNCHRONY_LIMIT
     chi = max(result.info[f"synchrony_{n.lower()}"] for n in model.names)
     if not chi < SYNCHRONY_LIMIT:   # the same domain as the CV rows: small fluctuations around the state
         result.info["spectrum"] = (f"not compared: the activity fluctuates {chi:.2f} x the Poisson level (>= "

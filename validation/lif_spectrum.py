@@ -47,8 +47,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["BANDS_HZ", "predicted_activity_spectrum", "effective_connectivity", "cut_loop_network",
-           "cut_loop_ingredients", "spectrum_rows"]
+__all__ = ["BANDS_HZ", "predicted_activity_spectrum", "effective_connectivity", "renewal_spectra",
+           "cut_loop_network", "cut_loop_ingredients", "spectrum_rows"]
 
 # frequency bands (Hz) of the comparison: low band, the range of the fast oscillations (80-200 Hz,
 # Brunel 2000), the delay's high-frequency family (around 1/D); the upper edge is cut at 0.95 Nyquist
