@@ -32,6 +32,22 @@ Cost: the full figure (32 x 20 grid, g step 0.25, nu_ext/nu_thr step 0.2, about 
 and four full-size simulations of 1.2 s) took about 20 min of one core; quick mode (5 x 4 grid,
 small networks) about 40 s.  The 0.2 step does not resolve narrow regions (the SI slow state
 lies in a thin band around nu_ext/nu_thr = 0.9 on this grid); refine ``eta`` for them.
+
+Differences from Brunel's drawing, checked (issue 15):
+
+* The SI slow region is much smaller than in Brunel's Fig. 2.  It is not a missed root: an
+  independent argument-principle count of Brunel's characteristic equation (mpmath, box
+  0 < Re lambda < 0.5/ms, 0 < f < 120 Hz; ``tests/test_lif_stability.py``) gives the same number of
+  unstable slow roots as recnet at g = 4.5, 5, 6 (nu_ext/nu_thr = 0.9): 1 (29.0 Hz, +7.9/s: SI
+  slow), 0 (29.7 Hz at -4.6/s: AI), 0 (31.6 Hz at -18/s); at nu_ext/nu_thr = 1 the slow mode is
+  damped at -59/s (g = 5) and -66/s (g = 6); at 0.8 the network is practically silent (0.004 Hz;
+  mu = 16 mV, 3.2 sigma below threshold) and has no slow mode.  Within the diffusion approximation
+  with these parameters the slow branch crosses only near g = 4.5, nu_ext/nu_thr = 0.85-0.9.
+* The AI/SR boundary sits near g = 3.5, not 4, because of the state rule, not the roots: for
+  3.5 < g < 4 the stationary state is mean-driven at high rate (g = 3.6: 199 Hz, mu = 80 mV; g = 3.8:
+  145 Hz, mu = 55 mV, nu_ext/nu_thr = 2) and linearly stable (main mode near 1345 Hz at -89 and
+  -106/s; high-frequency family limit -16 and -20/s, the recurrent share of the input variance
+  0.97-0.98 < 1), so the rule calls it AI; Brunel labels the whole excitation-dominated side g < 4 SR.
 """
 from __future__ import annotations
 

@@ -298,7 +298,7 @@ def cmd_validate_all(argv):
     p.add_argument("--quiet", action="store_true", help="no progress bars or per-subject lines")
     p.add_argument("--seed", type=int, default=12345)
     p.add_argument("--out", type=Path, default=Path("recnet-report"), help="report folder (default: %(default)s)")
-    p.add_argument("--only", default=None, help="comma-separated subjects to include")
+    p.add_argument("--only", default=None, help="comma-separated subjects to include (the published figures are then not drawn)")
     args = p.parse_args(argv)
     from recnet.validation.report import write_report
 
@@ -341,7 +341,12 @@ def cmd_validate_all(argv):
                 traceback.print_exc()
             progress.note(f"[recnet] [{k}/{total}] {s.name}: FAILED: {failures[s.name]}")
         report()
-    path = report()
+    papers = []
+    if not args.only:   # the published figures of `recnet figure` that the report shows (report_figures)
+        from recnet.validation.report_figures import draw_report_figures
+        progress.note("[recnet] drawing the published figures for the report ...")
+        papers = draw_report_figures(args.out)
+    path = write_report(results, failures, args.out, quick=args.quick, total=total, papers=papers)
     ok = not failures and all(r.agree for r in results)
     print(f"report written to {path} ({'all agree' if ok else 'some DISAGREE or failed'})")
     return 0 if ok else 1

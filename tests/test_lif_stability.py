@@ -197,3 +197,53 @@ def test_noise_free_population_makes_stability_undetermined():
     out = stability([[100.0]], [[0.1]], [[1.5]], rate_hz=[20.0], mu_mv=[25.0], sigma_mv=[0.0], **common)
     assert out["stable"] is None and out["state"].startswith("undetermined")
     assert any("sigma = 0" in w for w in out["warnings"])
+
+
+def _winding(fn, corners, tol=0.5, depth=14):
+    """Number of zeros of ``fn`` inside the polygon ``corners`` (argument principle), each edge
+    subdivided until the argument changes by less than ``tol`` rad between neighbouring points."""
+    total = mp.mpf(0)
+
+    def edge(a, b, fa, fb, d):
+        step = mp.arg(fb / fa)
+        if abs(step) < tol or d == 0:
+            return step
+        m = (a + b) / 2
+        fm = fn(m)
+        return edge(a, m, fa, fm, d - 1) + edge(m, b, fm, fb, d - 1)
+    vals = [fn(c) for c in corners]
+    for k in range(len(corners)):
+        j = (k + 1) % len(corners)
+        total += edge(corners[k], corners[j], vals[k], vals[j], depth)
+    return int(mp.nint(total / (2 * mp.pi)))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("g,eta,n_slow", [(4.5, 0.9, 1), (5.0, 0.9, 0), (6.0, 0.9, 0)])
+def test_si_slow_region_root_count_equals_mpmath(g, eta, n_slow):
+    """Brunel's Fig. 2 SI-slow region (issue 15, item 5): the number of unstable roots below 120 Hz
+    that recnet reports equals an independent argument-principle count of Brunel's characteristic
+    equation (mpmath, box 0 < Re lambda < 0.5/ms, 0 < f < 120 Hz), so recnet's narrow SI-slow region
+    (SI slow at g = 4.5, AI with a damped ~30 Hz mode at g = 5 and 6, nu_ext/nu_thr = 0.9) is not a
+    missed root."""
+    from recnet.models.lif_network import brunel_model
+    from recnet.numerics.lif_meanfield import network_states
+    from recnet.numerics.lif_stability import model_stability
+
+    m = brunel_model(g=g, eta=eta, v_reset=10.0)
+    s = [x for x in network_states(m)["states"] if x["stable"]][0]
+    st = model_stability(m, s)
+    slow = [r for r in st["roots"] if r["growth_rate_per_s"] > 0 and 0 < r["frequency_hz"] < 120.0]
+    with mp.workdps(20):
+        nu = mp.findroot(lambda x: x - _siegert(*_inputs(x, g, eta), 10.0), mp.mpf(float(s["rate_hz"][0])))
+        im = 2 * mp.pi * mp.mpf(120) / 1000
+        box = [mp.mpc(0, 1e-6), mp.mpc(0.5, 1e-6), mp.mpc(0.5, im), mp.mpc(0, im)]
+        count = _winding(lambda z: _char(z, nu, g, eta, 10.0), box)
+    assert count == n_slow == len(slow)
+    assert st["state"] == ("SI slow" if n_slow else "AI")
+    # the slow mode itself (damped where AI) equals mpmath's root
+    main = min(st["roots"], key=lambda r: abs(r["frequency_hz"] - 30.0))
+    with mp.workdps(25):
+        lam = mp.findroot(lambda z: _char(z, nu, g, eta, 10.0),
+                          mp.mpc(main["growth_rate_per_s"], 2 * mp.pi * main["frequency_hz"]) / 1000, tol=1e-24)
+    assert main["frequency_hz"] == pytest.approx(float(lam.imag * 1000 / (2 * mp.pi)), rel=1e-6)

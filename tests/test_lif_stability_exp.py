@@ -130,3 +130,5 @@ def test_validate_exp_oscillation_frequency():
     assert res.info["oscillation"]["predicted_stable"] is False
     assert osc.agree, osc.to_dict()
     assert rows["rate_e_hz"].agree and rows["rate_i_hz"].agree
+    # onset: predicted unstable, and the simulated activity is synchronous (chi >= SYNCHRONY_LIMIT)
+    assert rows["oscillation_onset"].agree, rows["oscillation_onset"].to_dict()

@@ -52,8 +52,12 @@ def _pred_state(states):
 
 
 def validate_model(model, *, subject="lif-network", backend="numba", quick=False, seed=12345, t_sim=2000.0,
-                   t_warmup=500.0, dt=0.1, threads=None, n_batches=20, figure=True):
+                   t_warmup=500.0, dt=0.1, threads=None, n_batches=20, figure=True, spectra=True):
     """Simulate ``model`` on ``backend`` and compare per-population rates (and ISI CVs) with theory.
+
+    Where the theory predicts a stable asynchronous state and ``spectra`` is true, the activity
+    spectrum is compared band by band (``validation.lif_spectrum``, one more simulation with the loop
+    cut); where it predicts an oscillation, its frequency and onset (``validation.lif_oscillation``).
 
     Returns ``(ValidationResult, simulation result or None, predicted state or None)``; the
     ValidationResult's ``config`` holds the model as given, the times as run and the quick
@@ -160,13 +164,26 @@ def validate_model(model, *, subject="lif-network", backend="numba", quick=False
             comp.not_applicable(f"only {n_used} neurons with >= 5 ISIs: no CV estimate")
         result.comparisons.append(comp)
     stab, spectrum = _oscillation(model, state, res, t_warmup, t_end, result)
+    prediction = None
+    if stab is not None and stab.get("stable") is True and spectra:
+        prediction = _ai_spectrum(model, state, res, net_args=dict(dt=dt, seed=seed + 2, scale=scale),
+                                  backend=backend, t0=t_warmup, t1=t_end, result=result, **opts)
+    elif stab is not None and stab.get("stable") is False:
+        chi_all = max(result.info[f"synchrony_{n.lower()}"] for n in model.names)
+        result.comparisons.append(compare_exact(
+            "oscillation_onset", "oscillation", "oscillation" if chi_all >= SYNCHRONY_LIMIT else "asynchronous",
+            note=(f"predicted: the asynchronous state is unstable (main mode growth {stab.get('growth_rate_per_s', 0):+.3g}/s "
+                  f"at {stab.get('frequency_hz') or 0:.4g} Hz); simulated: largest synchrony chi = {chi_all:.3g} "
+                  f"(activity std / Poisson std; 'oscillation' at chi >= {SYNCHRONY_LIMIT:g}, the limit above which "
+                  "the CV rows are not compared either)")))
     if not any(c.applicable for c in result.comparisons if c.quantity.startswith("cv_isi")):
         result.caveats.append("AGREE rests on the rates only: the ISI CV was not compared (the population "
                               "activity oscillates, outside the stationary theory's domain)")
     result.info["predicted"] = {k: {n: float(state[k][i]) for i, n in enumerate(model.names)}
                                 for k in ("rate_hz", "mu_mv", "sigma_mv", "cv_isi")}
     if figure:
-        result.figures[f"rates_{backend}"] = _figure(model, res, state, t_warmup, t_end, backend, stab, spectrum)
+        result.figures[f"rates_{backend}"] = _figure(model, res, state, t_warmup, t_end, backend, stab, spectrum,
+                                                     prediction)
     return result, res, state
 
 
@@ -189,6 +206,27 @@ def _oscillation(model, state, res, t0, t1, result):
                 predicted_frequency_hz=stab.get("frequency_hz"), predicted_growth_rate_per_s=stab.get("growth_rate_per_s"))
     result.info["oscillation"] = info
     return stab, spectrum
+
+
+def _ai_spectrum(model, state, res, *, net_args, backend, t0, t1, result, **opts):
+    """Spectrum rows of the AI state (``validation.lif_spectrum``): runs the cut-loop network."""
+    from recnet.validation.brunel import SYNCHRONY_LIMIT
+    from recnet.validation.lif_spectrum import cut_loop_network, spectrum_rows
+    from recnet.validation.simulators.simulate import simulate
+
+    chi = max(result.info[f"synchrony_{n.lower()}"] for n in model.names)
+    if not chi < SYNCHRONY_LIMIT:   # the same domain as the CV rows: small fluctuations around the state
+        result.info["spectrum"] = (f"not compared: the activity fluctuates {chi:.2f} x the Poisson level (>= "
+                                   f"{SYNCHRONY_LIMIT:g}): a weakly damped mode is excited beyond the linear regime the "
+                                   "spectrum theory assumes (brunel2000-a at full size: band powers 0.5-3 x the "
+                                   "prediction)")
+        return None
+    net = cut_loop_network(model, state, **net_args)
+    cut = simulate(net, t1, backend=backend, dt=net_args["dt"], seed=net_args["seed"], **opts)
+    rows, info, prediction = spectrum_rows(model, state, res, cut, t0, t1)
+    result.comparisons.extend(rows)
+    result.info["spectrum"] = info
+    return prediction
 
 
 OPEN_LOOP_NEURONS = 2000
@@ -311,7 +349,7 @@ def open_loop_bias(model, state, *, backend="numba", dt=0.1, t_sim=2000.0, t_war
     return out
 
 
-def _figure(model, res, state, t0, t1, backend, stab=None, spectrum=None):
+def _figure(model, res, state, t0, t1, backend, stab=None, spectrum=None, prediction=None):
     """Raster of up to 30 neurons per population over 200 ms, predicted vs simulated rates, and the
     simulated activity spectrum with the predicted main mode."""
     import matplotlib
@@ -338,6 +376,9 @@ def _figure(model, res, state, t0, t1, backend, stab=None, spectrum=None):
     if spectrum is not None:
         f, psd = spectrum
         ax[2].semilogy(f[1:], psd[1:], color="C0", lw=0.8, label="simulation (Welch)")
+        if prediction is not None:
+            ax[2].semilogy(prediction[0], prediction[1], color="k", lw=1.2,
+                           label="theory: linear response, renewal noise")
         if stab is not None and stab.get("frequency_hz"):
             ax[2].axvline(stab["frequency_hz"], color="k", ls="--", lw=1.2,
                           label=f"theory: main mode {stab['frequency_hz']:.0f} Hz ({stab['state']})")

@@ -19,13 +19,14 @@ def _write(path, text):
     os.replace(tmp, path)
 
 
-def write_report(results, failures, out, quick=False, interrupted=(), total=None):
+def write_report(results, failures, out, quick=False, interrupted=(), total=None, papers=None):
     """Write ``report.md`` and ``report.json`` into ``out``; figures are already saved there.
 
     ``recnet validate --all`` calls this after every subject (and, before each subject starts, with
     that subject in ``interrupted``), so the folder always holds every finished subject and an
     interrupted run shows which subject it stopped in.  ``total``: number of subjects in the run
-    (the report says how many are still missing).
+    (the report says how many are still missing).  ``papers``: the published figures drawn
+    (``validation.report_figures.draw_report_figures``), shown after the subjects.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -63,9 +64,21 @@ def write_report(results, failures, out, quick=False, interrupted=(), total=None
         lines += ["", f"## {name}", "", "Failed: `" + err.replace("`", "'") + "`", ""]
     for name in interrupted:
         lines += ["", f"## {name}", "", "Interrupted (the run was stopped while this subject ran).", ""]
+    if papers:
+        lines += ["", "## Published figures reproduced", ""]
+        for p in papers:
+            lines += [f"### {p['title']}", "", f"{p['reference']}; `recnet figure {p['name']}`, {p['mode']}; "
+                      f"drawn in {p['wall_s']:.1f} s.", ""]
+            if p.get("error"):
+                lines += ["Failed: `" + p["error"].replace("`", "'") + "`", ""]
+                continue
+            if p.get("table"):
+                lines += ["```", p["table"], "```", ""]
+            lines += [f"![{p['name']}]({p['file']})", ""]
     path = out / "report.md"
     _write(path, "\n".join(lines) + "\n")
     _write(out / "report.json", json.dumps(
         {"results": [r.to_dict() for r in results], "failures": failures, "interrupted": interrupted,
+         "papers": list(papers or []),
          "complete": not interrupted and (total is None or n_done >= total)}, indent=2))
     return path

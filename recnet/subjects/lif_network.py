@@ -173,13 +173,14 @@ def _predict(model=DEFAULT_MODEL, tau_m=None, v_thresh=None, v_reset=None, v_res
 
 
 def _validate(backend="numba", quick=False, seed=12345, model=DEFAULT_MODEL, tau_m=None, v_thresh=None,
-              v_reset=None, v_rest=None, tau_refrac=None, t_sim=2000.0, t_warmup=500.0, dt=0.1):
+              v_reset=None, v_rest=None, tau_refrac=None, t_sim=2000.0, t_warmup=500.0, dt=0.1, spectra=True):
     from recnet.validation.lif_network import validate_model
 
     m = load_model(model, tau_m, v_thresh, v_reset, v_rest, tau_refrac)
-    res, _, _ = validate_model(m, backend=backend, quick=quick, seed=seed, t_sim=t_sim, t_warmup=t_warmup, dt=dt)
+    res, _, _ = validate_model(m, backend=backend, quick=quick, seed=seed, t_sim=t_sim, t_warmup=t_warmup, dt=dt,
+                               spectra=bool(spectra))
     res.config.update(tau_m=tau_m, v_thresh=v_thresh, v_reset=v_reset, v_rest=v_rest,
-                      tau_refrac=tau_refrac)   # config["model"] is the resolved model (validate_model)
+                      tau_refrac=tau_refrac, spectra=bool(spectra))   # config["model"] is the resolved model (validate_model)
     return res
 
 
@@ -187,6 +188,8 @@ VALIDATE_OPTIONS = (
     Option("t_sim", 2000.0, "simulated time counted after warm-up", "ms"),
     Option("t_warmup", 500.0, "warm-up time discarded", "ms"),
     Option("dt", 0.1, "time step", "ms"),
+    Option("spectra", True, "in the asynchronous state, compare the activity spectrum band by band (one more "
+           "simulation, of the network with its loop cut; --no-spectra skips it)", type=bool),
 )
 
 SUBJECTS = [
