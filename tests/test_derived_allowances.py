@@ -1,0 +1,89 @@
+"""Each former hand-set allowance of validation/ is now a derived systematic; these tests check the
+derivations on cases with a known answer (issue 14: "each former allowance has a test of its
+derivation")."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from recnet.validation.stats import step_extrapolation
+
+
+# --------------------------------------------------------------- Richardson in the learning rate
+def _ar1_abs_mean(eta, kappa=1.0, sigma=1.0):
+    """E|w| of the stationary AR(1) w' = (1 - eta kappa) w + eta sigma xi (closed form)."""
+    var = eta * sigma ** 2 / (kappa * (2 - eta * kappa))
+    return math.sqrt(2 / math.pi) * math.sqrt(var)
+
+
+def test_step_extrapolation_cancels_sqrt_and_linear_terms_exactly():
+    h = [1e-3, 4e-3, 16e-3]
+    m0, se, a = step_extrapolation(h, [2.0 + 3 * x ** 0.5 - 5 * x for x in h], [0.1] * 3, (0.5, 1.0))
+    assert m0 == pytest.approx(2.0, abs=1e-12)
+    assert a == pytest.approx([8 / 3, -2, 1 / 3], rel=1e-12)
+    assert se == pytest.approx(0.1 * math.sqrt(64 / 9 + 4 + 1 / 9), rel=1e-12)
+
+
+def test_step_extrapolation_removes_the_rectification_floor_of_a_reflected_weight():
+    # the empty-channel weight of the hebbian-ei fixed point is a reflected OU process: its floor
+    # E|w| ~ sqrt(eta) (closed form above); the eta, 4 eta, 16 eta ladder leaves O(eta^1.5)
+    eta = 1e-3
+    vals = [_ar1_abs_mean(r * eta) for r in (1, 4, 16)]
+    m0, _, _ = step_extrapolation([eta, 4 * eta, 16 * eta], vals, [0, 0, 0], (0.5, 1.0))
+    assert vals[0] > 0.015                    # the floor the old "1 - floor" allowance covered
+    assert abs(m0) < 30 * eta ** 1.5          # next term only
+    # and on simulated reflected walks (statistics: Student-t over independent seeds)
+    rng = np.random.default_rng(5)
+    means, sems = [], []
+    for r in (1, 4, 16):
+        e = r * eta
+        n = int(60 / e)
+        ests = []
+        for _ in range(8):
+            w, acc = 0.0, 0.0
+            xi = rng.standard_normal(n)
+            for t in range(n):
+                w = abs(w - e * w + e * xi[t])
+                acc += w
+            ests.append(acc / n)
+        means.append(np.mean(ests))
+        sems.append(np.std(ests, ddof=1) / math.sqrt(8))
+    m0, se, _ = step_extrapolation([eta, 4 * eta, 16 * eta], means, sems, (0.5, 1.0))
+    assert abs(m0) < 5 * se                   # consistent with 0 ...
+    assert means[0] > 10 * sems[0]            # ... where the eta run alone is far off
+
+
+# --------------------------------------------------------------- paired perturbation amplitudes
+def test_paired_amplitude_bias_bounds_the_growth_error_of_a_nonlinear_map():
+    from recnet.validation.hebbian_ei import growth_with_bias
+    rho, c = 1.0025, 3.0                       # d' = rho d + c d^2: linear growth ln(rho) exactly
+
+    def run(eps):
+        d = np.empty(201)
+        d[0] = eps
+        for t in range(200):
+            d[t + 1] = rho * d[t] + c * d[t] ** 2
+        w = d[20:200]
+        return float(np.mean(np.diff(np.log(w)))), float(w.min()), w.size - 1, 200, 4 * np.finfo(float).eps
+
+    for eps in (1e-7, 1e-5):
+        g, sysv, why = growth_with_bias(run, eps)
+        err = abs(g - math.log(rho))
+        assert err <= sysv                     # the stated bound bounds the error
+        assert sysv < 3 * err + 1e-9           # and is not vacuous: it is the error to first order
+        assert "2 eps" in why
+
+
+def test_uniform_weight_roundoff_bound_holds_in_online_learning():
+    from recnet.numerics import hebbian_network as hn
+    from recnet.validation.hebbian_ei import NETWORK, network_setup, uniform_roundoff_bound
+    net = {k: NETWORK[k] for k in ("n_e", "n_i", "n_f", "w_ee", "w_ie", "w_ii", "lam1", "lam2")}
+    W, norms, Q, g, th = network_setup(0.8, **net)
+    n = 20000
+    avg = hn.stochastic_network(W, Q, 2e-4, n, norms=norms, seed=3, average_last=0.5)[1]
+    kappa = float(np.linalg.cond(np.linalg.inv(hn.response_matrix(W))))
+    for key in ("EI", "II"):
+        err = float(np.max(np.abs(avg[key] - W[key][0, 0])))
+        assert err <= uniform_roundoff_bound(W[key][0, 0], n, net["n_i"], net["n_e"] + net["n_i"], kappa)
