@@ -87,3 +87,41 @@ def test_uniform_weight_roundoff_bound_holds_in_online_learning():
     for key in ("EI", "II"):
         err = float(np.max(np.abs(avg[key] - W[key][0, 0])))
         assert err <= uniform_roundoff_bound(W[key][0, 0], n, net["n_i"], net["n_e"] + net["n_i"], kappa)
+
+
+# --------------------------------------------------------------- Lyapunov sum rules (round-off)
+def test_rate_sum_rule_roundoff_bound_holds_against_mpmath_for_a_linear_network():
+    # phi linear: D = a + b J is constant, so sum_t ln|det D_t| = n_steps ln|det D| exactly (mpmath)
+    import mpmath as mp
+    from recnet.numerics.lyapunov import rate as R
+    n, dt = 40, 0.05
+    J = R.random_coupling(n, 0.8, seed=1)
+    r = R.spectrum(J, None, dt=dt, t_sim=10.0, t_warm=2.0, t_warm_q=1.0, integrator="exp_euler", seed=2,
+                   phi="linear", logdet=True, twin=False, n_boot=20)
+    a, b = math.exp(-dt), 1 - math.exp(-dt)
+    with mp.workdps(40):
+        exact = float(mp.log(abs(mp.det(mp.matrix((a * np.eye(n) + b * J).tolist()))))) / dt
+    assert abs(r.exponents.sum() - exact) <= r.logdet_roundoff_bound
+    assert abs(r.logdet_rate - exact) <= r.logdet_roundoff_bound
+    assert r.logdet_roundoff_bound < 1e-6 * n          # far below the former 1e-3 |sum| allowance
+
+
+def test_rate_sum_rule_same_trajectory_in_chaos_and_bound_scales_with_condition():
+    from recnet.numerics.lyapunov import rate as R
+    J = R.random_coupling(50, 2.0, seed=3)
+    r = R.spectrum(J, None, dt=0.05, t_sim=10.0, t_warm=5.0, t_warm_q=2.0, integrator="exp_euler", seed=4,
+                   logdet=True, twin=False, n_boot=20)
+    assert abs(r.exponents.sum() - r.logdet_rate) <= r.logdet_roundoff_bound
+    # the bound is linear in the measured frame condition numbers
+    inc = np.zeros((3, 50))
+    b1 = R.sum_rule_roundoff_bound(J, 0.95, 0.05, 4, [10.0] * 3, inc, 0.0, 1.0)
+    b2 = R.sum_rule_roundoff_bound(J, 0.95, 0.05, 4, [20.0] * 3, inc, 0.0, 1.0)
+    assert b2 / b1 == pytest.approx(2.0, rel=0.05)
+
+
+def test_theta_sum_rule_roundoff_bound_holds():
+    from recnet.numerics.lyapunov import theta as TH
+    r = TH.spectrum(40, 8, None, rate=1.0, j0=1.0, tau_m=10.0, t_sim=500.0, t_warm=100.0, t_warm_q=50.0,
+                    seed=1, n_boot=20)
+    assert abs(r.exponents.sum() - r.logdet_rate) <= r.logdet_roundoff_bound
+    assert r.logdet_roundoff_bound < 1e-3 * abs(r.logdet_rate)    # small enough to catch a kernel error
