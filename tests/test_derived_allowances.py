@@ -125,3 +125,28 @@ def test_theta_sum_rule_roundoff_bound_holds():
                     seed=1, n_boot=20)
     assert abs(r.exponents.sum() - r.logdet_rate) <= r.logdet_roundoff_bound
     assert r.logdet_roundoff_bound < 1e-3 * abs(r.logdet_rate)    # small enough to catch a kernel error
+
+
+# --------------------------------------------------------------- geometry: solver tolerance -> ranges
+@pytest.mark.parametrize("norm", ["l2", "linf"])
+def test_solver_range_bound_bounds_the_error_against_rational_arithmetic(norm):
+    from recnet.numerics import geometry as geo
+    from recnet.validation.geometry import solver_range_bound
+    from recnet.theory.geometry import exact_ranges
+    rng = np.random.default_rng(21 if norm == "l2" else 22)
+    worst_ratio = 0.0
+    for _ in range(12):
+        M, P = int(rng.integers(2, 4)), int(rng.integers(1, 5))
+        Z = rng.integers(0, 4, (P, M)).astype(float)
+        c = rng.integers(-2, 2, P).astype(float)
+        w = rng.integers(-3, 4, M) / 2.0
+        y = np.maximum(Z @ w + c, 0.0)
+        B = float(np.ceil(4 * (1.2 * np.linalg.norm(w) + 0.5)) / 4) if norm == "l2" else float(np.abs(w).max() + 0.5)
+        ex = exact_ranges(Z, c, y, B, norm=norm)
+        ns = geo.neuron_space(Z, c, y, B, norm=norm)
+        exr = np.array([[float(a), float(b)] for a, b in ex["ranges"]])
+        err = float(np.max(np.abs(exr - np.column_stack([ns.w_min, ns.w_max]))))
+        bound = solver_range_bound(ns)
+        assert err <= bound
+        worst_ratio = max(worst_ratio, err / bound)
+    assert solver_range_bound(ns) < 1e-6          # tighter than the former stated 1e-6
