@@ -13,26 +13,32 @@ A. The paper's fully plastic recurrent E-I network (SM Secs. 4-5), linear neuron
 
    1. fixed point: all neurons in one eigencircuit on channel 1 (SM Eqs. 132, 146) at
       W_EI = 0.8 W_EI* (below the threshold); online learning started there: the time-averaged weights
-      against the closed form.  Tolerance (derived next to the comparison): n_sigma = 3 standard errors
-      over seeds (Polyak-Ruppert: the time average of a constant-step stochastic approximation has
-      variance J^-1 D J^-T / T, estimated by the spread over seeds) plus the rectification bias of
-      the N_F - 1 empty channels held at 0 by Dale's law, each with mean sqrt(2/pi) sigma_w,
-      sigma_w^2 = eta a_E^2 lambda_1 lambda_2 / (2 |mu|) (a reflected Ornstein-Uhlenbeck weight with
-      restoring rate eta |mu| per step and noise eta^2 a_E^2 lambda_1 lambda_2), which the L1 norm
-      removes from the support;
-   2. threshold: the growth per step of a decorrelating perturbation (averaged learning map) against
+      against the closed form.  Online learning at constant step eta is biased: the N_F - 1 empty
+      channels, held at 0 by Dale's law, are reflected Ornstein-Uhlenbeck weights (restoring rate
+      eta |mu| per step, noise eta^2 a_E^2 lambda_1 lambda_2) with mean sqrt(2/pi) sigma_w,
+      sigma_w^2 = eta a_E^2 lambda_1 lambda_2 / (2 |mu|), which the L1 norm removes from the support
+      (a bias ~ sqrt(eta)), and the nonlinear map adds O(eta).  So the weights are measured at eta,
+      4 eta and 16 eta and extrapolated to eta -> 0 with those two exponents fixed
+      (``stats.step_extrapolation``, weights 8/3, -2, 1/3); the error is the seeds' spread
+      (Polyak-Ruppert: the time average of a constant-step stochastic approximation has variance
+      J^-1 D J^-T / T), Student-t with n_seeds - 1 dof.  The I pool's weights are uniform by
+      symmetry: round-off bound only (``uniform_roundoff_bound``);
+   2. threshold: the growth per step of a decorrelating perturbation (averaged learning map; its
+      nonlinear bias measured by a paired run at twice the amplitude, plus a round-off bound,
+      ``growth_with_bias``) against
       (1 + eta lambda_2)/(1 + eta Gamma_E), Gamma_E = lambda_1 a_E (1 + N_E a_E)/W_EE, at 0.8 W_EI* and
       1.25 W_EI*: decays below, grows above the exact threshold W_EI* (recnet closed form); the paper's
       beta ~ 0 threshold (SM Eq. 211 with SM Eq. 147) is reported next to it;
    3. receptive-field correlation between E neurons (1 - mean pairwise cosine of the feedforward
       weight vectors) after online learning for 2/(eta |mu_E|) steps (eta = 2e-4) from a random
-      perturbation of the collapsed state, mean +- sem over seeds: shrinks below, grows above the
-      threshold.  (Longer runs above threshold leave the linear model's validity: the E rates
+      perturbation of the collapsed state, seed by seed against its own start: shrinks below, grows
+      above the threshold.  (Longer runs above threshold leave the linear model's validity: the E rates
       turn negative and the feedforward weights vanish, an artefact of unrectified linear rates.)
 
 B. recnet's reduced model (feedforward fields only plastic): the learned receptive field is the
    principal eigenvector of Q (SM Sec. 1.2, Oja 1982), and plastic I->E weights onto one E neuron with
-   fixed tuning co-tune with it (a* = (V Q V^T + lambda)^-1 V Q w).
+   fixed tuning co-tune with it (a* = (V Q V^T + lambda)^-1 V Q w).  Both are learned online at eta
+   and 2 eta and extrapolated to eta -> 0 (O(eta) bias of constant-step learning), Student-t over seeds.
 """
 from __future__ import annotations
 
