@@ -19,6 +19,7 @@ is a smoke run.
 
     python benchmarks/calibration.py [--seeds K] [--size quick|full|both] [--only brunel,scn]
     python benchmarks/calibration.py --from-json cal1.json cal2.json   # table from saved runs
+    python benchmarks/calibration.py --from-json output/calibration.json new.json   # update entries
 """
 from __future__ import annotations
 
@@ -80,8 +81,14 @@ def main(seeds=20, sizes=("quick", "full"), only=None, out=Path(__file__).parent
 
 
 def from_json(files, out=Path(__file__).parent / "output"):
-    """The table from saved ``recnet calibrate --json`` outputs (one per file)."""
-    results = [json.loads(Path(f).read_text()) for f in files]
+    """The table from saved ``recnet calibrate --json`` outputs (one per file, or a list such as a
+    previous ``calibration.json``); a later entry for the same subject and size replaces an earlier one."""
+    merged = {}
+    for f in files:
+        data = json.loads(Path(f).read_text())
+        for cal in data if isinstance(data, list) else [data]:
+            merged[(cal["subject"], bool(cal["quick"]))] = cal
+    results = sorted(merged.values(), key=lambda c: (c["subject"], not c["quick"]))
     lines = list(HEAD) + [row(cal) for cal in results]
     print("\n".join(lines))
     out.mkdir(parents=True, exist_ok=True)

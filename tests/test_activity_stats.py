@@ -90,7 +90,7 @@ def test_participation_ratio_bias_correction_wishart():
     assert row.agree, row.to_dict()
     # the plug-in estimate fails the same rule: the test can fail
     bad = compare("participation_ratio_plugin", pr, np.mean(naive), np.std(naive, ddof=1) / np.sqrt(K),
-                  n_sigma=_q(K - 1), dof=K - 1, systematic=abs(ratio_bias))
+                  n_sigma=_q(K - 1), dof=K - 1, systematic=abs(ratio_bias), why="same leading-order ratio bias")
     assert not bad.agree, bad.to_dict()
 
 

@@ -131,7 +131,8 @@ def test_z_spread_own_separates_the_simulation_error():
 
 def test_deterministic_subject_is_said():
     def runner(backend="numba", quick=False, seed=0, **options):
-        res = ValidationResult("fake", backend, [compare("x", 1.0, 1.0 + 1e-12, None, systematic=1e-9)])
+        res = ValidationResult("fake", backend, [compare("x", 1.0, 1.0 + 1e-12, None, systematic=1e-9,
+                                                                why="round-off")])
         res.config = {}
         return res
 

@@ -33,10 +33,16 @@ def test_row_records_its_decision_inputs_and_redecides_for_a_shift():
     assert d["systematic_why"] == "step bias from paired runs" and d["z"] == pytest.approx(3.0)
 
 
-def test_deterministic_exact_and_legacy_rows():
-    det = compare("max_error", 0.0, 1e-7, None, abs_tol=1e-6)
+def test_deterministic_exact_rows_and_no_stated_allowances():
+    det = compare("max_error", 0.0, 1e-7, None, systematic=1e-6, why="round-off bound")
     assert det.kind == "deterministic" and det.z is None and det.agree
-    assert "stated" in det.systematic_why  # a legacy allowance says it was not derived
+    # the legacy hand-set allowances are gone, and a systematic must carry its derivation
+    with pytest.raises(TypeError):
+        compare("max_error", 0.0, 1e-7, None, abs_tol=1e-6)
+    with pytest.raises(TypeError):
+        compare("max_error", 0.0, 1e-7, None, rel_tol=1e-3)
+    with pytest.raises(ValueError, match="derivation"):
+        compare("max_error", 0.0, 1e-7, None, systematic=1e-6)
     ex = compare_exact("support", {1, 2}, {2, 1})
     assert ex.kind == "exact" and ex.agree and ex.decide({1}) is False
 
@@ -94,7 +100,8 @@ def test_family_wise_rate_with_a_correlated_family_is_at_most_alpha():
 
 def test_validation_result_verdict_for_shift_is_monotone():
     g = np.random.default_rng(5)
-    rows = [compare(f"r{k}", 10.0, 10.0 + 0.1 * g.standard_normal(), 0.1, systematic=0.02) for k in range(6)]
+    rows = [compare(f"r{k}", 10.0, 10.0 + 0.1 * g.standard_normal(), 0.1, systematic=0.02,
+                    why="test allowance") for k in range(6)]
     res = ValidationResult("x", "numba", rows)
     assert res.agree
     verdicts = [res.verdict_for(f) for f in np.linspace(0, 0.2, 41)]

@@ -170,8 +170,8 @@ class Comparison:
                        "family": self.family, "kind": self.kind, "stderr_parts": self.stderr_parts})
 
 
-def compare(quantity, predicted, simulated, stderr, *, n_sigma=3.0, rel_tol=0.0, abs_tol=0.0, note="",
-            systematic=0.0, why="", family=None, dof=None, stderr_parts=None):
+def compare(quantity, predicted, simulated, stderr, *, n_sigma=3.0, note="", systematic=0.0, why="", family=None,
+            dof=None, stderr_parts=None):
     """Numerical comparison: agree when ``|sim - pred| <= n_sigma*stderr + systematic``.
 
     Parameters
@@ -191,17 +191,19 @@ def compare(quantity, predicted, simulated, stderr, *, n_sigma=3.0, rel_tol=0.0,
         rows with equal family are correlated and decided together.
     stderr_parts : dict, optional
         independent parts of ``stderr`` (quadrature), the simulation's own first (see Comparison).
-    rel_tol, abs_tol : float
-        legacy allowances (``rel_tol |pred| + abs_tol``), kept for call sites not yet converted;
-        they are recorded as ``systematic`` with ``why`` saying they are stated, not derived.
+
+    There is no relative or absolute "tolerance" argument: an allowance is a ``systematic`` computed
+    from the model with its derivation in ``why`` (a positive ``systematic`` without ``why`` raises
+    ``ValueError``), so no rule carries a hand-set percentage (``tests/test_no_stated_allowances.py``).
     """
     p, s = float(predicted), float(simulated)
     se = None if stderr is None else float(stderr)
     statistical = se is not None and math.isfinite(se) and se > 0 and n_sigma > 0
-    sysv = float(systematic) + float(rel_tol) * abs(p) + float(abs_tol)
-    if (rel_tol or abs_tol) and not why:
-        why = "stated allowance (" + " + ".join(
-            ([f"{rel_tol:g} |pred|"] if rel_tol else []) + ([f"{abs_tol:g}"] if abs_tol else [])) + ")"
+    sysv = float(systematic)
+    if not (math.isfinite(sysv) and sysv >= 0):
+        raise ValueError(f"{quantity}: systematic = {sysv!r} must be finite and >= 0")
+    if sysv > 0 and not why:
+        raise ValueError(f"{quantity}: systematic = {sysv:g} needs its derivation (why=...)")
     c = Comparison(quantity, p, s, se, False, note=note, n_sigma=float(n_sigma) if statistical else 0.0,
                    dof=None if dof is None else float(dof), systematic=sysv, systematic_why=why,
                    family=family, kind="statistical" if statistical else "deterministic",

@@ -364,6 +364,7 @@ def validate_spiking(backend="numba", quick=False, seed=12345, n_exc=None, t_sim
       failure, quick or not.
     """
     from recnet.validation import ssn_spiking as sp
+    from recnet.validation.lif_network import welch_satterthwaite
     n_exc = SPIKING_N_EXC if not n_exc else checks.integer("n_exc", n_exc, minimum=500)
     t_min = 500.0 if quick else 1000.0
     ol_n, ol_t = (400, 500.0) if quick else (1000, 1000.0)
@@ -385,13 +386,15 @@ def validate_spiking(backend="numba", quick=False, seed=12345, n_exc=None, t_sim
         # change (+0.17 Hz of -2.16 at the strong drive, from a 2000-neuron, 2 s open loop) leaves
         # >= 5.5 expected stderr; the realised expectation z_exp is reported
         T = float(t_sim) if t_sim else max(t_min, 100.0 * np.ceil(sizing_t_sim(d_th, lvl, n_exc) / 100.0))
-        (e0, se0), (i0, si0), _ = sp.run(params, base, n_exc, T, 200.0, backend, seed)
-        (e1, se1), (i1, si1), _ = sp.run(params, pert, n_exc, T, 200.0, backend, seed + 1)
+        (e0, se0, de0), (i0, si0, di0), _ = sp.run(params, base, n_exc, T, 200.0, backend, seed, with_dof=True)
+        (e1, se1, de1), (i1, si1, di1), _ = sp.run(params, pert, n_exc, T, 200.0, backend, seed + 1, with_dof=True)
         note = ("Siegert mean field; tolerance |Delta nu| = (1 - w)^-1 delta, delta the open-loop "
                 "diffusion-approximation error (finite PSPs) of the network's neurons, + 3 SE")
-        for a, (lab, sim, se) in enumerate((("e", e0, se0), ("i", i0, si0))):
+        for a, (lab, sim, se, dd) in enumerate((("e", e0, se0, de0), ("i", i0, si0, di0))):
             comps.append(compare(f"spiking_rate_{lab}_hz_{lvl}", mf0["rates_hz"][a], sim,
                                  float(np.hypot(se, sy0["shift_sem_hz"][a])), systematic=abs(sy0["shift_hz"][a]),
+                                 dof=welch_satterthwaite((se, dd), (sy0["shift_sem_hz"][a], ol_n - 1)),
+                                 stderr_parts={"simulation": se, "open_loop_shift": sy0["shift_sem_hz"][a]},
                                  why="open-loop diffusion-approximation error (finite PSPs) of the network's "
                                      "neurons, fed back through (1 - w)^-1",
                                  note=f"{note}: Delta nu = {sy0['shift_hz'][a]:+.3f} Hz"))
@@ -401,6 +404,8 @@ def validate_spiking(backend="numba", quick=False, seed=12345, n_exc=None, t_sim
         d_se = float(np.sqrt(si0 ** 2 + si1 ** 2))
         d_se_sys = float(np.hypot(sy0["shift_sem_hz"][1], sy1["shift_sem_hz"][1]))
         comps.append(compare(f"spiking_delta_rate_i_hz_{lvl}", d_th, d_sim, float(np.hypot(d_se, d_se_sys)),
+                             dof=welch_satterthwaite((si0, di0), (si1, di1), (d_se_sys, ol_n - 1)),
+                             stderr_parts={"simulation": d_se, "open_loop_shift": d_se_sys},
                              systematic=abs(d_sys), why="difference of the derived open-loop shifts at the two inputs",
                              note=f"+{SPIKING_DELTA_I:g} mV to I; systematic: difference of the derived "
                                   f"shifts, {d_sys:+.3f} Hz"))
@@ -416,10 +421,12 @@ def validate_spiking(backend="numba", quick=False, seed=12345, n_exc=None, t_sim
         # the same network as an SSN: power laws k_a [mu - mu0_a]^n_a fitted to its Siegert curves
         # over 10-18 mV; the fit mismatch propagated through the fixed point bounds its rate error
         red = sp.ssn_reduction(params, base)
-        for a, (lab, sim, se) in enumerate((("e", e0, se0), ("i", i0, si0))):
+        for a, (lab, sim, se, dd) in enumerate((("e", e0, se0, de0), ("i", i0, si0, di0))):
             tol = abs(red["fit_shift_hz"][a]) + abs(sy0["shift_hz"][a])
             comps.append(compare(f"ssn_fit_rate_{lab}_hz_{lvl}", red["rates_hz"][a], sim,
                                  float(np.hypot(se, sy0["shift_sem_hz"][a])), systematic=tol,
+                                 dof=welch_satterthwaite((se, dd), (sy0["shift_sem_hz"][a], ol_n - 1)),
+                                 stderr_parts={"simulation": se, "open_loop_shift": sy0["shift_sem_hz"][a]},
                                  why="power-law fit mismatch propagated through the fixed point + open-loop "
                                      "diffusion shift",
                                  note=f"fitted SSN (k = {red['k'][a]:.4g} Hz/mV^n, n = {red['n'][a]:.2f}); "

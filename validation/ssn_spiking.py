@@ -206,13 +206,28 @@ def build_network(params=None, mu_ext=None, n_exc=2000):
 
 
 def run(params=None, mu_ext=None, n_exc=2000, t_sim=2000.0, t_warm=300.0, backend="numba", seed=12345,
-        dt=0.1, n_batches=20):
-    """Simulate the network; return ((rate_E, sem_E), (rate_I, sem_I)) in Hz after ``t_warm`` ms."""
+        dt=0.1, n_batches=20, with_dof=False):
+    """Simulate the network; return ((rate_E, sem_E), (rate_I, sem_I), result) in Hz after ``t_warm`` ms.
+
+    The standard error is sqrt(S(0)/T) from the population activity's spectrum at zero frequency
+    (:func:`recnet.validation.stats.spectral_sem`, Hann-tapered periodogram of the activity in bins
+    of one step, averaged below 1/(2 pi tau_m) with the E cells' tau_m): batch means pick up the
+    power of the E-I network's fast fluctuations through their blocks' sidelobes and overstate the
+    error (``tests/test_stats_spectral.py``).  ``with_dof=True`` returns (rate, sem, dof) triples
+    (Student-t dof of the spectral estimate); ``n_batches`` is kept for the call signature.
+    """
     from recnet.validation.simulators.simulate import simulate
+    from recnet.validation.stats import spectral_sem
+    p = dict(DEFAULTS, **(params or {}))
     net = build_network(params, mu_ext, n_exc)
     res = simulate(net, t_warm + t_sim, backend=backend, dt=dt, seed=seed, progress=False)
-    return (res.rate("E", t_start=t_warm, n_batches=n_batches),
-            res.rate("I", t_start=t_warm, n_batches=n_batches), res)
+    band = dt / (2 * np.pi * max(p["tau_m_e"], p["tau_m_i"]))    # cycles per bin
+    out = []
+    for lab in ("E", "I"):
+        _, a = res.population_activity(lab, dt, t_warm, t_warm + t_sim)
+        m, se, dof = spectral_sem(a, band)
+        out.append((m, se, dof) if with_dof else (m, se))
+    return out[0], out[1], res
 
 
 def build_open_loop(params=None, mu_ext=None, rates_hz=(1.0, 1.0), n_neurons=2000):

@@ -5,7 +5,7 @@ import numpy as np
 
 from recnet import checks
 
-__all__ = ["mean_sem", "batch_means_sem", "spectral_sem", "spectral_dof"]
+__all__ = ["mean_sem", "batch_means_sem", "spectral_sem", "spectral_dof", "step_extrapolation"]
 
 
 def mean_sem(samples):
@@ -99,3 +99,40 @@ def spectral_sem(series, band, min_ordinates=3):
     s0 = float(np.mean(np.abs(X) ** 2)) / float(np.sum(h * h))
     k = X.size
     return float(x.mean()), float(np.sqrt(s0 / n)), spectral_dof(k)
+
+
+def step_extrapolation(steps, means, sems, exponents):
+    r"""Extrapolate an estimate to step size 0 from runs at several step sizes (Richardson).
+
+    With a bias expansion :math:`m(h) = m_0 + \sum_j c_j h^{p_j}` whose exponents :math:`p_j` are
+    known (e.g. 1/2 for a rectification floor of a constant-step stochastic approximation, 1 for
+    its O(step) bias, the order of an integrator), the weights :math:`a_k` with
+    :math:`\sum_k a_k = 1`, :math:`\sum_k a_k h_k^{p_j} = 0` cancel every listed term exactly, so
+    :math:`\hat m_0 = \sum_k a_k m(h_k)` is left with the next term of the expansion only.  The
+    runs are independent, so its standard error is :math:`(\sum_k a_k^2 s_k^2)^{1/2}`
+    (Richardson 1911; Hairer, Norsett & Wanner, Solving ODEs I, sec. II.9).
+
+    Parameters
+    ----------
+    steps : sequence of float
+        the step sizes h_k (distinct, > 0), one more than ``exponents``.
+    means, sems : sequence of float
+        the estimate and its standard error at each step size.
+    exponents : sequence of float
+        the exponents p_j cancelled.
+
+    Returns
+    -------
+    (m0, stderr, weights)
+    """
+    h = np.asarray(steps, float)
+    p = np.asarray(exponents, float)
+    if h.size != p.size + 1 or np.any(h <= 0) or np.unique(h).size != h.size:
+        raise ValueError(f"{h.size} distinct positive step sizes are needed for {p.size} exponents")
+    A = np.vstack([np.ones_like(h)] + [h ** q for q in p])
+    rhs = np.zeros(h.size)
+    rhs[0] = 1.0
+    a = np.linalg.solve(A, rhs)
+    m = float(a @ np.asarray(means, float))
+    se = float(np.sqrt(np.sum((a * np.asarray(sems, float)) ** 2)))
+    return m, se, a
