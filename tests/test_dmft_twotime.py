@@ -37,7 +37,7 @@ def test_linear_phi_closed_form():
 @pytest.mark.slow
 def test_stationary_limit_is_scs():
     from recnet.numerics.dmft import lowrank as L
-    res = TT.solve_two_time(2.0, "tanh", t_max=50.0, n_steps=501, n_gh=32)
+    res = TT.solve_two_time(2.0, "tanh", t_max=50.0, n_steps=501)
     _, _, d0 = L.pitchfork_strength(2.0, "tanh", n_gh=96)  # chaotic kappa = 0 state = SCS Delta_0
     # O(h) exponential-Euler error at h = 0.1 plus quadrature: measured 2e-4 relative
     assert res["delta"][-1, -1] == pytest.approx(d0, rel=2e-3)
