@@ -65,7 +65,12 @@ __all__ = ["solve_stationary", "autocorrelation", "critical_gain", "map_solution
            "continue_chaotic"]
 
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(32)
-_GL2_X, _GL2_W = np.polynomial.legendre.leggauss(64)  # the finer rules (hq < 1): twice the nodes
+GL_LEVELS = 5  # Gauss-Legendre panel sizes 16, 32, ..., 256 for hq = 1, 1/2, ..., 1/16 (``_rule_level``)
+_GLN = np.array([16 * 2 ** k for k in range(GL_LEVELS)], dtype=np.int64)
+_GLX = np.zeros((GL_LEVELS, _GLN[-1]))
+_GLW = np.zeros((GL_LEVELS, _GLN[-1]))
+for _k in range(GL_LEVELS):
+    _GLX[_k, :_GLN[_k]], _GLW[_k, :_GLN[_k]] = np.polynomial.legendre.leggauss(int(_GLN[_k]))
 QUAD_TOL = 1e-9  # tolerated relative change of a solution when the rules get twice the nodes
 HQ_MIN = 1.0 / 16.0  # finest rule a solution is refined to
 MAXSOL = 8
@@ -140,21 +145,46 @@ def _delta_inf(f, code, g, d0, mu, Q):
 
 
 @njit
+def _rule_level(Q):
+    """k = log2(1/hq) of the active rule, clipped to [0, GL_LEVELS - 1] (0 for hq >= 1): the energy
+    integral's and the Delta(tau) table's node counts double with each halving of hq, so that the
+    twice-the-nodes error estimate covers them too."""
+    hq = Q[0, 2]
+    k = 0
+    while hq < 0.99 and k < GL_LEVELS - 1:
+        hq *= 2.0
+        k += 1
+    return k
+
+
+@njit
 def _energy(f, code, g, d0, mu, dinf, Q):
     """int_{dinf}^{d0} (g^2 C_phi(D) - D) dD (= V(d0) - V(dinf)) as int_0^S F(d0 - s^2) 2 s ds,
-    S^2 = d0 - dinf: C_phi(D) has a square-root point at D = d0 once sqrt(d0) is large against phi's
-    feature (tanh at g = 1e3: C_phi ~ (2/pi) asin(D/d0)), which the substitution makes smooth.
-    Gauss-Legendre with 32 nodes on the default rules (hq >= 1) and 64 on the finer ones, so that
-    the twice-the-nodes error estimate covers this integral too."""
+    S^2 = d0 - dinf.  C_phi(D) has a square-root point at D = d0 once sqrt(d0) is large against
+    phi's feature width wx (tanh at g = 1e3: C_phi ~ (2/pi) asin(D/d0)), which the substitution
+    makes smooth, and a boundary layer s <~ wx (the inner spread sqrt(d0 - D) = s below phi's
+    feature), which composite Gauss-Legendre panels graded from s = 0 resolve (edges 0, w, 4 w,
+    16 w, ..., S with w = min(wx, S)).  16 nodes per panel on the default rules (hq >= 1), twice
+    that with each halving of hq."""
     S = math.sqrt(max(d0 - dinf, 0.0))
-    half = 0.5 * S
+    if S <= 0.0:
+        return 0.0
+    k = _rule_level(Q)
+    nk = _GLN[k]
+    a = 0.0
+    b = min(Q[0, 1], S)
     acc = 0.0
-    xs, ws = (_GL_X, _GL_W) if Q[0, 2] >= 1.0 else (_GL2_X, _GL2_W)
-    for k in range(xs.size):
-        sv = half * (xs[k] + 1.0)
-        d = d0 - sv * sv
-        acc += ws[k] * 2.0 * sv * (g * g * _C(f, code, 0, d, d0, mu, Q) - d)
-    return acc * half
+    while True:
+        half = 0.5 * (b - a)
+        for j in range(nk):
+            sv = a + half * (_GLX[k, j] + 1.0)
+            d = d0 - sv * sv
+            acc += half * _GLW[k, j] * 2.0 * sv * (g * g * _C(f, code, 0, d, d0, mu, Q) - d)
+        if b >= S:
+            break
+        a = b
+        b = min(4.0 * b, S)
+    return acc
 
 
 @njit
@@ -342,7 +372,7 @@ def _profile(f, code, g, d0, mu, dinf, Q, h, tau_max, use_tab):
     """
     nmax = int(tau_max / h) + 1
     dl = np.full(nmax, dinf)
-    tab_m = 128 if Q[0, 2] >= 1.0 else 256  # twice the points on the finer rules
+    tab_m = 128 * 2 ** _rule_level(Q)  # twice the points with each halving of hq
     xs, vs = _cheb_table(f, code, 0, g, d0, mu, dinf, Q, tab_m)
     xs1, vs1 = _cheb_table(f, code, 1, g, d0, mu, dinf, Q, tab_m)
     y = d0
