@@ -320,17 +320,26 @@ def _solve_branch_root(f, code, kind, g, lo, hi, b, nb, j0, i0, balanced, Q):
 
 # --------------------------------------------------------------- Delta(tau) and Schroedinger problem
 @njit
+def _table_map(d0, dinf, w):
+    """(w, U) of the table variable u in [0, 1]: s = sqrt(d0 - D) = w sinh(u U), U = asinh(S / w),
+    S^2 = d0 - dinf -- Chebyshev points in u cluster at s ~ w = phi's feature width, where C has its
+    boundary layer (see ``_energy``), and are nearly uniform in s when S < w."""
+    S = math.sqrt(max(d0 - dinf, 0.0))
+    return w, math.asinh(S / w)
+
+
+@njit
 def _cheb_table(f, code, which, g, d0, mu, dinf, Q, m):
-    """Values of C_which(D) at m Chebyshev points s_k of [0, S], D = d0 - s^2, S^2 = d0 - dinf (for
-    barycentric interpolation in s: C is smooth in s also where it has a square-root point at
-    D = d0, see ``_energy``).  Returns (s_k, values); s_0 = S (D = dinf)."""
+    """Values of C_which(D) at m Chebyshev points u_k of [0, 1], D = d0 - s(u)^2 (``_table_map``;
+    C is smooth in s also where it has a square-root point at D = d0), for barycentric
+    interpolation in u.  Returns (u_k, values); u_0 = 1 (D = dinf)."""
     xs = np.empty(m)
     vs = np.empty(m)
-    S = math.sqrt(max(d0 - dinf, 0.0))
+    w, U = _table_map(d0, dinf, Q[0, 1])
     for k in range(m):
-        t = math.cos(math.pi * k / (m - 1))
-        sv = 0.5 * S * (t + 1.0)
-        xs[k] = sv
+        u = 0.5 * (math.cos(math.pi * k / (m - 1)) + 1.0)
+        sv = w * math.sinh(u * U)
+        xs[k] = u
         vs[k] = _C(f, code, which, d0 - sv * sv, d0, mu, Q)
     return xs, vs
 
@@ -354,12 +363,12 @@ def _bary(xs, vs, x):
 
 
 @njit
-def _Cfast(f, code, which, d, d0, mu, Q, xs, vs, use_tab):
+def _Cfast(f, code, which, d, d0, mu, Q, xs, vs, use_tab, w, U):
     if use_tab:
-        sv = math.sqrt(max(d0 - d, 0.0))
-        if sv > xs[0]:
-            sv = xs[0]
-        return _bary(xs, vs, sv)
+        u = math.asinh(math.sqrt(max(d0 - d, 0.0)) / w) / U if U > 0.0 else 0.0
+        if u > 1.0:
+            u = 1.0
+        return _bary(xs, vs, u)
     return _C(f, code, which, d, d0, mu, Q)
 
 
@@ -375,22 +384,23 @@ def _profile(f, code, g, d0, mu, dinf, Q, h, tau_max, use_tab):
     tab_m = 128 * 2 ** _rule_level(Q)  # twice the points with each halving of hq
     xs, vs = _cheb_table(f, code, 0, g, d0, mu, dinf, Q, tab_m)
     xs1, vs1 = _cheb_table(f, code, 1, g, d0, mu, dinf, Q, tab_m)
+    tw, tU = _table_map(d0, dinf, Q[0, 1])
     y = d0
     v = 0.0
     dl[0] = y
     amp = d0 - dinf
     end = nmax
     for k in range(1, nmax):
-        a1 = y - g * g * _Cfast(f, code, 0, y, d0, mu, Q, xs, vs, use_tab)
+        a1 = y - g * g * _Cfast(f, code, 0, y, d0, mu, Q, xs, vs, use_tab, tw, tU)
         y2 = y + 0.5 * h * v
         v2 = v + 0.5 * h * a1
-        a2 = y2 - g * g * _Cfast(f, code, 0, y2, d0, mu, Q, xs, vs, use_tab)
+        a2 = y2 - g * g * _Cfast(f, code, 0, y2, d0, mu, Q, xs, vs, use_tab, tw, tU)
         y3 = y + 0.5 * h * v2
         v3 = v + 0.5 * h * a2
-        a3 = y3 - g * g * _Cfast(f, code, 0, y3, d0, mu, Q, xs, vs, use_tab)
+        a3 = y3 - g * g * _Cfast(f, code, 0, y3, d0, mu, Q, xs, vs, use_tab, tw, tU)
         y4 = y + h * v3
         v4 = v + h * a3
-        a4 = y4 - g * g * _Cfast(f, code, 0, y4, d0, mu, Q, xs, vs, use_tab)
+        a4 = y4 - g * g * _Cfast(f, code, 0, y4, d0, mu, Q, xs, vs, use_tab, tw, tU)
         y = y + h / 6.0 * (v + 2.0 * v2 + 2.0 * v3 + v4)
         v = v + h / 6.0 * (a1 + 2.0 * a2 + 2.0 * a3 + a4)
         if y - dinf < 1e-9 * amp or v >= 0.0 or y < dinf:
@@ -399,9 +409,9 @@ def _profile(f, code, g, d0, mu, dinf, Q, h, tau_max, use_tab):
         dl[k] = y
     pot = np.empty(nmax)
     for k in range(min(end + 1, nmax)):
-        pot[k] = -g * g * _Cfast(f, code, 1, dl[k], d0, mu, Q, xs1, vs1, use_tab)
+        pot[k] = -g * g * _Cfast(f, code, 1, dl[k], d0, mu, Q, xs1, vs1, use_tab, tw, tU)
     if end + 1 < nmax:  # the tail holds Delta_inf: one value
-        pot[end + 1:] = -g * g * _Cfast(f, code, 1, dinf, d0, mu, Q, xs1, vs1, use_tab)
+        pot[end + 1:] = -g * g * _Cfast(f, code, 1, dinf, d0, mu, Q, xs1, vs1, use_tab, tw, tU)
     return dl, pot, end
 
 
@@ -888,10 +898,34 @@ def _root_near(res, x0, key):
     return None
 
 
+def _newton_near(res, x0, key):
+    """One Newton step from x0 for the residual branch whose label (mu or Delta_inf) is nearest
+    ``key`` (slope by a forward difference of 1e-6 x0): (x, labels at x, branch index) or None when
+    the step is not small (|dx| > 1e-3 x0: a near-tangency, where the bracketing search is used).
+    The old root is off by the quadrature error only, so the step's own error, ~dx^2 F''/F', lies
+    far below it."""
+    r0, k0 = res(x0)
+    if r0.size == 0:
+        return None
+    b = int(np.argmin(np.abs(k0 - key)))
+    dx = 1e-6 * x0
+    r1, _ = res(x0 + dx)
+    if r1.size != r0.size or not (np.isfinite(r0[b]) and np.isfinite(r1[b])) or r1[b] == r0[b]:
+        return None
+    x = x0 - r0[b] * dx / (r1[b] - r0[b])
+    if not (abs(x - x0) <= 1e-3 * x0):
+        return None
+    r, k = res(x)
+    if r.size != r0.size:
+        return None
+    return x, k, b
+
+
 def _resolve(tr, g, j0, i0, balanced, row, Q, h, use_tab, base):
-    """The solution ``row`` (a record, see NREC) re-solved with the rules Q: its root is bracketed
-    next to the old one and refined, then lambda_max and tau_corr recomputed.  None if Q has no
-    root next to it.  A zero-variance fixed point has no Gaussian average: returned unchanged."""
+    """The solution ``row`` (a record, see NREC) re-solved with the rules Q: a Newton step from the
+    old root (``_newton_near``; a bracket next to it refined by the Illinois method where that step
+    is not small), then lambda_max and tau_corr recomputed.  None if Q has no root next to it.  A
+    zero-variance fixed point has no Gaussian average: returned unchanged."""
     f, code = tr.f, tr.code
     kind, d0, dinf, mu = int(row[0]), row[1], row[2], row[3]
     if d0 == 0.0:
@@ -902,19 +936,27 @@ def _resolve(tr, g, j0, i0, balanced, row, Q, h, use_tab, base):
         def res(x):
             r = _chaos_fun(f, code, g, x, mu, Q, base, sr).copy()
             return r, sr[:r.size].copy()
-        br = _root_near(res, d0 - dinf, dinf)
-        if br is None:
-            return None
-        a_s, s_s = _chaos_root(f, code, g, br[0], br[1], br[2], br[3], mu, Q, base)
-        d0n, din, mun = s_s + a_s, s_s, mu
+        nw = _newton_near(res, d0 - dinf, dinf)
+        if nw is not None:
+            d0n, din, mun = nw[0] + nw[1][nw[2]], nw[1][nw[2]], mu
+        else:
+            br = _root_near(res, d0 - dinf, dinf)
+            if br is None:
+                return None
+            a_s, s_s = _chaos_root(f, code, g, br[0], br[1], br[2], br[3], mu, Q, base)
+            d0n, din, mun = s_s + a_s, s_s, mu
     else:  # unknown Delta0, labelled by mu
         def res(x):
             r = _branch_fun(f, code, kind, g, x, j0, i0, balanced, Q, mus, rm, rd).copy()
             return r, rm[:r.size].copy()
-        br = _root_near(res, d0, mu)
-        if br is None:
-            return None
-        d0n, mun, din = _solve_branch_root(f, code, kind, g, br[0], br[1], br[2], br[3], j0, i0, balanced, Q)
+        nw = _newton_near(res, d0, mu)
+        if nw is not None:  # its last evaluation was at the new root: rm, rd hold mu and Delta_inf there
+            d0n, mun, din = nw[0], rm[nw[2]], rd[nw[2]]
+        else:
+            br = _root_near(res, d0, mu)
+            if br is None:
+                return None
+            d0n, mun, din = _solve_branch_root(f, code, kind, g, br[0], br[1], br[2], br[3], j0, i0, balanced, Q)
     if not (np.isfinite(d0n) and np.isfinite(din) and np.isfinite(mun)):
         return None
     out = row.copy()
