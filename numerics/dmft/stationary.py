@@ -381,7 +381,7 @@ def _profile(f, code, g, d0, mu, dinf, Q, h, tau_max, use_tab):
     """
     nmax = int(tau_max / h) + 1
     dl = np.full(nmax, dinf)
-    tab_m = 128 * 2 ** _rule_level(Q)  # twice the points with each halving of hq
+    tab_m = 64 * 2 ** _rule_level(Q)  # twice the points with each halving of hq (64: ~1e-14 at g = 2 and 1e3)
     xs, vs = _cheb_table(f, code, 0, g, d0, mu, dinf, Q, tab_m)
     xs1, vs1 = _cheb_table(f, code, 1, g, d0, mu, dinf, Q, tab_m)
     tw, tU = _table_map(d0, dinf, Q[0, 1])
