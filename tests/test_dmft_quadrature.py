@@ -82,7 +82,9 @@ def test_chaotic_delta0_over_decades_against_adaptive_quad(phi, g):
     # the part of the error it cannot see is that of the finer rule, ~ the square of it)
     assert err <= _bound(b, ref)
     assert err <= 2.0 * b["quadrature_error"]["delta0"] + 1e-12 * ref
-    assert b["delta_inf"] == 0.0 and b["mu"] == 0.0
+    # Delta_inf = g^2 <phi>^2 = 0 for odd phi; a rule centred off 0 (the user phi's feature is at its
+    # curvature peak x = -0.565) leaves <phi> at rounding level: within the solver's tolerance
+    assert 0.0 <= b["delta_inf"] <= D.QUAD_TOL * max(1.0, ref) and b["mu"] == 0.0
 
 
 @pytest.mark.parametrize("phi", ["tanh", "erf", USER])

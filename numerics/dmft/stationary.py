@@ -1233,7 +1233,7 @@ def map_solution(g, phi="tanh", n=240):
 
 
 # --------------------------------------------------------------------- Poisson-spiking counterpart
-def solve_spiking(g, phi="1+tanh(x)", j0=0.0, i0=0.0, tau_max=20.0, dtau=0.01, n=None):
+def solve_spiking(g, phi="1+tanh(x)", j0=0.0, i0=0.0, tau_max=20.0, dtau=0.01, n=None, hq=None, quad_tol=QUAD_TOL):
     r"""DMFT of Poisson-spiking rate units (Kadmon & Sompolinsky 2015, PRX 5:041030).
 
     Units emit Poisson spikes at rate :math:`\phi(h_i)` (per tau_s); the synaptic input
@@ -1249,28 +1249,33 @@ def solve_spiking(g, phi="1+tanh(x)", j0=0.0, i0=0.0, tau_max=20.0, dtau=0.01, n
 
     with :math:`\Delta_\infty = g^2 C_\phi(\Delta_\infty)` and :math:`\mu = I_0 + J_0\langle\phi\rangle`.
     The solution is smooth across the rate network's g_c (the shot noise keeps Delta(tau) decaying
-    below it).  Returns dict with delta0, delta_inf, mu, rate (<phi> per tau_s), tau, delta.
+    below it).  The Gaussian averages use the self-checking sinh rules (``hq``, default 1; ``n`` is
+    kept for compatibility and unused): the root Delta0 is moved by one Newton step of the residual
+    with twice the nodes (hq / 2); that step and the change of the rate are ``quadrature_error``, and
+    while they exceed ``quad_tol`` (relative to max(1, value)) the finer rule is taken (down to
+    hq = 1/16, else ``warnings`` says so).  Returns dict with delta0, delta_inf, mu, rate (<phi>
+    per tau_s), tau, delta, hq, quadrature_error, warnings.
     """
     from scipy.integrate import solve_ivp
     from scipy.optimize import brentq
-    from recnet.numerics.gaussian import gaussian_corr, gaussian_mean
     tr = transfer(phi)
     g = checks.positive("g", g)
     j0 = checks.finite("j0", j0)
     i0 = checks.finite("i0", i0)
+    quad_tol = checks.positive("quad_tol", quad_tol)
+    xc, wx = sq.feature(tr)
+    rule = {"hq": sq.SINH_HQ if hq is None else checks.in_range("hq", hq, HQ_MIN, 2.0)}
 
-    def nn(d0):
-        # 96 Gauss-Hermite nodes: |error| of the kernels < 1e-4 up to Delta0 ~ 30 (enough for the
-        # percent-level comparison with spiking simulations); pass n to override
-        return 96 if n is None else int(n)
+    def C(d, d0, mu):
+        return sq.corr_sinh(tr.f, tr.code, 0, float(d), float(d0), float(mu), xc, wx, rule["hq"])
 
-    def C(d, d0, mu, which="phi"):
-        return gaussian_corr(tr, d, d0, mu, which=which, n=nn(d0))
+    def mean(d0, mu):
+        return sq.mean_sinh(tr.f, tr.code, 0, float(mu), float(d0), xc, wx, rule["hq"])
 
     def mu_of(d0):
         if j0 == 0.0:
             return i0
-        h = lambda m: m - i0 - j0 * gaussian_mean(tr, d0, m, n=nn(d0))
+        h = lambda m: m - i0 - j0 * mean(d0, m)
         span = abs(i0) + 10 * abs(j0) * (1 + math.sqrt(d0)) + 10
         grid = np.linspace(-span, span, 201)
         vals = [h(v) for v in grid]
@@ -1295,10 +1300,8 @@ def solve_spiking(g, phi="1+tanh(x)", j0=0.0, i0=0.0, tau_max=20.0, dtau=0.01, n
         di = hilltop(d0, mu)
         if not np.isfinite(di):
             return math.nan, mu, di
-        half = 0.5 * (d0 - di)
-        dd = di + half * (_GL_X + 1)
-        integ = half * np.sum(_GL_W * (g * g * gaussian_corr(tr, dd, d0, mu, n=nn(d0)) - dd))
-        m1 = gaussian_mean(tr, d0, mu, n=nn(d0))
+        integ = _energy(tr.f, tr.code, g, d0, mu, di, _rules(tr, rule["hq"]))  # graded panels in s
+        m1 = mean(d0, mu)
         return integ + (g * g * m1) ** 2 / 8.0, mu, di
 
     grid = np.geomspace(1e-2, 1e3, 36)
@@ -1322,7 +1325,28 @@ def solve_spiking(g, phi="1+tanh(x)", j0=0.0, i0=0.0, tau_max=20.0, dtau=0.01, n
     if d0s is None:
         raise ValueError(f"no stationary spiking-DMFT solution found for g = {g}, phi = {tr.name!r}")
     _, mu, di = resid(d0s)
-    m1 = gaussian_mean(tr, d0s, mu, n=nn(d0s))
+    m1 = mean(d0s, mu)
+    warns = []
+    while True:  # the quadrature check: one Newton step of the residual with twice the nodes
+        hq_used = rule["hq"]
+        rule["hq"] = 0.5 * hq_used
+        r0 = resid(d0s)[0]
+        dx = 1e-6 * d0s
+        r1 = resid(d0s + dx)[0]
+        step = -r0 * dx / (r1 - r0) if r1 != r0 else math.inf
+        d0f = d0s + step
+        _, muf, dif = resid(d0f) if math.isfinite(step) else (None, math.nan, math.nan)
+        m1f = mean(d0f, muf) if math.isfinite(step) else math.nan
+        err = {"delta0": abs(step), "delta_inf": abs(dif - di), "mu": abs(muf - mu), "rate": abs(m1f - m1)}
+        worst = max(err["delta0"] / max(1.0, d0s), err["delta_inf"] / max(1.0, d0s),
+                    err["mu"] / max(1.0, abs(mu)), err["rate"] / max(1.0, abs(m1)))
+        if worst <= quad_tol or hq_used <= HQ_MIN or not math.isfinite(worst):
+            rule["hq"] = hq_used
+            if not worst <= quad_tol:
+                warns.append(f"estimated quadrature error {worst:.2g} (relative, the change with twice the nodes) "
+                             f"exceeds the tolerance {quad_tol:g} at hq = {hq_used:g}")
+            break
+        d0s, mu, di, m1 = d0f, muf, dif, m1f  # the finer rule's solution, checked in turn
     v0 = -g * g * m1 / 2.0
 
     def rhs(t, y):
@@ -1339,7 +1363,8 @@ def solve_spiking(g, phi="1+tanh(x)", j0=0.0, i0=0.0, tau_max=20.0, dtau=0.01, n
     delta = np.full(tau.size, di)
     delta[: sol.y.shape[1]] = np.maximum(sol.y[0], di)
     return {"g": g, "phi": tr.name, "delta0": float(d0s), "delta_inf": float(di), "mu": float(mu),
-            "rate": float(m1), "tau": tau, "delta": delta}
+            "rate": float(m1), "tau": tau, "delta": delta, "hq": rule["hq"],
+            "quadrature_error": {k: float(v) for k, v in err.items()}, "warnings": warns}
 
 
 # ------------------------------------------------------ continuation of the chaotic branch in g
