@@ -36,11 +36,17 @@ PHIS = {
 
 
 def _avg(f, m, s):
-    """<f(m + s z)>, z standard normal, adaptive quadrature split where m + s z = 0 and +-1."""
-    pts = sorted({min(max((c - m) / s, -12.0), 12.0) for c in (-1.0, 0.0, 1.0)} - {-12.0, 12.0})
-    val = quad(lambda z: f(m + s * z) * math.exp(-0.5 * z * z), -12.0, 12.0, points=pts or None,
-               epsabs=0.0, epsrel=2e-14, limit=2000)[0]
-    return val / math.sqrt(2.0 * math.pi)
+    """<f(m + s z)>, z standard normal, as the integral over x = m + s z of f(x) N(x; m, s^2):
+    adaptive quadrature on pieces with edges at phi's features x = 0, +-1 and at +-30, where
+    tanh-like functions have settled (each piece smooth, the narrow ones resolved at any s)."""
+    lo, hi = m - 12.0 * s, m + 12.0 * s
+    edges = [lo] + [e for e in (-30.0, -1.0, 0.0, 1.0, 30.0) if lo < e < hi] + [hi]
+    c = 1.0 / (s * math.sqrt(2.0 * math.pi))
+    tot = 0.0
+    for a, b in zip(edges[:-1], edges[1:]):
+        tot += quad(lambda x: f(x) * math.exp(-0.5 * ((x - m) / s) ** 2), a, b, epsabs=0.0, epsrel=2e-14,
+                    limit=500)[0]
+    return c * tot
 
 
 def _chaotic_delta0(phi, g):

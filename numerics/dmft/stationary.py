@@ -849,10 +849,10 @@ def _solve_many(f, code, gs, j0, i0, balanced, Q, h, use_tab, d_lo, d_hi, npts):
 def _rules(tr, hq=None):
     """The quadrature argument Q of the kernels: row 0 [xc, wx, hq] (phi's feature position and
     width, :func:`recnet.numerics.dmft.sinhquad.feature`, and the sinh rules' parameter) and row 1
-    the same with 2 hq (half the nodes, for sign scans; see ``_scan``)."""
+    the same with 2 hq (half the nodes, for sign scans; see ``_scan``; at most 2)."""
     xc, wx = sq.feature(tr)
     hq = sq.SINH_HQ if hq is None else float(hq)
-    return np.array([[xc, wx, hq], [xc, wx, 2.0 * hq]])
+    return np.array([[xc, wx, hq], [xc, wx, min(2.0 * hq, 2.0)]])  # hq > 2 misses roots (step 0.8 in t)
 
 
 def _check_common(phi, j0, i0, n, h):
