@@ -19,7 +19,19 @@ with :math:`\mu` the mean input, :math:`\Delta(\tau)` the autocovariance of :mat
     [g^2 C_\phi(\Delta) - \Delta]\, d\Delta = 0 .
 
 (The energy condition is evaluated as the integral, by Gauss-Legendre quadrature, so a user's phi
-needs no primitive.)  Fixed-point solutions have :math:`\Delta(\tau) \equiv \Delta_0 =
+needs no primitive.)
+
+Quadrature (issue 19): every Gaussian average -- C_phi, C_phi', <phi>, <phi'>, the uniform mode's
+<phi'> -- uses the self-checking sinh-mapped rules of :mod:`recnet.numerics.dmft.sinhquad`, whose
+nodes cluster at phi's feature and whose number grows like log(spread / feature width) (closed forms
+for erf, ReLU and linear).  The sign scans use the rule with half the nodes; each solution is then
+re-solved once with twice the nodes (one Newton step from its root, hq / 2, with twice the
+Gauss-Legendre points of the energy integral and of the Delta(tau) table) and the changes of
+Delta0, Delta_inf, mu, lambda_max and tau_corr are its ``quadrature_error``; a solution that misses
+``quad_tol`` is replaced by the finer one and checked again, down to hq = 1/16, and otherwise carries a
+``warning``.  The energy integral and the Delta(tau) table are taken in s = sqrt(Delta0 - Delta),
+graded at s ~ phi's feature width: at large g (sqrt(Delta0) >> feature width) C_phi has a
+square-root point at Delta = Delta0 and a boundary layer next to it.  Fixed-point solutions have :math:`\Delta(\tau) \equiv \Delta_0 =
 g^2\langle\phi^2\rangle` and are stable iff :math:`g^2\langle\phi'^2\rangle < 1`; the onset
 :math:`g_c` is where the stable fixed point loses stability (:math:`g_c = 1/\phi'(0)` at the
 trivial fixed point, = 1 for tanh).
