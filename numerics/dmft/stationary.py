@@ -85,6 +85,10 @@ for _k in range(GL_LEVELS):
     _GLX[_k, :_GLN[_k]], _GLW[_k, :_GLN[_k]] = np.polynomial.legendre.leggauss(int(_GLN[_k]))
 QUAD_TOL = 1e-9  # tolerated relative change of a solution when the rules get twice the nodes
 HQ_MIN = 1.0 / 16.0  # finest rule a solution is refined to
+# g^2 <phi>^2 below ZERO_MEAN (1 + variance) counts as <phi> = 0 (odd phi, mu = 0; the hilltop is then at
+# Delta_inf = 0): the sinh rules centred off 0 (a user phi's feature) leave <phi> ~ 1e-10, not 0, and the
+# static variance such a <phi> would give, ~g^2 <phi>^2, lies far below QUAD_TOL
+ZERO_MEAN = 1e-12
 MAXSOL = 8
 # solution record layout (float array of length NREC)
 # 0 kind (1 chaotic, 0 fixed point), 1 delta0, 2 delta_inf, 3 mu, 4 lambda_max, 5 tau_corr,
@@ -137,7 +141,7 @@ def _delta_inf(f, code, g, d0, mu, Q):
     """
     m1 = _mean(f, code, 0, mu, d0, Q)  # C_phi(0) = <phi>^2
     f0 = g * g * m1 * m1
-    if f0 <= 1e-24 * (1.0 + d0):  # <phi> = 0 up to rounding (odd phi, mu = 0): hilltop at 0
+    if f0 <= ZERO_MEAN * (1.0 + d0):  # <phi> = 0 up to the rule's error (odd phi, mu = 0): hilltop at 0
         return 0.0
     lo, hi = 0.0, d0
     if g * g * _C(f, code, 1, d0, d0, mu, Q) > 1.0:
@@ -579,7 +583,7 @@ def _hill_roots(f, code, g, a, mu, Q, sgrid, out):
     node sets.  Returns the number of roots (ascending in s) written to ``out``.
     """
     m1 = _mean(f, code, 0, mu, a, Q)
-    if g * g * m1 * m1 <= 1e-24 * (1.0 + a):
+    if g * g * m1 * m1 <= ZERO_MEAN * (1.0 + a):
         if g * g * _C(f, code, 1, 0.0, a, mu, Q) < 1.0:
             out[0] = 0.0
             return 1
@@ -696,7 +700,7 @@ def _chaotic_fixed_mu(f, code, g, mu, Q, h, use_tab, base, rec, nsol):
     # scan node set: the caller's for zero-mean phi (Delta_inf = 0; refined later), the adaptive sets
     # when Delta_inf > 0 (the chaotic window is then narrow and the coarse quadrature can miss it)
     m1 = _mean(f, code, 0, mu, 1.0, Q)
-    NS = _scan(Q) if g * g * m1 * m1 <= 1e-24 else Q
+    NS = _scan(Q) if g * g * m1 * m1 <= ZERO_MEAN else Q
     for k in range(base.size):
         a = base[k]
         r = _chaos_fun(f, code, g, a, mu, NS, base, sr).copy()
