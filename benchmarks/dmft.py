@@ -3,9 +3,10 @@
 Both sides run the same algorithm for phi = tanh, J0 = 0 (SCS 1988; Delta_inf = 0, so the
 amplitude a = Delta_0):
 
-* kernels C_phi, C_phi' as nested averages; the scan uses the 48-node Gauss-Hermite set, roots and
-  tables the trapezoid sets on [-8.5, 8.5] with 64 sqrt(max(Delta_0, 1)) points (the rule of
-  ``recnet.numerics.dmft.stationary._pick``);
+* kernels C_phi, C_phi' as nested averages (the peer: a 48-node Gauss-Hermite scan, roots and tables
+  on trapezoid sets of 64 sqrt(max(Delta_0, 1)) points on [-8.5, 8.5], recnet's rule before issue 19;
+  recnet now: the sinh-mapped rules of ``recnet.numerics.dmft.sinhquad`` and a quadrature check of
+  every solution with twice the nodes, more work than the peer);
 * the energy condition as a 32-point Gauss-Legendre integral, scanned on 48 log-spaced Delta_0 and
   refined by a bracketing solver (recnet: Illinois in numba; peer: scipy.optimize.brentq);
 * Delta(tau) by RK4 (dtau = 0.01) on 64-point Chebyshev tables of the kernels, the Schroedinger

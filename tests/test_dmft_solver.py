@@ -56,11 +56,11 @@ def test_zero_energy_eigenfunction_and_discretisation():
     # the potential and the finite-difference Schroedinger operator together
     from recnet.numerics import gaussian as G
     tr = G.transfer("tanh")
-    Z, W, NN = D._node_sets(48)
+    Q = D._rules(tr)
     g = 2.0
     d0 = D.solve_stationary(g)["delta0"]
     h = 0.01
-    dl, pot, end = D._profile(tr.f, tr.code, g, d0, 0.0, 0.0, Z, W, NN, h, 400.0, True)
+    dl, pot, end = D._profile(tr.f, tr.code, g, d0, 0.0, 0.0, Q, h, 400.0, True)
     n = int((end * h + 30) / h)
     p = np.concatenate([pot[: min(n, pot.size)], np.full(max(0, n - pot.size), pot[-1])])
     assert D._ground_state(p, h, 1) == pytest.approx(-1.0, abs=1e-5)
@@ -176,9 +176,9 @@ def test_zero_mode_with_static_variance():
     tr = G.transfer("1+tanh(x)")
     s = D.solve_stationary(4.0, phi=tr)
     assert s["chaotic"] and s["delta_inf"] > 0
-    Z, W, NN = D._node_sets(48)
+    Q = D._rules(tr)
     h = 0.01
-    dl, pot, end = D._profile(tr.f, tr.code, 4.0, s["delta0"], 0.0, s["delta_inf"], Z, W, NN, h, 400.0, True)
+    dl, pot, end = D._profile(tr.f, tr.code, 4.0, s["delta0"], 0.0, s["delta_inf"], Q, h, 400.0, True)
     n = int((end * h + 30) / h)
     p = np.concatenate([pot[: min(n, pot.size)], np.full(max(0, n - pot.size), pot[-1])])
     assert pot[-1] > -1.0  # continuum above -1: the exponent is set by a bound state
@@ -272,8 +272,8 @@ def test_continuation_through_the_fold_of_a_discontinuous_transition():
 
 @pytest.mark.slow
 def test_sharp_user_phi_is_resolved():
-    # Rajan et al.'s rectified tanh has a feature of width 0.1 on its negative branch: the node-set
-    # rule must scale up (numerics.dmft._sharpness) so the frozen branch equals the adaptive-quad
+    # Rajan et al.'s rectified tanh has a feature of width 0.1 on its negative branch: the sinh rules
+    # cluster there (numerics.dmft.sinhquad.feature) so the frozen branch equals the adaptive-quad
     # oracle (scipy quad split at the kink, tests/test_dmft_driven.py), Delta0 = 0.30836, lambda = 0.04027
     from test_dmft_driven import RECT, _rect_fixed_point_by_quad
     d_q, lam_q = _rect_fixed_point_by_quad(1.5)

@@ -37,7 +37,7 @@ def test_linear_phi_closed_form():
 @pytest.mark.slow
 def test_stationary_limit_is_scs():
     from recnet.numerics.dmft import lowrank as L
-    res = TT.solve_two_time(2.0, "tanh", t_max=50.0, n_steps=501, n_gh=32)
+    res = TT.solve_two_time(2.0, "tanh", t_max=50.0, n_steps=501)
     _, _, d0 = L.pitchfork_strength(2.0, "tanh", n_gh=96)  # chaotic kappa = 0 state = SCS Delta_0
     # O(h) exponential-Euler error at h = 0.1 plus quadrature: measured 2e-4 relative
     assert res["delta"][-1, -1] == pytest.approx(d0, rel=2e-3)
@@ -48,7 +48,9 @@ def test_stationary_limit_is_scs():
 def test_balanced_common_input_does_not_suppress_chaos():
     """Engelken et al. 2022: in a balanced network common input is cancelled by the mean feedback and
     leaves the chaotic fluctuations, independent input of the same amplitude suppresses them."""
-    cv = TT.common_vs_independent(amplitude=2.0, omega=0.5, t_burn=30.0, dt=0.25, n_gh=12, n_theta=6)
+    cv = TT.common_vs_independent(amplitude=2.0, omega=0.5, t_burn=30.0, dt=0.25, n_theta=6)
+    # each two-time solve met its quadrature tolerance (else a warning), far below the 5 % asked here
+    assert cv["warnings"] == [] and np.isfinite(cv["quadrature_error"])
     assert cv["none"] > 1.0
     assert cv["common"] == pytest.approx(cv["none"], rel=0.05)
     assert cv["independent"] < 0.1 * cv["none"]

@@ -723,28 +723,41 @@ def chaos_onset_g(params=None, g_max=4.0, n_gh=N_GH, **kw):
     return np.nan
 
 
-def latent_rhs(kappa, populations, phi="tanh", n_gh=N_GH):
+def latent_rhs(kappa, populations, phi="tanh", n_gh=N_GH, hq=None):
     r"""Right-hand side of the latent ODE :math:`\dot\kappa = -\kappa + \sum_p \alpha_p(M_{n,p}\langle[\phi]\rangle_p
     + \Sigma_{mn,p}\kappa\langle[\phi']\rangle_p)` (g = 0; Beiran et al. 2021).
 
     ``populations``: sequence of dicts with keys alpha, m_mean, n_mean, m_std, mn_cov (the
-    covariance of m_i and n_i within the population).  The alphas must sum to 1.
+    covariance of m_i and n_i within the population).  The alphas must sum to 1.  The averages
+    (variance m_std^2 kappa^2) use the sinh-mapped rules of :mod:`recnet.numerics.dmft.sinhquad`
+    (rule parameter ``hq``, default 1); ``n_gh`` is kept for compatibility (unused).
     """
     tr = ga.transfer(phi)
     pops = np.ascontiguousarray(np.array(_check_pops(populations), dtype=float))
-    z, w = ga.gh_nodes(n_gh)
     k = checks.finite("kappa", kappa)
-    return float(_latent_rk4(tr.f, tr.code, pops, k, 0.0, 0, z, w)[1])
+    h = sq.SINH_HQ if hq is None else checks.in_range("hq", hq, HQ_MIN, 2.0)
+    # self-checking: the value with twice the nodes (h / 2) must agree to QUAD_TOL (relative to
+    # max(1, |F|)); otherwise the finer value is checked in turn, down to HQ_MIN
+    val = float(_latent_rk4(tr.f, tr.code, pops, k, 0.0, 0, *_quad(tr, h))[1])
+    while True:
+        fine = float(_latent_rk4(tr.f, tr.code, pops, k, 0.0, 0, *_quad(tr, 0.5 * h))[1])
+        if abs(fine - val) <= QUAD_TOL * max(1.0, abs(val)):
+            return val
+        if h <= HQ_MIN:
+            raise ArithmeticError(f"latent_rhs at kappa = {k:g}: estimated quadrature error {abs(fine - val):.2g} "
+                                  f"exceeds {QUAD_TOL:g} (relative) at the finest rule hq = {h:g}")
+        val, h = fine, 0.5 * h
 
 
 @njit
 def _latent_f(f, code, pops, k, z, w):
+    """The latent right-hand side with the sinh rules (quadrature q = z, see ``_avg``)."""
     out = -k
     for p in range(pops.shape[0]):
         a, Mm, Mn, Sm, Smn = pops[p, 0], pops[p, 1], pops[p, 2], pops[p, 3], pops[p, 4]
         mu = Mm * k
         d = Sm * Sm * k * k
-        out += a * (Mn * ga.mean_kernel(f, code, 0, mu, d, z, w) + Smn * k * ga.mean_kernel(f, code, 1, mu, d, z, w))
+        out += a * (Mn * _avg(f, code, 0, mu, d, z, w) + Smn * k * _avg(f, code, 1, mu, d, z, w))
     return out
 
 
@@ -800,7 +813,7 @@ def latent_trajectory(kappa0, t_max, dt, populations, phi="tanh", n_gh=N_GH):
     n = int(round(t_max / dt))
     tr = ga.transfer(phi)
     pops = np.ascontiguousarray(np.array(_check_pops(populations), dtype=float))
-    z, w = ga.gh_nodes(n_gh)
+    z, w = _quad(tr)
     ks = _latent_rk4(tr.f, tr.code, pops, k, dt, n, z, w)
     return np.arange(n + 1) * dt, ks
 

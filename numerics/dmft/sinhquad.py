@@ -37,7 +37,7 @@ from recnet.numerics import gaussian as ga
 from recnet.numerics._jit import njit
 
 __all__ = ["SINH_L", "SINH_HQ", "HQ_MIN", "SINH_BUF", "sinh_rule2", "inner_mean_sinh", "mean_sinh",
-           "corr_sinh", "feature", "is_odd"]
+           "corr_sinh", "pair_sinh", "feature", "is_odd"]
 
 SINH_L = 8.5  # half-width of the z-range: Gaussian mass outside 2e-17
 SINH_HQ = 1.0  # default rule parameter: trapezoid step hq/5 in t, Gauss-Legendre panels of length hq
@@ -261,6 +261,55 @@ def corr_sinh(f, code, which, delta, delta0, mu, xc, wx, hq):
         acc += wo[k] * inner_mean_sinh(f, code, which, mu + s * zo[k], r, xc, wx, hq) * \
             inner_mean_sinh(f, code, which, mu - s * zo[k], r, xc, wx, hq)
     return acc
+
+
+# ------------------------------------------------------- one-time pair average <f(x) fbar(y)>
+@njit
+def pair_sinh(f, code, which, m1, s1, m2, rho, s2, r, xc, wx, hq, zo, wo):
+    """<f(m1 + s1 z) fbar(m2 + rho s2 z)>, z standard normal, fbar(m) = <f(m + r z')> (the inner
+    mean, :func:`inner_mean_sinh`): the two-point average of x = m1 + s1 z and y = m2 + rho s2 z +
+    r z' (variances s1^2 and s2^2, correlation rho, r = s2 sqrt(1 - rho^2)).  The outer nodes
+    cluster where x crosses phi's feature xc (width wx / s1) and where the inner mean's argument
+    does (width max(wx, r) / (|rho| s2)): one sinh map (trapezoid in t, step hq / 5) when the two
+    overlap inside the Gaussian's core and phi is smooth (tanh, erf, linear), otherwise
+    :func:`sinh_rule2` (the z range split midway, Gauss-Legendre panels with an edge at each
+    feature -- at a kink of ReLU or a user phi the trapezoid rule would converge only as hq^2;
+    buffers zo, wo of length SINH_BUF)."""
+    if s1 <= 0.0:
+        return f(which, m1) * inner_mean_sinh(f, code, which, m2, r, xc, wx, hq)
+    c1 = (xc - m1) / s1
+    a1 = wx / s1
+    c2 = math.nan
+    a2 = 1.0
+    smooth = code != ga.RELU and code != ga.USER  # a kink of phi (at c1) needs a panel edge, not a node
+    if abs(rho) > 1e-12:
+        c2 = (xc - m2) / (rho * s2)
+        # the inner mean smooths phi's feature over r: ReLU's kink (no width of its own) has width r
+        a2 = max(wx if code != ga.RELU else 1e-3, r) / (abs(rho) * s2)
+    s = 0.0
+    if smooth and (math.isnan(c2) or (abs(c1 - c2) <= 2.0 * min(a1, a2, 1.0) and abs(0.5 * (c1 + c2)) <= 1.0)):
+        cc = c1 if math.isnan(c2) else 0.5 * (c1 + c2)
+        aa = min(1.0, a1 if math.isnan(c2) else min(a1, a2))
+        h = hq / _TRAP
+        kA = int(math.floor(math.asinh((-SINH_L - cc) / aa) / h))
+        kB = int(math.ceil(math.asinh((SINH_L - cc) / aa) / h))
+        for k in range(kA, kB + 1):
+            e = math.exp(k * h)
+            ie = 1.0 / e
+            zk = cc + 0.5 * aa * (e - ie)
+            wk = h * 0.5 * aa * (e + ie) * math.exp(-0.5 * zk * zk) * _INV_SQRT_2PI
+            x1 = s1 * zk + m1
+            if code == ga.TANH:
+                t1 = math.tanh(x1)
+                f1 = t1 if which == 0 else 1.0 - t1 * t1
+            else:
+                f1 = f(which, x1)
+            s += wk * f1 * inner_mean_sinh(f, code, which, rho * s2 * zk + m2, r, xc, wx, hq)
+        return s
+    m = sinh_rule2(c1, a1, c2, a2, hq, zo, wo)
+    for k in range(m):
+        s += wo[k] * f(which, s1 * zo[k] + m1) * inner_mean_sinh(f, code, which, rho * s2 * zo[k] + m2, r, xc, wx, hq)
+    return s
 
 
 # ------------------------------------------------- two centres: Gauss-Legendre panels in t

@@ -19,7 +19,19 @@ with :math:`\mu` the mean input, :math:`\Delta(\tau)` the autocovariance of :mat
     [g^2 C_\phi(\Delta) - \Delta]\, d\Delta = 0 .
 
 (The energy condition is evaluated as the integral, by Gauss-Legendre quadrature, so a user's phi
-needs no primitive.)  Fixed-point solutions have :math:`\Delta(\tau) \equiv \Delta_0 =
+needs no primitive.)
+
+Quadrature (issue 19): every Gaussian average -- C_phi, C_phi', <phi>, <phi'>, the uniform mode's
+<phi'> -- uses the self-checking sinh-mapped rules of :mod:`recnet.numerics.dmft.sinhquad`, whose
+nodes cluster at phi's feature and whose number grows like log(spread / feature width) (closed forms
+for erf, ReLU and linear).  The sign scans use the rule with half the nodes; each solution is then
+re-solved once with twice the nodes (one Newton step from its root, hq / 2, with twice the
+Gauss-Legendre points of the energy integral and of the Delta(tau) table) and the changes of
+Delta0, Delta_inf, mu, lambda_max and tau_corr are its ``quadrature_error``; a solution that misses
+``quad_tol`` is replaced by the finer one and checked again, down to hq = 1/16, and otherwise carries a
+``warning``.  The energy integral and the Delta(tau) table are taken in s = sqrt(Delta0 - Delta),
+graded at s ~ phi's feature width: at large g (sqrt(Delta0) >> feature width) C_phi has a
+square-root point at Delta = Delta0 and a boundary layer next to it.  Fixed-point solutions have :math:`\Delta(\tau) \equiv \Delta_0 =
 g^2\langle\phi^2\rangle` and are stable iff :math:`g^2\langle\phi'^2\rangle < 1`; the onset
 :math:`g_c` is where the stable fixed point loses stability (:math:`g_c = 1/\phi'(0)` at the
 trivial fixed point, = 1 for tanh).
@@ -58,12 +70,49 @@ import numpy as np
 
 from recnet import checks
 from recnet.numerics._jit import njit, prange
+from recnet.numerics.dmft import sinhquad as sq
 from recnet.numerics.gaussian import TANH, USER, corr_kernel, gh_nodes, mean_kernel, transfer
 
 __all__ = ["solve_stationary", "autocorrelation", "critical_gain", "map_solution", "profile", "solve_spiking",
            "continue_chaotic"]
 
-_GL_X, _GL_W = np.polynomial.legendre.leggauss(32)
+
+
+def _gauss_legendre(n):
+    """Gauss-Legendre nodes and weights on [-1, 1] by Newton's method on P_n (three-term recurrence,
+    vectorised over the roots; Tricomi's starting values): O(n^2), where numpy's leggauss solves an
+    n x n eigenproblem (0.1-1 s for n = 256 at import on a loaded machine).  Agrees with leggauss
+    to 1e-15."""
+    k = np.arange(1, n + 1)
+    x = np.cos(np.pi * (k - 0.25) / (n + 0.5))
+    for _ in range(100):
+        p0, p1 = np.ones_like(x), x.copy()
+        for j in range(2, n + 1):
+            p0, p1 = p1, ((2 * j - 1) * x * p1 - (j - 1) * p0) / j
+        dp = n * (x * p1 - p0) / (x * x - 1.0)
+        dx = p1 / dp
+        x = x - dx
+        if np.max(np.abs(dx)) < 1e-16:
+            break
+    p0, p1 = np.ones_like(x), x.copy()
+    for j in range(2, n + 1):
+        p0, p1 = p1, ((2 * j - 1) * x * p1 - (j - 1) * p0) / j
+    dp = n * (x * p1 - p0) / (x * x - 1.0)
+    return x[::-1].copy(), (2.0 / ((1.0 - x * x) * dp * dp))[::-1].copy()
+
+
+GL_LEVELS = 5  # Gauss-Legendre panel sizes 16, 32, ..., 256 for hq = 1, 1/2, ..., 1/16 (``_rule_level``)
+_GLN = np.array([16 * 2 ** k for k in range(GL_LEVELS)], dtype=np.int64)
+_GLX = np.zeros((GL_LEVELS, _GLN[-1]))
+_GLW = np.zeros((GL_LEVELS, _GLN[-1]))
+for _k in range(GL_LEVELS):
+    _GLX[_k, :_GLN[_k]], _GLW[_k, :_GLN[_k]] = _gauss_legendre(int(_GLN[_k]))
+QUAD_TOL = 1e-9  # tolerated relative change of a solution when the rules get twice the nodes
+HQ_MIN = 1.0 / 16.0  # finest rule a solution is refined to
+# g^2 <phi>^2 below ZERO_MEAN (1 + variance) counts as <phi> = 0 (odd phi, mu = 0; the hilltop is then at
+# Delta_inf = 0): the sinh rules centred off 0 (a user phi's feature) leave <phi> ~ 1e-10, not 0, and the
+# static variance such a <phi> would give, ~g^2 <phi>^2, lies far below QUAD_TOL
+ZERO_MEAN = 1e-12
 MAXSOL = 8
 # solution record layout (float array of length NREC)
 # 0 kind (1 chaotic, 0 fixed point), 1 delta0, 2 delta_inf, 3 mu, 4 lambda_max, 5 tau_corr,
@@ -73,43 +122,29 @@ NREC = 9
 
 # ------------------------------------------------------------------------------- small pieces
 @njit
-def _pick(code, d0, NN, W):
-    """Index of the node set for variance d0.  Set 0 is the caller's Gauss-Hermite set (closed-form
-    kernels: erf, ReLU, linear).  tanh and user functions use the trapezoid sets 1, 2, ...: for a
-    Gaussian-weighted integrand analytic in a strip of half-width w the uniform trapezoid rule errs
-    by ~exp(-2 pi w / h), and tanh(sqrt(d0) z) has w = pi / (2 sqrt(d0)); 64 sqrt(max(d0, 1)) points
-    on [-8.5, 8.5] give |error| < 1e-11 for C_phi and C_phi' at every Delta/Delta0 (measured for
-    1 + tanh against 3001 points, Delta0 up to 60), where Gauss-Hermite with 400 nodes still errs by
-    2e-6 at Delta0 = 16 (it resolves a sharp sigmoid only as exp(-c sqrt(n))).  A user phi with
-    sharper features multiplies the count by its sharpness factor s (``_sharpness``), which
-    ``_node_sets`` stores in the last (padding) entry of W's Gauss-Hermite row."""
-    if code != TANH and code != USER:
-        return 0
-    s = W[0, W.shape[1] - 1]
-    need = 64.0 * (s if s > 0.0 else 1.0) * math.sqrt(max(d0, 1.0))
-    for k in range(1, NN.size):
-        if NN[k] >= need:
-            return k
-    return NN.size - 1
+def _scan(Q):
+    """The rule with half the nodes (row 1 of Q), for sign scans; Q itself if it has one row."""
+    return Q[1:] if Q.shape[0] > 1 else Q[0:]
 
 
 @njit
-def _C(f, code, which, d, d0, mu, Z, W, NN):
-    k = _pick(code, d0, NN, W)
-    return corr_kernel(f, code, which, d, d0, mu, Z[k, :NN[k]], W[k, :NN[k]], 0)
+def _C(f, code, which, d, d0, mu, Q):
+    """C_which(d; d0, mu) by the self-checking sinh-mapped rule of row 0 of Q = [[xc, wx, hq], ...]
+    (:func:`recnet.numerics.dmft.sinhquad.corr_sinh`; closed forms for erf, ReLU and linear)."""
+    return sq.corr_sinh(f, code, which, d, d0, mu, Q[0, 0], Q[0, 1], Q[0, 2])
 
 
 @njit
-def _mean(f, code, which, mu, d0, Z, W, NN):
-    k = _pick(code, d0, NN, W)
-    return mean_kernel(f, code, which, mu, d0, Z[k, :NN[k]], W[k, :NN[k]])
+def _mean(f, code, which, mu, d0, Q):
+    """<f_which(mu + sqrt(d0) z)> by the sinh-mapped rule of row 0 of Q."""
+    return sq.mean_sinh(f, code, which, mu, d0, Q[0, 0], Q[0, 1], Q[0, 2])
 
 
 @njit
-def _bisect_dinf(f, code, g, d0, mu, Z, W, NN, lo, hi, flo):
+def _bisect_dinf(f, code, g, d0, mu, Q, lo, hi, flo):
     for _ in range(80):
         mid = 0.5 * (lo + hi)
-        fm = g * g * _C(f, code, 0, mid, d0, mu, Z, W, NN) - mid
+        fm = g * g * _C(f, code, 0, mid, d0, mu, Q) - mid
         if (fm > 0.0) == (flo > 0.0):
             lo = mid
             flo = fm
@@ -121,55 +156,87 @@ def _bisect_dinf(f, code, g, d0, mu, Z, W, NN, lo, hi, flo):
 
 
 @njit
-def _delta_inf(f, code, g, d0, mu, Z, W, NN):
+def _delta_inf(f, code, g, d0, mu, Q):
     """Hilltop of V: the root of F(D) = g^2 C_phi(D) - D on [0, d0] where F goes from + to -.
 
     F is convex on [0, d0] (C_phi is absolutely monotone there), so its minimum is where
     g^2 C_phi'(D) = 1 (bisection); the hilltop is the root of F left of the minimum.  NaN if F > 0
     on the whole interval (no hilltop).
     """
-    m1 = _mean(f, code, 0, mu, d0, Z, W, NN)  # C_phi(0) = <phi>^2
+    m1 = _mean(f, code, 0, mu, d0, Q)  # C_phi(0) = <phi>^2
     f0 = g * g * m1 * m1
-    if f0 <= 1e-24 * (1.0 + d0):  # <phi> = 0 up to rounding (odd phi, mu = 0): hilltop at 0
+    if f0 <= ZERO_MEAN * (1.0 + d0):  # <phi> = 0 up to the rule's error (odd phi, mu = 0): hilltop at 0
         return 0.0
     lo, hi = 0.0, d0
-    if g * g * _C(f, code, 1, d0, d0, mu, Z, W, NN) > 1.0:
+    if g * g * _C(f, code, 1, d0, d0, mu, Q) > 1.0:
         for _ in range(60):
             mid = 0.5 * (lo + hi)
-            if g * g * _C(f, code, 1, mid, d0, mu, Z, W, NN) > 1.0:
+            if g * g * _C(f, code, 1, mid, d0, mu, Q) > 1.0:
                 hi = mid
             else:
                 lo = mid
         dmin = 0.5 * (lo + hi)
     else:
         dmin = d0
-    fmin = g * g * _C(f, code, 0, dmin, d0, mu, Z, W, NN) - dmin
+    fmin = g * g * _C(f, code, 0, dmin, d0, mu, Q) - dmin
     if fmin > 0.0:
         return math.nan
-    return _bisect_dinf(f, code, g, d0, mu, Z, W, NN, 0.0, dmin, f0)
+    return _bisect_dinf(f, code, g, d0, mu, Q, 0.0, dmin, f0)
 
 
 @njit
-def _energy(f, code, g, d0, mu, dinf, Z, W, NN):
-    """int_{dinf}^{d0} (g^2 C_phi(D) - D) dD (= V(d0) - V(dinf)), 32-point Gauss-Legendre."""
-    half = 0.5 * (d0 - dinf)
+def _rule_level(Q):
+    """k = log2(1/hq) of the active rule, clipped to [0, GL_LEVELS - 1] (0 for hq >= 1): the energy
+    integral's and the Delta(tau) table's node counts double with each halving of hq, so that the
+    twice-the-nodes error estimate covers them too."""
+    hq = Q[0, 2]
+    k = 0
+    while hq < 0.99 and k < GL_LEVELS - 1:
+        hq *= 2.0
+        k += 1
+    return k
+
+
+@njit
+def _energy(f, code, g, d0, mu, dinf, Q):
+    """int_{dinf}^{d0} (g^2 C_phi(D) - D) dD (= V(d0) - V(dinf)) as int_0^S F(d0 - s^2) 2 s ds,
+    S^2 = d0 - dinf.  C_phi(D) has a square-root point at D = d0 once sqrt(d0) is large against
+    phi's feature width wx (tanh at g = 1e3: C_phi ~ (2/pi) asin(D/d0)), which the substitution
+    makes smooth, and a boundary layer s <~ wx (the inner spread sqrt(d0 - D) = s below phi's
+    feature), which composite Gauss-Legendre panels graded from s = 0 resolve (edges 0, w, 4 w,
+    16 w, ..., S with w = min(wx, S)).  16 nodes per panel on the default rules (hq >= 1), twice
+    that with each halving of hq."""
+    S = math.sqrt(max(d0 - dinf, 0.0))
+    if S <= 0.0:
+        return 0.0
+    k = _rule_level(Q)
+    nk = _GLN[k]
+    a = 0.0
+    b = min(Q[0, 1], S)
     acc = 0.0
-    for k in range(_GL_X.size):
-        d = dinf + half * (_GL_X[k] + 1.0)
-        acc += _GL_W[k] * (g * g * _C(f, code, 0, d, d0, mu, Z, W, NN) - d)
-    return acc * half
+    while True:
+        half = 0.5 * (b - a)
+        for j in range(nk):
+            sv = a + half * (_GLX[k, j] + 1.0)
+            d = d0 - sv * sv
+            acc += half * _GLW[k, j] * 2.0 * sv * (g * g * _C(f, code, 0, d, d0, mu, Q) - d)
+        if b >= S:
+            break
+        a = b
+        b = min(4.0 * b, S)
+    return acc
 
 
 @njit
-def _mu_eq(f, code, mu, d0, j0, i0, balanced, Z, W, NN):
-    m1 = _mean(f, code, 0, mu, d0, Z, W, NN)
+def _mu_eq(f, code, mu, d0, j0, i0, balanced, Q):
+    m1 = _mean(f, code, 0, mu, d0, Q)
     if balanced:
         return j0 * m1 - i0
     return mu - i0 - j0 * m1
 
 
 @njit
-def _mu_roots(f, code, d0, j0, i0, balanced, Z, W, NN, out):
+def _mu_roots(f, code, d0, j0, i0, balanced, Q, out):
     """All roots of the mean equation in mu (scan + bisection); returns their number (<= out.size)."""
     if j0 == 0.0 and not balanced:
         out[0] = i0
@@ -180,10 +247,10 @@ def _mu_roots(f, code, d0, j0, i0, balanced, Z, W, NN, out):
     m = 400
     cnt = 0
     a = -span
-    fa = _mu_eq(f, code, a, d0, j0, i0, balanced, Z, W, NN)
+    fa = _mu_eq(f, code, a, d0, j0, i0, balanced, Q)
     for k in range(1, m + 1):
         b = -span + 2.0 * span * k / m
-        fb = _mu_eq(f, code, b, d0, j0, i0, balanced, Z, W, NN)
+        fb = _mu_eq(f, code, b, d0, j0, i0, balanced, Q)
         if fa == 0.0:
             if cnt < out.size:
                 out[cnt] = a
@@ -192,7 +259,7 @@ def _mu_roots(f, code, d0, j0, i0, balanced, Z, W, NN, out):
             lo, hi, flo = a, b, fa
             for _ in range(100):
                 mid = 0.5 * (lo + hi)
-                fm = _mu_eq(f, code, mid, d0, j0, i0, balanced, Z, W, NN)
+                fm = _mu_eq(f, code, mid, d0, j0, i0, balanced, Q)
                 if (fm < 0.0) == (flo < 0.0):
                     lo, flo = mid, fm
                 else:
@@ -207,26 +274,26 @@ def _mu_roots(f, code, d0, j0, i0, balanced, Z, W, NN, out):
 
 
 @njit
-def _branch_fun(f, code, kind, g, d0, j0, i0, balanced, Z, W, NN, mus, res_mu, res_dinf):
+def _branch_fun(f, code, kind, g, d0, j0, i0, balanced, Q, mus, res_mu, res_dinf):
     """Residual of the Delta0 equation on every mu-branch at d0; returns the number of branches.
 
     kind 1 (chaotic): energy integral; kind 0 (fixed point): g^2 <phi^2> - d0.
     """
-    nm = _mu_roots(f, code, d0, j0, i0, balanced, Z, W, NN, mus)
+    nm = _mu_roots(f, code, d0, j0, i0, balanced, Q, mus)
     out = np.empty(nm)
     for b in range(nm):
         mu = mus[b]
         res_mu[b] = mu
         if kind == 1:
-            dinf = _delta_inf(f, code, g, d0, mu, Z, W, NN)
+            dinf = _delta_inf(f, code, g, d0, mu, Q)
             res_dinf[b] = dinf
             if math.isnan(dinf) or dinf >= d0 * (1.0 - 1e-9):
                 out[b] = math.nan
             else:
-                out[b] = _energy(f, code, g, d0, mu, dinf, Z, W, NN)
+                out[b] = _energy(f, code, g, d0, mu, dinf, Q)
         else:
             res_dinf[b] = d0
-            out[b] = g * g * _C(f, code, 0, d0, d0, mu, Z, W, NN) - d0
+            out[b] = g * g * _C(f, code, 0, d0, d0, mu, Q) - d0
     return out
 
 
@@ -258,14 +325,14 @@ def _illinois_update(a, fa, b, fb, side, c, fc):
 
 
 @njit
-def _solve_branch_root(f, code, kind, g, lo, hi, b, nb, j0, i0, balanced, Z, W, NN):
+def _solve_branch_root(f, code, kind, g, lo, hi, b, nb, j0, i0, balanced, Q):
     """Root in Delta0 (Illinois in log Delta0) of mu-branch b's residual between lo and hi."""
     mus = np.empty(MAXSOL)
     rm = np.empty(MAXSOL)
     rd = np.empty(MAXSOL)
-    r = _branch_fun(f, code, kind, g, lo, j0, i0, balanced, Z, W, NN, mus, rm, rd)
+    r = _branch_fun(f, code, kind, g, lo, j0, i0, balanced, Q, mus, rm, rd)
     flo = r[b] if r.size == nb else math.nan
-    r = _branch_fun(f, code, kind, g, hi, j0, i0, balanced, Z, W, NN, mus, rm, rd)
+    r = _branch_fun(f, code, kind, g, hi, j0, i0, balanced, Q, mus, rm, rd)
     fhi = r[b] if r.size == nb else math.nan
     if math.isnan(flo) or math.isnan(fhi):
         return math.nan, math.nan, math.nan
@@ -275,7 +342,7 @@ def _solve_branch_root(f, code, kind, g, lo, hi, b, nb, j0, i0, balanced, Z, W, 
     c = 0.5 * (a + c_hi)
     for it in range(120):
         c = _illinois_point(a, fa, c_hi, fb, it)
-        r = _branch_fun(f, code, kind, g, math.exp(c), j0, i0, balanced, Z, W, NN, mus, rm, rd)
+        r = _branch_fun(f, code, kind, g, math.exp(c), j0, i0, balanced, Q, mus, rm, rd)
         if r.size != nb or math.isnan(r[b]):
             return math.nan, math.nan, math.nan
         fc = r[b]
@@ -285,7 +352,7 @@ def _solve_branch_root(f, code, kind, g, lo, hi, b, nb, j0, i0, balanced, Z, W, 
         if abs(c_hi - a) < 1e-13:
             break
     d0 = math.exp(c)
-    r = _branch_fun(f, code, kind, g, d0, j0, i0, balanced, Z, W, NN, mus, rm, rd)
+    r = _branch_fun(f, code, kind, g, d0, j0, i0, balanced, Q, mus, rm, rd)
     if r.size != nb:
         return math.nan, math.nan, math.nan
     return d0, rm[b], rd[b]
@@ -293,15 +360,27 @@ def _solve_branch_root(f, code, kind, g, lo, hi, b, nb, j0, i0, balanced, Z, W, 
 
 # --------------------------------------------------------------- Delta(tau) and Schroedinger problem
 @njit
-def _cheb_table(f, code, which, g, d0, mu, dinf, Z, W, NN, m):
-    """Values of C_which at m Chebyshev points of [dinf, d0] (for barycentric interpolation)."""
+def _table_map(d0, dinf, w):
+    """(w, U) of the table variable u in [0, 1]: s = sqrt(d0 - D) = w sinh(u U), U = asinh(S / w),
+    S^2 = d0 - dinf -- Chebyshev points in u cluster at s ~ w = phi's feature width, where C has its
+    boundary layer (see ``_energy``), and are nearly uniform in s when S < w."""
+    S = math.sqrt(max(d0 - dinf, 0.0))
+    return w, math.asinh(S / w)
+
+
+@njit
+def _cheb_table(f, code, which, g, d0, mu, dinf, Q, m):
+    """Values of C_which(D) at m Chebyshev points u_k of [0, 1], D = d0 - s(u)^2 (``_table_map``;
+    C is smooth in s also where it has a square-root point at D = d0), for barycentric
+    interpolation in u.  Returns (u_k, values); u_0 = 1 (D = dinf)."""
     xs = np.empty(m)
     vs = np.empty(m)
+    w, U = _table_map(d0, dinf, Q[0, 1])
     for k in range(m):
-        t = math.cos(math.pi * k / (m - 1))
-        d = dinf + 0.5 * (d0 - dinf) * (t + 1.0)
-        xs[k] = d
-        vs[k] = _C(f, code, which, d, d0, mu, Z, W, NN)
+        u = 0.5 * (math.cos(math.pi * k / (m - 1)) + 1.0)
+        sv = w * math.sinh(u * U)
+        xs[k] = u
+        vs[k] = _C(f, code, which, d0 - sv * sv, d0, mu, Q)
     return xs, vs
 
 
@@ -324,21 +403,17 @@ def _bary(xs, vs, x):
 
 
 @njit
-def _Cfast(f, code, which, d, d0, mu, Z, W, NN, xs, vs, use_tab):
+def _Cfast(f, code, which, d, d0, mu, Q, xs, vs, use_tab, w, U):
     if use_tab:
-        if d < xs[m_last(xs)]:
-            d = xs[m_last(xs)]
-        return _bary(xs, vs, d)
-    return _C(f, code, which, d, d0, mu, Z, W, NN)
+        u = math.asinh(math.sqrt(max(d0 - d, 0.0)) / w) / U if U > 0.0 else 0.0
+        if u > 1.0:
+            u = 1.0
+        return _bary(xs, vs, u)
+    return _C(f, code, which, d, d0, mu, Q)
 
 
 @njit
-def m_last(xs):
-    return xs.size - 1
-
-
-@njit
-def _profile(f, code, g, d0, mu, dinf, Z, W, NN, h, tau_max, use_tab):
+def _profile(f, code, g, d0, mu, dinf, Q, h, tau_max, use_tab):
     """Delta(tau) by RK4 from (Delta0, 0) until it settles at Delta_inf; returns (delta, dphi_corr).
 
     Stops when Delta - Delta_inf < 1e-9 (Delta0 - Delta_inf), when the velocity turns positive
@@ -346,25 +421,26 @@ def _profile(f, code, g, d0, mu, dinf, Z, W, NN, h, tau_max, use_tab):
     """
     nmax = int(tau_max / h) + 1
     dl = np.full(nmax, dinf)
-    tab_m = 64
-    xs, vs = _cheb_table(f, code, 0, g, d0, mu, dinf, Z, W, NN, tab_m)
-    xs1, vs1 = _cheb_table(f, code, 1, g, d0, mu, dinf, Z, W, NN, tab_m)
+    tab_m = 64 * 2 ** _rule_level(Q)  # twice the points with each halving of hq (64: ~1e-14 at g = 2 and 1e3)
+    xs, vs = _cheb_table(f, code, 0, g, d0, mu, dinf, Q, tab_m)
+    xs1, vs1 = _cheb_table(f, code, 1, g, d0, mu, dinf, Q, tab_m)
+    tw, tU = _table_map(d0, dinf, Q[0, 1])
     y = d0
     v = 0.0
     dl[0] = y
     amp = d0 - dinf
     end = nmax
     for k in range(1, nmax):
-        a1 = y - g * g * _Cfast(f, code, 0, y, d0, mu, Z, W, NN, xs, vs, use_tab)
+        a1 = y - g * g * _Cfast(f, code, 0, y, d0, mu, Q, xs, vs, use_tab, tw, tU)
         y2 = y + 0.5 * h * v
         v2 = v + 0.5 * h * a1
-        a2 = y2 - g * g * _Cfast(f, code, 0, y2, d0, mu, Z, W, NN, xs, vs, use_tab)
+        a2 = y2 - g * g * _Cfast(f, code, 0, y2, d0, mu, Q, xs, vs, use_tab, tw, tU)
         y3 = y + 0.5 * h * v2
         v3 = v + 0.5 * h * a2
-        a3 = y3 - g * g * _Cfast(f, code, 0, y3, d0, mu, Z, W, NN, xs, vs, use_tab)
+        a3 = y3 - g * g * _Cfast(f, code, 0, y3, d0, mu, Q, xs, vs, use_tab, tw, tU)
         y4 = y + h * v3
         v4 = v + h * a3
-        a4 = y4 - g * g * _Cfast(f, code, 0, y4, d0, mu, Z, W, NN, xs, vs, use_tab)
+        a4 = y4 - g * g * _Cfast(f, code, 0, y4, d0, mu, Q, xs, vs, use_tab, tw, tU)
         y = y + h / 6.0 * (v + 2.0 * v2 + 2.0 * v3 + v4)
         v = v + h / 6.0 * (a1 + 2.0 * a2 + 2.0 * a3 + a4)
         if y - dinf < 1e-9 * amp or v >= 0.0 or y < dinf:
@@ -373,9 +449,9 @@ def _profile(f, code, g, d0, mu, dinf, Z, W, NN, h, tau_max, use_tab):
         dl[k] = y
     pot = np.empty(nmax)
     for k in range(min(end + 1, nmax)):
-        pot[k] = -g * g * _Cfast(f, code, 1, dl[k], d0, mu, Z, W, NN, xs1, vs1, use_tab)
+        pot[k] = -g * g * _Cfast(f, code, 1, dl[k], d0, mu, Q, xs1, vs1, use_tab, tw, tU)
     if end + 1 < nmax:  # the tail holds Delta_inf: one value
-        pot[end + 1:] = -g * g * _Cfast(f, code, 1, dinf, d0, mu, Z, W, NN, xs1, vs1, use_tab)
+        pot[end + 1:] = -g * g * _Cfast(f, code, 1, dinf, d0, mu, Q, xs1, vs1, use_tab, tw, tU)
     return dl, pot, end
 
 
@@ -429,17 +505,17 @@ def _ground_state(pot, h, parity):
 
 
 @njit
-def _chaotic_extras(f, code, g, d0, mu, dinf, Z, W, NN, h, use_tab):
+def _chaotic_extras(f, code, g, d0, mu, dinf, Q, h, use_tab):
     """(lambda_max, tau_corr, E0, tau_end) of a chaotic solution."""
     tau_max = 400.0
-    dl, pot, end = _profile(f, code, g, d0, mu, dinf, Z, W, NN, h, tau_max, use_tab)
+    dl, pot, end = _profile(f, code, g, d0, mu, dinf, Q, h, tau_max, use_tab)
     amp = d0 - dinf
     # correlation time: trapezoid over the integrated part + exponential tail
     tc = 0.0
     for k in range(1, end):
         tc += 0.5 * h * ((dl[k - 1] - dinf) + (dl[k] - dinf))
     tc /= amp
-    kappa2 = 1.0 - g * g * _C(f, code, 1, dinf, d0, mu, Z, W, NN)
+    kappa2 = 1.0 - g * g * _C(f, code, 1, dinf, d0, mu, Q)
     if kappa2 > 0.0 and end > 1:
         tc += (dl[end - 1] - dinf) / amp / math.sqrt(kappa2)
     # Schroedinger ground state on [0, L], L grown until the state has decayed
@@ -467,16 +543,16 @@ def nmax_index(a):
 
 
 @njit
-def _add_chaotic(f, code, g, d0, dinf, mu, Z, W, NN, h, use_tab, rec, nsol):
+def _add_chaotic(f, code, g, d0, dinf, mu, Q, h, use_tab, rec, nsol):
     """Append the chaotic solution (d0, dinf, mu) with its exponent and correlation time to ``rec``
     unless V'(Delta0) <= 0 (the particle cannot start down: spurious); returns the new count."""
-    if nsol >= rec.shape[0] or g * g * _C(f, code, 0, d0, d0, mu, Z, W, NN) <= d0:
+    if nsol >= rec.shape[0] or g * g * _C(f, code, 0, d0, d0, mu, Q) <= d0:
         return nsol
     rec[nsol, 0] = 1
     rec[nsol, 1] = d0
     rec[nsol, 2] = dinf
     rec[nsol, 3] = mu
-    lam, tc, e0, tend = _chaotic_extras(f, code, g, d0, mu, dinf, Z, W, NN, h, use_tab)
+    lam, tc, e0, tend = _chaotic_extras(f, code, g, d0, mu, dinf, Q, h, use_tab)
     rec[nsol, 4] = lam
     rec[nsol, 5] = tc
     rec[nsol, 6] = 1.0 if lam > 0.0 else 0.0
@@ -487,13 +563,13 @@ def _add_chaotic(f, code, g, d0, dinf, mu, Z, W, NN, h, use_tab, rec, nsol):
 
 # ------------------------------------------- chaotic branch at fixed mean input: (Delta_inf, a) form
 @njit
-def _hill_F(f, code, g, s, a, mu, Z, W, NN):
+def _hill_F(f, code, g, s, a, mu, Q):
     """G(s) = g^2 C_phi(s; s + a, mu) - s: the hilltop condition at static variance s, amplitude a."""
-    return g * g * _C(f, code, 0, s, s + a, mu, Z, W, NN) - s
+    return g * g * _C(f, code, 0, s, s + a, mu, Q) - s
 
 
 @njit
-def _illinois_s(f, code, g, a, mu, Z, W, NN, lo, hi, flo, fhi):
+def _illinois_s(f, code, g, a, mu, Q, lo, hi, flo, fhi):
     """Root of G(s) = g^2 C_phi(s; s + a) - s in [lo, hi] (flo > 0 >= fhi), Illinois method."""
     side = 0
     c = 0.5 * (lo + hi)
@@ -501,7 +577,7 @@ def _illinois_s(f, code, g, a, mu, Z, W, NN, lo, hi, flo, fhi):
         c = (lo * fhi - hi * flo) / (fhi - flo) if fhi != flo else 0.5 * (lo + hi)
         if it % 8 == 7 or not (lo < c < hi):
             c = 0.5 * (lo + hi)
-        fc = _hill_F(f, code, g, c, a, mu, Z, W, NN)
+        fc = _hill_F(f, code, g, c, a, mu, Q)
         if fc == 0.0:
             return c
         if fc > 0.0:
@@ -520,7 +596,7 @@ def _illinois_s(f, code, g, a, mu, Z, W, NN, lo, hi, flo, fhi):
 
 
 @njit
-def _hill_roots(f, code, g, a, mu, Z, W, NN, sgrid, out):
+def _hill_roots(f, code, g, a, mu, Q, sgrid, out):
     r"""Static variances :math:`\Delta_\infty = s` solving the hilltop condition
     :math:`s = g^2 C_\phi(s; s + a)` at fluctuation amplitude :math:`a = \Delta_0 - \Delta_\infty`,
     with the particle's hilltop condition :math:`g^2 C_{\phi'}(s; s + a) < 1` (s is the left root of
@@ -530,32 +606,32 @@ def _hill_roots(f, code, g, a, mu, Z, W, NN, sgrid, out):
     sign changes of G on ``sgrid`` (caller's node set) are refined by bisection with the adaptive
     node sets.  Returns the number of roots (ascending in s) written to ``out``.
     """
-    m1 = _mean(f, code, 0, mu, a, Z, W, NN)
-    if g * g * m1 * m1 <= 1e-24 * (1.0 + a):
-        if g * g * _C(f, code, 1, 0.0, a, mu, Z, W, NN) < 1.0:
+    m1 = _mean(f, code, 0, mu, a, Q)
+    if g * g * m1 * m1 <= ZERO_MEAN * (1.0 + a):
+        if g * g * _C(f, code, 1, 0.0, a, mu, Q) < 1.0:
             out[0] = 0.0
             return 1
         return 0
     cnt = 0
     sa = 0.0
-    ga = _hill_F(f, code, g, sa, a, mu, Z, W, NN[:1])
+    ga = _hill_F(f, code, g, sa, a, mu, _scan(Q))
     for k in range(sgrid.size):
         sb = sgrid[k]
-        gb = _hill_F(f, code, g, sb, a, mu, Z, W, NN[:1])
+        gb = _hill_F(f, code, g, sb, a, mu, _scan(Q))
         if ga > 0.0 and gb <= 0.0:
             # refine with the adaptive node sets; widen the bracket by a grid cell if the accurate
             # signs do not bracket (the coarse scan is only a guide)
             lo, hi = sa, sb
-            flo = _hill_F(f, code, g, lo, a, mu, Z, W, NN)
-            fhi = _hill_F(f, code, g, hi, a, mu, Z, W, NN)
+            flo = _hill_F(f, code, g, lo, a, mu, Q)
+            fhi = _hill_F(f, code, g, hi, a, mu, Q)
             if not (flo > 0.0 and fhi <= 0.0):
                 lo = sgrid[k - 2] if k >= 2 else 0.0
                 hi = sgrid[k + 1] if k + 1 < sgrid.size else sb
-                flo = _hill_F(f, code, g, lo, a, mu, Z, W, NN)
-                fhi = _hill_F(f, code, g, hi, a, mu, Z, W, NN)
+                flo = _hill_F(f, code, g, lo, a, mu, Q)
+                fhi = _hill_F(f, code, g, hi, a, mu, Q)
             if flo > 0.0 and fhi <= 0.0:
-                s = _illinois_s(f, code, g, a, mu, Z, W, NN, lo, hi, flo, fhi)
-                if g * g * _C(f, code, 1, s, s + a, mu, Z, W, NN) < 1.0 and cnt < out.size:
+                s = _illinois_s(f, code, g, a, mu, Q, lo, hi, flo, fhi)
+                if g * g * _C(f, code, 1, s, s + a, mu, Q) < 1.0 and cnt < out.size:
                     if cnt == 0 or s > out[cnt - 1] * (1.0 + 1e-12):
                         out[cnt] = s
                         cnt += 1
@@ -564,30 +640,30 @@ def _hill_roots(f, code, g, a, mu, Z, W, NN, sgrid, out):
 
 
 @njit
-def _chaos_fun(f, code, g, a, mu, Z, W, NN, sgrid, sroots):
+def _chaos_fun(f, code, g, a, mu, Q, sgrid, sroots):
     """Energy residual int_s^{s+a} (g^2 C_phi - D) dD for every hilltop root s at amplitude a."""
-    ns = _hill_roots(f, code, g, a, mu, Z, W, NN, sgrid, sroots)
+    ns = _hill_roots(f, code, g, a, mu, Q, sgrid, sroots)
     out = np.empty(ns)
     for b in range(ns):
-        out[b] = _energy(f, code, g, sroots[b] + a, mu, sroots[b], Z, W, NN)
+        out[b] = _energy(f, code, g, sroots[b] + a, mu, sroots[b], Q)
     return out
 
 
 @njit
-def _chaos_root(f, code, g, lo, hi, b, nb, mu, Z, W, NN, sgrid):
+def _chaos_root(f, code, g, lo, hi, b, nb, mu, Q, sgrid):
     """Root in a (Illinois in log a) of hilltop branch b's energy residual between lo and hi;
     returns (a, s) or NaNs."""
     sr = np.empty(MAXSOL)
     flo = math.nan
     fhi = math.nan
-    r = _chaos_fun(f, code, g, lo, mu, Z, W, NN, sgrid, sr)
+    r = _chaos_fun(f, code, g, lo, mu, Q, sgrid, sr)
     if r.size != nb:
         # lo lies (with the accurate quadrature) just outside the region where the hilltop exists:
         # walk to its edge, where the residual is > 0
         a_lo, a_hi = lo, hi
         for _ in range(80):
             mid = math.sqrt(a_lo * a_hi)
-            rr = _chaos_fun(f, code, g, mid, mu, Z, W, NN, sgrid, sr)
+            rr = _chaos_fun(f, code, g, mid, mu, Q, sgrid, sr)
             if rr.size != nb:
                 a_lo = mid
             else:
@@ -596,9 +672,9 @@ def _chaos_root(f, code, g, lo, hi, b, nb, mu, Z, W, NN, sgrid):
                     break
         lo = a_hi
     for _ in range(6):
-        r = _chaos_fun(f, code, g, lo, mu, Z, W, NN, sgrid, sr)
+        r = _chaos_fun(f, code, g, lo, mu, Q, sgrid, sr)
         flo = r[b] if r.size == nb else math.nan
-        r = _chaos_fun(f, code, g, hi, mu, Z, W, NN, sgrid, sr)
+        r = _chaos_fun(f, code, g, hi, mu, Q, sgrid, sr)
         fhi = r[b] if r.size == nb else math.nan
         if math.isnan(flo) or math.isnan(fhi) or (flo > 0.0) != (fhi > 0.0):
             break
@@ -615,7 +691,7 @@ def _chaos_root(f, code, g, lo, hi, b, nb, mu, Z, W, NN, sgrid):
     c = 0.5 * (a_ + c_hi)
     for it in range(120):
         c = _illinois_point(a_, fa, c_hi, fb, it)
-        r = _chaos_fun(f, code, g, math.exp(c), mu, Z, W, NN, sgrid, sr)
+        r = _chaos_fun(f, code, g, math.exp(c), mu, Q, sgrid, sr)
         if r.size != nb or math.isnan(r[b]):
             return math.nan, math.nan
         fc = r[b]
@@ -625,14 +701,14 @@ def _chaos_root(f, code, g, lo, hi, b, nb, mu, Z, W, NN, sgrid):
         if abs(c_hi - a_) < 1e-13:
             break
     a = math.exp(c)
-    r = _chaos_fun(f, code, g, a, mu, Z, W, NN, sgrid, sr)
+    r = _chaos_fun(f, code, g, a, mu, Q, sgrid, sr)
     if r.size != nb:
         return math.nan, math.nan
     return a, sr[b]
 
 
 @njit
-def _chaotic_fixed_mu(f, code, g, mu, Z, W, NN, h, use_tab, base, rec, nsol):
+def _chaotic_fixed_mu(f, code, g, mu, Q, h, use_tab, base, rec, nsol):
     r"""Chaotic solutions at fixed mean input mu, in the variables (Delta_inf, a = Delta_0 - Delta_inf).
 
     The two stationary conditions are the hilltop :math:`\Delta_\infty = g^2 C_\phi(\Delta_\infty;
@@ -647,11 +723,11 @@ def _chaotic_fixed_mu(f, code, g, mu, Z, W, NN, h, use_tab, base, rec, nsol):
     prev_a = 0.0
     # scan node set: the caller's for zero-mean phi (Delta_inf = 0; refined later), the adaptive sets
     # when Delta_inf > 0 (the chaotic window is then narrow and the coarse quadrature can miss it)
-    m1 = _mean(f, code, 0, mu, 1.0, Z, W, NN)
-    NS = NN[:1] if g * g * m1 * m1 <= 1e-24 else NN
+    m1 = _mean(f, code, 0, mu, 1.0, Q)
+    NS = _scan(Q) if g * g * m1 * m1 <= ZERO_MEAN else Q
     for k in range(base.size):
         a = base[k]
-        r = _chaos_fun(f, code, g, a, mu, Z, W, NS, base, sr).copy()
+        r = _chaos_fun(f, code, g, a, mu, NS, base, sr).copy()
         if k > 0 and r.size == prev_r.size:
             for b in range(r.size):
                 lo_a = prev_a
@@ -659,38 +735,38 @@ def _chaotic_fixed_mu(f, code, g, mu, Z, W, NN, h, use_tab, base, rec, nsol):
                     continue
                 if (r[b] > 0.0) == (prev_r[b] > 0.0):
                     continue
-                a_s, s_s = _chaos_root(f, code, g, lo_a, a, b, r.size, mu, Z, W, NN, base)
+                a_s, s_s = _chaos_root(f, code, g, lo_a, a, b, r.size, mu, Q, base)
                 if math.isnan(a_s) or nsol >= rec.shape[0]:
                     continue
-                nsol = _add_chaotic(f, code, g, s_s + a_s, s_s, mu, Z, W, NN, h, use_tab, rec, nsol)
+                nsol = _add_chaotic(f, code, g, s_s + a_s, s_s, mu, Q, h, use_tab, rec, nsol)
         elif k > 0 and r.size > prev_r.size and r.size > 0:
             # a hilltop appears between prev_a and a (tangency, where the residual is > 0): walk to
             # the boundary so that a root just past it is bracketed
             a_lo, a_hi = prev_a, a
             for _ in range(60):
                 mid = math.sqrt(a_lo * a_hi)
-                rr = _chaos_fun(f, code, g, mid, mu, Z, W, NS, base, sr)
+                rr = _chaos_fun(f, code, g, mid, mu, NS, base, sr)
                 if rr.size < r.size:
                     a_lo = mid
                 else:
                     a_hi = mid
                     if rr[r.size - 1] > 0.0:
                         break
-            rr = _chaos_fun(f, code, g, a_hi, mu, Z, W, NS, base, sr)
+            rr = _chaos_fun(f, code, g, a_hi, mu, NS, base, sr)
             if rr.size == r.size:
                 for b in range(r.size):
                     if rr[b] > 0.0 and r[b] < 0.0 and nsol < rec.shape[0]:
-                        a_s, s_s = _chaos_root(f, code, g, a_hi, a, b, r.size, mu, Z, W, NN, base)
+                        a_s, s_s = _chaos_root(f, code, g, a_hi, a, b, r.size, mu, Q, base)
                         if math.isnan(a_s):
                             continue
-                        nsol = _add_chaotic(f, code, g, s_s + a_s, s_s, mu, Z, W, NN, h, use_tab, rec, nsol)
+                        nsol = _add_chaotic(f, code, g, s_s + a_s, s_s, mu, Q, h, use_tab, rec, nsol)
         prev_r = r
         prev_a = a
     return nsol
 
 
 @njit
-def _solve_one(f, code, g, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, npts, rec, kinds=2):
+def _solve_one(f, code, g, j0, i0, balanced, Q, h, use_tab, d_lo, d_hi, npts, rec, kinds=2):
     """All stationary solutions at gain g (chaotic and fixed-point branches); returns their number."""
     nsol = 0
     mus = np.empty(MAXSOL)
@@ -705,7 +781,7 @@ def _solve_one(f, code, g, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, n
         if kind == 1 and j0 == 0.0 and not balanced:
             # fixed mean input: scan the fluctuation amplitude a = Delta0 - Delta_inf (well conditioned
             # also when Delta_inf > 0, non-odd phi)
-            nsol = _chaotic_fixed_mu(f, code, g, i0, Z, W, NN, h, use_tab, base, rec, nsol)
+            nsol = _chaotic_fixed_mu(f, code, g, i0, Q, h, use_tab, base, rec, nsol)
             continue
         grid = base
         if kind == 1 and nsol > 0:
@@ -723,7 +799,7 @@ def _solve_one(f, code, g, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, n
         for k in range(grid.size):
             d0 = grid[k]
             # scan with the caller's node set only (cheap); roots are refined with the adaptive sets
-            r = _branch_fun(f, code, kind, g, d0, j0, i0, balanced, Z, W, NN[:1], mus, rm, rd).copy()
+            r = _branch_fun(f, code, kind, g, d0, j0, i0, balanced, _scan(Q), mus, rm, rd).copy()
             if k > 0 and r.size == prev_r.size:
                 for b in range(r.size):
                     lo_d = prev_d
@@ -733,7 +809,7 @@ def _solve_one(f, code, g, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, n
                         a_, b2 = prev_d, d0
                         for _ in range(60):
                             mid = math.sqrt(a_ * b2)
-                            rr = _branch_fun(f, code, kind, g, mid, j0, i0, balanced, Z, W, NN[:1], mus, rm, rd)
+                            rr = _branch_fun(f, code, kind, g, mid, j0, i0, balanced, _scan(Q), mus, rm, rd)
                             if rr.size != r.size or math.isnan(rr[b]):
                                 a_ = mid
                             else:
@@ -741,7 +817,7 @@ def _solve_one(f, code, g, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, n
                                 if rr[b] > 0.0:
                                     break
                         lo_d = b2
-                        rr = _branch_fun(f, code, kind, g, lo_d, j0, i0, balanced, Z, W, NN[:1], mus, rm, rd)
+                        rr = _branch_fun(f, code, kind, g, lo_d, j0, i0, balanced, _scan(Q), mus, rm, rd)
                         if rr.size != r.size or not (rr[b] > 0.0):
                             continue
                     elif math.isnan(r[b]) or math.isnan(prev_r[b]):
@@ -749,23 +825,23 @@ def _solve_one(f, code, g, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, n
                     elif (r[b] > 0.0) == (prev_r[b] > 0.0):
                         continue
                     ds, mu_s, di_s = _solve_branch_root(f, code, kind, g, lo_d, d0, b, r.size,
-                                                        j0, i0, balanced, Z, W, NN)
+                                                        j0, i0, balanced, Q)
                     if math.isnan(ds) or nsol >= rec.shape[0]:
                         continue
                     if kind == 1 and ds - di_s < 1e-6 * ds:
                         continue  # degenerate: the fixed point itself, already reported
                     if kind == 1:
-                        nsol = _add_chaotic(f, code, g, ds, di_s, mu_s, Z, W, NN, h, use_tab, rec, nsol)
+                        nsol = _add_chaotic(f, code, g, ds, di_s, mu_s, Q, h, use_tab, rec, nsol)
                         continue
                     rec[nsol, 0] = kind
                     rec[nsol, 1] = ds
                     rec[nsol, 2] = di_s
                     rec[nsol, 3] = mu_s
-                    q = _C(f, code, 1, ds, ds, mu_s, Z, W, NN)  # <phi'^2>
+                    q = _C(f, code, 1, ds, ds, mu_s, Q)  # <phi'^2>
                     lam = -1.0 + g * math.sqrt(q)
                     # outlier of the mean coupling (rank one J0/N): -1 + J0 <phi'>
                     if j0 != 0.0 and not balanced:
-                        lam = max(lam, -1.0 + j0 * _mean(f, code, 1, mu_s, ds, Z, W, NN))
+                        lam = max(lam, -1.0 + j0 * _mean(f, code, 1, mu_s, ds, Q))
                     rec[nsol, 4] = lam
                     rec[nsol, 5] = math.inf
                     rec[nsol, 6] = 1.0 if lam < 0.0 else 0.0
@@ -775,14 +851,14 @@ def _solve_one(f, code, g, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, n
             prev_r = r
             prev_d = d0
     # the zero-variance fixed point x_i = mu with phi(mu) = 0 (not bracketed by the log scan)
-    nm = _mu_roots(f, code, 0.0, j0, i0, balanced, Z, W, NN, mus)
+    nm = _mu_roots(f, code, 0.0, j0, i0, balanced, Q, mus)
     for b in range(nm):
         mu = mus[b]
         if abs(f(0, mu)) < 1e-14 and nsol < rec.shape[0]:
-            q = _mean(f, code, 1, mu, 1e-300, Z, W, NN)  # phi'(mu) (one-sided mean for kinks)
+            q = _mean(f, code, 1, mu, 1e-300, Q)  # phi'(mu) (one-sided mean for kinks)
             # bulk radius g sqrt(<phi'^2>) (at a ReLU kink <phi'^2> = 1/2 while <phi'> = 1/2: the
             # variance grows iff g^2 <phi'^2> > 1, the same condition as critical_gain's)
-            lam = -1.0 + g * math.sqrt(_C(f, code, 1, 1e-300, 1e-300, mu, Z, W, NN))
+            lam = -1.0 + g * math.sqrt(_C(f, code, 1, 1e-300, 1e-300, mu, Q))
             if j0 != 0.0 and not balanced:
                 lam = max(lam, -1.0 + j0 * q)
             rec[nsol, 0] = 0
@@ -799,88 +875,24 @@ def _solve_one(f, code, g, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, n
 
 
 @njit(parallel=True)
-def _solve_many(f, code, gs, j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, npts):
+def _solve_many(f, code, gs, j0, i0, balanced, Q, h, use_tab, d_lo, d_hi, npts):
     out = np.full((gs.size, MAXSOL, NREC), math.nan)
     counts = np.zeros(gs.size, dtype=np.int64)
     for i in prange(gs.size):
         rec = np.full((MAXSOL, NREC), math.nan)
-        counts[i] = _solve_one(f, code, gs[i], j0, i0, balanced, Z, W, NN, h, use_tab, d_lo, d_hi, npts, rec)
+        counts[i] = _solve_one(f, code, gs[i], j0, i0, balanced, Q, h, use_tab, d_lo, d_hi, npts, rec)
         out[i] = rec
     return out, counts
 
 
 # ----------------------------------------------------------------------------------- Python API
-_SHARPNESS = {}  # user phi name -> factor s
-_TRAP_SIZES = (65, 97, 129, 161, 201, 257, 321, 401, 513, 641, 801, 1025)
-_S_CANDIDATES = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0)
-
-
-def _sharpness(tr):
-    """Factor s by which a user phi needs more trapezoid points than ``_pick``'s tanh rule (1 for the
-    built-in ones).
-
-    A user phi may have features sharper than tanh's (Rajan et al.'s rectified tanh: width 0.1 on
-    its negative branch).  For USER the Gaussian moments <phi>, <phi^2> and <phi'^2> at variances
-    0.05 ... 16, computed with the set ``_pick`` would use for a factor s, are compared with the
-    1025-point rule; the smallest s for which all agree within 1e-11 (relative to the moment's scale,
-    at least 1) is used.  Variances whose required count exceeds 1025 use the 1025-point rule (its
-    accuracy is then the limit).  phi and phi' are evaluated by numpy (sympy lambdify), independently
-    of the compiled kernels."""
-    if tr.code != USER or tr.expr is None:
-        return 1.0
-    if tr.name in _SHARPNESS:
-        return _SHARPNESS[tr.name]
-    import sympy as sp
-    x = sp.Symbol("x")
-    f = sp.lambdify(x, tr.expr, "numpy")
-    df = sp.lambdify(x, tr.dexpr, "numpy")
-
-    def moments(m, d):
-        z = (np.arange(m) - 0.5 * (m - 1)) * (17.0 / (m - 1))
-        w = (z[1] - z[0]) * np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
-        u = math.sqrt(d) * z
-        fu = np.broadcast_to(np.asarray(f(u), float), u.shape)
-        du = np.broadcast_to(np.asarray(df(u), float), u.shape)
-        return np.array([w @ fu, w @ fu ** 2, w @ du ** 2])
-
-    variances = (0.05, 0.3, 1.0, 4.0, 16.0)
-    best = _S_CANDIDATES[-1]
-    with np.errstate(all="ignore"):
-        refs = [moments(_TRAP_SIZES[-1], d) for d in variances]
-        for sc in _S_CANDIDATES:
-            ok = True
-            for d, ref in zip(variances, refs):
-                need = 64.0 * sc * math.sqrt(max(d, 1.0))
-                if need > _TRAP_SIZES[-1]:
-                    continue  # capped: the 1025-point rule is the reference itself
-                m = next(m for m in _TRAP_SIZES if m >= need)
-                if not np.all(np.abs(moments(m, d) - ref) <= 1e-11 * np.maximum(np.abs(ref), 1.0)):
-                    ok = False
-                    break
-            if ok:
-                best = sc
-                break
-    _SHARPNESS[tr.name] = best
-    return best
-
-
-def _node_sets(n, tr=None):
-    """Node sets (padded 2-D arrays Z, W and sizes NN): set 0 the caller's n Gauss-Hermite nodes,
-    sets 1.. trapezoid rules on [-8.5, 8.5] (Gaussian mass outside 2e-17) with 65 ... 1025 points
-    (enough for tanh-like phi up to Delta0 ~ 250 by the rule of ``_pick``).  The last entry of W's
-    row 0 (padding, never a weight: row 0 holds n <= 400 nodes) carries phi's sharpness factor."""
-    z0, w0 = gh_nodes(n)
-    sizes = [n] + list(_TRAP_SIZES)
-    Z = np.zeros((len(sizes), max(sizes)))
-    W = np.zeros_like(Z)
-    Z[0, :n] = z0
-    W[0, :n] = w0
-    W[0, -1] = 1.0 if tr is None else _sharpness(tr)
-    for k, m in enumerate(sizes[1:], start=1):
-        z = (np.arange(m) - 0.5 * (m - 1)) * (17.0 / (m - 1))  # exactly symmetric about 0
-        Z[k, :m] = z
-        W[k, :m] = (z[1] - z[0]) * np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
-    return Z, W, np.array(sizes, dtype=np.int64)
+def _rules(tr, hq=None):
+    """The quadrature argument Q of the kernels: row 0 [xc, wx, hq] (phi's feature position and
+    width, :func:`recnet.numerics.dmft.sinhquad.feature`, and the sinh rules' parameter) and row 1
+    the same with 2 hq (half the nodes, for sign scans; see ``_scan``; at most 2)."""
+    xc, wx = sq.feature(tr)
+    hq = sq.SINH_HQ if hq is None else float(hq)
+    return np.array([[xc, wx, hq], [xc, wx, min(2.0 * hq, 2.0)]])  # hq > 2 misses roots (step 0.8 in t)
 
 
 def _check_common(phi, j0, i0, n, h):
@@ -892,20 +904,170 @@ def _check_common(phi, j0, i0, n, h):
     return tr, j0, i0, n, h
 
 
-def _records_to_dicts(rec, cnt):
+def _records_to_dicts(rec, cnt, extras=None):
     out = []
     for s in range(cnt):
         r = rec[s]
         chaotic = r[0] == 1
-        out.append({
-            "branch": "chaotic" if chaotic else "fixed_point",
-            "delta0": float(r[1]), "delta_inf": float(r[2]), "mu": float(r[3]),
-            "lambda_max": float(r[4]), "tau_corr": float(r[5]) if chaotic else None,
-            "stable": bool(r[6] == 1.0), "chaotic": bool(chaotic),
-        })
+        d = {"branch": "chaotic" if chaotic else "fixed_point",
+             "delta0": float(r[1]), "delta_inf": float(r[2]), "mu": float(r[3]),
+             "lambda_max": float(r[4]), "tau_corr": float(r[5]) if chaotic else None,
+             "stable": bool(r[6] == 1.0), "chaotic": bool(chaotic)}
+        if extras is not None:
+            d.update(extras[s])
+        out.append(d)
     # order: stable chaotic first, then stable fixed points, then the rest; by delta0 within
     out.sort(key=lambda d: (not (d["stable"] and d["chaotic"]), not d["stable"], -d["delta0"]))
     return out
+
+
+def _root_near(res, x0, key):
+    """Bracket, next to x0, the root of the residual branch whose label (mu or Delta_inf) is nearest
+    ``key``: (lo, hi, branch index, branch count) or None.  ``res(x)`` -> (residuals, labels)."""
+    r0, k0 = res(x0)
+    if r0.size == 0:
+        return None
+    b = int(np.argmin(np.abs(k0 - key)))
+    nb = r0.size
+    for e in 10.0 ** np.arange(-12.0, 0.0):
+        lo, hi = x0 * (1.0 - 0.5 * e), x0 * (1.0 + e)
+        rl, _ = res(lo)
+        rh, _ = res(hi)
+        if rl.size == nb and rh.size == nb and np.isfinite(rl[b]) and np.isfinite(rh[b]) and rl[b] * rh[b] <= 0:
+            return lo, hi, b, nb
+    return None
+
+
+def _newton_near(res, x0, key):
+    """One Newton step from x0 for the residual branch whose label (mu or Delta_inf) is nearest
+    ``key`` (slope by a forward difference of 1e-6 x0): (x, labels at x, branch index) or None when
+    the step is not small (|dx| > 1e-3 x0: a near-tangency, where the bracketing search is used).
+    The old root is off by the quadrature error only, so the step's own error, ~dx^2 F''/F', lies
+    far below it."""
+    r0, k0 = res(x0)
+    if r0.size == 0:
+        return None
+    b = int(np.argmin(np.abs(k0 - key)))
+    dx = 1e-6 * x0
+    r1, _ = res(x0 + dx)
+    if r1.size != r0.size or not (np.isfinite(r0[b]) and np.isfinite(r1[b])) or r1[b] == r0[b]:
+        return None
+    x = x0 - r0[b] * dx / (r1[b] - r0[b])
+    if not (abs(x - x0) <= 1e-3 * x0):
+        return None
+    r, k = res(x)
+    if r.size != r0.size:
+        return None
+    return x, k, b
+
+
+def _resolve(tr, g, j0, i0, balanced, row, Q, h, use_tab, base):
+    """The solution ``row`` (a record, see NREC) re-solved with the rules Q: a Newton step from the
+    old root (``_newton_near``; a bracket next to it refined by the Illinois method where that step
+    is not small), then lambda_max and tau_corr recomputed.  None if Q has no root next to it.  A
+    zero-variance fixed point has no Gaussian average: returned unchanged."""
+    f, code = tr.f, tr.code
+    kind, d0, dinf, mu = int(row[0]), row[1], row[2], row[3]
+    if d0 == 0.0:
+        return row.copy()
+    mus, rm, rd, sr = (np.empty(MAXSOL) for _ in range(4))
+    fixed_mu = kind == 1 and j0 == 0.0 and not balanced
+    if fixed_mu:  # unknown a = Delta0 - Delta_inf, labelled by Delta_inf
+        def res(x):
+            r = _chaos_fun(f, code, g, x, mu, Q, base, sr).copy()
+            return r, sr[:r.size].copy()
+        nw = _newton_near(res, d0 - dinf, dinf)
+        if nw is not None:
+            d0n, din, mun = nw[0] + nw[1][nw[2]], nw[1][nw[2]], mu
+        else:
+            br = _root_near(res, d0 - dinf, dinf)
+            if br is None:
+                return None
+            a_s, s_s = _chaos_root(f, code, g, br[0], br[1], br[2], br[3], mu, Q, base)
+            d0n, din, mun = s_s + a_s, s_s, mu
+    else:  # unknown Delta0, labelled by mu
+        def res(x):
+            r = _branch_fun(f, code, kind, g, x, j0, i0, balanced, Q, mus, rm, rd).copy()
+            return r, rm[:r.size].copy()
+        nw = _newton_near(res, d0, mu)
+        if nw is not None:  # its last evaluation was at the new root: rm, rd hold mu and Delta_inf there
+            d0n, mun, din = nw[0], rm[nw[2]], rd[nw[2]]
+        else:
+            br = _root_near(res, d0, mu)
+            if br is None:
+                return None
+            d0n, mun, din = _solve_branch_root(f, code, kind, g, br[0], br[1], br[2], br[3], j0, i0, balanced, Q)
+    if not (np.isfinite(d0n) and np.isfinite(din) and np.isfinite(mun)):
+        return None
+    out = row.copy()
+    out[1], out[2], out[3] = d0n, din, mun
+    if kind == 1:
+        lam, tc, e0, tend = _chaotic_extras(f, code, g, d0n, mun, din, Q, h, use_tab)
+        out[4], out[5], out[6], out[7], out[8] = lam, tc, 1.0 if lam > 0.0 else 0.0, e0, tend
+    else:
+        lam = -1.0 + g * math.sqrt(_C(f, code, 1, d0n, d0n, mun, Q))
+        if j0 != 0.0 and not balanced:
+            lam = max(lam, -1.0 + j0 * _mean(f, code, 1, mun, d0n, Q))
+        out[4], out[6] = lam, 1.0 if lam < 0.0 else 0.0
+    return out
+
+
+_ERR_KEYS = ((1, "delta0"), (2, "delta_inf"), (3, "mu"), (4, "lambda_max"), (5, "tau_corr"))
+
+
+def _rec_error(row, fine, tau_tol_ratio=1.0):
+    """(absolute change of each quantity, worst change relative to its scale and tolerance) from row
+    to fine.  tau_corr's change is divided by ``tau_tol_ratio`` (its tolerance over the others'):
+    the profile runs along the separatrix to the hilltop, so tau_corr moves with the square root of
+    a change of the kernels (the particle turns back or overshoots), and its discretisation error
+    is O(dtau^2) anyway."""
+    err = {}
+    worst = 0.0
+    for i, k in _ERR_KEYS:
+        if k == "tau_corr" and row[0] != 1:
+            continue
+        e = abs(fine[i] - row[i])
+        if not math.isfinite(e):
+            e = 0.0 if fine[i] == row[i] else math.inf  # tau_corr = inf of a fixed point
+        err[k] = float(e)
+        scale = max(1.0, abs(row[1])) if i in (1, 2) else max(1.0, abs(row[i]))
+        if k == "tau_corr":
+            scale *= tau_tol_ratio
+        worst = max(worst, e / scale)
+    return err, worst
+
+
+def _checked(tr, g, j0, i0, balanced, rec, cnt, hq, quad_tol, h, use_tab, base):
+    """Every solution's quadrature error, estimated once at the solution with twice the nodes
+    (hq / 2: the change of Delta0, Delta_inf, mu, lambda_max, tau_corr when re-solved there); a
+    solution whose relative change exceeds ``quad_tol`` (tau_corr: max(quad_tol, dtau^2), see
+    ``_rec_error``) is replaced by the finer one and checked
+    again (down to hq = HQ_MIN).  Returns (records, extras: per solution ``hq``,
+    ``quadrature_error`` and, if it still misses, ``warning``)."""
+    rows = rec.copy()
+    extras = []
+    for s in range(cnt):
+        row, hc = rec[s].copy(), hq
+        while True:
+            fine = _resolve(tr, g, j0, i0, balanced, row, _rules(tr, 0.5 * hc), h, use_tab, base)
+            if fine is None:
+                err, worst = {}, math.inf
+                break
+            err, worst = _rec_error(row, fine, max(1.0, h * h / quad_tol))
+            if worst <= quad_tol or hc <= HQ_MIN:
+                break
+            row, hc = fine, 0.5 * hc
+        ex = {"hq": hc, "quadrature_error": err}
+        if not worst <= quad_tol:
+            ex["warning"] = (
+                f"{'chaotic' if row[0] == 1 else 'fixed-point'} solution Delta0 = {row[1]:.6g}: " + (
+                    "the rule with twice the nodes finds no root next to it (quadrature error not estimated)"
+                    if fine is None else
+                    f"estimated quadrature error {worst:.2g} (relative, the change with twice the nodes) exceeds "
+                    f"the tolerance {quad_tol:g} at the finest rule (hq = {hc:g})"))
+        rows[s] = row
+        extras.append(ex)
+    return rows, extras
 
 
 def critical_gain(phi="tanh", j0=0.0, i0=0.0, balanced=False, n=64):
@@ -919,9 +1081,9 @@ def critical_gain(phi="tanh", j0=0.0, i0=0.0, balanced=False, n=64):
     """
     tr, j0, i0, n, _ = _check_common(phi, j0, i0, n, 0.01)
     z, w = gh_nodes(n)
-    Z, W, NN = _node_sets(n, tr)
+    Q = _rules(tr)
     mus = np.empty(MAXSOL)
-    nm = _mu_roots(tr.f, tr.code, 0.0, j0, float(i0), bool(balanced), Z, W, NN, mus)
+    nm = _mu_roots(tr.f, tr.code, 0.0, j0, float(i0), bool(balanced), Q, mus)
     for b in range(nm):
         mu = mus[b]
         if abs(tr.f(0, mu)) < 1e-14:
@@ -931,7 +1093,7 @@ def critical_gain(phi="tanh", j0=0.0, i0=0.0, balanced=False, n=64):
     # heterogeneous fixed point: follow in g
     def stab(gv):
         rec = np.full((MAXSOL, NREC), np.nan)
-        cnt = _solve_one(tr.f, tr.code, gv, j0, i0, bool(balanced), Z, W, NN, 0.02, False, 1e-8, 1e4, 48, rec, 0)
+        cnt = _solve_one(tr.f, tr.code, gv, j0, i0, bool(balanced), Q, 0.02, False, 1e-8, 1e4, 48, rec, 0)
         fps = [rec[s] for s in range(cnt) if rec[s, 0] == 0]
         if not fps:
             return None
@@ -958,7 +1120,7 @@ def critical_gain(phi="tanh", j0=0.0, i0=0.0, balanced=False, n=64):
 
 
 def solve_stationary(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0.01,
-                     delta_range=(1e-8, 1e4), n_scan=48):
+                     delta_range=None, n_scan=48, hq=None, quad_tol=QUAD_TOL):
     r"""All stationary DMFT solutions of a random rate network at gain(s) ``g``.
 
     Parameters
@@ -973,13 +1135,24 @@ def solve_stationary(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0
         constant external input (balanced: sqrt(N) i0).
     balanced : bool
     n : int
-        Gauss-Hermite nodes per dimension of the coarse scan (and of the closed-form-kernel
-        functions erf/ReLU/linear); tanh and user functions are refined with trapezoid sets of
-        64 sqrt(max(Delta0, 1)) points (|kernel error| < 1e-11, see ``_pick``).
+        kept for compatibility (checked, unused): every Gaussian average uses the self-checking
+        sinh-mapped rules of :mod:`recnet.numerics.dmft.sinhquad` (closed forms for erf, ReLU and
+        linear), whose nodes follow the field's spread and phi's feature width.
     dtau : float
         step of Delta(tau) and of the Schroedinger grid (tau units); error O(dtau^2) in lambda_max.
     delta_range, n_scan :
-        Delta0 is bracketed on a log grid of ``n_scan`` points in ``delta_range``.
+        Delta0 is bracketed on a log grid of ``n_scan`` points in ``delta_range`` (default
+        (1e-8, max(1e4, 100 g^2)): a bounded phi has Delta0 <= g^2 sup phi^2).
+    hq : float, optional
+        rule parameter of the sinh rules (default 1: trapezoid step 0.2 in t); the sign scans use
+        2 hq (half the nodes).
+    quad_tol : float
+        tolerated relative change of a solution's Delta0, Delta_inf, mu, lambda_max and tau_corr
+        (scale max(1, |value|), Delta0 for both variances; tau_corr: max(quad_tol, dtau^2), as it moves
+        with the square root of the kernels' error) when the rules get twice the nodes
+        (hq / 2, with twice the Gauss-Legendre points of the energy integral and of the Delta(tau)
+        table).  Each solution is checked once; one that misses is re-solved on the finer rule,
+        down to hq = 1/16, and otherwise carries a ``warning`` (also in ``warnings``).
 
     Returns
     -------
@@ -988,38 +1161,56 @@ def solve_stationary(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0
     ``stable``, ``branch``, ``n_solutions`` and ``branches`` (a list of every solution found, each
     a dict with the same keys: no solution is dropped).  The primary solution is the stable
     chaotic one if there is one, else a stable fixed point, else the first one.  For array g the
-    scalar keys hold arrays (NaN where no solution) and ``branches`` is a list per g.
+    scalar keys hold arrays (NaN where no solution) and ``branches`` is a list per g.  Every
+    branch carries ``hq`` (the rule it was solved with) and ``quadrature_error`` (dict: the absolute
+    change of delta0, delta_inf, mu, lambda_max, tau_corr and, with j0 != 0,
+    uniform_mode_growth when the rule gets twice the nodes); for scalar g ``quadrature_error`` is
+    also given for the primary solution, and ``warnings`` lists the solutions that miss
+    ``quad_tol``.
     """
     tr, j0, i0, n, h = _check_common(phi, j0, i0, n, dtau)
     garr = np.atleast_1d(np.asarray(g, dtype=float))
     if garr.ndim != 1 or garr.size == 0 or not np.all(np.isfinite(garr)) or np.any(garr <= 0):
         raise checks.ParameterError("g", g, "> 0 (a number or a 1-D array)")
+    if delta_range is None:
+        delta_range = (1e-8, max(1e4, 100.0 * float(np.max(garr)) ** 2))
     lo, hi = (float(delta_range[0]), float(delta_range[1]))
     if not (0 < lo < hi):
         raise checks.ParameterError("delta_range", delta_range, "(low, high) with 0 < low < high")
     n_scan = checks.integer("n_scan", n_scan, minimum=8, maximum=2000)
-    Z, W, NN = _node_sets(n, tr)
+    hq = sq.SINH_HQ if hq is None else checks.in_range("hq", hq, HQ_MIN, 2.0, low_inclusive=True)
+    quad_tol = checks.positive("quad_tol", quad_tol)
+    Q = _rules(tr, hq)
     use_tab = tr.code in (TANH, USER)
-    recs, counts = _solve_many(tr.f, tr.code, garr, j0, i0, bool(balanced), Z, W, NN, h, use_tab, lo, hi, n_scan)
+    recs, counts = _solve_many(tr.f, tr.code, garr, j0, i0, bool(balanced), Q, h, use_tab, lo, hi, n_scan)
+    base = lo * (hi / lo) ** (np.arange(n_scan) / (n_scan - 1))
     gc = critical_gain(tr, j0, i0, balanced)
     from recnet.numerics.dmft.uniform_mode import apply_uniform_mode
-    per_g = [apply_uniform_mode(_records_to_dicts(recs[i], counts[i]), tr, j0, bool(balanced))
-             for i in range(garr.size)]
+    per_g = []
+    for i in range(garr.size):
+        rows, extras = _checked(tr, float(garr[i]), j0, i0, bool(balanced), recs[i], counts[i], hq, quad_tol, h,
+                                use_tab, base)
+        per_g.append(apply_uniform_mode(_records_to_dicts(rows, counts[i], extras), tr, j0, bool(balanced)))
     keys = ("delta0", "delta_inf", "mu", "lambda_max", "tau_corr")
+    warns = [b["warning"] for br in per_g for b in br if b.get("warning")]
     if np.ndim(g) == 0:
         br = per_g[0]
         prim = br[0] if br else None
         out = {"g": float(garr[0]), "phi": tr.name, "j0": j0, "i0": i0, "balanced": bool(balanced),
-               "g_c": gc}
+               "g_c": gc, "delta_range": (lo, hi), "warnings": warns}
         for k in keys:
             out[k] = prim[k] if prim else float("nan")
+        if prim:
+            out["quadrature_error"] = prim["quadrature_error"]
+            out["hq"] = prim["hq"]
         out["chaotic"] = bool(prim["chaotic"]) if prim else False
         out["stable"] = bool(prim["stable"]) if prim else False
         out["branch"] = prim["branch"] if prim else "none"
         out["n_solutions"] = len(br)
         out["branches"] = br
         return out
-    out = {"g": garr, "phi": tr.name, "j0": j0, "i0": i0, "balanced": bool(balanced), "g_c": gc}
+    out = {"g": garr, "phi": tr.name, "j0": j0, "i0": i0, "balanced": bool(balanced), "g_c": gc,
+           "delta_range": (lo, hi), "warnings": warns}
     for k in keys:
         out[k] = np.array([(b[0][k] if b and b[0][k] is not None else np.nan) for b in per_g])
     out["chaotic"] = np.array([bool(b and b[0]["chaotic"]) for b in per_g])
@@ -1042,8 +1233,8 @@ def profile(g, phi="tanh", j0=0.0, i0=0.0, balanced=False, n=48, dtau=0.01, tau_
         return dict(sol, tau=tau, delta=np.full(nt, np.nan), potential=np.full(nt, np.nan))
     if not sol["chaotic"]:
         return dict(sol, tau=tau, delta=np.full(nt, sol["delta0"]), potential=np.full(nt, np.nan))
-    Z, W, NN = _node_sets(n, tr)
-    dl, pot, end = _profile(tr.f, tr.code, float(g), sol["delta0"], sol["mu"], sol["delta_inf"], Z, W, NN,
+    Q = _rules(tr, sol["hq"])
+    dl, pot, end = _profile(tr.f, tr.code, float(g), sol["delta0"], sol["mu"], sol["delta_inf"], Q,
                             float(dtau), float(tau_max) + dtau, tr.code in (TANH, USER))
     return dict(sol, tau=tau, delta=dl[:nt], potential=pot[:nt])
 
@@ -1082,7 +1273,7 @@ def map_solution(g, phi="tanh", n=240):
 
 
 # --------------------------------------------------------------------- Poisson-spiking counterpart
-def solve_spiking(g, phi="1+tanh(x)", j0=0.0, i0=0.0, tau_max=20.0, dtau=0.01, n=None):
+def solve_spiking(g, phi="1+tanh(x)", j0=0.0, i0=0.0, tau_max=20.0, dtau=0.01, n=None, hq=None, quad_tol=QUAD_TOL):
     r"""DMFT of Poisson-spiking rate units (Kadmon & Sompolinsky 2015, PRX 5:041030).
 
     Units emit Poisson spikes at rate :math:`\phi(h_i)` (per tau_s); the synaptic input
@@ -1098,28 +1289,33 @@ def solve_spiking(g, phi="1+tanh(x)", j0=0.0, i0=0.0, tau_max=20.0, dtau=0.01, n
 
     with :math:`\Delta_\infty = g^2 C_\phi(\Delta_\infty)` and :math:`\mu = I_0 + J_0\langle\phi\rangle`.
     The solution is smooth across the rate network's g_c (the shot noise keeps Delta(tau) decaying
-    below it).  Returns dict with delta0, delta_inf, mu, rate (<phi> per tau_s), tau, delta.
+    below it).  The Gaussian averages use the self-checking sinh rules (``hq``, default 1; ``n`` is
+    kept for compatibility and unused): the root Delta0 is moved by one Newton step of the residual
+    with twice the nodes (hq / 2); that step and the change of the rate are ``quadrature_error``, and
+    while they exceed ``quad_tol`` (relative to max(1, value)) the finer rule is taken (down to
+    hq = 1/16, else ``warnings`` says so).  Returns dict with delta0, delta_inf, mu, rate (<phi>
+    per tau_s), tau, delta, hq, quadrature_error, warnings.
     """
     from scipy.integrate import solve_ivp
     from scipy.optimize import brentq
-    from recnet.numerics.gaussian import gaussian_corr, gaussian_mean
     tr = transfer(phi)
     g = checks.positive("g", g)
     j0 = checks.finite("j0", j0)
     i0 = checks.finite("i0", i0)
+    quad_tol = checks.positive("quad_tol", quad_tol)
+    xc, wx = sq.feature(tr)
+    rule = {"hq": sq.SINH_HQ if hq is None else checks.in_range("hq", hq, HQ_MIN, 2.0)}
 
-    def nn(d0):
-        # 96 Gauss-Hermite nodes: |error| of the kernels < 1e-4 up to Delta0 ~ 30 (enough for the
-        # percent-level comparison with spiking simulations); pass n to override
-        return 96 if n is None else int(n)
+    def C(d, d0, mu):
+        return sq.corr_sinh(tr.f, tr.code, 0, float(d), float(d0), float(mu), xc, wx, rule["hq"])
 
-    def C(d, d0, mu, which="phi"):
-        return gaussian_corr(tr, d, d0, mu, which=which, n=nn(d0))
+    def mean(d0, mu):
+        return sq.mean_sinh(tr.f, tr.code, 0, float(mu), float(d0), xc, wx, rule["hq"])
 
     def mu_of(d0):
         if j0 == 0.0:
             return i0
-        h = lambda m: m - i0 - j0 * gaussian_mean(tr, d0, m, n=nn(d0))
+        h = lambda m: m - i0 - j0 * mean(d0, m)
         span = abs(i0) + 10 * abs(j0) * (1 + math.sqrt(d0)) + 10
         grid = np.linspace(-span, span, 201)
         vals = [h(v) for v in grid]
@@ -1144,10 +1340,8 @@ def solve_spiking(g, phi="1+tanh(x)", j0=0.0, i0=0.0, tau_max=20.0, dtau=0.01, n
         di = hilltop(d0, mu)
         if not np.isfinite(di):
             return math.nan, mu, di
-        half = 0.5 * (d0 - di)
-        dd = di + half * (_GL_X + 1)
-        integ = half * np.sum(_GL_W * (g * g * gaussian_corr(tr, dd, d0, mu, n=nn(d0)) - dd))
-        m1 = gaussian_mean(tr, d0, mu, n=nn(d0))
+        integ = _energy(tr.f, tr.code, g, d0, mu, di, _rules(tr, rule["hq"]))  # graded panels in s
+        m1 = mean(d0, mu)
         return integ + (g * g * m1) ** 2 / 8.0, mu, di
 
     grid = np.geomspace(1e-2, 1e3, 36)
@@ -1171,7 +1365,28 @@ def solve_spiking(g, phi="1+tanh(x)", j0=0.0, i0=0.0, tau_max=20.0, dtau=0.01, n
     if d0s is None:
         raise ValueError(f"no stationary spiking-DMFT solution found for g = {g}, phi = {tr.name!r}")
     _, mu, di = resid(d0s)
-    m1 = gaussian_mean(tr, d0s, mu, n=nn(d0s))
+    m1 = mean(d0s, mu)
+    warns = []
+    while True:  # the quadrature check: one Newton step of the residual with twice the nodes
+        hq_used = rule["hq"]
+        rule["hq"] = 0.5 * hq_used
+        r0 = resid(d0s)[0]
+        dx = 1e-6 * d0s
+        r1 = resid(d0s + dx)[0]
+        step = -r0 * dx / (r1 - r0) if r1 != r0 else math.inf
+        d0f = d0s + step
+        _, muf, dif = resid(d0f) if math.isfinite(step) else (None, math.nan, math.nan)
+        m1f = mean(d0f, muf) if math.isfinite(step) else math.nan
+        err = {"delta0": abs(step), "delta_inf": abs(dif - di), "mu": abs(muf - mu), "rate": abs(m1f - m1)}
+        worst = max(err["delta0"] / max(1.0, d0s), err["delta_inf"] / max(1.0, d0s),
+                    err["mu"] / max(1.0, abs(mu)), err["rate"] / max(1.0, abs(m1)))
+        if worst <= quad_tol or hq_used <= HQ_MIN or not math.isfinite(worst):
+            rule["hq"] = hq_used
+            if not worst <= quad_tol:
+                warns.append(f"estimated quadrature error {worst:.2g} (relative, the change with twice the nodes) "
+                             f"exceeds the tolerance {quad_tol:g} at hq = {hq_used:g}")
+            break
+        d0s, mu, di, m1 = d0f, muf, dif, m1f  # the finer rule's solution, checked in turn
     v0 = -g * g * m1 / 2.0
 
     def rhs(t, y):
@@ -1188,16 +1403,17 @@ def solve_spiking(g, phi="1+tanh(x)", j0=0.0, i0=0.0, tau_max=20.0, dtau=0.01, n
     delta = np.full(tau.size, di)
     delta[: sol.y.shape[1]] = np.maximum(sol.y[0], di)
     return {"g": g, "phi": tr.name, "delta0": float(d0s), "delta_inf": float(di), "mu": float(mu),
-            "rate": float(m1), "tau": tau, "delta": delta}
+            "rate": float(m1), "tau": tau, "delta": delta, "hq": rule["hq"],
+            "quadrature_error": {k: float(v) for k, v in err.items()}, "warnings": warns}
 
 
 # ------------------------------------------------------ continuation of the chaotic branch in g
 @njit
-def _static_residuals(f, code, g, s, a, mu, Z, W, NN):
+def _static_residuals(f, code, g, s, a, mu, Q):
     """(hilltop residual, energy residual, g^2 C_phi'(s; s + a)) at Delta_inf = s, amplitude a."""
     d0 = s + a
-    return (_hill_F(f, code, g, s, a, mu, Z, W, NN), _energy(f, code, g, d0, mu, s, Z, W, NN),
-            g * g * _C(f, code, 1, s, d0, mu, Z, W, NN))
+    return (_hill_F(f, code, g, s, a, mu, Q), _energy(f, code, g, d0, mu, s, Q),
+            g * g * _C(f, code, 1, s, d0, mu, Q))
 
 
 def continue_chaotic(phi="tanh", g0=2.0, i0=0.0, start=None, g_range=(0.05, 20.0), ds=0.05, n_steps=300,
@@ -1235,7 +1451,7 @@ def continue_chaotic(phi="tanh", g0=2.0, i0=0.0, start=None, g_range=(0.05, 20.0
     from recnet.numerics.continuation import arclength
     tr, _, i0, n, h = _check_common(phi, 0.0, i0, n, dtau)
     g0 = checks.positive("g0", g0)
-    Z, W, NN = _node_sets(n, tr)
+    Q = _rules(tr)
     if start is None:
         sol = solve_stationary(g0, tr, 0.0, i0, False, n, h)
         ch = [b for b in sol["branches"] if b["chaotic"]]
@@ -1253,7 +1469,7 @@ def continue_chaotic(phi="tanh", g0=2.0, i0=0.0, start=None, g_range=(0.05, 20.0
             return np.array([np.nan, np.nan])
         if x[1] < 1e-9:
             return np.array([np.nan, np.nan])  # the branch has reached a = 0 (its end)
-        r = _static_residuals(tr.f, tr.code, gv, max(x[0], 0.0), x[1], i0, Z, W, NN)
+        r = _static_residuals(tr.f, tr.code, gv, max(x[0], 0.0), x[1], i0, Q)
         # energy residual / a^2: O(1) as a -> 0 (E ~ a^2 (g^2 <phi'>^2 - 1)/2), so the branch's end
         # at a = 0 is regular and no spurious tiny-a solutions are accepted
         return np.array([r[0], r[1] / (x[1] * x[1])])
@@ -1271,13 +1487,13 @@ def continue_chaotic(phi="tanh", g0=2.0, i0=0.0, start=None, g_range=(0.05, 20.0
         xs = res["x"]
         folds = res["folds"]
     gs = res["p"]
-    hill = np.array([_static_residuals(tr.f, tr.code, gv, max(x[0], 0.0), x[1], i0, Z, W, NN)[2] < 1.0
+    hill = np.array([_static_residuals(tr.f, tr.code, gv, max(x[0], 0.0), x[1], i0, Q)[2] < 1.0
                      for gv, x in zip(gs, xs)])
     lam = np.full(gs.size, np.nan)
     if lyapunov:
         use_tab = tr.code in (TANH, USER)
         for k, (gv, x) in enumerate(zip(gs, xs)):
-            lam[k] = _chaotic_extras(tr.f, tr.code, gv, x[0] + x[1], i0, max(x[0], 0.0), Z, W, NN, h, use_tab)[0]
+            lam[k] = _chaotic_extras(tr.f, tr.code, gv, x[0] + x[1], i0, max(x[0], 0.0), Q, h, use_tab)[0]
     return {"g": gs, "delta0": xs[:, 0] + xs[:, 1], "delta_inf": xs[:, 0], "hilltop": hill, "lambda_max": lam,
             "folds": [{"g": float(gf), "delta0": float(xf[0] + xf[1]), "delta_inf": float(xf[0])}
                       for gf, xf in folds],

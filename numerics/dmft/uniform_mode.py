@@ -26,20 +26,14 @@ import math
 
 __all__ = ["uniform_mode_growth", "apply_uniform_mode"]
 
-_NODES = None
-
-
-def _nodes():
-    """Trapezoid nodes on [-10, 10] (1601 points) with Gaussian weights: for analytic phi' (tanh,
-    erf, smooth user functions) the error falls exponentially with the number of points (< 1e-12
-    here), where 80 Gauss-Hermite nodes leave ~1e-7 for tanh'."""
-    global _NODES
-    if _NODES is None:
-        import numpy as np
-        z = np.linspace(-10.0, 10.0, 1601)
-        w = (z[1] - z[0]) * np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
-        _NODES = (z, w)
-    return _NODES
+def _dphi_mean(tr, mu, delta0, hq=None):
+    """<phi'(mu + sqrt(delta0) z)> by the self-checking sinh-mapped rule
+    (:func:`recnet.numerics.dmft.sinhquad.mean_sinh`, clustered at phi's feature: it resolves phi'
+    also when sqrt(delta0) is large against phi's feature width, where a uniform rule does not)."""
+    from recnet.numerics.dmft import sinhquad as sq
+    xc, wx = sq.feature(tr)
+    return float(sq.mean_sinh(tr.f, tr.code, 1, float(mu), max(float(delta0), 0.0), xc, wx,
+                              sq.SINH_HQ if hq is None else float(hq)))
 
 
 def uniform_mode_growth(phi, mu, delta0, j0):
@@ -58,13 +52,10 @@ def uniform_mode_growth(phi, mu, delta0, j0):
     -------
     float, 1/tau (exactly -1 when j0 = 0).
     """
-    from recnet.numerics.gaussian import mean_kernel, transfer
+    from recnet.numerics.gaussian import transfer
     if j0 == 0.0:
         return -1.0
-    tr = transfer(phi)
-    z, w = _nodes()
-    dphi = float(mean_kernel(tr.f, tr.code, 1, float(mu), max(float(delta0), 0.0), z, w))
-    return -1.0 + j0 * dphi
+    return -1.0 + j0 * _dphi_mean(transfer(phi), mu, delta0)
 
 
 def apply_uniform_mode(branches, phi, j0, balanced=False):
@@ -74,20 +65,25 @@ def apply_uniform_mode(branches, phi, j0, balanced=False):
     it diverges with N) and ``uniform_mode_stable``; ``stable`` becomes the bulk stability AND
     the uniform-mode stability.  Order: stable chaotic, stable fixed points, the rest (by delta0).
     """
-    from recnet.numerics.gaussian import mean_kernel, transfer
+    from recnet.numerics.gaussian import transfer
     out = []
     tr = transfer(phi) if (j0 != 0.0 and branches) else None
-    z, w = _nodes()
     for b in branches:
         b = dict(b)
         if j0 == 0.0:
             rate, ok = -1.0, True
         elif balanced:
-            dphi = float(mean_kernel(tr.f, tr.code, 1, b["mu"], max(b["delta0"], 0.0), z, w))
+            dphi = _dphi_mean(tr, b["mu"], b["delta0"], b.get("hq"))
             rate, ok = None, j0 * dphi > 0.0
         else:
-            rate = -1.0 + j0 * float(mean_kernel(tr.f, tr.code, 1, b["mu"], max(b["delta0"], 0.0), z, w))
+            hq = b.get("hq")
+            dphi = _dphi_mean(tr, b["mu"], b["delta0"], hq)
+            rate = -1.0 + j0 * dphi
             ok = bool(rate < 0.0) if math.isfinite(rate) else False
+            if isinstance(b.get("quadrature_error"), dict):  # its change with twice the nodes
+                fine = _dphi_mean(tr, b["mu"], b["delta0"], 0.5 * (1.0 if hq is None else hq))
+                b["quadrature_error"] = dict(b["quadrature_error"],
+                                             uniform_mode_growth=abs(j0) * abs(fine - dphi))
         b["uniform_mode_growth"] = rate
         b["uniform_mode_stable"] = bool(ok)
         b["stable"] = bool(b["stable"] and ok)

@@ -87,4 +87,8 @@ def branch_values(b):
     if "uniform_mode_growth" in b:
         out["uniform_mode_growth_per_tau"] = b["uniform_mode_growth"]
         out["uniform_mode_stable"] = b["uniform_mode_stable"]
+    if isinstance(b.get("quadrature_error"), dict):  # the change with twice the nodes, in the same keys
+        names = {"lambda_max": "lambda_max_per_tau", "tau_corr": "tau_corr_tau",
+                 "uniform_mode_growth": "uniform_mode_growth_per_tau"}
+        out["quadrature_error"] = {names.get(k, k): v for k, v in b["quadrature_error"].items()}
     return out

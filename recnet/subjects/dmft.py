@@ -50,12 +50,14 @@ def _dmft_model(model, g, phi, j0, i0):
 
 def _state(sol, phi, balanced=False):
     """The outcome in words for the primary solution of numerics.dmft.solve_stationary."""
+    lo, hi = sol.get("delta_range", (1e-8, 1e4))
     if sol["n_solutions"] == 0 and balanced:
         return ("no balanced state found: the balance condition J0 <phi> = I0 and the self-consistency "
-                "Delta0 = g^2 C_phi(Delta0) have no common solution with Delta0 in [1e-8, 1e4]")
+                f"Delta0 = g^2 C_phi(Delta0) have no common solution with Delta0 in [{lo:g}, {hi:g}]")
     if sol["n_solutions"] == 0:
         return ("no stationary state: the self-consistency Delta0 = g^2 C_phi(Delta0) has no solution with "
-                "Delta0 in [1e-8, 1e4] (for a phi growing faster than linearly the activity grows without bound)")
+                f"Delta0 in [{lo:g}, {hi:g}] (for a phi growing faster than linearly the activity grows without "
+                "bound)")
     if sol["stable"]:
         if sol["chaotic"]:
             return "stationary chaos (lambda_max > 0, uniform mode stable)"
@@ -168,6 +170,9 @@ def _predict(g=2.0, phi="tanh", j0=0.0, i0=0.0, balanced=False, model=None):
     prim = branches[0] if branches else None
     state = _state(sol, phi, balanced)
     values = {"state": state}
+    warns += sol.get("warnings", [])
+    if prim is not None and "quadrature_error" in prim:
+        values["quadrature_error"] = prim["quadrature_error"]
     if balanced:
         values["uniform_mode_note"] = _BALANCED_UM
     if prim is None:

@@ -274,7 +274,9 @@ def _driven_predict(g=2.0, phi="tanh", amplitude=1.0, frequency=5.0, tau=10.0, c
         from recnet.numerics.dmft import twotime as TT
         cv = TT.common_vs_independent(g=g, phi="relu", amplitude=amplitude, omega=om)
         out["balanced_relu_chaotic_variance"] = {"no_input": cv["none"], "common_input": cv["common"],
-                                                 "independent_input": cv["independent"]}
+                                                 "independent_input": cv["independent"],
+                                                 "quadrature_error": cv["quadrature_error"]}
+        warns.extend(cv["warnings"])
     if not_computed:
         out["not_computed"] = not_computed
     return Result("dmft-driven", values=out, config={"g": float(g), "phi": str(phi), "amplitude": amplitude,
