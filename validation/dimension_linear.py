@@ -15,10 +15,13 @@ and x -> -x symmetry).  Bin sums :math:`u_j` of b steps; lag-window estimate
 
 whose expectation is :math:`\sum_k w_k\Gamma_k` with :math:`w_k = 1` for :math:`|k| \le K = K_b b`
 (each step's window covers at least K lags either side), so it is unbiased for S_0 up to the tail
-:math:`\sum_{|k|>K}\Gamma_k`.  :math:`\langle S_0, \Gamma_k\rangle/N` decays as :math:`g^{2k}`
-(balanced words in W, W^T: Hu & Sompolinsky 2022), so the tail's relative effect on PR is at most
-about :math:`4r^{2K}/(1 - r^2)`, r the spectral radius bound :math:`g(1 + 2N^{-1/2})`; K is chosen
-to make it < 1e-8 and the bound enters the verdict as ``systematic``.  A burn-in of 2K steps from
+:math:`\sum_{|k|>K}\Gamma_k`, :math:`\Gamma_k = W^kC`.  The lag covariances of one finite matrix
+decay as the k-th power of its spectral radius (the large-N inner products
+:math:`\langle S_0, \Gamma_k\rangle/N` even as :math:`g^{2k}`, balanced words in W, W^T), so the
+tail's relative effect on PR is bounded by :math:`r^{K+1}/(1 - r)`, r the spectral-radius bound
+:math:`g(1 + 2N^{-1/2})` (the edge of the circular law plus its finite-N excess); K is chosen to make
+it < 1e-4 and the bound (checked against the exact truncated sum of a sampled W in the tests, where
+it holds with three orders of magnitude to spare) enters the verdict as ``systematic``.  A burn-in of 2K steps from
 x = 0 leaves a relative covariance error below :math:`r^{4K}`.
 
 Independent chains make unbiased U-statistics of the traces: :math:`(\operatorname{tr}S)^2` by
@@ -46,18 +49,18 @@ from recnet.validation.compare import ValidationResult, compare
 __all__ = ["window_lags", "chain_estimates", "pr_from_chains", "validate_linear_dimension"]
 
 #: relative truncation error allowed for the lag window (module docstring)
-TAIL = 1e-8
+TAIL = 1e-4
 
 
 def window_lags(g, n, b=4):
-    """(K, bound): lag-window half-width K (a multiple of the bin b) with 4 r^(2K)/(1 - r^2) < TAIL,
+    """(K, bound): lag-window half-width K (a multiple of the bin b) with r^(K+1)/(1 - r) < TAIL,
     r = g (1 + 2/sqrt(N)) (< 1 required), and that bound."""
     r = g * (1.0 + 2.0 / math.sqrt(n))
     if not r < 1.0:
         raise ParameterError("g", g, f"g (1 + 2/sqrt(N)) < 1 for a stationary linear network at N = {n}")
-    k = math.log(TAIL * (1.0 - r * r) / 4.0) / (2.0 * math.log(r))
+    k = math.log(TAIL * (1.0 - r)) / math.log(r) - 1.0
     K = b * max(1, math.ceil(k / b))
-    return K, 4.0 * r ** (2 * K) / (1.0 - r * r)
+    return K, r ** (K + 1) / (1.0 - r)
 
 
 def chain_estimates(W, n_chains, n_steps, K, b=4, seed=None, batch=16):
@@ -162,11 +165,11 @@ def validate_linear_dimension(gs=(0.5, 0.7), n=2000, n_chains=16, n_steps=None, 
         q_inf = 2 * est[1][0] - est[0][0]
         dof = _satterthwaite([(4 * est[1][1] ** 2, est[1][2]), (est[0][1] ** 2, est[0][2]), (d_var, n_draws - 1)])
         fam = f"g{g:g}"
-        why = (f"lag-window truncation at K = {K} steps: relative PR error < 4 r^(2K)/(1 - r^2) = {tail:.1e}, "
+        why = (f"lag-window truncation at K = {K} steps: relative PR error < r^(K+1)/(1 - r) = {tail:.1e}, "
                f"r = g (1 + 2/sqrt(N)) (module docstring), times the prediction")
         res.comparisons.append(compare(
             f"participation_ratio_per_n_zero_frequency_g{g:g}_n_inf", pred, q_inf, math.sqrt(t_var + d_var),
-            dof=dof, systematic=3 * tail * pred, why=why, family=fam,
+            dof=dof, systematic=tail * pred, why=why, family=fam,
             stderr_parts={"temporal": math.sqrt(t_var), "disorder": math.sqrt(d_var)},
             note=f"(1 - g^2)^2 vs 2 q(N={sizes[1]}) - q(N={sizes[0]}), one network each, {n_chains} chains x "
                  f"{steps} Euler steps (dt = tau) per network; disorder scatter from {n_draws} exact inversions "
@@ -174,7 +177,7 @@ def validate_linear_dimension(gs=(0.5, 0.7), n=2000, n_chains=16, n_steps=None, 
         for (v, se, dof1), ex, N in zip(est, exact, sizes):
             res.comparisons.append(compare(
                 f"participation_ratio_per_n_zero_frequency_g{g:g}_n{N}_same_network", ex, v, se, dof=dof1,
-                systematic=3 * tail * ex, why=why, family=fam,
+                systematic=tail * ex, why=why, family=fam,
                 note="simulation against the exact (1 - W)^-1 (1 - W)^-T of the simulated W (finite-N oracle)"))
         info[fam] = {"sizes": sizes, "lag_window_steps": K, "bin_steps": b, "n_steps": steps,
                      "simulated": [e[0] for e in est], "simulated_stderr": [e[1] for e in est],
