@@ -26,7 +26,7 @@ G_SHAPE = ((1.0, 1.5), (0.8, 1.0))
 J_SHAPE = ((1.0, 0.5), (0.5, 1.0))
 PHIS = ("tanh", "erf")
 #: simulated points (g, J0): one in each phase
-SIM_POINTS = ((0.5, 0.5), (0.5, 2.2), (1.5, 0.3), (1.6, 2.6))
+SIM_POINTS = ((0.5, 0.5), (0.6, 2.5), (1.6, 0.4), (2.5, 4.0))
 _COLORS = {"fixed point": "#ffffff", "ferromagnetic fixed point": "#9ecae1", "chaos": "#fdae6b",
            "ferromagnetic chaos": "#d62728", "none": "#bbbbbb"}
 
@@ -58,13 +58,13 @@ def make(out=None, quick=False):
 
     from recnet.numerics.dmft import population_phases as PH
     out = out or "kadmon2015_phase_diagram.png"
-    gs = np.linspace(0.3, 1.8, 3 if quick else 11)
-    js = np.linspace(0.0, 3.0, 3 if quick else 11)
+    gs = np.linspace(0.3, 2.7, 3 if quick else 9)
+    js = np.linspace(0.0, 4.5, 3 if quick else 10)
     labels, lam, _ = PH.phase_grid(ALPHA, G_SHAPE, J_SHAPE, gs, js, list(PHIS))
     names = sorted({lab for row in labels for lab in row})
     colors = [_COLORS.get(nm, "#8c6d31") for nm in names]
     idx = np.array([[names.index(lab) for lab in row] for row in labels])
-    fig, ax = plt.subplots(figsize=(6.4, 5.0))
+    fig, ax = plt.subplots(figsize=(9.0, 5.0))
     dg, dj = gs[1] - gs[0], js[1] - js[0]
     from matplotlib.colors import ListedColormap
     ax.imshow(idx, origin="lower", aspect="auto", cmap=ListedColormap(colors), vmin=-0.5, vmax=len(names) - 0.5,
@@ -90,7 +90,7 @@ def make(out=None, quick=False):
                 plt.Line2D([], [], marker="o", mfc="k", mec="k", ls="", label=f"simulation N = {n}: lambda1 > 0"),
                 plt.Line2D([], [], marker="o", mfc="w", mec="k", ls="", label="simulation: lambda1 < 0"),
                 plt.Line2D([], [], marker="x", color="k", ls="", label="simulation: |mu| > 0")]
-    ax.legend(handles=handles, fontsize=6.5, loc="upper left", framealpha=0.9)
+    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), framealpha=0.9)
     ax.set_xlim(gs[0] - dg / 2, gs[-1] + dg / 2)
     ax.set_ylim(js[0] - dj / 2, js[-1] + dj / 2)
     return save(fig, out, TITLE)

@@ -42,10 +42,49 @@ def phase_of(sol):
     return " + ".join(names) if names else "none"
 
 
+def _ferromagnetic_chaos(sol, alpha, G, J0, phi, i0):
+    r"""Chaotic branches with mu != 0 started off a mu = 0 chaotic branch along its unstable uniform
+    mode (``solve_populations`` starts chaotic states from fixed points only, and the ferromagnetic
+    fixed point can be absent where ferromagnetic chaos is the state: then it finds no stable
+    branch).  Appended to ``sol["branches"]`` with their stability; returns how many were added."""
+
+    from recnet.numerics.dmft import populations as PP
+    a, G, J0, trs, I = PP.check_structure(alpha, G, J0, phi, i0)
+    seeds = [b for b in sol["branches"] if b["branch"] == "chaotic" and not b["uniform_mode_stable"]
+             and float(np.max(np.abs(b["mu"]))) <= MU_ZERO]
+    added = 0
+    for b in seeds:
+        ev, V = np.linalg.eig(PP.uniform_mode_matrix(a, J0, trs, b["mu"], b["delta0"]))
+        v = np.real(V[:, int(np.argmax(ev.real))])
+        v = v / np.max(np.abs(v))
+        for c in (1.0, -1.0, 0.5, -0.5, 2.0, -2.0):
+            st = PP.chaotic_state(a, G, J0, trs, I, guess={"mu": c * v, "delta0": b["delta0"]})
+            if st is None or float(np.max(np.abs(st["mu"]))) <= MU_ZERO:
+                continue
+            if any(x["branch"] == "chaotic" and np.allclose(x["mu"], st["mu"], atol=1e-5) for x in sol["branches"]):
+                continue
+            ly = PP.lyapunov_chaotic(st, a, G, trs)
+            M = G ** 2 * a[None, :] * PP._second_moments(trs, st["mu"], st["delta0"], 1)[None, :]
+            eu = np.linalg.eigvals(PP.uniform_mode_matrix(a, J0, trs, st["mu"], st["delta0"]))
+            stable = bool(np.all(eu.real < 0))
+            sol["branches"].append({
+                "branch": "chaotic", "mu": st["mu"], "delta0": st["delta0"], "delta_inf": st["delta_inf"],
+                "temporal_variance": st["temporal_variance"], "chaos_radius": PP._spectral_radius(M),
+                "lambda_max": ly["lambda_max"], "uniform_mode_eigenvalues": eu, "uniform_mode_stable": stable,
+                "bulk_stable": True, "chaotic": True, "tau_end": st["t_end"], "state": st, "stable": stable})
+            added += 1
+    if added:
+        sol["chaotic"] = any(x["chaotic"] and x["stable"] for x in sol["branches"])
+    return added
+
+
 def classify(alpha, g_shape, j_shape, g, j0, phi, i0=0.0):
-    """(phase label, solve_populations result) at scales (g, j0)."""
+    """(phase label, solve_populations result) at scales (g, j0), with the ferromagnetic chaotic
+    states grown from a uniform-unstable mu = 0 chaotic state (:func:`_ferromagnetic_chaos`)."""
     from recnet.numerics.dmft.populations import solve_populations
-    sol = solve_populations(alpha, g * np.asarray(g_shape, float), j0 * np.asarray(j_shape, float), phi, i0)
+    G, J = g * np.asarray(g_shape, float), j0 * np.asarray(j_shape, float)
+    sol = solve_populations(alpha, G, J, phi, i0)
+    _ferromagnetic_chaos(sol, alpha, G, J, phi, i0)
     return phase_of(sol), sol
 
 
