@@ -130,3 +130,17 @@ def test_rate_network_predicts_dimension():
     assert r2["dimension"]["participation_ratio_per_n"] == pytest.approx((1 - 0.25) ** 2, rel=1e-12)
     r3 = _predict(g=2.0, phi="tanh").to_dict()
     assert "dimension" not in r3 and "dimension" in r3["not_computed"]
+
+
+def test_rate_network_two_population_model_dimension(tmp_path):
+    """A two-population linear model file: the block Dyson closed form (tested against exact
+    inversions above) reaches dimension.participation_ratio_per_n."""
+    from recnet.subjects.rate_network import _predict
+    f = tmp_path / "lin2.toml"
+    f.write_text('model = "rate-network"\nname = "lin2"\nphi = "linear"\nn = 1000\n'
+                 '[[population]]\nname = "E"\nfraction = 0.6\n[[population]]\nname = "I"\nfraction = 0.4\n'
+                 '[[coupling]]\npre = "E"\npost = "E"\ng = 0.5\n[[coupling]]\npre = "I"\npost = "E"\ng = 0.8\n'
+                 '[[coupling]]\npre = "E"\npost = "I"\ng = 0.3\n[[coupling]]\npre = "I"\npost = "I"\ng = 0.6\n')
+    r = _predict(model=str(f)).to_dict()
+    ref = D.participation_ratio_linear([0.6, 0.4], np.array([[0.5, 0.8], [0.3, 0.6]]) ** 2)
+    assert r["dimension"]["participation_ratio_per_n"] == pytest.approx(ref["participation_ratio_per_n"], rel=1e-13)
