@@ -1,11 +1,12 @@
 r"""PR/N = (1 - g^2)^2 of the linear random network against simulations (zero-frequency covariance).
 
 Network: :math:`\dot x = -x + Wx + \xi`, :math:`W_{ij} \sim \mathcal N(0, g^2/N)`, unit white noise,
-integrated with the Euler step dt = tau: :math:`x_{t+1} = Wx_t + \xi_t`.  The zero-frequency
-covariance of this discrete process, :math:`\sum_k\Gamma_k = (1 - W)^{-1}(1 - W)^{-T}`, equals the
-continuous network's :math:`S_0` exactly for any Euler step dt (with time step dt the lag sum is
-:math:`(-A\,dt)^{-1}\sigma^2dt(-A\,dt)^{-T}/dt\cdot dt`, A = W - 1), so the step adds no bias to
-the quantity compared.
+integrated with the Euler step dt = tau: :math:`x_{t+1} = Wx_t + \xi_t`.  For any step dt the
+Euler process :math:`x_{t+1} = (1 + A\,dt)x_t + \sigma\sqrt{dt}\,\xi_t` (A = W - 1) has lag-summed
+covariance :math:`\sum_k\Gamma_k = (-A\,dt)^{-1}\sigma^2dt\,(-A\,dt)^{-T} = \sigma^2A^{-1}A^{-T}/dt`,
+so the activity integrated over a window T, :math:`dt\sum_t x_t`, has covariance
+:math:`T\,dt\sum_k\Gamma_k = T\sigma^2A^{-1}A^{-T}`: the continuous network's zero-frequency
+covariance :math:`S_0` exactly.  The step adds no bias to the quantity compared.
 
 Estimator (per chain c of G independent chains with the same W, zero mean known exactly: no input
 and x -> -x symmetry).  Bin sums :math:`u_j` of b steps; lag-window estimate
