@@ -10,7 +10,8 @@ boundaries, bulk onset g_c = rho(M_hat)^(-1/2) (dashed) and uniform-mode instabi
 J0_c = 1/max Re eig(jhat diag alpha) (dotted).  Markers: simulations (N units, one network, Heun
 dt = 0.05 tau), filled when the simulated largest Lyapunov exponent is positive, a cross inside when
 the population means are away from 0 (|mu| above 6 standard errors of a mean over units); the
-marker's edge colour is the predicted phase's.  Axes: g (dimensionless gain of the random part),
+labels give the simulated and predicted lambda and |mu| (the predicted phase is the colour under the
+marker).  Axes: g (dimensionless gain of the random part),
 J0 (dimensionless mean coupling).
 """
 
@@ -72,16 +73,23 @@ def make(out=None, quick=False):
     gc, jc = PH.zero_state_boundaries(ALPHA, G_SHAPE, J_SHAPE)
     ax.axvline(gc, color="k", ls="--", lw=1.2)
     ax.axhline(jc, color="k", ls=":", lw=1.2)
-    n = 200 if quick else 1000
+    n = 200 if quick else 1500
     pts = SIM_POINTS[:2] if quick else SIM_POINTS
     for k, (g, j) in enumerate(pts):
-        lab_th, _ = PH.classify(ALPHA, G_SHAPE, J_SHAPE, g, j, list(PHIS))
+        lab_th, sol = PH.classify(ALPHA, G_SHAPE, J_SHAPE, g, j, list(PHIS))
+        st = [b for b in sol["branches"] if b["stable"]]
+        th = max(st, key=lambda b: float(np.sum(b["mu"]))) if st else None
         ch, fe, r = simulated_phase(g, j, n, seed=100 + k, t_meas=20.0 if quick else 40.0)
-        ax.plot(g, j, "o", ms=13, mfc="k" if ch else "w", mec=_COLORS.get(lab_th, "#8c6d31"), mew=3)
+        ax.plot(g, j, "o", ms=13, mfc="k" if ch else "w", mec="k", mew=1.5)
         if fe:
             ax.plot(g, j, "x", ms=9, color="w" if ch else "k", mew=2)
-        ax.annotate(f"sim: {phase_label(ch, fe)}\nlambda1 = {r['lambda1']:.2f}", (g, j), textcoords="offset points",
-                    xytext=(8, 8), fontsize=7)
+        txt = (f"sim: {phase_label(ch, fe)}, lambda1 = {r['lambda1']:.2f}, |mu| = "
+               f"({abs(r['mu'][0]):.2f}, {abs(r['mu'][1]):.2f})")
+        if th is not None:
+            txt += (f"\ntheory: {lab_th}, lambda_max = {th['lambda_max']:.2f}, |mu| = "
+                    f"({abs(th['mu'][0]):.2f}, {abs(th['mu'][1]):.2f})")
+        ax.annotate(txt, (g, j), textcoords="offset points", xytext=(-60, 12), fontsize=6.5,
+                    bbox=dict(boxstyle="round", fc="w", alpha=0.8))
     ax.set_xlabel("g (gain of the random couplings, g_ab = g ghat_ab)")
     ax.set_ylabel("J0 (mean coupling, J0_ab = J0 jhat_ab)")
     handles = [Patch(facecolor=c, edgecolor="k", label=f"theory: {nm}") for nm, c in zip(names, colors)]
