@@ -54,7 +54,8 @@ def test_zero_state_boundaries_closed_form():
     """g_c and J0_c of the zero state: the solver's zero branch changes stability across them
     (+-0.5 %), and g_c equals the bisection root of rho(M(g)) = 1 on the solver's own M."""
     gc, jc = PH.zero_state_boundaries(A, GS, JS)
-    # by hand: rho([[0.6, 0.9], [0.384, 0.4]]) = 0.5 + sqrt(0.25 + 0.1056); max eig([[0.6, .2], [.3, .4]]) = 0.5 + sqrt(0.07)
+    # by hand: rho([[0.6, 0.9], [0.384, 0.4]]) = 0.5 + sqrt(0.25 + 0.1056);
+    # max eig([[0.6, .2], [.3, .4]]) = 0.5 + sqrt(0.07)
     assert gc == pytest.approx(1 / math.sqrt(0.5 + math.sqrt(0.3556)), rel=1e-12)
     assert jc == pytest.approx(1 / (0.5 + math.sqrt(0.07)), rel=1e-12)
     from recnet.numerics.dmft.populations import solve_populations
