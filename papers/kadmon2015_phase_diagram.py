@@ -88,7 +88,7 @@ def make(out=None, quick=False):
         if th is not None:
             txt += (f"\ntheory: {lab_th}, lambda_max = {th['lambda_max']:.2f}, |mu| = "
                     f"({abs(th['mu'][0]):.2f}, {abs(th['mu'][1]):.2f})")
-        off = (-250 if g > 2.0 else -40, -34 if j < 1.0 or j > 3.5 else 12)  # keep labels apart and inside
+        off = (-250 if g > 2.0 else -40, -34 if (j < 1.0 and g > 1.0) or j > 3.5 else 12)  # labels apart, inside
         ax.annotate(txt, (g, j), textcoords="offset points", xytext=off, fontsize=6.5,
                     bbox=dict(boxstyle="round", fc="w", alpha=0.8))
     ax.set_xlabel("g (gain of the random couplings, g_ab = g ghat_ab)")
