@@ -35,10 +35,11 @@ def test_geometry_figures_draw(name, tmp_path):
 # boerlin2013_tracking [34], brunel_rate_vs_g [192], calaim2022_bounding_box [10],
 # curto2019_fixed_points [17], eckmann2024_receptive_fields [183], mastrogiuseppe2018_bifurcation [19],
 # morrison_curto_attractors [26], rajan2010_critical_amplitude [403], scs1988_autocorrelation [21].
-# The others took 3-7 s.  Added later (same load): brunel2000_fig2_states [38], bos2016_spectra [11].
+# The others took 3-7 s.  Added later (same load): brunel2000_fig2_states [38], bos2016_spectra [11],
+# kadmon2015_phase_diagram [~80, 3 x 3 grid with chaotic BVP solves and two simulations].
 SLOW_PAPERS = {
     "ahmadian2013_ssn", "beiran2021_ring_fixed_points", "biswas2022_toy_problems", "boerlin2013_tracking",
-    "bos2016_spectra", "brunel2000_fig2_states", "brunel_rate_vs_g",
+    "bos2016_spectra", "brunel2000_fig2_states", "brunel_rate_vs_g", "kadmon2015_phase_diagram",
     "calaim2022_bounding_box", "curto2019_fixed_points", "eckmann2024_receptive_fields",
     "mastrogiuseppe2018_bifurcation", "morrison_curto_attractors", "rajan2010_critical_amplitude",
     "scs1988_autocorrelation",

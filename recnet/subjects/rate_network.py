@@ -11,7 +11,13 @@ Values:
 * ``lambda_max_per_tau``: largest Lyapunov exponent of the primary state (1/tau);
 * ``populations``: per population name ``mu``, ``delta0``, ``delta_inf``, ``temporal_variance``;
 * ``uniform_mode``: ``eigenvalues_per_tau`` (of -1 + J0_ab alpha_b <phi_b'>) and ``stable``;
-* ``state`` (in words), ``branches`` (every stationary state found, each with its stability).
+* ``state`` (in words), ``branches`` (every stationary state found, each with its stability);
+* ``dimension.participation_ratio_per_n``: PR/N of the **zero-frequency** (long-time-window)
+  covariance of the noise-driven fluctuations about a stable fixed point whose slope phi' is the
+  same for every unit of a population (linear phi, or no heterogeneity), N -> infinity:
+  (1 - g^2 phi'^2)^2 for one population (Hu & Sompolinsky 2022; Clark, Abbott & Litwin-Kumar 2023),
+  the block Dyson solution of ``theory.dimension_linear`` for several; ``dimension.covariance`` says
+  which covariance; otherwise the reason is under ``not_computed``.
 """
 from recnet.registry import Option, Subject
 
@@ -80,6 +86,36 @@ def _state_words(b):
     return "no stable stationary state found: " + "; ".join(why)
 
 
+def _dimension(prim, alpha, G, phis):
+    """(values, reason): the zero-frequency participation ratio of the linear response about ``prim``."""
+    import numpy as np
+
+    from recnet.numerics.dimension_linear import participation_ratio_linear
+    from recnet.numerics.dmft.populations import _mean
+    from recnet.numerics.gaussian import transfer
+    if prim is None or prim["branch"] != "fixed_point" or not prim["stable"]:
+        return None, ("defined for noise-driven fluctuations about a stable fixed point (the primary state is "
+                      + ("none" if prim is None else ("chaotic" if prim["chaotic"] else "unstable")) + "); the "
+                      "chaotic-regime dimension (Clark, Abbott & Litwin-Kumar 2023) is not implemented")
+    slopes = []
+    for b, ph in enumerate(phis):
+        if isinstance(ph, str) and ph == "linear":
+            slopes.append(1.0)
+        elif float(prim["delta0"][b]) == 0.0 and not (isinstance(ph, str) and ph == "relu"
+                                                       and float(prim["mu"][b]) == 0.0):
+            slopes.append(float(_mean(transfer(ph), 1, prim["mu"][b], 0.0)[0]))
+        else:
+            return None, ("the closed form needs one slope phi' per population (linear phi, or a fixed point "
+                          "without heterogeneity); this fixed point has a spread of slopes")
+    S = np.asarray(G, float) ** 2 * np.asarray(slopes)[None, :] ** 2
+    d = participation_ratio_linear(alpha, S)
+    return {"participation_ratio_per_n": d["participation_ratio_per_n"],
+            "covariance": "zero-frequency (activity integrated over windows much longer than the correlation "
+                          "time); the equal-time covariance has a larger PR",
+            "drive": "independent white noise of equal intensity in every unit, linear response, N -> infinity",
+            "mean_variance_per_noise": d["mean_variance"], "phi_slopes": slopes}, None
+
+
 def _solve(names, alpha, G, J, phis, I):
     from recnet.numerics.dmft.populations import solve_populations
     return solve_populations(alpha, G, J, phis, I)
@@ -111,6 +147,11 @@ def _predict(g=2.0, phi="tanh", j0=0.0, i0=0.0, model=None):
               "uniform_mode": None if prim is None else _branch_values(prim, names)["uniform_mode"],
               "stable": bool(prim is not None and prim["stable"]),
               "branches": [_branch_values(b, names) for b in brs], "n_solutions": len(brs)}
+    dim, why = _dimension(prim, alpha, G, phis)
+    if dim is not None:
+        values["dimension"] = dim
+    else:
+        values["not_computed"] = {"dimension": why}
     if prim is not None and not prim["stable"]:
         warns.append(state)
     if m is not None and values["lambda_max_per_tau"] is not None:
