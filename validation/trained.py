@@ -102,13 +102,18 @@ def perturbation_check(W, c, phi, point, eps=1e-6, dt=0.01, t_max=50.0, seed=Non
     rho = float(np.linalg.norm(J, 2))
     allowance = (M * c2 * T * dmax ** 2 + (T / dt) * (dt * rho) ** 5 / 120.0 * M * dmax
                  + M * T * float(point.get("norm_F", 0.0)) + 1e-12)
+    return _outcome(stab, predicted, T, eps, dT, dlin, allowance, lambda1_re=l1)
+
+
+def _outcome(stab, predicted, T, eps, dT, dlin, allowance, **slowest):
+    """The record of one perturbation check: returned (|delta_T| < eps) or left, and the deviation from
+    the linearised perturbation against its allowance."""
     dev = float(np.linalg.norm(dT - dlin))
     nT = float(np.linalg.norm(dT))
     simulated = "returns" if nT < eps else "leaves"
-    return {"stability": stab, "predicted": predicted, "simulated": simulated, "t": T, "lambda1_re": l1,
-            "norm_delta0": eps, "norm_delta_T": nT, "norm_delta_lin_T": float(np.linalg.norm(dlin)),
-            "deviation": dev, "allowance": float(allowance),
-            "agree": bool(simulated == predicted and dev <= allowance)}
+    return dict({"stability": stab, "predicted": predicted, "simulated": simulated, "t": T}, **slowest,
+                norm_delta0=eps, norm_delta_T=nT, norm_delta_lin_T=float(np.linalg.norm(dlin)), deviation=dev,
+                allowance=float(allowance), agree=bool(simulated == predicted and dev <= allowance))
 
 
 def perturbation_check_map(W, c, phi, point, dynamics, alpha=1.0, eps=1e-6, t_max=5000, seed=None):
@@ -176,10 +181,4 @@ def perturbation_check_map(W, c, phi, point, dynamics, alpha=1.0, eps=1e-6, t_ma
     phimax = float(np.max(np.abs(tr(X)))) if dynamics != "vanilla" else float(np.max(np.abs(X)))
     rnd = 4 * np.finfo(float).eps * (wn * math.sqrt(n) * phimax + float(np.linalg.norm(x)) + float(np.linalg.norm(c)))
     allowance = M * T * (c2 * dmax ** 2 + float(point.get("norm_F", 0.0)) + rnd) + 1e-12
-    dev = float(np.linalg.norm(dT - dlin))
-    nT = float(np.linalg.norm(dT))
-    simulated = "returns" if nT < eps else "leaves"
-    return {"stability": stab, "predicted": predicted, "simulated": simulated, "t": T, "mu1_abs": m1,
-            "norm_delta0": eps, "norm_delta_T": nT, "norm_delta_lin_T": float(np.linalg.norm(dlin)),
-            "deviation": dev, "allowance": float(allowance),
-            "agree": bool(simulated == predicted and dev <= allowance)}
+    return _outcome(stab, predicted, T, eps, dT, dlin, allowance, mu1_abs=m1)
