@@ -267,11 +267,12 @@ def _recnet(args, cwd, **kw):
 
 
 def test_sigint_exits_130_at_once_during_a_kernel(tmp_path):
-    # Brunel network simulation: most of its time is inside one numba kernel call
-    p = _recnet(["validate", "brunel", "--quick", "--quiet"], tmp_path)
+    # Brunel network simulation: most of its time is inside one numba kernel call (20 s of simulated
+    # time at full size: the simulator got fast enough to finish a quick validation within 8 s)
+    p = _recnet(["validate", "lif-network", "--t-sim", "20000", "--quiet"], tmp_path)
     time.sleep(8.0)
     if p.poll() is not None:
-        pytest.fail(f"validate brunel ended before the signal: {p.stderr.read()[-500:]}")
+        pytest.fail(f"validate lif-network ended before the signal: {p.stderr.read()[-500:]}")
     t0 = time.monotonic()
     p.send_signal(signal.SIGINT)
     out, err = p.communicate(timeout=30)
