@@ -133,8 +133,6 @@ def run_point(req):
     import traceback
 
     from recnet import registry
-    for k, v in _SINGLE_THREAD.items():   # one point per core: no nested thread pools
-        os.environ.setdefault(k, v)
     t0 = time.perf_counter()
     subject = registry.get_subject(req["subject"])
     opts = dict(req["options"])
@@ -256,6 +254,20 @@ def _run_dask(todo, scheduler, workers, on_done, fn=None):
             cluster.close()
 
 
+def _single_threaded_worker():
+    """Pool-worker initialiser: one point per core, no nested thread pools.  Only the forked worker
+    changes: the caller's process keeps its environment, and numba's thread count is lowered with
+    ``set_num_threads`` (numba refuses a changed NUMBA_NUM_THREADS once its threads started)."""
+    for k, v in _SINGLE_THREAD.items():
+        if k != "NUMBA_NUM_THREADS":
+            os.environ.setdefault(k, v)
+    try:
+        import numba
+        numba.set_num_threads(1)
+    except Exception:   # a numba without threading support: nothing to lower
+        pass
+
+
 def _run_pool(todo, workers, on_done, fn=None):
     """Without Dask: a local process pool (fork, one single-threaded worker per core)."""
     fn = run_point if fn is None else fn
@@ -265,9 +277,8 @@ def _run_pool(todo, workers, on_done, fn=None):
         return
     import concurrent.futures as cf
     import multiprocessing as mp
-    for k, v in _SINGLE_THREAD.items():
-        os.environ.setdefault(k, v)
-    with cf.ProcessPoolExecutor(_local_workers(workers, len(todo)), mp_context=mp.get_context("fork")) as ex:
+    with cf.ProcessPoolExecutor(_local_workers(workers, len(todo)), mp_context=mp.get_context("fork"),
+                                initializer=_single_threaded_worker) as ex:
         futures = {ex.submit(fn, req): (key, params, req) for key, params, req in todo}
         for fut in cf.as_completed(futures):
             key, params, req = futures[fut]
