@@ -225,21 +225,10 @@ def train_cdm(n=512, rank=1, alpha=0.2, n_iter=1500, n_batch=64, lr=1e-2, clip=1
     rng = checks.rng(seed)
     params = {"m": rng.standard_normal((n, rank)), "n": rng.standard_normal((n, rank)),
               "B": rng.standard_normal((n, 4)), "w": rng.standard_normal(n)}
-    mo = {k: np.zeros_like(v) for k, v in params.items()}
-    vo = {k: np.zeros_like(v) for k, v in params.items()}
-    b1, b2, eps = 0.9, 0.999, 1e-8
-    losses = []
-    for it in range(1, n_iter + 1):
+    from recnet.numerics.trained.flipflop import adam_fit
+
+    def loss_grad(p):
         u, y, mask, _ = cdm_batch(n_batch, seed=rng, **task)
-        loss, g = loss_and_grad(params, u, y, mask, alpha)
-        losses.append(loss)
-        gn = math.sqrt(sum(float(np.sum(x * x)) for x in g.values()))
-        sc = min(1.0, clip / (gn + 1e-12))
-        for k in params:
-            gk = g[k] * sc
-            mo[k] = b1 * mo[k] + (1 - b1) * gk
-            vo[k] = b2 * vo[k] + (1 - b2) * gk * gk
-            params[k] = params[k] - lr * (mo[k] / (1 - b1 ** it)) / (np.sqrt(vo[k] / (1 - b2 ** it)) + eps)
-        if progress is not None:
-            progress(it, loss)
-    return params, np.array(losses)
+        return loss_and_grad(p, u, y, mask, alpha)
+
+    return adam_fit(params, loss_grad, n_iter, lr, clip, progress)

@@ -143,21 +143,20 @@ def train_flipflop(n=64, n_bits=3, alpha=0.2, n_iter=1500, n_batch=64, n_steps=1
     """
     rng = checks.rng(seed)
     params = initial_params(n, n_bits, g0, rng)
-    return adam_fit(params, lambda: flipflop_batch(n_batch, n_steps, n_bits, seed=rng), alpha, n_iter, lr, clip,
-                    progress)
+    return adam_fit(params, lambda p: _loss_and_grad(p, *flipflop_batch(n_batch, n_steps, n_bits, seed=rng), alpha),
+                    n_iter, lr, clip, progress)
 
 
-def adam_fit(params, batch, alpha, n_iter, lr, clip, progress=None):
-    """Adam (Kingma & Ba 2015; beta1 0.9, beta2 0.999, eps 1e-8) on the BPTT gradient of the MSE
-    (:func:`_loss_and_grad`), with gradient-norm clipping at ``clip``; ``batch()`` returns one
-    (inputs, targets) batch.  Updates ``params`` in place; returns (params, losses)."""
+def adam_fit(params, loss_grad, n_iter, lr, clip, progress=None):
+    """Adam (Kingma & Ba 2015; beta1 0.9, beta2 0.999, eps 1e-8) with gradient-norm clipping at
+    ``clip``; ``loss_grad(params)`` draws one batch and returns (loss, gradient dict), e.g. the BPTT
+    gradient of :func:`_loss_and_grad`.  Updates ``params`` in place; returns (params, losses)."""
     m = {k: np.zeros_like(v) for k, v in params.items()}
     v = {k: np.zeros_like(v) for k, v in params.items()}
     b1, b2, eps = 0.9, 0.999, 1e-8
     losses = []
     for it in range(1, n_iter + 1):
-        u, y = batch()
-        loss, g = _loss_and_grad(params, u, y, alpha)
+        loss, g = loss_grad(params)
         losses.append(loss)
         gn = math.sqrt(sum(float(np.sum(x * x)) for x in g.values()))
         sc = min(1.0, clip / (gn + 1e-12))

@@ -22,7 +22,7 @@ import math
 import numpy as np
 
 from recnet import checks
-from recnet.numerics.trained.flipflop import adam_fit, run_rnn
+from recnet.numerics.trained.flipflop import _loss_and_grad, adam_fit, run_rnn
 
 __all__ = ["ring_batch", "train_ring", "readout_angle_error"]
 
@@ -63,7 +63,8 @@ def train_ring(n=64, alpha=0.2, n_iter=2000, n_batch=32, n_steps=120, lr=3e-3, g
               "b": np.zeros(n),
               "C": rng.standard_normal((2, n)) / math.sqrt(n),
               "d": np.zeros(2)}
-    return adam_fit(params, lambda: ring_batch(n_batch, n_steps, seed=rng), alpha, n_iter, lr, clip, progress)
+    return adam_fit(params, lambda p: _loss_and_grad(p, *ring_batch(n_batch, n_steps, seed=rng), alpha), n_iter, lr,
+                    clip, progress)
 
 
 def readout_angle_error(params, alpha, n_batch=256, n_steps=300, seed=1):
