@@ -64,16 +64,10 @@ def perturbation_check(W, c, phi, point, eps=1e-6, dt=0.01, t_max=50.0, seed=Non
     """
     from scipy.linalg import expm
 
-    from recnet.numerics.gaussian import transfer
     from recnet.numerics.rate_network import simulate
     from recnet.numerics.trained.fixed_points import jacobian
 
-    tr = transfer(phi)
-    W = np.asarray(W, float)
-    n = W.shape[0]
-    c = np.broadcast_to(np.asarray(c, float), (n,)).copy()
-    x = np.asarray(point["x"], float)
-    rng = checks.rng(seed)
+    tr, W, n, c, x, rng = _inputs(W, c, phi, point, seed)
     J = jacobian(W, tr, x)
     lam, V = np.linalg.eig(J)
     k = int(np.argmax(lam.real))
@@ -103,6 +97,15 @@ def perturbation_check(W, c, phi, point, eps=1e-6, dt=0.01, t_max=50.0, seed=Non
     allowance = (M * c2 * T * dmax ** 2 + (T / dt) * (dt * rho) ** 5 / 120.0 * M * dmax
                  + M * T * float(point.get("norm_F", 0.0)) + 1e-12)
     return _outcome(stab, predicted, T, eps, dT, dlin, allowance, lambda1_re=l1)
+
+
+def _inputs(W, c, phi, point, seed):
+    """(transfer, W, N, c as an N-vector, the point's x, generator) of one perturbation check."""
+    from recnet.numerics.gaussian import transfer
+    W = np.asarray(W, float)
+    n = W.shape[0]
+    return (transfer(phi), W, n, np.broadcast_to(np.asarray(c, float), (n,)).copy(), np.asarray(point["x"], float),
+            checks.rng(seed))
 
 
 def _outcome(stab, predicted, T, eps, dT, dlin, allowance, **slowest):
@@ -137,15 +140,9 @@ def perturbation_check_map(W, c, phi, point, dynamics, alpha=1.0, eps=1e-6, t_ma
     :math:`M = \max_{k \le T}\|D^k\|_2`, :math:`\rho_s` the rounding of one step (``max|phi|``
     taken as the largest |phi| on the trajectory).
     """
-    from recnet.numerics.gaussian import transfer
     from recnet.numerics.trained.fixed_points import iterate_map, jacobian
 
-    tr = transfer(phi)
-    W = np.asarray(W, float)
-    n = W.shape[0]
-    c = np.broadcast_to(np.asarray(c, float), (n,)).copy()
-    x = np.asarray(point["x"], float)
-    rng = checks.rng(seed)
+    tr, W, n, c, x, rng = _inputs(W, c, phi, point, seed)
     D = jacobian(W, tr, x, c, dynamics, alpha)
     mu, V = np.linalg.eig(D)
     k = int(np.argmax(np.abs(mu)))
